@@ -1,0 +1,94 @@
+"""OIRConfig: every per-edit knob in one frozen, validated dataclass (defaults from the paper)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from .errors import ConfigError
+
+MASK_PROVIDERS = ("auto", "grounded-sam", "attention", "given")
+MASK_FALLBACKS = (None, "attention")
+
+
+@dataclass(frozen=True)
+class OIRConfig:
+    """Knobs of one OIR edit. Levels are 0-based: level 0 is the clean latent, level N pure-ish noise."""
+
+    num_inference_steps: int = 50  # N DDIM steps (paper Sec. 4: 50)
+    guidance_scale: float = 7.5  # CFG scale of every denoise (paper Sec. 4)
+    reassembly_step: int | None = None  # r; None -> 20% of N (paper Sec. 3.2)
+    reinversion_steps: int | None = None  # re; None -> 20% of N (paper Sec. 3.2)
+    seed: int = 0  # seeds every random draw (attention-mask noise); DDIM itself is deterministic
+    max_batch: int | None = None  # UNet samples per call (a CFG job counts 2); None = unlimited
+    decode_batch: int = 8  # latents per VAE decode call (memory knob only)
+    clip_batch: int = 32  # images per CLIP vision call (memory knob only)
+    max_side: int = 512  # longest side of the working image; sides become multiples of 8
+    clip_text: str = "phrase"  # S_e text: "phrase" (target phrase, as the release) or "prompt" (guided prompt, Eq. 1)
+    clip_region: str = "crop"  # "crop": square box around the mask; "full": whole frame padded (paper A.5)
+    clip_crop_margin: float = 0.15  # margin around the mask's box for clip_region="crop"
+    clip_patch_coverage: float = 0.5  # a CLIP patch is inside the mask when this fraction of it is covered
+    latent_mask_threshold: float = 0.5  # a latent cell is inside a mask when this fraction of it is covered
+    mask_dilation: int = 0  # pixels (working size) to grow every mask before reassembly
+    strict_background: bool = False  # blend the background back to the inversion during the final denoise
+    mask_provider: str = "auto"  # "auto" | "grounded-sam" | "attention" | "given"
+    mask_fallback: str | None = None  # None: a missing object is an error; "attention": fall back, with a warning
+    box_threshold: float = 0.3  # GroundingDINO box score threshold (Grounded-SAM defaults)
+    text_threshold: float = 0.25  # GroundingDINO text score threshold
+
+    def __post_init__(self) -> None:
+        n = self.num_inference_steps
+        _check(isinstance(n, int) and n >= 2, "num_inference_steps", n, "an integer >= 2 (the paper uses 50)")
+        _check(n <= 1000, "num_inference_steps", n, "at most 1000 (the scheduler's training steps)")
+        _check(self.guidance_scale >= 1.0, "guidance_scale", self.guidance_scale, "a number >= 1 (7.5 is usual)")
+        r, re = self.resolved_reassembly_step, self.resolved_reinversion_steps
+        _check(0 <= r < n, "reassembly_step", r, f"an integer in [0, num_inference_steps) = [0, {n})")
+        _check(re >= 0 and r + re <= n, "reinversion_steps", re,
+               f"an integer >= 0 with reassembly_step + reinversion_steps <= {n} (here reassembly_step = {r})")
+        _check(self.max_batch is None or (isinstance(self.max_batch, int) and self.max_batch >= 2),
+               "max_batch", self.max_batch, "None (unlimited) or an integer >= 2 (one CFG job needs 2 samples)")
+        _check(self.decode_batch >= 1, "decode_batch", self.decode_batch, "an integer >= 1")
+        _check(self.clip_batch >= 1, "clip_batch", self.clip_batch, "an integer >= 1")
+        _check(isinstance(self.max_side, int) and 64 <= self.max_side <= 4096, "max_side", self.max_side,
+               "an integer in [64, 4096]")
+        _check(self.clip_text in ("phrase", "prompt"), "clip_text", self.clip_text, "'phrase' or 'prompt'")
+        _check(self.clip_region in ("crop", "full"), "clip_region", self.clip_region, "'crop' or 'full'")
+        _check(0.0 <= self.clip_crop_margin <= 2.0, "clip_crop_margin", self.clip_crop_margin, "a number in [0, 2]")
+        _check(0.0 < self.clip_patch_coverage <= 1.0, "clip_patch_coverage", self.clip_patch_coverage,
+               "a number in (0, 1]")
+        _check(0.0 < self.latent_mask_threshold <= 1.0, "latent_mask_threshold", self.latent_mask_threshold,
+               "a number in (0, 1]")
+        _check(isinstance(self.mask_dilation, int) and self.mask_dilation >= 0, "mask_dilation",
+               self.mask_dilation, "an integer >= 0 (pixels)")
+        _check(self.mask_provider in MASK_PROVIDERS, "mask_provider", self.mask_provider, f"one of {MASK_PROVIDERS}")
+        _check(self.mask_fallback in MASK_FALLBACKS, "mask_fallback", self.mask_fallback, "None or 'attention'")
+        _check(0.0 < self.box_threshold < 1.0, "box_threshold", self.box_threshold, "a number in (0, 1)")
+        _check(0.0 < self.text_threshold < 1.0, "text_threshold", self.text_threshold, "a number in (0, 1)")
+
+    @property
+    def resolved_reassembly_step(self) -> int:
+        """r: the level where pair edits are pasted into the background (20% of N by default)."""
+        if self.reassembly_step is not None:
+            return self.reassembly_step
+        return max(1, round(0.2 * self.num_inference_steps))
+
+    @property
+    def resolved_reinversion_steps(self) -> int:
+        """re: inversion steps applied to the reassembled latent (20% of N by default, clamped to fit)."""
+        if self.reinversion_steps is not None:
+            return self.reinversion_steps
+        n = self.num_inference_steps
+        return min(round(0.2 * n), n - self.resolved_reassembly_step)
+
+    def replace(self, **changes) -> "OIRConfig":
+        """A copy with some fields changed (validated again)."""
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - names)
+        if unknown:
+            raise ConfigError(f"unknown OIRConfig field(s) {unknown}; valid fields: {sorted(names)}")
+        return dataclasses.replace(self, **changes)
+
+
+def _check(ok: bool, name: str, value, expected: str) -> None:
+    if not ok:
+        raise ConfigError(f"{name}={value!r} is invalid: expected {expected}.")

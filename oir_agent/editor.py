@@ -1,0 +1,193 @@
+"""OIREditor: the public entry point. Reads inputs, aligns, masks, runs the engine, reports."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import torch
+from PIL import Image
+
+from . import images as imgio
+from .config import OIRConfig
+from .engine.components import Components
+from .engine.oir import EnginePair, run_oir
+from .engine.runtime import Runtime
+from .errors import AlignmentError, ConfigError, InvalidInputError, MaskError
+from .masks.base import MaskRequest, MaskResult, area_warnings
+from .masks.given import load_given_mask
+from .pairs import explicit_pairs
+from .types import Cost, EditPair, EditResult, MaskInfo, PairReport, ProgressEvent, SearchCurve
+
+logger = logging.getLogger(__name__)
+
+
+class OIREditor:
+    """Object-aware Inversion and Reassembly on a loaded Stable Diffusion model.
+
+    >>> editor = OIREditor.from_pretrained("tiny")                      # doctest: +SKIP
+    >>> result = editor.edit(img, source_prompt="a cat and a dog", target_prompt="a cat and a tiger",
+    ...                      masks=[dog_mask])                           # doctest: +SKIP
+    """
+
+    def __init__(self, components: Components, load_seconds: float = 0.0):
+        self.components = components
+        self.load_seconds = load_seconds
+        self._grounding = None  # lazily loaded Grounded-SAM models (masks issue)
+
+    @classmethod
+    def from_pretrained(cls, model: str | Path = "CompVis/stable-diffusion-v1-4", device: str | None = None,
+                        dtype: str | torch.dtype | None = None, clip_model: str | None = None,
+                        seed: int = 0) -> "OIREditor":
+        """Load a hub id, a local diffusers dir, or a preset ("tiny", "sd-random", "shapes")."""
+        from .models import load_components
+
+        t0 = time.perf_counter()
+        components = load_components(model, device=device, dtype=dtype, clip_model=clip_model, seed=seed)
+        return cls(components, load_seconds=time.perf_counter() - t0)
+
+    @property
+    def device(self) -> torch.device:
+        return self.components.device
+
+    @property
+    def model_name(self) -> str:
+        return self.components.name
+
+    def edit(self, image: imgio.ImageLike, source_prompt: str | None = None, target_prompt: str | None = None,
+             instruction: str | None = None, pairs: Sequence[Any] | None = None,
+             masks: Sequence[Any] | Mapping[str, Any] | None = None, config: OIRConfig | None = None,
+             progress: Callable[[ProgressEvent], None] | None = None, cancel: Any = None) -> EditResult:
+        """Edit `image` so that it matches `target_prompt` (or `instruction`), pair by pair.
+
+        pairs: optional explicit [(source phrase, target phrase), ...]; otherwise the aligner finds them.
+        masks: optional caller masks in the pairs' order (or {source phrase: mask}); paths, PIL images or
+        arrays, non-zero = inside. Otherwise `config.mask_provider` makes them.
+        progress: called with a ProgressEvent per stage and UNet call. cancel: a threading.Event (or a
+        callable) checked before every UNet call; when set, Cancelled is raised and nothing is returned.
+        """
+        t_start = time.perf_counter()
+        config = config or OIRConfig()
+        if not isinstance(config, OIRConfig):
+            raise ConfigError(f"config must be an OIRConfig, got {type(config).__name__}.")
+        runtime = Runtime(self.components, Cost(), cancel=cancel, progress=progress)
+        timings = {"load": self.load_seconds}
+        warnings: list[str] = []
+
+        # 1. Check and normalise the image: orientation, mode, working size.
+        original = imgio.to_rgb(imgio.open_image(image))
+        size = original.size
+        work_size = imgio.working_size(*size, config.max_side, multiple=self.components.vae_scale_factor)
+        work = original.resize(work_size, Image.LANCZOS) if work_size != size else original
+        if work_size != size:
+            warnings.append(f"image resized from {size[0]}x{size[1]} to the working size "
+                            f"{work_size[0]}x{work_size[1]}; the result is resized back.")
+
+        # 2. Editing pairs and guided prompts.
+        t0 = time.perf_counter()
+        runtime.report("align", 0, 1, "finding editing pairs")
+        edit_pairs, source_prompt, target_prompt, align_warnings = self._align(
+            source_prompt, target_prompt, instruction, pairs)
+        warnings.extend(align_warnings)
+        runtime.report("align", 1, 1, f"{len(edit_pairs)} editing pair(s)")
+        timings["align"] = time.perf_counter() - t0
+
+        # 3. One mask per pair.
+        t0 = time.perf_counter()
+        runtime.report("masks", 0, len(edit_pairs), "making masks")
+        mask_results = self._masks(work, edit_pairs, masks, config, runtime, source_prompt)
+        for pair, m in zip(edit_pairs, mask_results):
+            warnings.extend(m.notes)
+            warnings.extend(area_warnings(m, pair.mask_phrase))
+        runtime.report("masks", len(edit_pairs), len(edit_pairs), "masks ready")
+        timings["masks"] = time.perf_counter() - t0
+
+        # 4-6. Invert, search, reassemble (the engine).
+        engine_pairs = [EnginePair(guided_prompt=p.guided_prompt,
+                                   clip_text=p.target if config.clip_text == "phrase" else p.guided_prompt,
+                                   mask=torch.from_numpy(m.mask)) for p, m in zip(edit_pairs, mask_results)]
+        out = run_oir(runtime, imgio.to_tensor(work), source_prompt, target_prompt, engine_pairs, config)
+        timings.update(out.timings_s)
+
+        # 7. Result at the input's size, with diagnostics.
+        edited = imgio.to_pil(out.image)
+        if edited.size != size:
+            edited = edited.resize(size, Image.LANCZOS)
+        reports = [_report(p, m, s) for p, m, s in zip(edit_pairs, mask_results, out.searches)]
+        timings["total"] = time.perf_counter() - t_start  # this edit; "load" is the one-time model load
+        return EditResult(
+            image=edited, source_prompt=source_prompt, target_prompt=target_prompt, model=self.model_name,
+            seed=config.seed, num_inference_steps=config.num_inference_steps, guidance_scale=config.guidance_scale,
+            reassembly_step=config.resolved_reassembly_step, reinversion_steps=config.resolved_reinversion_steps,
+            image_size=size, working_size=work_size, pairs=reports, cost=runtime.cost, timings_s=timings,
+            warnings=warnings)
+
+    # --- steps -----------------------------------------------------------------------------------------
+    def _align(self, source_prompt, target_prompt, instruction, pairs) -> tuple[list[EditPair], str, str, list[str]]:
+        for name, value in (("source_prompt", source_prompt), ("target_prompt", target_prompt),
+                            ("instruction", instruction)):
+            if value is not None and not isinstance(value, str):
+                raise InvalidInputError(f"{name} must be a string, got {type(value).__name__}.")
+        if pairs is not None:
+            if instruction:
+                raise InvalidInputError("give either pairs or an instruction, not both.")
+            found, implied_target = explicit_pairs(source_prompt or "", pairs)
+            return found, source_prompt, target_prompt or implied_target, []
+        from .aligner import align_prompts, parse_instruction
+
+        if instruction:
+            alignment = parse_instruction(instruction, source_prompt=source_prompt)
+            if target_prompt:
+                raise InvalidInputError("give either target_prompt or instruction, not both: the instruction "
+                                        "defines the target prompt.")
+        elif source_prompt is not None and target_prompt is not None:
+            alignment = align_prompts(source_prompt, target_prompt)
+        else:
+            raise AlignmentError("nothing to edit: give source_prompt and target_prompt, or an instruction "
+                                 "(e.g. 'replace the cat with a dog'), or explicit pairs with a source_prompt.")
+        return alignment.pairs, alignment.source_prompt, alignment.target_prompt, list(alignment.warnings)
+
+    def _masks(self, work: Image.Image, pairs: list[EditPair], masks, config: OIRConfig, runtime: Runtime,
+               source_prompt: str) -> list[MaskResult]:
+        if masks is not None:
+            return _given_masks(masks, pairs, work.size)
+        if config.mask_provider == "given":
+            raise MaskError("mask_provider='given' but no masks were passed: give one mask per pair, "
+                            f"in this order: {[p.source for p in pairs]}.")
+        from .masks.select import make_masks
+
+        request = MaskRequest(source_prompt=source_prompt, guided_prompts=[p.guided_prompt for p in pairs],
+                              seed=config.seed, runtime=runtime, box_threshold=config.box_threshold,
+                              text_threshold=config.text_threshold)
+        return make_masks(self, work, pairs, request, config)
+
+
+def _given_masks(masks, pairs: list[EditPair], size: tuple[int, int]) -> list[MaskResult]:
+    if isinstance(masks, Mapping):
+        lookup = {str(k).strip().lower(): v for k, v in masks.items()}
+        missing = [p.source for p in pairs if p.source.lower() not in lookup and p.mask_phrase.lower() not in lookup]
+        if missing:
+            raise MaskError(f"no mask given for {missing}; masks were given for {sorted(masks)}. Key masks by the "
+                            "source phrase of each pair.")
+        ordered = [lookup.get(p.source.lower(), lookup.get(p.mask_phrase.lower())) for p in pairs]
+    else:
+        ordered = list(masks)
+        if len(ordered) != len(pairs):
+            raise MaskError(f"{len(ordered)} mask(s) given for {len(pairs)} editing pair(s) "
+                            f"{[p.source for p in pairs]}: give exactly one mask per pair, in that order.")
+    return [load_given_mask(m, size, p.source) for m, p in zip(ordered, pairs)]
+
+
+def _report(pair: EditPair, mask: MaskResult, search) -> PairReport:
+    return PairReport(
+        pair=pair,
+        mask=MaskInfo(provider=mask.provider, area_fraction=mask.area_fraction, box=mask.box, score=mask.score,
+                      notes=tuple(mask.notes)),
+        optimal_step=search.optimal_step,
+        search=SearchCurve(steps=list(search.steps), s_edit=search.s_edit.tolist(),
+                           s_background=search.s_background.tolist(), score=search.score.tolist()),
+        mask_array=np.asarray(mask.mask, dtype=bool),
+        candidates=[imgio.to_pil(t) for t in search.thumbnails])

@@ -1,0 +1,41 @@
+"""Components: the loaded models one edit needs, passed to the engine explicitly (never loaded here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+# OpenAI CLIP's pixel normalisation (CLIPImageProcessor defaults).
+CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
+CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
+
+
+@dataclass
+class Components:
+    """Stable Diffusion parts plus the CLIP model of the search metric, on one device and dtype."""
+
+    unet: Any  # diffusers UNet2DConditionModel
+    vae: Any  # diffusers AutoencoderKL
+    text_encoder: Any  # transformers CLIPTextModel
+    tokenizer: Any  # CLIPTokenizer with model_max_length 77
+    scheduler_config: dict  # DDIMScheduler config (SD: scaled_linear, steps_offset 1, set_alpha_to_one False)
+    clip: Any  # transformers CLIPModel for S_e
+    clip_tokenizer: Any
+    name: str = "unknown"
+    clip_mean: tuple[float, float, float] = CLIP_MEAN
+    clip_std: tuple[float, float, float] = CLIP_STD
+    grounding: Any = None  # optional (GroundingDINO model, processor, SAM model, processor), see masks/
+
+    @property
+    def device(self) -> torch.device:
+        return self.unet.device
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self.unet.dtype
+
+    @property
+    def vae_scale_factor(self) -> int:
+        return 2 ** (len(self.vae.config.block_out_channels) - 1)

@@ -1,0 +1,75 @@
+"""Reassembly (paper Sec. 3.2): bring each pair to level r, paste into the background, re-invert, denoise.
+
+At level r the background is z_r (the inverted original) and each pair's latent is pasted inside its
+latent-resolution mask (overlaps: the smaller mask wins). The reassembled latent is re-inverted `re`
+steps under the source prompt without CFG, then denoised r + re steps with the target prompt
+(CFG, negative = source prompt).
+"""
+
+from __future__ import annotations
+
+import torch
+
+from ..masks import ops
+from .runtime import Runtime
+from .sampler import Job, run_jobs
+from .schedule import DDIMSchedule
+from .search import PairSearch
+
+
+def latents_at_reassembly(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor,
+                          searches: list[PairSearch], guided_rows: list[int], r: int,
+                          max_batch: int | None) -> torch.Tensor:
+    """(K, 4, h, w): each pair's latent at level r.
+
+    i_k > r: the latent candidate i_k already passed through at level r (free, identical to re-running).
+    i_k <= r (the authors' release crashes here): DDIM-invert pair k's finished candidate under its
+    guided prompt, no CFG, from level 0 up to level r (OIR-NOTES Sec. 4).
+    """
+    out: list[torch.Tensor | None] = [None] * len(searches)
+    jobs, owners = [], []
+    for k, (s, row) in enumerate(zip(searches, guided_rows)):
+        if s.optimal_step > r:
+            out[k] = s.at_reassembly[s.optimal_step]
+        else:
+            jobs.append(Job(latent=s.final_latents[s.optimal_step], start=0, end=r, cond=row))
+            owners.append(k)
+    for k, result in zip(owners, run_jobs(runtime, schedule, embeddings, jobs, max_batch, stage="reassembly")):
+        out[k] = result.latent
+    return torch.stack([x.to(runtime.device) for x in out])
+
+
+def latent_masks(masks: torch.Tensor, height: int, width: int, dilation: int, threshold: float) -> torch.Tensor:
+    """(K, H, W) image masks -> (K, h, w) disjoint latent masks (dilate, area-pool, threshold, smaller wins)."""
+    pooled = torch.stack([ops.to_latent(ops.dilate(m, dilation), height, width, threshold) for m in masks])
+    return ops.resolve_overlaps(pooled)
+
+
+def paste(background: torch.Tensor, pair_latents: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
+    """background (4, h, w), pair_latents (K, 4, h, w), disjoint masks (K, h, w) -> reassembled (4, h, w).
+
+    Outside every mask the result is exactly `background`.
+    """
+    out = background.clone()
+    for latent, mask in zip(pair_latents, masks):
+        out = torch.where(mask.to(out.device), latent.to(out.device), out)
+    return out
+
+
+def reinvert_and_denoise(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor,
+                         reassembled: torch.Tensor, r: int, re: int, source_row: int, target_row: int,
+                         guidance_scale: float, keep_outside: tuple[torch.Tensor, torch.Tensor] | None,
+                         max_batch: int | None) -> torch.Tensor:
+    """Level r -> r+re (source prompt, no CFG) -> 0 (target prompt, CFG vs source). Returns the level-0 latent.
+
+    keep_outside (mask, trajectory): strict background, resetting latents outside the mask to the inversion
+    trajectory after every step (off by default, as in the paper).
+    """
+    up = run_jobs(runtime, schedule, embeddings,
+                  [Job(latent=reassembled, start=r, end=r + re, cond=source_row, keep_outside=keep_outside)],
+                  max_batch, stage="reassembly")[0].latent
+    down = run_jobs(runtime, schedule, embeddings,
+                    [Job(latent=up, start=r + re, end=0, cond=target_row, uncond=source_row,
+                         guidance_scale=guidance_scale, keep_outside=keep_outside)],
+                    max_batch, stage="reassembly")[0].latent
+    return down

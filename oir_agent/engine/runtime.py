@@ -1,0 +1,140 @@
+"""Runtime: the one choke point through which the engine calls models; it counts cost and checks cancel."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import torch
+
+from ..errors import Cancelled, InvalidInputError, ResourceError
+from ..types import Cost, ProgressEvent
+
+ProgressFn = Callable[[ProgressEvent], None]
+
+
+class Runtime:
+    """Counted, cancellable model calls on one device. Latents and pixels stay fp32 outside the models."""
+
+    def __init__(self, components, cost: Cost | None = None, cancel: Any = None,
+                 progress: ProgressFn | None = None):
+        self.c = components
+        self.cost = cost if cost is not None else Cost()
+        self._cancel = cancel
+        self._progress = progress
+
+    @property
+    def device(self) -> torch.device:
+        return self.c.unet.device
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self.c.unet.dtype
+
+    # --- control -------------------------------------------------------------------------------------
+    def check_cancel(self) -> None:
+        """Raise Cancelled if the caller's event (or callable) says stop."""
+        flag = self._cancel
+        if flag is None:
+            return
+        stop = flag.is_set() if hasattr(flag, "is_set") else bool(flag())
+        if stop:
+            raise Cancelled("the edit was cancelled; no result was produced.")
+
+    def report(self, stage: str, completed: int, total: int, message: str = "") -> None:
+        if self._progress is not None:
+            self._progress(ProgressEvent(stage=stage, completed=completed, total=total, message=message))
+
+    # --- UNet ----------------------------------------------------------------------------------------
+    @torch.no_grad()
+    def predict_noise(self, latents: torch.Tensor, timesteps: torch.Tensor, embeddings: torch.Tensor) -> torch.Tensor:
+        """One UNet forward. latents (B, 4, h, w) fp32, timesteps (B,), embeddings (B, 77, D) -> (B, 4, h, w) fp32."""
+        self.check_cancel()
+        batch = latents.shape[0]
+        try:
+            out = self.c.unet(latents.to(self.dtype), timesteps.to(self.device),
+                              encoder_hidden_states=embeddings.to(self.dtype)).sample
+        except torch.OutOfMemoryError as exc:
+            raise ResourceError(
+                f"out of device memory in a UNet call of {batch} samples: set max_batch (e.g. "
+                f"{max(2, batch // 4)}) or a smaller max_side.") from exc
+        self.cost.unet_calls += 1
+        self.cost.unet_sample_evals += batch
+        return out.float()
+
+    # --- text ----------------------------------------------------------------------------------------
+    @torch.no_grad()
+    def encode_prompts(self, prompts: list[str]) -> torch.Tensor:
+        """(P, 77, D) text-encoder hidden states, as Stable Diffusion conditions on them."""
+        tok = self.c.tokenizer
+        check_prompt_lengths(tok, prompts, "the diffusion model's text encoder")
+        ids = tok(prompts, padding="max_length", max_length=tok.model_max_length, truncation=True,
+                  return_tensors="pt").input_ids.to(self.device)
+        return self.c.text_encoder(ids)[0].float()
+
+    @torch.no_grad()
+    def clip_text_features(self, texts: list[str]) -> torch.Tensor:
+        """(T, D) L2-normalised CLIP text embeddings."""
+        tok = self.c.clip_tokenizer
+        check_prompt_lengths(tok, texts, "the metric CLIP")
+        enc = tok(texts, padding=True, truncation=True, max_length=77, return_tensors="pt").to(self.device)
+        feats = self.c.clip.get_text_features(input_ids=enc.input_ids, attention_mask=enc.attention_mask)
+        feats = feats.pooler_output if hasattr(feats, "pooler_output") else feats
+        return torch.nn.functional.normalize(feats.float(), dim=-1)
+
+    # --- VAE -----------------------------------------------------------------------------------------
+    @torch.no_grad()
+    def encode_images(self, images: torch.Tensor) -> torch.Tensor:
+        """images (B, 3, H, W) in [0, 1] -> latents (B, 4, H/8, W/8): posterior mean x scaling factor."""
+        vae = self.c.vae
+        pixels = (images * 2 - 1).to(self.device, self.dtype)
+        mean = vae.encode(pixels).latent_dist.mean.float()
+        self.cost.vae_encodes += images.shape[0]
+        shift = getattr(vae.config, "shift_factor", None) or 0.0
+        return (mean - shift) * vae.config.scaling_factor
+
+    @torch.no_grad()
+    def decode_latents(self, latents: torch.Tensor, batch_size: int) -> torch.Tensor:
+        """latents (B, 4, h, w) -> images (B, 3, 8h, 8w) in [0, 1], fp32 on the device, in chunks."""
+        vae = self.c.vae
+        shift = getattr(vae.config, "shift_factor", None) or 0.0
+        out = []
+        for start in range(0, latents.shape[0], batch_size):
+            self.check_cancel()
+            chunk = latents[start:start + batch_size]
+            z = (chunk / vae.config.scaling_factor + shift).to(self.device, self.dtype)
+            out.append(((vae.decode(z).sample.float() + 1) / 2).clamp(0, 1))
+            self.cost.vae_decodes += chunk.shape[0]
+        return torch.cat(out)
+
+    # --- CLIP vision ---------------------------------------------------------------------------------
+    @torch.no_grad()
+    def clip_image_features(self, pixels: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+        """Masked CLIP image embedding (OIR-NOTES Sec. 3), L2-normalised.
+
+        pixels (B, 3, S, S) already CLIP-normalised; keep (B, G*G) bool: patches the CLS token may attend.
+        Out-of-mask patches are removed from attention as keys (-inf), so they cannot influence the CLS
+        output at all; the CLS key is always kept, so no row is all -inf.
+        """
+        clip = self.c.clip
+        vision = clip.vision_model
+        tokens = vision.pre_layrnorm(vision.embeddings(pixels.to(self.device, self.dtype)))  # (B, 1+G*G, D)
+        length = tokens.shape[1]
+        keys = torch.cat([torch.ones_like(keep[:, :1]), keep], dim=1).to(self.device)  # (B, L)
+        bias = torch.zeros(keys.shape, dtype=tokens.dtype, device=self.device)
+        bias = bias.masked_fill(~keys, float("-inf"))
+        mask = bias[:, None, None, :].expand(-1, 1, length, length)  # (B, 1, L, L), additive
+        hidden = vision.encoder(inputs_embeds=tokens, attention_mask=mask).last_hidden_state
+        pooled = vision.post_layernorm(hidden[:, 0])
+        self.cost.clip_images += pixels.shape[0]
+        return torch.nn.functional.normalize(clip.visual_projection(pooled).float(), dim=-1)
+
+
+def check_prompt_lengths(tokenizer, prompts: list[str], what: str) -> None:
+    """Refuse prompts longer than the tokenizer's window: truncation would silently drop words."""
+    limit = min(int(tokenizer.model_max_length), 77)
+    for prompt in prompts:
+        n = len(tokenizer(prompt, truncation=False).input_ids)
+        if n > limit:
+            raise InvalidInputError(
+                f"prompt {prompt[:80]!r}... is {n} tokens long; {what} reads at most {limit} "
+                "(including start/end tokens). Shorten the prompt: words past the limit would be ignored.")

@@ -1,0 +1,33 @@
+"""The library's exceptions: every error a caller can fix derives from OIRError."""
+
+
+class OIRError(Exception):
+    """Base class of every error oir-agent raises on purpose."""
+
+
+class InvalidInputError(OIRError, ValueError):
+    """An argument (image, prompt, pair, mask) is unusable; the message says which and what to do."""
+
+
+class AlignmentError(InvalidInputError):
+    """The prompts or instruction do not yield editing pairs."""
+
+
+class MaskError(InvalidInputError):
+    """A mask is empty, unreadable, or its object was not found in the image."""
+
+
+class ConfigError(OIRError, ValueError):
+    """A configuration value (steps, reassembly step, device, ...) is out of range."""
+
+
+class ModelUnavailableError(OIRError):
+    """Weights could not be found or loaded; the message says what to download or set."""
+
+
+class Cancelled(OIRError):
+    """The caller's cancel event was set; work stopped before the next UNet call."""
+
+
+class ResourceError(OIRError):
+    """The device ran out of memory or another resource; the message says which knob to turn."""

@@ -1,0 +1,54 @@
+"""Caller masks: a path, PIL image or array per pair; non-zero = inside; resized to the working size."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from ..errors import InvalidInputError, MaskError
+from ..images import ImageLike, open_image
+from .base import MaskResult
+
+ASPECT_TOLERANCE = 0.01  # warn when the mask's aspect ratio differs from the image's by more than 1%
+
+
+def load_given_mask(source: ImageLike, size: tuple[int, int], phrase: str) -> MaskResult:
+    """The caller's mask for `phrase`, as a bool mask of `size` = (w, h); an empty mask is a MaskError."""
+    try:
+        img = open_image(source, argument=f"mask for {phrase!r}")
+    except InvalidInputError as exc:
+        raise MaskError(str(exc)) from exc
+    inside = _inside(img)
+    if not inside.any():
+        raise MaskError(f"mask for {phrase!r} is empty (no non-zero pixel); paint the object's region in a "
+                        "non-zero colour on a black or transparent background.")
+    notes = []
+    w, h = size
+    src_w, src_h = img.size
+    if abs((src_w / src_h) / (w / h) - 1) > ASPECT_TOLERANCE:
+        notes.append(f"mask for {phrase!r} is {src_w}x{src_h} but the image is {w}x{h} (working size): "
+                     "its aspect ratio differs, so it was stretched to fit; check that it lines up.")
+    mask = _resize(inside, (w, h))
+    return MaskResult(mask=mask, provider="given", score=None, notes=notes)
+
+
+def _inside(img: Image.Image) -> np.ndarray:
+    """Non-zero pixels; when an alpha channel is used (not all opaque), opaque pixels are inside."""
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = np.asarray(img.convert("RGBA"))
+        alpha = rgba[..., 3] > 0
+        if not alpha.all():  # a real alpha channel: it is the mask
+            return alpha
+        return rgba[..., :3].max(axis=2) > 0
+    arr = np.asarray(img.convert("L") if img.mode not in ("L", "1", "I", "F", "I;16") else img)
+    return arr > 0
+
+
+def _resize(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Area resize then >= 0.5; a mask that would vanish keeps every pixel it touches."""
+    if mask.shape[::-1] == tuple(size):
+        return mask.copy()
+    img = Image.fromarray(mask.astype(np.uint8) * 255)
+    cover = np.asarray(img.resize(size, Image.BOX), dtype=np.float32) / 255.0
+    out = cover >= 0.5
+    return out if out.any() else cover > 0

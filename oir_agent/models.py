@@ -1,0 +1,163 @@
+"""The ONLY module that loads weights: from a hub id, a local diffusers dir, or an offline preset."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .engine.components import Components
+from .errors import ConfigError, ModelUnavailableError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "CompVis/stable-diffusion-v1-4"  # the paper's model
+DEFAULT_CLIP = "openai/clip-vit-base-patch16"  # the search metric's CLIP (OIR-NOTES Sec. 3)
+DEFAULT_GROUNDING_DINO = "IDEA-Research/grounding-dino-tiny"
+DEFAULT_SAM = "facebook/sam-vit-base"
+PRESETS = ("tiny", "sd-random", "shapes")
+METRIC_CLIP_SUBFOLDER = "metric_clip"  # a local model dir may carry the metric CLIP here
+
+_DTYPES = {"fp32": torch.float32, "float32": torch.float32, "fp16": torch.float16, "float16": torch.float16,
+           "bf16": torch.bfloat16, "bfloat16": torch.bfloat16}
+
+
+def resolve_device(device: str | torch.device | None) -> torch.device:
+    """`None` -> CUDA when available, else CPU. Unknown or unavailable devices raise ConfigError."""
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ConfigError(f"device={device!r} is not a device torch knows: use 'cpu', 'cuda' or 'cuda:N'.") from exc
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError(f"device={device!r} was asked for but CUDA is not available here: use device='cpu'.")
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ConfigError(f"device={device!r}: only {torch.cuda.device_count()} CUDA device(s) exist.")
+    if dev.type not in ("cpu", "cuda", "mps"):
+        raise ConfigError(f"device={device!r} is not supported: use 'cpu' or 'cuda'.")
+    return dev
+
+
+def resolve_dtype(dtype: str | torch.dtype | None, device: torch.device) -> torch.dtype:
+    """`None` -> fp16 on CUDA, fp32 elsewhere (half precision on CPU is slow and unsupported by some ops)."""
+    if dtype is None:
+        return torch.float16 if device.type == "cuda" else torch.float32
+    if isinstance(dtype, torch.dtype):
+        resolved = dtype
+    elif isinstance(dtype, str) and dtype.lower() in _DTYPES:
+        resolved = _DTYPES[dtype.lower()]
+    else:
+        raise ConfigError(f"dtype={dtype!r} is not supported: use 'fp32', 'fp16' or 'bf16'.")
+    if device.type == "cpu" and resolved != torch.float32:
+        raise ConfigError(f"dtype={dtype!r} on CPU is not supported: use fp32 on CPU (the default).")
+    return resolved
+
+
+def load_components(model: str | Path = DEFAULT_MODEL, device: str | torch.device | None = None,
+                    dtype: str | torch.dtype | None = None, clip_model: str | Path | None = None,
+                    seed: int = 0) -> Components:
+    """Load (or build, for presets) everything one edit needs, on `device` in `dtype`.
+
+    `model`: "tiny" | "sd-random" (random weights, offline) | "shapes" (shipped ShapeWorld weights) |
+    a local dir in diffusers layout (unet/, vae/, text_encoder/, tokenizer/, scheduler/, optional
+    metric_clip/) | a Hugging Face hub id. `clip_model` overrides the metric CLIP (default
+    openai/clip-vit-base-patch16 unless the model dir carries metric_clip/).
+    """
+    dev = resolve_device(device)
+    dt = resolve_dtype(dtype, dev)
+    name = str(model)
+    if name in ("tiny", "sd-random"):
+        from .presets.tiny import build_sd_random, build_tiny
+
+        components = build_tiny(seed) if name == "tiny" else build_sd_random(seed)
+        if clip_model is not None:
+            components.clip, components.clip_tokenizer = _load_clip(clip_model)
+    elif name == "shapes":
+        from .presets.shapes import shapes_dir
+
+        components = _load_dir(shapes_dir(), clip_model, name="shapes")
+    else:
+        components = _load_dir(name, clip_model, name=name)
+    return _place(components, dev, dt)
+
+
+def _place(c: Components, device: torch.device, dtype: torch.dtype) -> Components:
+    for module in (c.unet, c.vae, c.text_encoder, c.clip):
+        if module.dtype != dtype:
+            module.to(dtype=dtype)
+        module.to(device=device)
+        module.eval()
+        module.requires_grad_(False)
+    return c
+
+
+def _load_dir(source: str | Path, clip_model: str | Path | None, name: str) -> Components:
+    from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
+    from transformers import CLIPTextModel, CLIPTokenizer
+
+    local = Path(source)
+    if local.exists() and not (local / "unet").is_dir():
+        raise ModelUnavailableError(
+            f"model={str(source)!r} exists but is not a diffusers model folder (no 'unet/' inside): give a folder "
+            "with unet/, vae/, text_encoder/, tokenizer/ and scheduler/ (e.g. a StableDiffusionPipeline's "
+            "save_pretrained output) or a hub id such as 'CompVis/stable-diffusion-v1-4'.")
+    src = str(local) if local.exists() else str(source)
+    with _explain_missing(src):
+        unet = UNet2DConditionModel.from_pretrained(src, subfolder="unet")
+        vae = AutoencoderKL.from_pretrained(src, subfolder="vae")
+        text_encoder = CLIPTextModel.from_pretrained(src, subfolder="text_encoder")
+        tokenizer = CLIPTokenizer.from_pretrained(src, subfolder="tokenizer")
+        scheduler_config = dict(DDIMScheduler.from_pretrained(src, subfolder="scheduler").config)
+    if tokenizer.model_max_length > 77:  # diffusers pads to model_max_length: never pad to 1e30
+        tokenizer.model_max_length = 77
+    if clip_model is None and local.exists() and (local / METRIC_CLIP_SUBFOLDER).is_dir():
+        clip_model = local / METRIC_CLIP_SUBFOLDER
+    clip, clip_tokenizer = _load_clip(clip_model or DEFAULT_CLIP)
+    mean, std = _clip_normalisation(clip_model or DEFAULT_CLIP)
+    return Components(unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer,
+                      scheduler_config=scheduler_config, clip=clip, clip_tokenizer=clip_tokenizer, name=name,
+                      clip_mean=mean, clip_std=std)
+
+
+def _load_clip(source: str | Path) -> tuple[Any, Any]:
+    from transformers import CLIPModel, CLIPTokenizer
+
+    with _explain_missing(str(source)):
+        return CLIPModel.from_pretrained(str(source)), CLIPTokenizer.from_pretrained(str(source))
+
+
+def _clip_normalisation(source: str | Path) -> tuple[tuple, tuple]:
+    """The metric CLIP's pixel mean/std from its preprocessor config, when it has one."""
+    from .engine.components import CLIP_MEAN, CLIP_STD
+
+    path = Path(source) / "preprocessor_config.json"
+    if path.is_file():
+        import json
+
+        cfg = json.loads(path.read_text())
+        return tuple(cfg.get("image_mean", CLIP_MEAN)), tuple(cfg.get("image_std", CLIP_STD))
+    return CLIP_MEAN, CLIP_STD
+
+
+class _explain_missing:
+    """Turn the hub's / filesystem's 'not found' errors into a ModelUnavailableError that says what to do."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is None or not isinstance(exc, (OSError, ValueError, EnvironmentError)):
+            return False
+        if isinstance(exc, ConfigError):
+            return False
+        raise ModelUnavailableError(
+            f"could not load model {self.source!r}: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}. "
+            "Download it once with network access (e.g. `huggingface-cli download "
+            f"{self.source}`), or pass a local folder in diffusers layout, or use model='tiny' for an offline "
+            "test run. If the hub is unreachable on purpose, check HF_HUB_OFFLINE and HF_HOME.") from exc
