@@ -136,7 +136,8 @@ class OIREditor:
                 raise InvalidInputError("give either pairs or an instruction, not both.")
             found, implied_target = explicit_pairs(source_prompt or "", pairs)
             return found, source_prompt, target_prompt or implied_target, []
-        from .aligner import align_prompts, parse_instruction
+        from .aligner import align_prompts
+        from .instructions import parse_instruction
 
         if instruction:
             alignment = parse_instruction(instruction, source_prompt=source_prompt)

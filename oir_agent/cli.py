@@ -1,0 +1,200 @@
+"""The `oir-agent` command: edit, pairs, masks, serve, demo. Progress on stderr; results to files / stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .errors import OIRError
+
+logger = logging.getLogger("oir_agent.cli")
+
+
+class StageProgress:
+    """One tqdm bar per stage on stderr."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.bar = None
+        self.stage = None
+
+    def __call__(self, event) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if event.stage != self.stage or self.bar is None or event.total != self.bar.total \
+                or event.completed < self.bar.n:
+            self.close()
+            self.stage = event.stage
+            self.bar = tqdm(total=max(1, event.total), desc=f"{event.stage:<10}", file=sys.stderr, leave=True,
+                            dynamic_ncols=True, mininterval=1.0)
+        self.bar.set_postfix_str(event.message[:60], refresh=False)
+        self.bar.update(event.completed - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _parse_pair(text: str) -> tuple[str, str]:
+    if "=>" not in text:
+        raise argparse.ArgumentTypeError(f"--pair {text!r}: expected 'SOURCE=>TARGET', e.g. 'dumplings=>fried rice'")
+    src, tgt = (s.strip() for s in text.split("=>", 1))
+    if not src or not tgt:
+        raise argparse.ArgumentTypeError(f"--pair {text!r}: both sides of '=>' must be non-empty")
+    return src, tgt
+
+
+def _parse_mask(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"--mask {text!r}: expected 'SOURCE=PATH', e.g. 'dumplings=masks/d.png'")
+    src, path = text.split("=", 1)
+    return src.strip(), path.strip()
+
+
+def _model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default=os.environ.get("OIR_MODEL", "CompVis/stable-diffusion-v1-4"),
+                   help="hub id, local diffusers folder, or preset: tiny | sd-random | shapes (env OIR_MODEL)")
+    p.add_argument("--clip-model", default=None, help="CLIP for the search metric (default openai/clip-vit-base-patch16)")
+    p.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when available)")
+    p.add_argument("--dtype", default=None, help="fp32 | fp16 | bf16 (default: fp16 on CUDA, fp32 on CPU)")
+
+
+def _prompt_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source-prompt", "-s", default=None, help="a description of the input image")
+    p.add_argument("--target-prompt", "-t", default=None, help="the same description, edited")
+    p.add_argument("--instruction", "-i", default=None, help="e.g. 'replace the dumplings with fried rice'")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="oir-agent", description="Multi-object image editing with OIR (ICLR 2024).")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    e = sub.add_parser("edit", help="edit an image")
+    e.add_argument("image", help="input image file")
+    _prompt_args(e)
+    e.add_argument("--pair", action="append", type=_parse_pair, default=None, metavar="SRC=>TGT",
+                   help="explicit editing pair (repeatable); SRC must appear in --source-prompt")
+    e.add_argument("--mask", action="append", type=_parse_mask, default=None, metavar="SRC=PATH",
+                   help="mask image for a pair's source phrase (repeatable); non-zero = inside")
+    e.add_argument("--masks", choices=["auto", "grounded-sam", "attention", "given"], default="auto",
+                   help="how to get masks when --mask is not given (default auto)")
+    e.add_argument("--mask-fallback", choices=["none", "attention"], default="none",
+                   help="when Grounded-SAM finds nothing: fail (none) or use attention masks")
+    _model_args(e)
+    e.add_argument("--steps", type=int, default=50, help="DDIM steps N (default 50)")
+    e.add_argument("--guidance-scale", type=float, default=7.5)
+    e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--max-batch", type=int, default=None, help="UNet samples per call (default unlimited)")
+    e.add_argument("--max-side", type=int, default=512, help="longest side of the working image (default 512)")
+    e.add_argument("--strict-background", action="store_true", help="keep the background on the inversion path")
+    e.add_argument("-o", "--output", required=True, help="output image path (same size as the input)")
+    e.add_argument("--diagnostics", default=None, help="write the diagnostics JSON here")
+    e.add_argument("--sheet", default=None, help="write a contact sheet (candidates + score curves) here")
+    e.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    pr = sub.add_parser("pairs", help="show the editing pairs the aligner finds (no model needed)")
+    _prompt_args(pr)
+    pr.add_argument("--json", action="store_true", help="print JSON")
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _COMMANDS[args.command](args)
+    except OIRError as exc:
+        print(f"oir-agent {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("oir-agent: interrupted", file=sys.stderr)
+        return 130
+
+
+def cmd_edit(args) -> int:
+    from .config import OIRConfig
+    from .editor import OIREditor
+    from .errors import InvalidInputError
+
+    if args.mask and not args.pair and not (args.source_prompt and (args.target_prompt or args.instruction)):
+        raise InvalidInputError("--mask needs pairs: give --pair or prompts that define them.")
+    config = OIRConfig(num_inference_steps=args.steps, guidance_scale=args.guidance_scale, seed=args.seed,
+                       max_batch=args.max_batch, max_side=args.max_side, strict_background=args.strict_background,
+                       mask_provider="given" if args.mask else args.masks,
+                       mask_fallback=None if args.mask_fallback == "none" else args.mask_fallback)
+    _check_writable(args.output, "--output")
+    editor = OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model,
+                                       seed=args.seed)
+    masks = dict(args.mask) if args.mask else None
+    bar = StageProgress(enabled=not args.quiet)
+    try:
+        result = editor.edit(args.image, source_prompt=args.source_prompt, target_prompt=args.target_prompt,
+                             instruction=args.instruction, pairs=args.pair, masks=masks, config=config, progress=bar)
+    finally:
+        bar.close()
+    _write_outputs(result, args.output, args.diagnostics, args.sheet)
+    for p in result.pairs:
+        print(f"{p.source!r} -> {p.target!r}: optimal inversion step {p.optimal_step}/{result.num_inference_steps}",
+              file=sys.stderr)
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(args.output)
+    return 0
+
+
+def _write_outputs(result, output, diagnostics, sheet) -> None:
+    from .files import save_image, save_json
+    from .report import contact_sheet
+
+    save_image(result.image, output)
+    if diagnostics:
+        save_json(result.to_dict(), diagnostics)
+    if sheet:
+        save_image(contact_sheet(result), sheet)
+
+
+def _check_writable(path: str, flag: str) -> None:
+    from .errors import InvalidInputError
+
+    parent = Path(path).expanduser().resolve().parent
+    if not parent.is_dir():
+        raise InvalidInputError(f"{flag} {path!r}: folder {str(parent)!r} does not exist; create it first.")
+
+
+def cmd_pairs(args) -> int:
+    from .aligner import align_prompts
+    from .instructions import parse_instruction
+    from .errors import AlignmentError
+
+    if args.instruction:
+        alignment = parse_instruction(args.instruction, source_prompt=args.source_prompt)
+    elif args.source_prompt is not None and args.target_prompt is not None:
+        alignment = align_prompts(args.source_prompt, args.target_prompt)
+    else:
+        raise AlignmentError("give --source-prompt and --target-prompt, or --instruction [--source-prompt].")
+    if args.json:
+        print(json.dumps(alignment.to_dict(), indent=2))
+    else:
+        print(f"source: {alignment.source_prompt}\ntarget: {alignment.target_prompt}")
+        for i, p in enumerate(alignment.pairs, 1):
+            print(f"{i}. [{p.kind}] {p.source!r} -> {p.target!r}  (mask phrase {p.mask_phrase!r})\n"
+                  f"   guided prompt: {p.guided_prompt}")
+        for w in alignment.warnings:
+            print(f"warning: {w}")
+    return 0
+
+
+_COMMANDS = {"edit": cmd_edit, "pairs": cmd_pairs}
+
+if __name__ == "__main__":
+    sys.exit(main())

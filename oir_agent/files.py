@@ -1,0 +1,35 @@
+"""Atomic output files: write to a temp file in the target folder, then rename (no partial files)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from PIL import Image
+
+
+def atomic_write(path: str | Path, write: Callable[[Any], None], mode: str = "wb") -> Path:
+    """Call write(fileobj) on a temp file next to `path`, then move it into place."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode) as f:
+            write(f)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def save_image(image: Image.Image, path: str | Path, format: str | None = None, **params) -> Path:
+    fmt = format or Image.registered_extensions().get(Path(path).suffix.lower(), "PNG")
+    return atomic_write(path, lambda f: image.save(f, format=fmt, **params))
+
+
+def save_json(data: Any, path: str | Path) -> Path:
+    return atomic_write(path, lambda f: f.write(json.dumps(data, indent=2)), mode="w")

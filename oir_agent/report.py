@@ -1,0 +1,127 @@
+"""Pictures of an EditResult: per pair, a contact sheet of the candidates and the search curves."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from .types import EditResult, PairReport
+
+BG = (255, 255, 255)
+INK = (30, 30, 30)
+CHOSEN = (230, 30, 30)
+CURVES = {"S_e (edit, CLIP)": (40, 110, 220), "S_ne (background)": (40, 160, 60), "S (search metric)": (230, 30, 30)}
+MASK_TINTS = [(230, 60, 60), (60, 120, 230), (60, 180, 90), (230, 170, 40), (170, 80, 200), (40, 190, 190)]
+
+
+def _font(size: int = 11):
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1
+        return ImageFont.load_default()
+
+
+def contact_sheet(result: EditResult, columns: int = 10, cell: int = 96) -> Image.Image:
+    """One picture: the input-sized result with mask outlines, then per pair its candidates and curves."""
+    sections = [_header(result, cell * columns)]
+    for k, pair in enumerate(result.pairs):
+        sections.append(_pair_section(pair, k, columns, cell))
+    width = max(s.width for s in sections)
+    sheet = Image.new("RGB", (width, sum(s.height for s in sections)), BG)
+    y = 0
+    for s in sections:
+        sheet.paste(s, (0, y))
+        y += s.height
+    return sheet
+
+
+def _header(result: EditResult, width: int) -> Image.Image:
+    font = _font(13)
+    text = [f"source: {result.source_prompt}", f"target: {result.target_prompt}",
+            f"model {result.model} | N={result.num_inference_steps} r={result.reassembly_step} "
+            f"re={result.reinversion_steps} | UNet calls {result.cost.unet_calls}, sample evals "
+            f"{result.cost.unet_sample_evals} | {result.timings_s.get('total', 0):.1f} s"]
+    img = result.image.copy()
+    img.thumbnail((width // 2, 256))
+    overlay = mask_overlay(img, [p.mask_array for p in result.pairs if p.mask_array is not None],
+                           [p.pair.mask_phrase for p in result.pairs])
+    h = max(img.height, 18 * len(text)) + 12
+    out = Image.new("RGB", (max(width, img.width * 2 + 12), h + 6), BG)
+    out.paste(img, (4, 4))
+    out.paste(overlay, (img.width + 8, 4))
+    d = ImageDraw.Draw(out)
+    for i, line in enumerate(text):
+        d.text((img.width * 2 + 16, 6 + 18 * i), line, fill=INK, font=font)
+    return out
+
+
+def mask_overlay(image: Image.Image, masks: list, labels: list[str], scores: list | None = None) -> Image.Image:
+    """The image with each mask tinted and labelled (masks at any resolution; resized to the image)."""
+    base = np.asarray(image.convert("RGB"), dtype=np.float32)
+    out = base.copy()
+    boxes = []
+    for k, mask in enumerate(masks):
+        m = np.asarray(Image.fromarray(np.asarray(mask, dtype=np.uint8) * 255).resize(image.size, Image.NEAREST)) > 0
+        tint = np.array(MASK_TINTS[k % len(MASK_TINTS)], dtype=np.float32)
+        out[m] = 0.45 * out[m] + 0.55 * tint
+        ys, xs = np.nonzero(m)
+        boxes.append((int(xs.min()), int(ys.min())) if xs.size else (0, 0))
+    pic = Image.fromarray(out.clip(0, 255).astype(np.uint8))
+    d = ImageDraw.Draw(pic)
+    for k, ((x, y), label) in enumerate(zip(boxes, labels)):
+        text = label if not scores or scores[k] is None else f"{label} {scores[k]:.2f}"
+        d.text((x + 2, y + 1), text, fill=(255, 255, 255), font=_font(11), stroke_width=2,
+               stroke_fill=MASK_TINTS[k % len(MASK_TINTS)])
+    return pic
+
+
+def _pair_section(pair: PairReport, index: int, columns: int, cell: int) -> Image.Image:
+    font = _font(11)
+    steps = pair.search.steps
+    rows = max(1, math.ceil(len(pair.candidates) / columns))
+    aspect = pair.candidates[0].height / pair.candidates[0].width if pair.candidates else 1.0
+    cell_h = max(24, int(round(cell * aspect)))
+    title_h, label_h, curve_h = 22, 14, 170
+    width = columns * cell
+    out = Image.new("RGB", (width, title_h + rows * (cell_h + label_h) + curve_h + 10), BG)
+    d = ImageDraw.Draw(out)
+    d.text((4, 4), f"pair {index + 1}: {pair.pair.source!r} -> {pair.pair.target!r}   guided prompt: "
+                   f"{pair.pair.guided_prompt!r}   optimal step {pair.optimal_step}", fill=INK, font=_font(13))
+    for i, (step, thumb) in enumerate(zip(steps, pair.candidates)):
+        x, y = (i % columns) * cell, title_h + (i // columns) * (cell_h + label_h)
+        t = thumb.copy()
+        t.thumbnail((cell - 6, cell_h - 6))
+        out.paste(t, (x + (cell - t.width) // 2, y + (cell_h - t.height) // 2))
+        chosen = step == pair.optimal_step
+        if chosen:
+            d.rectangle([x + 1, y + 1, x + cell - 2, y + cell_h - 2], outline=CHOSEN, width=3)
+        d.text((x + cell // 2 - 12, y + cell_h), f"{'*' if chosen else ''}i={step}", fill=CHOSEN if chosen else INK,
+               font=font)
+    rows_h = title_h + rows * (cell_h + label_h)
+    _curves(d, pair, (30, rows_h + 4, width - 10, out.height - 20), font)
+    return out
+
+
+def _curves(d: ImageDraw.ImageDraw, pair: PairReport, box: tuple[int, int, int, int], font) -> None:
+    """S_e, S_ne (min-max normalised for display) and S over the steps, chosen step marked."""
+    x0, y0, x1, y1 = box
+    d.rectangle(box, outline=(180, 180, 180))
+    steps = pair.search.steps
+    series = [pair.search.s_edit, pair.search.s_background, pair.search.score]
+    lo_step, hi_step = min(steps), max(steps)
+    sx = lambda s: x0 + (x1 - x0) * ((s - lo_step) / max(1, hi_step - lo_step))  # noqa: E731
+    for (name, colour), values in zip(CURVES.items(), series):
+        v = np.asarray(values, dtype=np.float64)
+        span = v.max() - v.min()
+        norm = (v - v.min()) / span if span > 1e-12 else np.zeros_like(v)
+        pts = [(sx(s), y1 - (y1 - y0) * float(n)) for s, n in zip(steps, norm)]
+        if len(pts) > 1:
+            d.line(pts, fill=colour, width=2)
+    cx = sx(pair.optimal_step)
+    d.line([(cx, y0), (cx, y1)], fill=CHOSEN, width=1)
+    for i, (name, colour) in enumerate(CURVES.items()):
+        d.text((x0 + 6 + 150 * i, y0 + 4), name, fill=colour, font=font)
+    d.text((x0, y1 + 3), f"step {lo_step}", fill=INK, font=font)
+    d.text((x1 - 50, y1 + 3), f"step {hi_step}", fill=INK, font=font)

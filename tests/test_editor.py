@@ -1,0 +1,160 @@
+"""OIREditor end to end on the tiny preset: diagnostics, exact cost, determinism, sizes, progress, cancel."""
+
+import io
+import threading
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from oir_agent import Cancelled, OIRConfig
+
+from conftest import SOURCE, scene, scene_masks
+
+PAIRS = [("red circle", "green triangle"), ("blue square", "yellow circle")]
+FAST = OIRConfig(num_inference_steps=10)
+
+
+def closed_form_cost(n, steps, r, re):
+    """OIR-NOTES Sec. 7 with the free descent: N + K N(N+1) + re + 2(r + re) + r per pair with i_k <= r."""
+    k = len(steps)
+    return n + k * n * (n + 1) + re + 2 * (r + re) + sum(r for i in steps if i <= r)
+
+
+@pytest.fixture(scope="module")
+def result(editor):
+    return editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=FAST)
+
+
+def test_diagnostics_json_fields(result):
+    d = result.to_dict()
+    assert set(d) == {"source_prompt", "target_prompt", "model", "seed", "num_inference_steps", "guidance_scale",
+                      "reassembly_step", "reinversion_steps", "image_size", "working_size", "pairs", "cost",
+                      "timings_s", "warnings"}
+    assert d["target_prompt"] == "a green triangle on the left and a yellow circle on the right"
+    assert d["num_inference_steps"] == 10 and d["reassembly_step"] == 2 and d["reinversion_steps"] == 2
+    assert d["image_size"] == [96, 64] and d["working_size"] == [96, 64]
+    p = d["pairs"][0]
+    assert p["source"] == "red circle" and p["target"] == "green triangle"
+    assert p["guided_prompt"] == "a green triangle on the left and a blue square on the right"
+    assert set(p["mask"]) == {"provider", "area_fraction", "box", "score"} and p["mask"]["provider"] == "given"
+    assert p["search"]["steps"] == list(range(1, 11))
+    assert all(len(p["search"][k]) == 10 for k in ("s_edit", "s_background", "score"))
+    assert p["optimal_step"] == p["search"]["steps"][int(np.argmax(p["search"]["score"]))]
+    assert set(d["timings_s"]) >= {"load", "align", "masks", "inversion", "search", "reassembly", "total"}
+    assert {"unet_calls", "unet_sample_evals", "vae_decodes", "clip_images"} <= set(d["cost"])
+
+
+def test_cost_equals_closed_form(result):
+    steps = [p.optimal_step for p in result.pairs]
+    assert result.cost.unet_sample_evals == closed_form_cost(10, steps, 2, 2)
+    assert result.cost.search_unet_calls == 10  # all candidates of both pairs: N calls
+    assert result.cost.vae_decodes == 2 * 10 + 1 and result.cost.clip_images == 2 * 10
+
+
+def test_cost_with_steps_at_or_below_r(editor):
+    cfg = OIRConfig(num_inference_steps=6, reassembly_step=5, reinversion_steps=1)
+    r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg)
+    steps = [p.optimal_step for p in r.pairs]
+    assert r.cost.unet_sample_evals == closed_form_cost(6, steps, 5, 1)
+
+
+def test_same_seed_same_bytes(editor, result):
+    again = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=FAST)
+    a, b = io.BytesIO(), io.BytesIO()
+    result.image.save(a, "PNG")
+    again.image.save(b, "PNG")
+    assert a.getvalue() == b.getvalue()
+
+
+def test_output_has_input_size_and_working_size_is_multiple_of_8(editor):
+    big = scene(300, 130)
+    r = editor.edit(big, source_prompt=SOURCE, pairs=PAIRS[:1], masks=[scene_masks(300, 130)[0]],
+                    config=OIRConfig(num_inference_steps=4, max_side=128))
+    assert r.image.size == (300, 130)
+    w, h = r.working_size
+    assert w == 128 and h % 8 == 0 and abs(w / h - 300 / 130) < 0.1
+    assert any("working size" in msg for msg in r.warnings)
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "P", "L", "CMYK", "LA"])
+def test_any_image_mode(editor, mode):
+    img = scene().convert(mode)
+    r = editor.edit(img, source_prompt=SOURCE, pairs=PAIRS[:1], masks=[scene_masks()[0]],
+                    config=OIRConfig(num_inference_steps=3))
+    assert r.image.mode == "RGB" and r.image.size == (96, 64)
+
+
+def test_exif_orientation_applied(editor, tmp_path):
+    img = scene()  # 96 x 64
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90: displayed as 64 x 96
+    path = tmp_path / "rotated.jpg"
+    img.save(path, exif=exif)
+    mask = np.zeros((96, 64), bool)
+    mask[10:40, 10:40] = True
+    r = editor.edit(str(path), source_prompt=SOURCE, pairs=PAIRS[:1], masks=[mask],
+                    config=OIRConfig(num_inference_steps=3))
+    assert r.image.size == (64, 96)
+
+
+def test_masks_by_phrase_and_path(editor, tmp_path):
+    disc, square = scene_masks()
+    Image.fromarray(disc.astype(np.uint8) * 255).save(tmp_path / "disc.png")
+    rgba = np.zeros((64, 96, 4), np.uint8)
+    rgba[square] = (255, 255, 255, 255)
+    Image.fromarray(rgba).save(tmp_path / "square.png")
+    r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS,
+                    masks={"blue square": str(tmp_path / "square.png"), "red circle": tmp_path / "disc.png"},
+                    config=OIRConfig(num_inference_steps=3))
+    assert np.array_equal(r.pairs[0].mask_array, disc)
+    assert np.array_equal(r.pairs[1].mask_array, square)
+
+
+def test_mask_aspect_warning(editor):
+    mask = np.zeros((64, 64), bool)
+    mask[10:30, 10:30] = True
+    r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS[:1], masks=[mask],
+                    config=OIRConfig(num_inference_steps=3))
+    assert any("aspect ratio" in w for w in r.warnings)
+
+
+def test_progress_reports_stages_in_order(editor):
+    events = []
+    editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
+                config=OIRConfig(num_inference_steps=4), progress=events.append)
+    order = []
+    for e in events:
+        if not order or order[-1] != e.stage:
+            order.append(e.stage)
+    assert order == ["align", "masks", "inversion", "search", "scoring", "reassembly"]
+    for stage in ("inversion", "search", "scoring"):
+        done = [e.completed for e in events if e.stage == stage]
+        assert done == sorted(done) and done[-1] == [e.total for e in events if e.stage == stage][-1]
+
+
+def test_cancel_stops_before_next_unet_call(editor):
+    stop = threading.Event()
+    seen = []
+
+    def progress(e):
+        seen.append(e)
+        if e.stage == "search" and e.completed == 2:
+            stop.set()
+
+    with pytest.raises(Cancelled):
+        editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
+                    config=OIRConfig(num_inference_steps=6), progress=progress, cancel=stop)
+    assert [e.completed for e in seen if e.stage == "search"][-1] == 2  # no UNet call after the cancel
+
+
+def test_max_batch_changes_calls_not_result(editor):
+    masks = list(scene_masks())
+    cfg = OIRConfig(num_inference_steps=5)
+    a = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=masks, config=cfg)
+    b = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=masks, config=cfg.replace(max_batch=3))
+    assert b.cost.search_unet_calls == 2 * 5 * 6 // 2  # one CFG job per call: sum of steps
+    assert a.cost.search_unet_calls == 5
+    assert [p.optimal_step for p in a.pairs] == [p.optimal_step for p in b.pairs]
+    diff = np.abs(np.asarray(a.image, float) - np.asarray(b.image, float)).max()
+    assert diff <= 2  # batch composition changes float rounding only
