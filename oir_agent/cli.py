@@ -104,6 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     _prompt_args(pr)
     pr.add_argument("--json", action="store_true", help="print JSON")
 
+    m = sub.add_parser("masks", help="find objects and write a mask overlay picture (no edit)")
+    m.add_argument("image")
+    m.add_argument("--phrase", action="append", required=True, help="object to find (repeatable)")
+    m.add_argument("--masks", choices=["auto", "grounded-sam", "attention"], default="auto",
+                   help="mask provider (default: Grounded-SAM when its models are available, else attention)")
+    _model_args(m)
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("-o", "--output", required=True, help="overlay picture path")
+    m.add_argument("--json", action="store_true", help="print boxes and scores as JSON on stdout")
     return parser
 
 
@@ -194,7 +203,14 @@ def cmd_pairs(args) -> int:
     return 0
 
 
-_COMMANDS = {"edit": cmd_edit, "pairs": cmd_pairs}
+def cmd_masks(args) -> int:
+    from .mask_cli import run_masks
+
+    _check_writable(args.output, "--output")
+    return run_masks(args)
+
+
+_COMMANDS = {"edit": cmd_edit, "pairs": cmd_pairs, "masks": cmd_masks}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -36,7 +37,8 @@ class OIREditor:
     def __init__(self, components: Components, load_seconds: float = 0.0):
         self.components = components
         self.load_seconds = load_seconds
-        self._grounding = None  # lazily loaded Grounded-SAM models (masks issue)
+        self._grounding = None  # Grounded-SAM models, loaded on first use
+        self._grounding_lock = threading.Lock()
 
     @classmethod
     def from_pretrained(cls, model: str | Path = "CompVis/stable-diffusion-v1-4", device: str | None = None,
@@ -48,6 +50,16 @@ class OIREditor:
         t0 = time.perf_counter()
         components = load_components(model, device=device, dtype=dtype, clip_model=clip_model, seed=seed)
         return cls(components, load_seconds=time.perf_counter() - t0)
+
+    def grounding(self):
+        """GroundingDINO + SAM for Grounded-SAM masks, loaded once (ModelUnavailableError if missing)."""
+        from .models import load_grounding
+
+        with self._grounding_lock:
+            if self._grounding is None:
+                self._grounding = load_grounding(self.components.name, device=self.device,
+                                                 dtype=self.components.dtype)
+            return self._grounding
 
     @property
     def device(self) -> torch.device:
@@ -124,6 +136,42 @@ class OIREditor:
             reassembly_step=config.resolved_reassembly_step, reinversion_steps=config.resolved_reinversion_steps,
             image_size=size, working_size=work_size, pairs=reports, cost=runtime.cost, timings_s=timings,
             warnings=warnings)
+
+    def find_objects(self, image: imgio.ImageLike, phrases: Sequence[str], provider: str = "auto",
+                     config: OIRConfig | None = None, cancel: Any = None) -> tuple[list[MaskResult], Image.Image]:
+        """Masks for `phrases` without editing (what an edit would use), at the working size, plus that image.
+
+        Grounded-SAM results that find nothing are returned with an empty mask and a note (never raised), so
+        a caller can see every phrase's outcome at once.
+        """
+        from .masks.attention import AttentionMasks
+        from .masks.grounded_sam import GroundedSAM
+        from .masks.select import resolve_provider
+
+        config = config or OIRConfig()
+        phrases = [p.strip() for p in phrases if isinstance(p, str) and p.strip()]
+        if not phrases:
+            raise InvalidInputError("phrases is empty: name at least one object to find, e.g. 'cat'.")
+        original = imgio.to_rgb(imgio.open_image(image))
+        size = imgio.working_size(*original.size, config.max_side, multiple=self.components.vae_scale_factor)
+        work = original.resize(size, Image.LANCZOS) if size != original.size else original
+        chosen, note = resolve_provider(self, provider)
+        runtime = Runtime(self.components, Cost(), cancel=cancel)
+        if chosen == "attention":
+            results = AttentionMasks(runtime, config.max_batch).masks_for_prompts(
+                work, list(phrases), [""] * len(phrases), seed=config.seed)
+        else:
+            gsam = GroundedSAM(self.grounding())
+            results = []
+            for phrase in phrases:
+                runtime.check_cancel()
+                found, best = gsam.mask(work, phrase, config.box_threshold, config.text_threshold)
+                results.append(found or MaskResult(mask=np.zeros((size[1], size[0]), bool), provider=gsam.name,
+                                                   score=best, notes=[f"{phrase!r} not found (best score {best:.2f})"]))
+        if note:
+            for r in results:
+                r.notes.insert(0, note)
+        return results, work
 
     # --- steps -----------------------------------------------------------------------------------------
     def _align(self, source_prompt, target_prompt, instruction, pairs) -> tuple[list[EditPair], str, str, list[str]]:

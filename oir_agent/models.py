@@ -84,6 +84,38 @@ def load_components(model: str | Path = DEFAULT_MODEL, device: str | torch.devic
     return _place(components, dev, dt)
 
 
+def load_grounding(model: str | Path | None = None, device: str | torch.device | None = None,
+                   dtype: str | torch.dtype | None = None, dino_id: str = DEFAULT_GROUNDING_DINO,
+                   sam_id: str = DEFAULT_SAM, seed: int = 0):
+    """GroundingDINO + SAM (and processors) for Grounded-SAM masks.
+
+    From the model folder's grounding_dino/ and sam/ subfolders when it has them, built from configs for
+    the "tiny" preset, else from `dino_id` / `sam_id` (hub ids or local dirs).
+    """
+    from .masks.grounded_sam import GroundingModels
+
+    dev = resolve_device(device)
+    dt = resolve_dtype(dtype, dev)
+    if str(model) == "tiny":
+        from .presets.tiny import tiny_grounding
+
+        dino, dino_proc, sam, sam_proc = tiny_grounding(seed)
+    else:
+        local = Path(str(model)) if model is not None else None
+        if local is not None and (local / "grounding_dino").is_dir() and (local / "sam").is_dir():
+            dino_id, sam_id = str(local / "grounding_dino"), str(local / "sam")
+        from transformers import GroundingDinoForObjectDetection, GroundingDinoProcessor, SamModel, SamProcessor
+
+        with _explain_missing(dino_id):
+            dino, dino_proc = (GroundingDinoForObjectDetection.from_pretrained(dino_id),
+                               GroundingDinoProcessor.from_pretrained(dino_id))
+        with _explain_missing(sam_id):
+            sam, sam_proc = SamModel.from_pretrained(sam_id), SamProcessor.from_pretrained(sam_id)
+    for module in (dino, sam):
+        module.to(device=dev, dtype=dt if dev.type == "cuda" else torch.float32).eval().requires_grad_(False)
+    return GroundingModels(dino=dino, dino_processor=dino_proc, sam=sam, sam_processor=sam_proc)
+
+
 def _place(c: Components, device: torch.device, dtype: torch.dtype) -> Components:
     for module in (c.unet, c.vae, c.text_encoder, c.clip):
         if module.dtype != dtype:

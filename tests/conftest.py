@@ -17,10 +17,10 @@ torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
 @pytest.fixture(scope="session")
 def tiny_dir(tmp_path_factory):
     """The tiny preset written in diffusers layout, so tests exercise the real loading code."""
-    from oir_agent.presets.tiny import build_tiny, save_components
+    from oir_agent.presets.tiny import save_tiny
 
     path = tmp_path_factory.mktemp("tiny-model")
-    save_components(build_tiny(0), path)
+    save_tiny(path)
     return path
 
 

@@ -42,6 +42,23 @@ class MaskedClipView:
                              align_corners=False)
 
 
+def masked_image_features(clip, pixels: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+    """CLIP image embeddings (B, D), unnormalised, where the CLS token attends only to kept patches.
+
+    pixels (B, 3, S, S) CLIP-normalised; keep (B, G*G) bool. Out-of-mask patches are removed as attention
+    keys (additive -inf), so they cannot influence the CLS output at all; the CLS key is always kept, so
+    no row is all -inf (OIR-NOTES Sec. 3). Composed from CLIPModel's parts; no subclassing.
+    """
+    vision = clip.vision_model
+    tokens = vision.pre_layrnorm(vision.embeddings(pixels))  # (B, 1+G*G, D)
+    length = tokens.shape[1]
+    keys = torch.cat([torch.ones_like(keep[:, :1]), keep], dim=1).to(tokens.device)  # (B, L)
+    bias = torch.zeros(keys.shape, dtype=tokens.dtype, device=tokens.device).masked_fill(~keys, float("-inf"))
+    mask = bias[:, None, None, :].expand(-1, 1, length, length)  # (B, 1, L, L), additive
+    hidden = vision.encoder(inputs_embeds=tokens, attention_mask=mask).last_hidden_state
+    return clip.visual_projection(vision.post_layernorm(hidden[:, 0]))
+
+
 def clip_geometry(clip) -> tuple[int, int]:
     """(image_size, patch_size) of a transformers CLIPModel."""
     vc = clip.config.vision_config

@@ -109,24 +109,12 @@ class Runtime:
     # --- CLIP vision ---------------------------------------------------------------------------------
     @torch.no_grad()
     def clip_image_features(self, pixels: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
-        """Masked CLIP image embedding (OIR-NOTES Sec. 3), L2-normalised.
+        """Masked CLIP image embedding (metric.masked_image_features), L2-normalised and counted."""
+        from .metric import masked_image_features
 
-        pixels (B, 3, S, S) already CLIP-normalised; keep (B, G*G) bool: patches the CLS token may attend.
-        Out-of-mask patches are removed from attention as keys (-inf), so they cannot influence the CLS
-        output at all; the CLS key is always kept, so no row is all -inf.
-        """
-        clip = self.c.clip
-        vision = clip.vision_model
-        tokens = vision.pre_layrnorm(vision.embeddings(pixels.to(self.device, self.dtype)))  # (B, 1+G*G, D)
-        length = tokens.shape[1]
-        keys = torch.cat([torch.ones_like(keep[:, :1]), keep], dim=1).to(self.device)  # (B, L)
-        bias = torch.zeros(keys.shape, dtype=tokens.dtype, device=self.device)
-        bias = bias.masked_fill(~keys, float("-inf"))
-        mask = bias[:, None, None, :].expand(-1, 1, length, length)  # (B, 1, L, L), additive
-        hidden = vision.encoder(inputs_embeds=tokens, attention_mask=mask).last_hidden_state
-        pooled = vision.post_layernorm(hidden[:, 0])
+        feats = masked_image_features(self.c.clip, pixels.to(self.device, self.dtype), keep.to(self.device))
         self.cost.clip_images += pixels.shape[0]
-        return torch.nn.functional.normalize(clip.visual_projection(pooled).float(), dim=-1)
+        return torch.nn.functional.normalize(feats.float(), dim=-1)
 
 
 def check_prompt_lengths(tokenizer, prompts: list[str], what: str) -> None:

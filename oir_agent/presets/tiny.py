@@ -117,3 +117,63 @@ def save_components(components: Components, path) -> None:
     DDIMScheduler(**components.scheduler_config).save_pretrained(root / "scheduler")
     components.clip.save_pretrained(root / "metric_clip")
     components.clip_tokenizer.save_pretrained(str(root / "metric_clip"))
+
+
+def save_tiny(path, seed: int = 0) -> None:
+    """The whole tiny preset, grounding models included, in the folder layout `from_pretrained(dir)` reads."""
+    from pathlib import Path
+
+    root = Path(path)
+    save_components(build_tiny(seed), root)
+    dino, dino_proc, sam, sam_proc = tiny_grounding(seed, workdir=root / "grounding_dino")
+    dino.save_pretrained(root / "grounding_dino")
+    dino_proc.save_pretrained(str(root / "grounding_dino"))
+    sam.save_pretrained(root / "sam")
+    sam_proc.save_pretrained(str(root / "sam"))
+
+
+def tiny_grounding(seed: int = 0, workdir=None):
+    """Tiny GroundingDINO (Swin + BERT) and SAM built from configs, with their processors (no download)."""
+    import tempfile
+    from pathlib import Path
+
+    from transformers import (BertConfig, BertTokenizer, GroundingDinoConfig, GroundingDinoForObjectDetection,
+                              GroundingDinoProcessor, SamConfig, SamModel, SamProcessor, SwinConfig)
+    from transformers.models.grounding_dino.image_processing_pil_grounding_dino import (
+        GroundingDinoImageProcessorPil)
+    from transformers.models.sam.configuration_sam import (SamMaskDecoderConfig, SamPromptEncoderConfig,
+                                                           SamVisionConfig)
+    from transformers.models.sam.image_processing_pil_sam import SamImageProcessorPil
+
+    from .tokenizer import COMMON_WORDS
+
+    folder = Path(workdir or tempfile.mkdtemp(prefix="oir-tiny-bert-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ".", ","] + sorted(set(COMMON_WORDS))
+    vocab += [c for c in "abcdefghijklmnopqrstuvwxyz" if c not in vocab] + [f"##{c}" for c in "abcdefghijklmnopqrstuvwxyz"]
+    (folder / "vocab.txt").write_text("\n".join(vocab))
+    tokenizer = BertTokenizer(vocab=str(folder / "vocab.txt"))  # `vocab_file=` is ignored in transformers 5
+    backbone = SwinConfig(embed_dim=16, depths=[1, 1, 1, 1], num_heads=[1, 1, 2, 2], window_size=4, image_size=128,
+                          out_features=["stage2", "stage3", "stage4"], out_indices=[2, 3, 4])
+    text = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                      intermediate_size=37, max_position_embeddings=64)
+    dino_config = GroundingDinoConfig(
+        backbone_config=backbone, text_config=text, d_model=32, encoder_layers=1, decoder_layers=2,
+        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, num_queries=20,
+        num_feature_levels=4, encoder_n_points=2, decoder_n_points=2, max_text_len=32, use_timm_backbone=False)
+    dino = _seeded(seed, lambda: GroundingDinoForObjectDetection(dino_config))
+    dino_processor = GroundingDinoProcessor(
+        image_processor=GroundingDinoImageProcessorPil(size={"shortest_edge": 128, "longest_edge": 192}),
+        tokenizer=tokenizer)
+    sam_config = SamConfig(
+        vision_config=SamVisionConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=37,
+                                      image_size=128, patch_size=16, output_channels=16, window_size=4,
+                                      global_attn_indexes=[1], mlp_dim=37, num_pos_feats=8),
+        prompt_encoder_config=SamPromptEncoderConfig(hidden_size=16, image_size=128, patch_size=16,
+                                                     mask_input_channels=4),
+        mask_decoder_config=SamMaskDecoderConfig(hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                                                 mlp_dim=32, iou_head_hidden_dim=16))
+    sam = _seeded(seed + 1, lambda: SamModel(sam_config))
+    sam_processor = SamProcessor(image_processor=SamImageProcessorPil(size={"longest_edge": 128},
+                                                                      pad_size={"height": 128, "width": 128}))
+    return dino, dino_processor, sam, sam_processor
