@@ -1,14 +1,29 @@
-"""oir-agent: Object-aware Inversion and Reassembly (ICLR 2024) for text-driven multi-object image editing."""
+"""oir-agent: Object-aware Inversion and Reassembly (ICLR 2024) for text-driven multi-object image editing.
 
-from .aligner import Alignment, align_prompts
-from .config import OIRConfig
-from .editor import OIREditor
+Public API: OIREditor, OIRConfig, EditResult, EditPair, align_prompts, parse_instruction, and the errors.
+Exports load lazily, so `import oir_agent.server` answers MCP clients before torch is imported.
+"""
+
+from importlib import import_module
+
 from .errors import (AlignmentError, Cancelled, ConfigError, InvalidInputError, MaskError, ModelUnavailableError,
                      OIRError, ResourceError)
-from .instructions import parse_instruction
-from .types import EditPair, EditResult, PairReport, ProgressEvent
 
-__all__ = ["OIREditor", "OIRConfig", "align_prompts", "parse_instruction", "Alignment", "EditResult", "EditPair", "PairReport", "ProgressEvent", "OIRError",
-           "InvalidInputError", "AlignmentError", "MaskError", "ConfigError", "ModelUnavailableError", "Cancelled",
-           "ResourceError"]
+_LAZY = {
+    "OIREditor": ".editor", "OIRConfig": ".config", "EditResult": ".types", "EditPair": ".types",
+    "PairReport": ".types", "ProgressEvent": ".types", "Alignment": ".aligner", "align_prompts": ".aligner",
+    "parse_instruction": ".instructions",
+}
+
+__all__ = ["OIREditor", "OIRConfig", "align_prompts", "parse_instruction", "Alignment", "EditResult", "EditPair",
+           "PairReport", "ProgressEvent", "OIRError", "InvalidInputError", "AlignmentError", "MaskError",
+           "ConfigError", "ModelUnavailableError", "Cancelled", "ResourceError"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'oir_agent' has no attribute {name!r}")

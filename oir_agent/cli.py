@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--seed", type=int, default=0)
     m.add_argument("-o", "--output", required=True, help="overlay picture path")
     m.add_argument("--json", action="store_true", help="print boxes and scores as JSON on stdout")
+    s = sub.add_parser("serve", help="run the MCP server (stdio or local HTTP)")
+    from .server_cli import add_serve_arguments
+
+    add_serve_arguments(s)
     return parser
 
 
@@ -203,6 +207,12 @@ def cmd_pairs(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .server_cli import run_serve
+
+    return run_serve(args)
+
+
 def cmd_masks(args) -> int:
     from .mask_cli import run_masks
 
@@ -210,7 +220,7 @@ def cmd_masks(args) -> int:
     return run_masks(args)
 
 
-_COMMANDS = {"edit": cmd_edit, "pairs": cmd_pairs, "masks": cmd_masks}
+_COMMANDS = {"edit": cmd_edit, "pairs": cmd_pairs, "masks": cmd_masks, "serve": cmd_serve}
 
 if __name__ == "__main__":
     sys.exit(main())

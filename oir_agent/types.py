@@ -135,7 +135,7 @@ class ProgressEvent:
     message: str = ""
 
 
-STAGES = ("load", "align", "masks", "inversion", "search", "scoring", "reassembly")
+STAGES = ("load", "align", "masks", "inversion", "search", "scoring", "reassembly", "reinversion", "denoise")
 
 
 @dataclass

@@ -67,9 +67,9 @@ def reinvert_and_denoise(runtime: Runtime, schedule: DDIMSchedule, embeddings: t
     """
     up = run_jobs(runtime, schedule, embeddings,
                   [Job(latent=reassembled, start=r, end=r + re, cond=source_row, keep_outside=keep_outside)],
-                  max_batch, stage="reassembly")[0].latent
+                  max_batch, stage="reinversion")[0].latent
     down = run_jobs(runtime, schedule, embeddings,
                     [Job(latent=up, start=r + re, end=0, cond=target_row, uncond=source_row,
                          guidance_scale=guidance_scale, keep_outside=keep_outside)],
-                    max_batch, stage="reassembly")[0].latent
+                    max_batch, stage="denoise")[0].latent
     return down

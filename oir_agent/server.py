@@ -1,0 +1,409 @@
+"""The MCP server (mcp 2.x MCPServer): a thin adapter over OIREditor. It knows nothing of tensors.
+
+Tools: edit_image (the edit), extract_edit_pairs (the aligner alone, instant), find_objects (masks only).
+Resources: oir://outputs/{name} (results, sheets, diagnostics). One edit at a time per device, a bounded
+waiting queue, progress by stage, cancellation at the next UNet call, hostile inputs refused clearly.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+import time
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Callable, Literal
+
+import anyio
+import anyio.from_thread
+import anyio.to_thread
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp_types import CallToolResult, ImageContent, ResourceLink, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field
+
+from .errors import Cancelled, OIRError
+from .server_inputs import InputPolicy, load_image_argument
+from .server_outputs import OutputStore, preview_jpeg
+from .server_schema import EditDiagnostics, ObjectsResult, PairsResult
+
+logger = logging.getLogger(__name__)
+
+INSTRUCTIONS = """Edit images with Object-aware Inversion and Reassembly (OIR): several objects changed at once,
+each at its own best inversion depth, background preserved. Typical flow: call extract_edit_pairs first
+(instant) to check that your prompts yield the pairs you mean, then edit_image. Give a source_prompt that
+describes the image and a target_prompt that is the SAME sentence with only the objects to change edited
+(or an instruction such as "replace the cat with a dog"). Results come back as a preview, a full-size
+oir://outputs/ URI (pass it as `image` to keep editing) and diagnostics (pairs, masks, chosen steps, cost)."""
+
+# Progress bands (percent) per editor stage, so one edit reports 0..100 monotonically.
+_BANDS = {"queue": (0, 2), "load": (2, 5), "align": (5, 6), "masks": (6, 10), "inversion": (10, 20),
+          "search": (20, 80), "scoring": (80, 88), "reassembly": (88, 90), "reinversion": (90, 93),
+          "denoise": (93, 98), "write": (98, 100)}
+
+
+@dataclass
+class ServerSettings:
+    """How the server runs; defaults are safe for a local desktop client."""
+
+    allowed_dirs: list[Path] = field(default_factory=lambda: [Path.cwd()])
+    output_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "oir-agent" / "outputs")
+    queue_size: int = 2  # edits allowed to wait behind the running one; more get "busy, retry later"
+    structured: bool = True  # False: diagnostics as text only (for clients that drop images next to structured data)
+    max_steps: int = 100
+    max_file_bytes: int = 30 * 1024 * 1024
+    max_pixels: int = 40_000_000
+    preview_side: int = 1024
+    model_label: str = "oir-agent"
+
+
+class PairArgument(BaseModel):
+    source: str = Field(description="the object's words exactly as in source_prompt, e.g. 'dumplings'")
+    target: str = Field(description="what it becomes, e.g. 'fried rice'")
+    mask: str | None = Field(default=None, description="optional mask image (path/URI/base64 like `image`); "
+                                                       "white = the object")
+
+
+class EditorHolder:
+    """Builds the editor once, on first use (or at start with --preload), thread-safely."""
+
+    def __init__(self, factory: Callable[[], Any]):
+        self._factory = factory
+        self._editor = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._editor is not None
+
+    def get(self):
+        with self._lock:
+            if self._editor is None:
+                t0 = time.perf_counter()
+                self._editor = self._factory()
+                logger.info("model loaded in %.1f s", time.perf_counter() - t0)
+            return self._editor
+
+
+class DeviceGate:
+    """One job at a time on the device; at most `queue_size` waiting; beyond that, refuse at once."""
+
+    def __init__(self, queue_size: int):
+        self.queue_size = queue_size
+        self._lock = anyio.Lock()
+        self._waiting = 0
+
+    @asynccontextmanager
+    async def slot(self, on_queued: Callable[[int], Any]):
+        if self._lock.locked() or self._waiting:
+            if self._waiting >= self.queue_size:
+                raise ToolError(f"busy: an edit is running and {self._waiting} more are waiting (queue limit "
+                                f"{self.queue_size}); retry later.")
+            self._waiting += 1
+            try:
+                await on_queued(self._waiting)
+                await self._lock.acquire()
+            finally:
+                self._waiting -= 1
+        else:
+            await self._lock.acquire()
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+
+class Progress:
+    """Forwards editor ProgressEvents from the worker thread to the MCP client, mapped to 0..100."""
+
+    def __init__(self, ctx: Context, cancel: threading.Event):
+        self.ctx, self.cancel = ctx, cancel
+        self._last = (-1, "")
+        self._high = 0.0
+
+    async def send(self, percent: float, message: str) -> None:
+        percent = max(percent, self._high)  # never step back, whatever a stage reports
+        key = (int(percent), message.split(":")[0])
+        if key == self._last:
+            return
+        self._last, self._high = key, percent
+        await self.ctx.report_progress(round(percent, 1), 100, message=message)
+
+    def stage(self, stage: str, completed: int, total: int, message: str = "") -> float:
+        lo, hi = _BANDS.get(stage, (98, 98))
+        return lo + (hi - lo) * (completed / max(1, total))
+
+    def from_thread(self, event) -> None:
+        if self.cancel.is_set():
+            return
+        percent = self.stage(event.stage, event.completed, event.total)
+        try:
+            anyio.from_thread.run(self.send, percent, f"{event.stage}: {event.message}" if event.message
+                                  else event.stage)
+        except Exception:  # noqa: BLE001 - a client that went away must not break the edit
+            logger.debug("progress notification dropped", exc_info=True)
+
+
+async def run_in_worker(fn: Callable[[], Any], cancel: threading.Event) -> Any:
+    """Run blocking model work in a thread; on request cancellation, set `cancel` and wait for the thread
+    to stop (it raises Cancelled before its next UNet call) so the device is free when we return."""
+    finished = threading.Event()
+
+    def work():
+        try:
+            return fn()
+        finally:
+            finished.set()
+
+    try:
+        return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+    except anyio.get_cancelled_exc_class():
+        cancel.set()
+        with anyio.CancelScope(shield=True):
+            while not finished.is_set():
+                await anyio.sleep(0.02)
+        raise
+
+
+def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | None = None) -> MCPServer:
+    """The MCP server; `editor_factory()` returns an OIREditor (called once, lazily)."""
+    settings = settings or ServerSettings()
+    holder = EditorHolder(editor_factory)
+    gate = DeviceGate(settings.queue_size)
+    policy = InputPolicy(allowed_dirs=settings.allowed_dirs, output_dir=settings.output_dir,
+                         max_file_bytes=settings.max_file_bytes, max_pixels=settings.max_pixels)
+    store = OutputStore(settings.output_dir)
+    server = MCPServer("oir-agent", instructions=INSTRUCTIONS, version="0.1.0")
+    server.holder = holder  # for --preload and tests
+
+    edit_annotations = ToolAnnotations(title="Edit image (OIR)", readOnlyHint=False, destructiveHint=False,
+                                       idempotentHint=True, openWorldHint=False)
+
+    async def edit_image(
+        image: Annotated[str, Field(description="the picture to edit: a file path under an allowed folder, a file:// "
+                                                "URI, a data:image/...;base64 URL (or bare base64), or the "
+                                                "oir://outputs/... URI of an earlier result to keep editing")],
+        ctx: Context,
+        source_prompt: Annotated[str | None, Field(description="a short sentence describing the image as it is, "
+                                                               "naming the objects to change, e.g. 'a bowl of "
+                                                               "dumplings on the left and chopsticks on the right'")] = None,
+        target_prompt: Annotated[str | None, Field(description="the SAME sentence with only the objects to change "
+                                                               "edited, e.g. 'a bowl of fried rice on the left and a "
+                                                               "knife on the right'; keep every other word")] = None,
+        instruction: Annotated[str | None, Field(description="instead of target_prompt: e.g. 'replace the dumplings "
+                                                             "with fried rice and the chopsticks with a knife' "
+                                                             "(works best with source_prompt)")] = None,
+        pairs: Annotated[list[PairArgument] | None, Field(description="optional explicit editing pairs (needs "
+                                                                      "source_prompt); give masks for all or none")] = None,
+        seed: Annotated[int, Field(ge=0, le=2**31 - 1, description="random seed; same seed, same result")] = 0,
+        steps: Annotated[int, Field(ge=2, le=1000, description="DDIM steps (50 = paper quality; 20-30 is "
+                                                               "faster and usually fine)")] = 50,
+        return_image: Annotated[Literal["preview", "link", "both"],
+                                Field(description="preview: a JPEG in the reply; link: only the full-size "
+                                                  "oir://outputs/ URI; both (default)")] = "both",
+        diagnostic_sheet: Annotated[bool, Field(description="also write a contact sheet of every candidate "
+                                                            "with the score curves")] = False,
+    ) -> Annotated[CallToolResult, EditDiagnostics]:
+        """Edit several objects of an image at once with OIR (each object at its own best inversion depth, the
+        rest preserved). Describe the image in source_prompt and give target_prompt as the same sentence with
+        only the objects to change replaced (or an instruction). Call extract_edit_pairs first if unsure.
+        Returns a preview, the full-size result as an oir://outputs/ URI, and diagnostics per pair (mask,
+        score curve, chosen step) plus the exact compute cost. Takes seconds to minutes; reports progress."""
+        if steps > settings.max_steps:
+            raise ToolError(f"steps={steps} is over this server's limit of {settings.max_steps}; use 50 or fewer.")
+        cancel = threading.Event()
+        progress = Progress(ctx, cancel)
+
+        def decode():
+            img = load_image_argument(image, policy, "image")
+            masks = None
+            if pairs:
+                given = [p.mask for p in pairs]
+                if any(given) and not all(given):
+                    raise ToolError("give a mask for every pair or for none (the others would be guessed "
+                                    "inconsistently).")
+                if all(given):
+                    masks = [load_image_argument(m, policy, f"mask for {p.source!r}") for m, p in zip(given, pairs)]
+            return img, masks
+
+        def work(img, masks):
+            from .config import OIRConfig
+
+            progress.from_thread(_event("load", 0, 1, "loading model" if not holder.loaded else "model ready"))
+            editor = holder.get()
+            config = OIRConfig(num_inference_steps=steps, seed=seed,
+                               mask_provider="given" if masks is not None else "auto")
+            result = editor.edit(img, source_prompt=source_prompt, target_prompt=target_prompt, instruction=instruction,
+                                 pairs=[(p.source, p.target) for p in pairs] if pairs else None, masks=masks,
+                                 config=config, progress=progress.from_thread, cancel=cancel)
+            return _write_edit(result, store, diagnostic_sheet)
+
+        try:
+            img, masks = await anyio.to_thread.run_sync(decode)
+            async with gate.slot(lambda n: progress.send(1, f"queue: waiting behind the running edit (position {n})")):
+                result, names = await run_in_worker(lambda: work(img, masks), cancel)
+        except (OIRError, ToolError) as exc:
+            if isinstance(exc, Cancelled):
+                raise ToolError("cancelled: the edit stopped before its next UNet call; no file was written.") from exc
+            raise exc if isinstance(exc, ToolError) else ToolError(str(exc)) from exc
+        await progress.send(100, "done")
+        return _edit_reply(result, names, store, settings, return_image)
+
+    async def extract_edit_pairs(
+        ctx: Context,
+        source_prompt: Annotated[str | None, Field(description="a sentence describing the image")] = None,
+        target_prompt: Annotated[str | None, Field(description="the same sentence with the objects to change "
+                                                               "edited")] = None,
+        instruction: Annotated[str | None, Field(description="or an instruction, e.g. 'replace the cat with a "
+                                                             "dog' (with source_prompt if you have one)")] = None,
+    ) -> Annotated[CallToolResult, PairsResult]:
+        """Show the editing pairs, mask phrases and guided prompts that edit_image would use for these prompts
+        (instant, no image, no model). Use it to check your prompts before an edit: each pair should be one
+        object (or attribute) of the source prompt and what it becomes."""
+
+        def align():
+            from .aligner import align_prompts
+            from .errors import AlignmentError
+            from .instructions import parse_instruction
+
+            if instruction:
+                return parse_instruction(instruction, source_prompt=source_prompt)
+            if source_prompt is None or target_prompt is None:
+                raise AlignmentError("give source_prompt and target_prompt, or an instruction (optionally with "
+                                     "source_prompt).")
+            return align_prompts(source_prompt, target_prompt)
+
+        try:
+            alignment = await anyio.to_thread.run_sync(align)
+        except OIRError as exc:
+            raise ToolError(str(exc)) from exc
+        data = alignment.to_dict()
+        lines = [f"{i}. [{p['kind']}] {p['source']!r} -> {p['target']!r} (mask phrase {p['mask_phrase']!r}); guided "
+                 f"prompt: {p['guided_prompt']!r}" for i, p in enumerate(data["pairs"], 1)]
+        text = f"target prompt: {data['target_prompt']!r}\n" + "\n".join(lines)
+        if data["warnings"]:
+            text += "\nwarnings: " + " | ".join(data["warnings"])
+        return _reply([TextContent(type="text", text=text)], data, settings)
+
+    async def find_objects(
+        image: Annotated[str, Field(description="the picture, in any form edit_image accepts")],
+        phrases: Annotated[list[str], Field(min_length=1, max_length=8, description="objects to find, e.g. "
+                                                                                    "['dumplings', 'chopsticks']")],
+        ctx: Context,
+        provider: Annotated[Literal["auto", "grounded-sam", "attention"],
+                            Field(description="mask maker (auto: Grounded-SAM when available)")] = "auto",
+    ) -> Annotated[CallToolResult, ObjectsResult]:
+        """Find objects and return their masks as a tinted overlay picture plus boxes and scores, without
+        editing. Use it to check that the objects you want to edit are found where you expect."""
+        cancel = threading.Event()
+        progress = Progress(ctx, cancel)
+
+        def work(img):
+            from .mask_cli import objects_report
+            from .report import mask_overlay
+
+            editor = holder.get()
+            results, work_img = editor.find_objects(img, phrases, provider=provider, cancel=cancel)
+            overlay = mask_overlay(work_img, [r.mask for r in results], phrases, [r.score for r in results])
+            name = store.save_image(overlay.resize(img.size) if overlay.size != img.size else overlay, "objects")
+            return objects_report(phrases, results, work_img.size, img.size), overlay, name
+
+        try:
+            img = await anyio.to_thread.run_sync(lambda: load_image_argument(image, policy, "image"))
+            async with gate.slot(lambda n: progress.send(1, f"queue: waiting (position {n})")):
+                report, overlay, name = await run_in_worker(lambda: work(img), cancel)
+        except OIRError as exc:
+            raise ToolError(str(exc)) from exc
+        data = {"objects": report, "overlay_uri": store.uri(name)}
+        text = "\n".join(f"{o['phrase']!r}: {'found' if o['found'] else 'NOT FOUND'} (score {o['score']}, box "
+                         f"{o['box']}, {o['area_fraction']:.1%} of the image)" for o in report)
+        content = [_image_block(overlay, settings), TextContent(type="text", text=text),
+                   ResourceLink(type="resource_link", uri=store.uri(name), name=name, mimeType="image/png")]
+        return _reply(content, data, settings)
+
+    server.add_tool(edit_image, annotations=edit_annotations, structured_output=settings.structured)
+    server.add_tool(extract_edit_pairs, annotations=ToolAnnotations(title="Extract edit pairs", readOnlyHint=True,
+                                                                    idempotentHint=True, openWorldHint=False),
+                    structured_output=settings.structured)
+    server.add_tool(find_objects, annotations=ToolAnnotations(title="Find objects (masks)", readOnlyHint=False,
+                                                              destructiveHint=False, idempotentHint=True,
+                                                              openWorldHint=False),
+                    structured_output=settings.structured)
+
+    @server.resource("oir://outputs/{name}", mime_type="application/octet-stream")
+    def outputs(name: str) -> bytes:
+        """A file this server wrote: a full-size result PNG, a contact sheet, or diagnostics JSON."""
+        found = store.read(name)
+        if found is None:
+            raise ResourceNotFoundError(f"no output named {name!r}")
+        return found[0]
+
+    return server
+
+
+def _event(stage: str, completed: int, total: int, message: str):
+    from .types import ProgressEvent
+
+    return ProgressEvent(stage=stage, completed=completed, total=total, message=message)
+
+
+def _write_edit(result, store: OutputStore, sheet: bool):
+    """Atomic writes of the result (and sheet, diagnostics); nothing is written for failed or cancelled edits."""
+    names = {"image": store.save_image(result.image, "edit")}
+    if sheet:
+        from .report import contact_sheet
+
+        names["sheet"] = store.save_image(contact_sheet(result), "sheet")
+    diagnostics = result.to_dict()
+    names["diagnostics"] = store.save_text(json.dumps(diagnostics, indent=2), "diagnostics")
+    return result, names
+
+
+def _edit_reply(result, names: dict, store: OutputStore, settings: ServerSettings, return_image: str) -> CallToolResult:
+    data = result.to_dict()
+    data["output"] = {"uri": store.uri(names["image"]), "width": result.image.width, "height": result.image.height,
+                      "sheet_uri": store.uri(names["sheet"]) if "sheet" in names else None,
+                      "diagnostics_uri": store.uri(names["diagnostics"])}
+    content: list = []
+    if return_image in ("preview", "both"):
+        content.append(_image_block(result.image, settings))
+    content.append(TextContent(type="text", text=summary(data)))
+    if return_image in ("link", "both"):
+        content.append(ResourceLink(type="resource_link", uri=data["output"]["uri"], name=names["image"],
+                                    mimeType="image/png", description="full-size edited image"))
+    if "sheet" in names:
+        content.append(ResourceLink(type="resource_link", uri=data["output"]["sheet_uri"], name=names["sheet"],
+                                    mimeType="image/png", description="candidates and score curves per pair"))
+    return _reply(content, data, settings)
+
+
+def _reply(content: list, data: dict, settings: ServerSettings) -> CallToolResult:
+    if settings.structured:
+        return CallToolResult(content=content, structured_content=data)
+    return CallToolResult(content=content + [TextContent(type="text", text=json.dumps(data))])
+
+
+def _image_block(image, settings: ServerSettings) -> ImageContent:
+    data = preview_jpeg(image, settings.preview_side)
+    return ImageContent(type="image", data=base64.b64encode(data).decode("ascii"), mimeType="image/jpeg")
+
+
+def summary(d: dict) -> str:
+    """A short text an LLM can read: pairs, chosen steps, where the result is, warnings."""
+    n = d["num_inference_steps"]
+    lines = [f"Edited {len(d['pairs'])} pair(s) in {d['timings_s'].get('total', 0):.1f} s "
+             f"({d['cost']['unet_sample_evals']} UNet sample evaluations in {d['cost']['unet_calls']} calls)."]
+    for p in d["pairs"]:
+        m = p["mask"]
+        lines.append(f"- {p['source']!r} -> {p['target']!r}: inversion step {p['optimal_step']}/{n} "
+                     f"(mask {m['provider']}, {m['area_fraction']:.0%} of the image)")
+    out = d.get("output") or {}
+    if out:
+        lines.append(f"Full-size result ({out['width']}x{out['height']}): {out['uri']} (pass it as `image` to edit "
+                     "further).")
+    if d["warnings"]:
+        lines.append("Warnings: " + " | ".join(d["warnings"]))
+    return "\n".join(lines)

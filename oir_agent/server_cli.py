@@ -1,0 +1,133 @@
+"""`oir-agent serve` / `python server.py`: run the MCP server over stdio or local streamable HTTP.
+
+HTTP binds 127.0.0.1 with DNS-rebinding protection (bad Host -> 421, bad Origin -> 403). Binding any other
+address is refused unless OIR_AGENT_TOKEN is set (checked as a bearer token) and --allowed-host is given.
+On stdio, stdout is the protocol: everything else goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import ipaddress
+import logging
+import os
+import sys
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def add_serve_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    p.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default loopback)")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--allowed-dir", action="append", default=None,
+                   help="folder the server may read images from (repeatable; default: the current folder)")
+    p.add_argument("--output-dir", default=None, help="where results go (default ~/.cache/oir-agent/outputs)")
+    p.add_argument("--allowed-host", action="append", default=None,
+                   help="Host header values accepted over HTTP when binding a non-loopback address (e.g. myhost:8765)")
+    p.add_argument("--model", default=os.environ.get("OIR_MODEL", "CompVis/stable-diffusion-v1-4"),
+                   help="hub id, local diffusers folder, or preset (tiny | shapes | sd-random); env OIR_MODEL")
+    p.add_argument("--clip-model", default=None)
+    p.add_argument("--device", default=None)
+    p.add_argument("--dtype", default=None)
+    p.add_argument("--preload", action="store_true", help="load the model at start instead of on the first edit")
+    p.add_argument("--queue-size", type=int, default=2, help="edits that may wait behind the running one")
+    p.add_argument("--max-steps", type=int, default=100, help="largest `steps` a caller may ask for")
+    p.add_argument("--no-structured", action="store_true",
+                   help="return diagnostics as text only (for clients that drop images next to structured output)")
+
+
+def settings_from_args(args):
+    from .server import ServerSettings
+
+    settings = ServerSettings(queue_size=args.queue_size, structured=not args.no_structured, max_steps=args.max_steps)
+    if args.allowed_dir:
+        settings.allowed_dirs = [Path(d) for d in args.allowed_dir]
+    if args.output_dir:
+        settings.output_dir = Path(args.output_dir)
+    for d in settings.allowed_dirs:
+        if not Path(d).expanduser().is_dir():
+            raise SystemExit(f"oir-agent serve: --allowed-dir {str(d)!r} is not a folder.")
+    return settings
+
+
+def editor_factory(args):
+    def build():
+        from .editor import OIREditor
+
+        return OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model)
+
+    return build
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run_serve(args) -> int:
+    from .server import build_server
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    settings = settings_from_args(args)
+    token = os.environ.get("OIR_AGENT_TOKEN") or None
+    if args.transport == "http" and not is_loopback(args.host):
+        if not token or not args.allowed_host:
+            print(f"oir-agent serve: refusing to bind {args.host!r}: a non-loopback address needs an auth token "
+                  "(set OIR_AGENT_TOKEN) and --allowed-host values; or bind 127.0.0.1.", file=sys.stderr)
+            return 2
+    server = build_server(editor_factory(args), settings)
+    if args.preload:
+        server.holder.get()
+    if args.transport == "stdio":
+        server.run("stdio")
+        return 0
+    import uvicorn
+
+    app = http_app(server, args.host, args.allowed_host, token)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def http_app(server, host: str, allowed_hosts: list[str] | None, token: str | None):
+    """The streamable-HTTP ASGI app with DNS-rebinding protection and, when a token is set, bearer auth."""
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    security = None
+    if not is_loopback(host):
+        security = TransportSecuritySettings(
+            enable_dns_rebinding_protection=True, allowed_hosts=list(allowed_hosts or []),
+            allowed_origins=[f"http://{h}" for h in allowed_hosts or []] + [f"https://{h}" for h in allowed_hosts or []])
+    app = server.streamable_http_app(host=host if is_loopback(host) else "0.0.0.0", transport_security=security)
+    return BearerAuth(app, token) if token else app
+
+
+class BearerAuth:
+    """ASGI middleware: every HTTP request must carry `Authorization: Bearer <token>`."""
+
+    def __init__(self, app, token: str):
+        self.app, self.token = app, token.encode()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            headers = dict(scope.get("headers") or [])
+            given = headers.get(b"authorization", b"")
+            if not (given.startswith(b"Bearer ") and hmac.compare_digest(given[7:].strip(), self.token)):
+                await send({"type": "http.response.start", "status": 401,
+                            "headers": [(b"content-type", b"text/plain"), (b"www-authenticate", b"Bearer")]})
+                await send({"type": "http.response.body", "body": b"missing or wrong bearer token"})
+                return
+        await self.app(scope, receive, send)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="oir-agent-server", description="oir-agent MCP server")
+    add_serve_arguments(parser)
+    return run_serve(parser.parse_args(argv))

@@ -1,0 +1,64 @@
+"""Server outputs: collision-free names, atomic writes in the output dir, and chat-sized previews."""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import time
+import uuid
+from pathlib import Path
+
+from PIL import Image
+
+from .files import atomic_write
+from .server_inputs import OUTPUT_URI_PREFIX, SAFE_NAME
+
+PREVIEW_MAX_BYTES = 1_000_000
+
+
+class OutputStore:
+    """Results live in one folder and are addressed as oir://outputs/NAME."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root).expanduser().resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def new_name(self, prefix: str, suffix: str) -> str:
+        return f"{prefix}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:10]}{suffix}"
+
+    def save_image(self, image: Image.Image, prefix: str) -> str:
+        name = self.new_name(prefix, ".png")
+        atomic_write(self.root / name, lambda f: image.save(f, format="PNG"))
+        return name
+
+    def save_text(self, text: str, prefix: str, suffix: str = ".json") -> str:
+        name = self.new_name(prefix, suffix)
+        atomic_write(self.root / name, lambda f: f.write(text), mode="w")
+        return name
+
+    @staticmethod
+    def uri(name: str) -> str:
+        return OUTPUT_URI_PREFIX + name
+
+    def read(self, name: str) -> tuple[bytes, str] | None:
+        """(bytes, mime type) of an output, or None for anything that is not a plain output name."""
+        if not SAFE_NAME.match(name) or name.endswith(".part"):
+            return None
+        path = self.root / name
+        if not path.is_file():
+            return None
+        return path.read_bytes(), mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def preview_jpeg(image: Image.Image, max_side: int = 1024, max_bytes: int = PREVIEW_MAX_BYTES) -> bytes:
+    """A JPEG of the image, longest side <= max_side, under max_bytes (quality, then size, reduced as needed)."""
+    img = image.convert("RGB")
+    if max(img.size) > max_side:
+        img.thumbnail((max_side, max_side), Image.LANCZOS)
+    while True:
+        for quality in (88, 75, 60, 45):
+            buf = io.BytesIO()
+            img.save(buf, format="JPEG", quality=quality, optimize=True)
+            if buf.tell() < max_bytes:
+                return buf.getvalue()
+        img = img.resize((max(1, img.width * 3 // 4), max(1, img.height * 3 // 4)), Image.LANCZOS)

@@ -1,0 +1,74 @@
+"""The `oir-agent` command: edit with pairs and masks, pairs --json, masks overlay, clear errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from oir_agent.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EX = ROOT / "examples"
+SRC = "a bowl of dumplings on the left and chopsticks on the right"
+
+
+def test_edit_with_pairs_masks_diagnostics_and_sheet(tiny_dir, tmp_path, capsys):
+    out, diag, sheet = tmp_path / "o.png", tmp_path / "d.json", tmp_path / "s.png"
+    rc = main(["edit", str(EX / "dumplings.png"), "--model", str(tiny_dir), "--device", "cpu", "-s", SRC,
+               "--pair", "dumplings=>fried rice", "--pair", "chopsticks=>a knife",
+               "--mask", f"dumplings={EX / 'masks' / 'dumplings.png'}",
+               "--mask", f"chopsticks={EX / 'masks' / 'chopsticks.png'}",
+               "--steps", "4", "-o", str(out), "--diagnostics", str(diag), "--sheet", str(sheet), "--quiet"])
+    assert rc == 0
+    assert Image.open(out).size == (192, 128)
+    d = json.loads(diag.read_text())
+    assert [(p["source"], p["target"]) for p in d["pairs"]] == [("dumplings", "fried rice"), ("chopsticks", "a knife")]
+    assert [p["mask"]["provider"] for p in d["pairs"]] == ["given", "given"]
+    assert d["target_prompt"] == "a bowl of fried rice on the left and a knife on the right"
+    assert Image.open(sheet).width > 400
+    assert "optimal inversion step" in capsys.readouterr().err
+
+
+def test_edit_with_instruction_and_attention_masks(tiny_dir, tmp_path):
+    out = tmp_path / "o.png"
+    rc = main(["edit", str(EX / "dumplings.png"), "--model", str(tiny_dir), "-s", SRC,
+               "-i", "replace the chopsticks with a knife", "--masks", "attention", "--steps", "3", "-o", str(out),
+               "--quiet"])
+    assert rc == 0 and out.is_file()
+
+
+def test_pairs_json(capsys):
+    rc = main(["pairs", "-s", SRC, "-t", "a bowl of fried rice on the left and a knife on the right", "--json"])
+    assert rc == 0
+    d = json.loads(capsys.readouterr().out)
+    assert set(d) == {"source_prompt", "target_prompt", "pairs", "warnings"}
+    assert [(p["source"], p["target"], p["mask_phrase"], p["kind"]) for p in d["pairs"]] == [
+        ("dumplings", "fried rice", "dumplings", "object"), ("chopsticks", "knife", "chopsticks", "object")]
+    assert set(d["pairs"][0]) == {"source", "target", "mask_phrase", "kind", "guided_prompt"}
+
+
+def test_masks_overlay(tiny_dir, tmp_path, capsys):
+    out = tmp_path / "overlay.png"
+    rc = main(["masks", str(EX / "dumplings.png"), "--model", str(tiny_dir), "--phrase", "dumplings",
+               "--phrase", "chopsticks", "-o", str(out), "--json"])
+    assert rc == 0 and Image.open(out).size == (192, 128)
+    report = json.loads(capsys.readouterr().out)
+    assert [r["phrase"] for r in report] == ["dumplings", "chopsticks"] and report[0]["provider"] == "grounded-sam"
+
+
+def test_errors_exit_2_with_message(tiny_dir, tmp_path, capsys):
+    rc = main(["edit", str(tmp_path / "missing.png"), "--model", str(tiny_dir), "-s", SRC, "-t", "x", "-o",
+               str(tmp_path / "o.png")])
+    assert rc == 2 and "does not exist" in capsys.readouterr().err
+    rc = main(["pairs", "-s", "a cat", "-t", "a cat"])
+    assert rc == 2 and "nothing to edit" in capsys.readouterr().err
+    rc = main(["edit", str(EX / "dumplings.png"), "--model", str(tiny_dir), "-s", SRC, "-t", "x", "-o",
+               str(tmp_path / "no" / "dir" / "o.png")])
+    assert rc == 2 and "does not exist; create it first" in capsys.readouterr().err
+
+
+def test_console_script_entry_point():
+    r = subprocess.run([sys.executable, "-m", "oir_agent.cli", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and all(c in r.stdout for c in ("edit", "pairs", "masks", "serve"))

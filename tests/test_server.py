@@ -1,0 +1,304 @@
+"""MCP server in-process: every tool, every input form, hostile inputs, progress, cancel, busy, chaining."""
+
+import base64
+import io
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import anyio
+import numpy as np
+import pytest
+from mcp import Client
+from PIL import Image
+
+from oir_agent.server import ServerSettings, build_server
+
+from conftest import SOURCE, scene, scene_masks
+
+TARGET = SOURCE.replace("red circle", "green triangle")
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def dirs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("srv")
+    allowed, out, outside = root / "allowed", root / "out", root / "outside"
+    for d in (allowed, out, outside):
+        d.mkdir()
+    scene().save(allowed / "scene.png")
+    scene(64, 64).save(allowed / "small.png")
+    disc, square = scene_masks()
+    Image.fromarray(disc.astype(np.uint8) * 255).save(allowed / "disc.png")
+    Image.fromarray(square.astype(np.uint8) * 255).save(allowed / "square.png")
+    scene().save(outside / "secret.png")
+    (allowed / "escape.png").symlink_to(outside / "secret.png")
+    (allowed / "notes.png").write_text("not an image")
+    data = io.BytesIO()
+    scene().save(data, "PNG")
+    (allowed / "cut.png").write_bytes(data.getvalue()[:150])
+    bomb = Image.new("1", (20000, 20000))  # 400 megapixels, tiny file
+    bomb.save(allowed / "bomb.png", optimize=True)
+    Image.new("1", (7000, 6000)).save(allowed / "huge.png", optimize=True)  # 42 MP: over our 40 MP limit
+    (allowed / "big.png").write_bytes(b"\x89PNG" + os.urandom(3 * 1024 * 1024))
+    return {"allowed": allowed, "out": out, "outside": outside}
+
+
+class GatedEditor:
+    """The real editor, with a gate the test opens, and a record of cancellations (for concurrency tests)."""
+
+    def __init__(self, editor):
+        self.editor, self.release, self.cancelled = editor, threading.Event(), []
+        self.release.set()
+
+    def __getattr__(self, name):
+        return getattr(self.editor, name)
+
+    def edit(self, *args, **kwargs):
+        self.release.wait(30)
+        from oir_agent import Cancelled
+
+        try:
+            return self.editor.edit(*args, **kwargs)
+        except Cancelled:
+            self.cancelled.append(time.time())
+            raise
+
+
+@pytest.fixture
+def make_server(editor, dirs):
+    def make(**kw):
+        gated = GatedEditor(editor)
+        settings = ServerSettings(allowed_dirs=[dirs["allowed"]], output_dir=dirs["out"], **kw)
+        server = build_server(lambda: gated, settings)
+        server.gated = gated
+        return server
+
+    return make
+
+
+def b64(path):
+    return base64.b64encode(Path(path).read_bytes()).decode()
+
+
+EDIT = {"source_prompt": SOURCE, "target_prompt": TARGET, "steps": 3}
+
+
+async def test_tools_listed_with_schemas_and_annotations(make_server):
+    async with Client(make_server()) as c:
+        tools = {t.name: t for t in (await c.list_tools()).tools}
+    assert set(tools) == {"edit_image", "extract_edit_pairs", "find_objects"}
+    e = tools["edit_image"]
+    assert {"image", "source_prompt", "target_prompt", "instruction", "pairs", "seed", "steps", "return_image",
+            "diagnostic_sheet"} <= set(e.input_schema["properties"])
+    assert "ctx" not in e.input_schema["properties"]
+    assert e.output_schema and "pairs" in e.output_schema["properties"]
+    a = e.annotations
+    assert (a.read_only_hint, a.destructive_hint, a.idempotent_hint, a.open_world_hint) == (False, False, True, False)
+    assert tools["extract_edit_pairs"].annotations.read_only_hint is True
+    assert "same sentence" in e.input_schema["properties"]["target_prompt"]["description"].lower()
+
+
+async def test_extract_edit_pairs_is_instant_and_loads_no_model(make_server):
+    server = make_server()
+    async with Client(server) as c:
+        r = await c.call_tool("extract_edit_pairs", {"source_prompt": SOURCE, "target_prompt": TARGET})
+    assert not r.is_error
+    assert r.structured_content["pairs"][0]["source"] == "red circle"
+    assert r.structured_content["pairs"][0]["guided_prompt"] == TARGET
+    assert not server.holder.loaded
+
+
+@pytest.mark.parametrize("form", ["path", "absolute", "file_uri", "data_url", "bare_base64"])
+async def test_edit_image_input_forms(make_server, dirs, form):
+    p = dirs["allowed"] / "scene.png"
+    image = {"path": "scene.png", "absolute": str(p), "file_uri": p.as_uri(),
+             "data_url": "data:image/png;base64," + b64(p), "bare_base64": b64(p)}[form]
+    async with Client(make_server()) as c:
+        r = await c.call_tool("edit_image", {"image": image, **EDIT})
+    assert not r.is_error, r.content[0].text
+    kinds = [b.type for b in r.content]
+    assert kinds == ["image", "text", "resource_link"]
+    preview = base64.b64decode(r.content[0].data)
+    assert len(preview) < 1_000_000 and max(Image.open(io.BytesIO(preview)).size) <= 1024
+    out = r.structured_content["output"]
+    full = dirs["out"] / out["uri"].split("/")[-1]
+    assert Image.open(full).size == (96, 64) == (out["width"], out["height"])
+    assert r.structured_content["pairs"][0]["optimal_step"] in (1, 2, 3)
+    assert "inversion step" in r.content[1].text
+
+
+async def test_chaining_and_resources(make_server, dirs):
+    async with Client(make_server()) as c:
+        first = await c.call_tool("edit_image", {"image": "scene.png", **EDIT, "diagnostic_sheet": True})
+        uri = first.structured_content["output"]["uri"]
+        second = await c.call_tool("edit_image", {"image": uri, "source_prompt": TARGET,
+                                                  "instruction": "replace the blue square with a yellow circle",
+                                                  "steps": 3, "return_image": "link"})
+        assert not second.is_error, second.content[0].text
+        assert [b.type for b in second.content] == ["text", "resource_link"]
+        res = await c.read_resource(uri)
+        assert Image.open(io.BytesIO(base64.b64decode(res.contents[0].blob))).size == (96, 64)
+        sheet = first.structured_content["output"]["sheet_uri"]
+        assert (await c.read_resource(sheet)).contents
+        diag = await c.read_resource(first.structured_content["output"]["diagnostics_uri"])
+        assert json.loads(base64.b64decode(diag.contents[0].blob))["pairs"][0]["source"] == "red circle"
+        with pytest.raises(Exception, match="no output named|not found|Unknown|unknown"):
+            await c.read_resource("oir://outputs/nope.png")
+        traversal = await c.call_tool("edit_image", {"image": "oir://outputs/../allowed/scene.png", **EDIT})
+        assert traversal.is_error and "not a result URI" in traversal.content[0].text
+
+
+HOSTILE = [
+    ("../outside/secret.png", "outside the folders"),
+    ("escape.png", "outside the folders"),  # a symlink escaping the allowed dir
+    ("/etc/passwd", "outside the folders"),
+    ("notes.png", "not a readable image"),
+    ("cut.png", "corrupt or truncated"),
+    ("bomb.png", "decompression-bomb guard"),
+    ("huge.png", "megapixels, over the 40 MP limit"),
+    ("missing.png", "does not exist"),
+    ("data:image/png;base64,@@@@", "malformed base64"),
+    ("data:text/plain;base64,aGVsbG8=", "is not an image"),
+    ("oir://outputs/edit-unknown.png", "does not exist"),
+    ("http://example.com/cat.png", "not supported"),
+    ("", "image is empty"),
+]
+
+
+@pytest.mark.parametrize("image, message", HOSTILE, ids=[h[0][:20] or "empty" for h in HOSTILE])
+async def test_hostile_images_refused_and_server_keeps_serving(make_server, image, message):
+    async with Client(make_server()) as c:
+        r = await c.call_tool("edit_image", {"image": image, **EDIT})
+        assert r.is_error and message in r.content[0].text
+        ok = await c.call_tool("extract_edit_pairs", {"source_prompt": SOURCE, "target_prompt": TARGET})
+        assert not ok.is_error
+
+
+async def test_file_size_limit(make_server):
+    async with Client(make_server(max_file_bytes=1024 * 1024)) as c:
+        r = await c.call_tool("edit_image", {"image": "big.png", **EDIT})
+    assert r.is_error and "over the 1 MB limit" in r.content[0].text
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"source_prompt": "", "target_prompt": "a dog"}, "source_prompt is empty"),
+    ({"source_prompt": SOURCE, "target_prompt": SOURCE}, "nothing to edit"),
+    ({"source_prompt": SOURCE, "instruction": "do a dance"}, "could not understand the instruction"),
+    ({**EDIT, "steps": 1}, "greater than or equal to 2"),
+    ({**EDIT, "steps": 500}, "over this server's limit"),
+    ({**EDIT, "return_image": "gif"}, "preview"),
+    ({"source_prompt": SOURCE, "pairs": [{"source": "red circle", "target": "cat", "mask": "disc.png"},
+                                         {"source": "blue square", "target": "dog"}]}, "every pair or for none"),
+    ({"source_prompt": SOURCE, "pairs": [{"source": "purple star", "target": "cat"}]}, "does not occur"),
+])
+async def test_bad_parameters(make_server, args, message):
+    async with Client(make_server()) as c:
+        r = await c.call_tool("edit_image", {"image": "scene.png", **args})
+    assert r.is_error and message in r.content[0].text
+
+
+async def test_explicit_pairs_with_masks(make_server):
+    async with Client(make_server()) as c:
+        r = await c.call_tool("edit_image", {"image": "scene.png", "source_prompt": SOURCE, "steps": 3, "pairs": [
+            {"source": "red circle", "target": "green triangle", "mask": "disc.png"},
+            {"source": "blue square", "target": "yellow circle", "mask": "square.png"}]})
+    assert not r.is_error
+    assert [p["mask"]["provider"] for p in r.structured_content["pairs"]] == ["given", "given"]
+
+
+async def test_progress_in_order_with_known_total(make_server):
+    events = []
+
+    async def progress(p, total, message):
+        events.append((p, total, message))
+
+    async with Client(make_server()) as c:
+        r = await c.call_tool("edit_image", {"image": "scene.png", **EDIT, "steps": 6}, progress_callback=progress)
+    assert not r.is_error
+    values = [e[0] for e in events]
+    assert values == sorted(values) and values[-1] == 100 and all(e[1] == 100 for e in events)
+    stages = []
+    for _, _, m in events:
+        s = m.split(":")[0]
+        if not stages or stages[-1] != s:
+            stages.append(s)
+    assert [x for x in stages if x != "reassembly"] == ["load", "align", "masks", "inversion", "search", "scoring",
+                                                        "reinversion", "denoise", "done"]
+
+
+async def test_cancel_stops_and_writes_nothing(make_server, dirs):
+    server = make_server()
+    before = set(dirs["out"].glob("edit-*"))
+    started = anyio.Event()
+
+    async def progress(p, total, message):
+        if message.startswith("search"):
+            started.set()
+
+    async with Client(server) as c:
+        async def call():
+            await c.call_tool("edit_image", {"image": "scene.png", **EDIT, "steps": 60}, progress_callback=progress)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(call)
+            await started.wait()
+            tg.cancel_scope.cancel()
+        for _ in range(100):
+            if server.gated.cancelled:
+                break
+            await anyio.sleep(0.05)
+        assert server.gated.cancelled  # the editor raised Cancelled at its next UNet call
+        ok = await c.call_tool("edit_image", {"image": "scene.png", **EDIT})
+        assert not ok.is_error
+    after = set(dirs["out"].glob("edit-*"))
+    assert len(after - before) == 1  # only the second edit wrote a file
+    assert not list(dirs["out"].glob("*.part"))
+
+
+async def test_busy_when_queue_full_and_pairs_never_wait(make_server):
+    server = make_server(queue_size=1)
+    server.gated.release.clear()  # the first edit holds the device until released
+    results = {}
+
+    async with Client(server) as c:
+        async def edit(key):
+            results[key] = await c.call_tool("edit_image", {"image": "scene.png", **EDIT})
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(edit, "running")
+            await anyio.sleep(0.5)
+            tg.start_soon(edit, "queued")
+            await anyio.sleep(0.3)
+            busy = await c.call_tool("edit_image", {"image": "scene.png", **EDIT})
+            assert busy.is_error and "busy" in busy.content[0].text and "retry later" in busy.content[0].text
+            t0 = time.perf_counter()
+            pairs = await c.call_tool("extract_edit_pairs", {"source_prompt": SOURCE, "target_prompt": TARGET})
+            assert not pairs.is_error and time.perf_counter() - t0 < 5
+            server.gated.release.set()
+    assert not results["running"].is_error and not results["queued"].is_error
+
+
+async def test_no_structured_mode_returns_text_diagnostics(make_server):
+    async with Client(make_server(structured=False)) as c:
+        tools = {t.name: t for t in (await c.list_tools()).tools}
+        assert tools["edit_image"].output_schema is None
+        r = await c.call_tool("edit_image", {"image": "scene.png", **EDIT})
+    assert not r.is_error and r.structured_content is None
+    assert [b.type for b in r.content] == ["image", "text", "resource_link", "text"]
+    assert json.loads(r.content[-1].text)["pairs"][0]["source"] == "red circle"
+
+
+async def test_find_objects(make_server):
+    async with Client(make_server()) as c:
+        r = await c.call_tool("find_objects", {"image": "scene.png", "phrases": ["red circle", "blue square"]})
+    assert not r.is_error
+    assert [o["phrase"] for o in r.structured_content["objects"]] == ["red circle", "blue square"]
+    assert r.content[0].type == "image" and r.content[-1].type == "resource_link"

@@ -1,0 +1,106 @@
+"""The server as real processes: stdio with the SDK client, streamable HTTP with its security rules."""
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from mcp import Client, StdioServerParameters
+
+from conftest import SOURCE
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET = SOURCE.replace("red circle", "green triangle")
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_stdio_subprocess_with_sdk_client(tmp_path):
+    params = StdioServerParameters(command=sys.executable, args=[
+        str(ROOT / "server.py"), "--model", "tiny", "--allowed-dir", str(ROOT / "examples"),
+        "--output-dir", str(tmp_path)], env={"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
+    async with Client(params, read_timeout_seconds=300) as c:
+        t0 = time.perf_counter()
+        tools = await c.list_tools()
+        assert time.perf_counter() - t0 < 2.0
+        assert {t.name for t in tools.tools} >= {"edit_image", "extract_edit_pairs"}
+        r = await c.call_tool("edit_image", {
+            "image": "dumplings.png", "source_prompt": "a bowl of dumplings on the left and chopsticks on the right",
+            "instruction": "replace the dumplings with fried rice", "steps": 3,
+            "pairs": None})
+        assert not r.is_error, r.content[0].text
+        out = r.structured_content["output"]
+        assert (out["width"], out["height"]) == (192, 128)
+        assert (tmp_path / out["uri"].split("/")[-1]).is_file()
+
+
+@pytest.fixture
+def http_server(tmp_path):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--port", str(port),
+                             "--model", "tiny", "--allowed-dir", str(ROOT / "examples"), "--output-dir", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield port
+    proc.terminate()
+    proc.wait(10)
+
+
+async def test_http_loopback_call_and_rebinding_protection(http_server):
+    url = f"http://127.0.0.1:{http_server}/mcp"
+    async with Client(url) as c:
+        r = await c.call_tool("extract_edit_pairs", {"source_prompt": SOURCE, "target_prompt": TARGET})
+        assert not r.is_error and r.structured_content["pairs"][0]["target"] == "green triangle"
+    body = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}}
+    headers = {"content-type": "application/json", "accept": "application/json, text/event-stream"}
+    async with httpx.AsyncClient() as h:
+        bad_host = await h.post(url, json=body, headers={**headers, "host": "evil.example:80"})
+        assert bad_host.status_code == 421
+        bad_origin = await h.post(url, json=body, headers={**headers, "origin": "http://evil.example"})
+        assert bad_origin.status_code == 403
+
+
+def test_non_loopback_bind_without_token_refused():
+    r = subprocess.run([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--host", "0.0.0.0",
+                        "--model", "tiny"], capture_output=True, text=True, timeout=60,
+                       env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"})
+    assert r.returncode == 2 and "refusing to bind '0.0.0.0'" in r.stderr and "OIR_AGENT_TOKEN" in r.stderr
+
+
+async def test_bearer_token_middleware():
+    from oir_agent.server_cli import BearerAuth
+
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    guarded = BearerAuth(app, "s3cret")
+    transport = httpx.ASGITransport(app=guarded)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as h:
+        assert (await h.get("/mcp")).status_code == 401
+        assert (await h.get("/mcp", headers={"authorization": "Bearer wrong"})).status_code == 401
+        assert (await h.get("/mcp", headers={"authorization": "Bearer s3cret"})).status_code == 200
+    assert seen == ["/mcp"]
