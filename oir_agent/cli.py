@@ -113,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--seed", type=int, default=0)
     m.add_argument("-o", "--output", required=True, help="overlay picture path")
     m.add_argument("--json", action="store_true", help="print boxes and scores as JSON on stdout")
+    d = sub.add_parser("demo", help="a 2-pair edit with the shipped ShapeWorld model (offline, CPU, seconds)")
+    d.add_argument("-o", "--output-dir", default="oir-demo", help="where to write edited.png, diagnostics.json, "
+                                                                   "sheet.png (default ./oir-demo)")
+    d.add_argument("--device", default=None)
+    d.add_argument("--quiet", action="store_true", help="no progress bars")
+
     s = sub.add_parser("serve", help="run the MCP server (stdio or local HTTP)")
     from .server_cli import add_serve_arguments
 
@@ -207,6 +213,12 @@ def cmd_pairs(args) -> int:
     return 0
 
 
+def cmd_demo(args) -> int:
+    from .demo import run_demo
+
+    return run_demo(args)
+
+
 def cmd_serve(args) -> int:
     from .server_cli import run_serve
 
@@ -220,7 +232,7 @@ def cmd_masks(args) -> int:
     return run_masks(args)
 
 
-_COMMANDS = {"edit": cmd_edit, "pairs": cmd_pairs, "masks": cmd_masks, "serve": cmd_serve}
+_COMMANDS = {"edit": cmd_edit, "pairs": cmd_pairs, "masks": cmd_masks, "serve": cmd_serve, "demo": cmd_demo}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,6 +8,7 @@ waiting queue, progress by stage, cancellation at the next UNet call, hostile in
 from __future__ import annotations
 
 import base64
+import inspect
 import json
 import logging
 import threading
@@ -324,11 +325,12 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
                    ResourceLink(type="resource_link", uri=store.uri(name), name=name, mimeType="image/png")]
         return _reply(content, data, settings)
 
-    server.add_tool(edit_image, annotations=edit_annotations, structured_output=settings.structured)
-    server.add_tool(extract_edit_pairs, annotations=ToolAnnotations(title="Extract edit pairs", readOnlyHint=True,
+    server.add_tool(edit_image, description=inspect.cleandoc(edit_image.__doc__), annotations=edit_annotations,
+                    structured_output=settings.structured)
+    server.add_tool(extract_edit_pairs, description=inspect.cleandoc(extract_edit_pairs.__doc__), annotations=ToolAnnotations(title="Extract edit pairs", readOnlyHint=True,
                                                                     idempotentHint=True, openWorldHint=False),
                     structured_output=settings.structured)
-    server.add_tool(find_objects, annotations=ToolAnnotations(title="Find objects (masks)", readOnlyHint=False,
+    server.add_tool(find_objects, description=inspect.cleandoc(find_objects.__doc__), annotations=ToolAnnotations(title="Find objects (masks)", readOnlyHint=False,
                                                               destructiveHint=False, idempotentHint=True,
                                                               openWorldHint=False),
                     structured_output=settings.structured)

@@ -302,3 +302,14 @@ async def test_find_objects(make_server):
     assert not r.is_error
     assert [o["phrase"] for o in r.structured_content["objects"]] == ["red circle", "blue square"]
     assert r.content[0].type == "image" and r.content[-1].type == "resource_link"
+
+
+def test_output_schema_matches_diagnostics(editor):
+    from oir_agent import OIRConfig
+    from oir_agent.server_schema import EditDiagnostics
+
+    result = editor.edit(scene(), source_prompt=SOURCE, target_prompt=TARGET, masks=[scene_masks()[0]],
+                         config=OIRConfig(num_inference_steps=3))
+    d = result.to_dict()
+    assert set(EditDiagnostics.model_fields) - {"output"} == set(d)
+    EditDiagnostics.model_validate(d)

@@ -111,6 +111,29 @@ def inversion_gate(editor, n: int = 100, steps: int = 50) -> dict:
     return {"inversion_psnr_db": p_inv, "vae_psnr_db_same_images": p_vae, "inversion_gap_db": p_vae - p_inv}
 
 
+@torch.no_grad()
+def clip_gate(editor, n: int = 200) -> dict:
+    """The metric CLIP through the engine's own masked path: does S_e rank the right phrase first?"""
+    from oir_agent.engine import metric
+    from oir_agent.engine.runtime import Runtime
+    from oir_agent.presets.shapes.world import BACKGROUNDS, COLOURS, SHAPES
+
+    rt = Runtime(editor.components)
+    phrases = [f"{c} {s}" for c in COLOURS for s in SHAPES] + [f"{b} background" for b in BACKGROUNDS]
+    text = rt.clip_text_features(phrases)
+    size, patch = metric.clip_geometry(editor.components.clip)
+    hits = []
+    for s in batch(range(HELD_OUT + 70_000, HELD_OUT + 70_000 + n)):
+        x = torch.from_numpy(s.image).permute(2, 0, 1).float()[None] / 255
+        views = [(o.phrase, m) for o, m in zip(s.objects, s.masks)] + [(f"{s.background} background",
+                                                                        s.background_mask)]
+        for phrase, mask in views:
+            view = metric.MaskedClipView.for_mask(torch.from_numpy(mask), size, patch, "crop", 0.15, 0.5)
+            scores = torch.stack([metric.edit_scores(rt, x, view, t, 1)[0] for t in text])
+            hits.append(phrases[int(scores.argmax())] == phrase)
+    return {"clip_masked_top1": float(np.mean(hits)), "clip_views": len(hits)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="shapes")
@@ -133,6 +156,7 @@ def main() -> None:
 
         editor = OIREditor.from_pretrained(args.model, device="cpu")
         results.update(vae_gate(editor.components.vae))
+        results.update(clip_gate(editor))
         if args.only == "all":
             gen, images, scenes = generation_gate(editor, args.captions)
             results.update(gen)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...masks.cleanup import components
 from .world import BACKGROUNDS, COLOURS, SHAPES, SIZE, _coverage
 
 FOREGROUND_DISTANCE = 60.0  # RGB distance from the background that makes a pixel foreground
@@ -42,25 +43,8 @@ def read_background(image: np.ndarray, exclude: np.ndarray | None = None) -> tup
 
 def _components(mask: np.ndarray) -> list[np.ndarray]:
     """4-connected components of a small bool mask, largest first."""
-    seen = np.zeros_like(mask)
-    comps = []
-    h, w = mask.shape
-    for y0, x0 in zip(*np.nonzero(mask)):
-        if seen[y0, x0]:
-            continue
-        stack, pts = [(y0, x0)], []
-        seen[y0, x0] = True
-        while stack:
-            y, x = stack.pop()
-            pts.append((y, x))
-            for ny, nx in ((y + 1, x), (y - 1, x), (y, x + 1), (y, x - 1)):
-                if 0 <= ny < h and 0 <= nx < w and mask[ny, nx] and not seen[ny, nx]:
-                    seen[ny, nx] = True
-                    stack.append((ny, nx))
-        comp = np.zeros_like(mask)
-        comp[tuple(np.array(pts).T)] = True
-        comps.append(comp)
-    return sorted(comps, key=lambda c: -c.sum())
+    labels, n = components(mask)
+    return sorted((labels == k for k in range(1, n + 1)), key=lambda c: -int(c.sum()))
 
 
 def _template(shape: str, blob: np.ndarray) -> np.ndarray:
