@@ -83,7 +83,7 @@ def align_docs(src, tgt) -> Alignment:
     regions = _merge_verb_regions(src, tgt, regions)
     pairs, warnings = [], []
     for region in regions:
-        pair, warning = _to_pair(src, tgt, region)
+        pair, warning = _to_pair(src, tgt, region, emap)
         if pair is not None:
             pairs.append(pair)
         if warning:
@@ -269,7 +269,7 @@ def _span(doc, start: int, end: int) -> tuple[int, int]:
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
 
 
-def _to_pair(src, tgt, r: _Region) -> tuple[EditPair | None, str | None]:
+def _to_pair(src, tgt, r: _Region, emap: dict[int, int]) -> tuple[EditPair | None, str | None]:
     a0, a1 = _strip(src, r.s0, r.s1)
     b0, b1 = _strip(tgt, r.t0, r.t1)
     has_src = any(nlp.is_content(t) for t in src[a0:a1])
@@ -297,7 +297,7 @@ def _to_pair(src, tgt, r: _Region) -> tuple[EditPair | None, str | None]:
     rt0, rt1 = _trim_separators(tgt, rt0, rt1)
     s_char, t_char = _span(src, rs0, rs1), _span(tgt, rt0, rt1)
     guided = src.text[: s_char[0]] + tgt.text[t_char[0]: t_char[1]] + src.text[s_char[1]:]
-    kind, mask_phrase = _kind_and_mask(src, tgt, a0, a1, b0, b1, r)
+    kind, mask_phrase = _kind_and_mask(src, tgt, a0, a1, b0, b1, r, emap)
     return EditPair(source=src_text, target=tgt_text, guided_prompt=guided, mask_phrase=mask_phrase, kind=kind,
                     source_span=_span(src, a0, a1), target_span=_span(tgt, b0, b1)), None
 
@@ -310,7 +310,7 @@ def _trim_separators(doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _kind_and_mask(src, tgt, a0, a1, b0, b1, r: _Region) -> tuple[str, str]:
+def _kind_and_mask(src, tgt, a0, a1, b0, b1, r: _Region, emap: dict[int, int]) -> tuple[str, str]:
     """("attribute", head noun) when the object stays and only its description changes, else ("object", phrase)."""
     rs, rt = nlp.chunk_root(src, a0, a1), nlp.chunk_root(tgt, b0, b1)
     src_nouns = [t for t in src[a0:a1] if t.pos_ in ("NOUN", "PROPN")] if nlp.is_parsed(src) else list(src[a0:a1])
@@ -324,7 +324,8 @@ def _kind_and_mask(src, tgt, a0, a1, b0, b1, r: _Region) -> tuple[str, str]:
                                                      and nlp.is_parsed(src))
     if same_head:
         start = rs
-        while start > a0 and nlp.is_parsed(src) and src[start - 1].dep_ == "compound":
+        # unchanged compounds stay ("mountain bicycle"); a changed one is the attribute ("leather sofa" -> "sofa")
+        while start > a0 and nlp.is_parsed(src) and src[start - 1].dep_ == "compound" and (start - 1) in emap:
             start -= 1
         return "attribute", _text(src, start, rs + 1)
     return "object", _object_mask_phrase(src, a0, a1)

@@ -123,6 +123,7 @@ class OIREditor:
                                    mask=torch.from_numpy(m.mask)) for p, m in zip(edit_pairs, mask_results)]
         out = run_oir(runtime, imgio.to_tensor(work), source_prompt, target_prompt, engine_pairs, config)
         timings.update(out.timings_s)
+        warnings.extend(runtime.notes)
 
         # 7. Result at the input's size, with diagnostics.
         edited = imgio.to_pil(out.image)

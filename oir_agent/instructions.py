@@ -16,7 +16,8 @@ from .errors import AlignmentError
 from .pairs import find_phrase
 
 ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y (Y an adjective)",
-                  "change the color of X to Y", "X -> Y", "X to Y", "use Y instead of X", "substitute Y for X")
+                  "change the color of X to Y", "paint X Y", "X -> Y", "X to Y", "X should be Y", "what if X was Y",
+                  "let X be Y", "use Y instead of X", "substitute Y for X")
 ATTRIBUTE_NOUNS = ("color", "colour", "material", "texture", "pattern", "style", "shape")
 _POLITE = re.compile(r"^(please|kindly|can you|could you|would you|i want you to|i'd like you to|let's|now)\s+", re.I)
 _SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\balso\b|,\s*and\b|,|\band\b)\s*", re.I)
@@ -55,7 +56,7 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
 
 def split_clauses(instruction: str) -> list[Clause]:
     """The instruction's clauses, split at commas, 'and', ';', 'then' where each part parses on its own."""
-    text = _POLITE.sub("", instruction.strip().rstrip(".!"))
+    text = _POLITE.sub("", instruction.strip().rstrip(".!?"))
     parts = [p for p in _SEPARATORS.split(text) if p and p.strip()]
     seps = [m.group(0) for m in _SEPARATORS.finditer(text)]
     n = len(parts)
@@ -70,7 +71,7 @@ def split_clauses(instruction: str) -> list[Clause]:
             group = parts[i]
             for k in range(i + 1, j):
                 group += (seps[k - 1] if k - 1 < len(seps) else " ") + parts[k]
-            clause = parse_clause(group)
+            clause = parse_clause(group) or _with_inherited_verb(group, parts[:i])
             if clause is None:
                 continue
             if best[i] is None or len(rest) + 1 > len(best[i]):
@@ -83,17 +84,39 @@ def split_clauses(instruction: str) -> list[Clause]:
     return result
 
 
+_VERB = re.compile(r"^(replace|swap out|swap|switch|exchange|substitute|change|turn|transform|convert|make|"
+                   r"color|colour|paint|recolor|recolour|use|put)\b", re.I)
+
+
+def _with_inherited_verb(group: str, before: list[str]) -> Clause | None:
+    """'... and the chopsticks with a knife': a verb-less part borrows the verb of the clause before it."""
+    if _VERB.match(group.strip()):
+        return None
+    for part in reversed(before):
+        m = _VERB.match(_POLITE.sub("", part.strip()))
+        if m:
+            return parse_clause(f"{m.group(1)} {group}")
+    return None
+
+
 _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y comes first)
     ("color", re.compile(rf"^(?:change|make|turn|set|paint)\s+{_DET}(?P<attr>{'|'.join(ATTRIBUTE_NOUNS)})\s+of\s+"
                          rf"{_DET}(?P<x>.+?)\s+(?:to|into|as)\s+(?P<y>.+)$", re.I), False),
-    ("replace", re.compile(rf"^(?:replace|swap|switch|exchange)\s+{_DET}(?P<x>.+?)\s+(?:with|for|by)\s+(?P<y>.+)$",
-                           re.I), False),
+    ("replace", re.compile(rf"^(?:replace|swap out|swap|switch out|switch|exchange)\s+{_DET}(?P<x>.+?)\s+"
+                           rf"(?:with|for|by)\s+(?P<y>.+)$", re.I), False),
+    ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye)\s+{_DET}(?P<x>.+?)\s+(?:in\s+)?(?P<y>\S+)$",
+                         re.I), False),
+    ("whatif", re.compile(rf"^what if\s+{_DET}(?P<x>.+?)\s+(?:was|were|is|are|became)\s+(?P<y>.+)$", re.I), False),
+    ("let", re.compile(rf"^(?:let|have)\s+{_DET}(?P<x>.+?)\s+(?:be|become|turn into)\s+(?P<y>.+)$", re.I), False),
+    ("replaced", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:is\s+|are\s+|gets\s+|get\s+)?(?:replaced|swapped)\s+"
+                            rf"(?:with|by|for)\s+(?P<y>.+)$", re.I), False),
     ("substitute", re.compile(r"^substitute\s+(?P<y>.+?)\s+for\s+" + _DET + r"(?P<x>.+)$", re.I), True),
     ("use", re.compile(r"^(?:use|put|place|show|draw|have)\s+(?P<y>.+?)\s+instead\s+of\s+" + _DET + r"(?P<x>.+)$",
                        re.I), True),
     ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter)\s+{_DET}(?P<x>.+?)\s+"
                           rf"(?:to|into|in)\s+(?P<y>.+)$", re.I), False),
-    ("make", re.compile(rf"^make\s+{_DET}(?P<x>.+?)\s+(?:into\s+)?(?P<y>\S+(?:\s+\S+)?)$", re.I), False),
+    ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:look\s+|appear\s+|be\s+)?(?:into\s+)?"
+                        rf"(?P<y>\S+(?:\s+\S+)?)$", re.I), False),
     ("become", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:should be|becomes|become|is now|are now|turns into)\s+(?P<y>.+)$",
                           re.I), False),
     ("arrow", re.compile(rf"^{_DET}(?P<x>.+?)\s*(?:->|=>|→|➔)\s*(?P<y>.+)$", re.I), False),
@@ -104,7 +127,7 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
 
 def parse_clause(text: str) -> Clause | None:
     """One clause in an accepted form, or None."""
-    text = _POLITE.sub("", text.strip().rstrip(".!")).strip()
+    text = _POLITE.sub("", text.strip().rstrip(".!?")).strip()
     for verb, pattern, _ in _FORMS:
         m = pattern.match(text)
         if not m:
@@ -114,12 +137,16 @@ def parse_clause(text: str) -> Clause | None:
             continue
         if verb == "color":
             return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute", verb=verb)
+        if verb == "paint":
+            if not nlp.is_adjective(y):
+                continue
+            return Clause(source=x, target=_attribute_target(x, y), kind="attribute", verb=verb)
         if verb == "make":
-            if not nlp.is_adjective(_strip_det(y)) and "into" not in text.lower():
+            if not nlp.is_adjective(_strip_det(y)) and "into" not in text.lower() and not _leading_det(y):
                 continue
             if nlp.is_adjective(_strip_det(y)):
                 return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute", verb=verb)
-        if verb in ("change", "become") and nlp.is_adjective(_strip_det(y)):
+        if verb in ("change", "become", "whatif", "let") and nlp.is_adjective(_strip_det(y)):
             return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute", verb=verb)
         return Clause(source=x, target=y, kind="object", verb=verb)
     return None

@@ -123,8 +123,8 @@ def is_adjective(text: str) -> bool:
     p = get_parser()
     if not p.parsed:
         return words[-1].endswith(("ish", "ful", "less", "ous", "ive", "able", "en", "ed", "y")) and len(words) == 1
-    doc = p.nlp(text)
-    return all(t.pos_ in ("ADJ", "ADV") or t.lower_ in COLOURS for t in doc if not t.is_punct)
+    doc = p.nlp(f"it looks {text}")  # in predicate position, adjectives tag as ADJ even when ambiguous alone
+    return all(t.pos_ in ("ADJ", "ADV") or t.lower_ in COLOURS for t in doc[2:] if not t.is_punct)
 
 
 def article_for(word: str) -> str:

@@ -52,6 +52,14 @@ PROMPT_CASES = [
       ("cookies", "cake", "object", "cookies", "a glass of milk next to a cake")]),
     ("a teddy bear on a bed", "a robot on a bed", [("teddy bear", "robot", "object", "teddy bear", "a robot on a bed")]),
     ("a tiger in the forest", "a tiger in the snow", [("forest", "snow", "object", "forest", "a tiger in the snow")]),
+    ("a living room with a leather sofa", "a living room with a fabric sofa",
+     [("leather sofa", "fabric sofa", "attribute", "sofa", "a living room with a fabric sofa")]),
+    ("a slanted mountain bicycle on the road", "a slanted rusty mountain bicycle on the road",
+     [("slanted mountain bicycle", "slanted rusty mountain bicycle", "attribute", "mountain bicycle",
+       "a slanted rusty mountain bicycle on the road")]),
+    ("a white horse and a brown dog in a field", "a black horse and a brown cat in a field",
+     [("white horse", "black horse", "attribute", "horse", "a black horse and a brown dog in a field"),
+      ("brown dog", "brown cat", "object", "brown dog", "a white horse and a brown cat in a field")]),
 ]
 
 # (instruction, source prompt or None, target prompt, [(source, target, kind)])
@@ -87,6 +95,14 @@ INSTRUCTION_CASES = [
     ("replace the dumplings with fried rice and the chopsticks with a knife", None,
      "a photo of fried rice and a knife", [("dumplings", "fried rice", "object"), ("chopsticks", "knife", "object")]),
     ("the horse should be a zebra", "a horse in a field", "a zebra in a field", [("horse", "zebra", "object")]),
+    ("make the flowers purple and the vase blue", "red flowers in a white vase", "purple flowers in a blue vase",
+     [("red flowers", "purple flowers", "attribute"), ("white vase", "blue vase", "attribute")]),
+    ("what if the bowl was red?", "a blue bowl of soup", "a red bowl of soup", [("blue bowl", "red bowl", "attribute")]),
+    ("paint the car green", "a red car on the road", "a green car on the road", [("red car", "green car", "attribute")]),
+    ("the cat is replaced by a dog", "a cat on a sofa", "a dog on a sofa", [("cat", "dog", "object")]),
+    ("Make the dog a cat.", "a dog on a rug", "a cat on a rug", [("dog", "cat", "object")]),
+    ("turn the sofa red", "a cat on a blue sofa", "a cat on a red sofa", [("blue sofa", "red sofa", "attribute")]),
+    ("make the sky look stormy", "a boat under a sky", "a boat under a stormy sky", [("sky", "stormy sky", "attribute")]),
 ]
 
 

@@ -125,3 +125,23 @@ def test_plan_mixed_costs_random():
 def test_plan_refuses_a_cap_below_one_cfg_job():
     with pytest.raises(ValueError):
         plan_calls([Job(latent=None, start=2, end=0, cond=0, uncond=1)], 1)
+
+
+def test_out_of_memory_splits_the_batch_with_same_numbers(components, setup, monkeypatch):
+    rt, emb = setup
+    torch.manual_seed(9)
+    x, t, e = torch.randn(6, 4, 8, 12), torch.full((6,), 500), emb[[0, 1, 2, 0, 1, 2]]
+    reference = rt.predict_noise(x, t, e)
+    real = components.unet.forward
+
+    def small_memory(sample, *a, **k):
+        if sample.shape[0] > 2:
+            raise torch.OutOfMemoryError("simulated")
+        return real(sample, *a, **k)
+
+    monkeypatch.setattr(components.unet, "forward", small_memory)
+    fresh = Runtime(components)
+    out = fresh.predict_noise(x, t, e)
+    assert (out - reference).abs().max() <= 1e-5
+    assert fresh.cost.unet_calls == 4 and fresh.cost.unet_sample_evals == 6  # 6 -> 3+3 -> (1+2)+(1+2)
+    assert "split the calls" in fresh.notes[0]

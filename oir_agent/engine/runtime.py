@@ -21,6 +21,7 @@ class Runtime:
         self.cost = cost if cost is not None else Cost()
         self._cancel = cancel
         self._progress = progress
+        self.notes: list[str] = []  # warnings worth reporting in the result (e.g. memory retries)
 
     @property
     def device(self) -> torch.device:
@@ -47,16 +48,29 @@ class Runtime:
     # --- UNet ----------------------------------------------------------------------------------------
     @torch.no_grad()
     def predict_noise(self, latents: torch.Tensor, timesteps: torch.Tensor, embeddings: torch.Tensor) -> torch.Tensor:
-        """One UNet forward. latents (B, 4, h, w) fp32, timesteps (B,), embeddings (B, 77, D) -> (B, 4, h, w) fp32."""
+        """UNet noise prediction. latents (B, 4, h, w) fp32, timesteps (B,), embeddings (B, 77, D) -> (B, 4, h, w).
+
+        One forward of the whole batch; if the device runs out of memory, the batch is split in halves (and
+        again, as needed) and a warning is kept in `self.notes`: slower, same numbers, never a crash.
+        """
         self.check_cancel()
         batch = latents.shape[0]
         try:
             out = self.c.unet(latents.to(self.dtype), timesteps.to(self.device),
                               encoder_hidden_states=embeddings.to(self.dtype)).sample
         except torch.OutOfMemoryError as exc:
-            raise ResourceError(
-                f"out of device memory in a UNet call of {batch} samples: set max_batch (e.g. "
-                f"{max(2, batch // 4)}) or a smaller max_side.") from exc
+            if batch == 1:
+                raise ResourceError("out of device memory for a single UNet sample: use a smaller max_side or "
+                                    "a larger GPU.") from exc
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()
+            note = (f"out of device memory at {batch} samples per UNet call: split the calls (set max_batch to "
+                    f"about {batch // 2} to avoid the retries).")
+            if note not in self.notes:
+                self.notes.append(note)
+            half = batch // 2
+            return torch.cat([self.predict_noise(latents[:half], timesteps[:half], embeddings[:half]),
+                              self.predict_noise(latents[half:], timesteps[half:], embeddings[half:])])
         self.cost.unet_calls += 1
         self.cost.unet_sample_evals += batch
         return out.float()
