@@ -16,7 +16,7 @@ from . import images as imgio
 from .config import OIRConfig
 from .engine.components import Components
 from .engine.oir import EnginePair, run_oir
-from .engine.runtime import Runtime
+from .engine.runtime import Runtime, check_prompt_lengths
 from .errors import AlignmentError, ConfigError, InvalidInputError, MaskError
 from .masks.base import MaskRequest, MaskResult, area_warnings
 from .masks.given import load_given_mask
@@ -103,6 +103,8 @@ class OIREditor:
         runtime.report("align", 0, 1, "finding editing pairs")
         edit_pairs, source_prompt, target_prompt, align_warnings = self._align(
             source_prompt, target_prompt, instruction, pairs)
+        check_prompt_lengths(self.components.tokenizer, [source_prompt, target_prompt] +
+                             [p.guided_prompt for p in edit_pairs], "the diffusion model's text encoder")
         warnings.extend(align_warnings)
         runtime.report("align", 1, 1, f"{len(edit_pairs)} editing pair(s)")
         timings["align"] = time.perf_counter() - t0

@@ -159,3 +159,19 @@ def test_max_batch_changes_calls_not_result(editor):
     assert [p.optimal_step for p in a.pairs] == [p.optimal_step for p in b.pairs]
     diff = np.abs(np.asarray(a.image, float) - np.asarray(b.image, float)).max()
     assert diff <= 2  # batch composition changes float rounding only
+
+
+def test_contact_sheet_marks_the_chosen_candidate(result):
+    import numpy as np
+
+    from oir_agent.report import CHOSEN, contact_sheet
+
+    sheet = np.asarray(contact_sheet(result, columns=5, cell=60))
+    red = np.all(sheet == CHOSEN, axis=-1)
+    assert red.sum() > 4 * 50  # a frame around one cell per pair
+    ys, xs = np.nonzero(red)
+    assert xs.min() >= 0 and sheet.shape[1] >= 5 * 60
+    # one marked cell per pair: the frame's column matches the optimal step's column
+    for p in result.pairs:
+        col = (p.search.steps.index(p.optimal_step)) % 5
+        assert red[:, col * 60 + 1: col * 60 + 4].any()

@@ -91,7 +91,7 @@ def test_missing_hub_model_offline():
 
 def test_prompt_too_long(editor):
     long = SOURCE + " " + " ".join(["and a very small purple hexagon"] * 20)
-    with pytest.raises(InvalidInputError, match="tokens long"):
+    with pytest.raises(AlignmentError, match="tokens long.*Shorten the prompt"):
         edit(editor, source_prompt=long)
 
 

@@ -129,8 +129,9 @@ def clip_gate(editor, n: int = 200) -> dict:
                                                                         s.background_mask)]
         for phrase, mask in views:
             view = metric.MaskedClipView.for_mask(torch.from_numpy(mask), size, patch, "crop", 0.15, 0.5)
-            scores = torch.stack([metric.edit_scores(rt, x, view, t, 1)[0] for t in text])
-            hits.append(phrases[int(scores.argmax())] == phrase)
+            pixels = view.pixels(x, editor.components.clip_mean, editor.components.clip_std)
+            feature = rt.clip_image_features(pixels, view.keep[None])[0]
+            hits.append(phrases[int((text @ feature).argmax())] == phrase)
     return {"clip_masked_top1": float(np.mean(hits)), "clip_views": len(hits)}
 
 

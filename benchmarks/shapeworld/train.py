@@ -262,24 +262,29 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     stages = ["vae", "unet", "clip", "export"] if args.stage == "all" else [args.stage]
     vae = None
+    trained: dict[str, int] = {}
     if "vae" in stages or any(s in stages for s in ("unet", "clip", "export")):
         vae, done = train_vae(work, args.vae_steps if "vae" in stages else 0, args.minutes)
         vae.register_to_config(scaling_factor=latent_stats(vae, images_to_tensor(dataset(work)[0][:2048])))
+        trained["vae_steps"] = done
         log(f"vae: {done} steps, scaling factor {vae.config.scaling_factor:.4f}")
     if "unet" in stages or "export" in stages:
         unet, text_encoder, tokenizer, done = train_unet(work, vae, args.unet_steps if "unet" in stages else 0,
                                                           args.minutes)
+        trained["unet_steps"] = done
         log(f"unet: {done} steps")
     if "clip" in stages or "export" in stages:
         clip, clip_tok, done = train_clip(work, vae, args.clip_steps if "clip" in stages else 0, args.minutes)
+        trained["clip_steps"] = done
         log(f"clip: {done} steps")
     if "export" in stages:
         out = Path(args.out)
         shapes_model.export(out, vae=vae, unet=unet, text_encoder=text_encoder, tokenizer=tokenizer, clip=clip,
                             clip_tokenizer=clip_tok)
         (out / "training.json").write_text(json.dumps({"train_seeds": [TRAIN_SEEDS.start, TRAIN_SEEDS.stop],
-                                                       "vae_steps": args.vae_steps, "unet_steps": args.unet_steps,
-                                                       "clip_steps": args.clip_steps}, indent=2))
+                                                       "trained_steps": trained, "batch_size": 64,
+                                                       "planned_steps": {"vae": args.vae_steps, "unet": args.unet_steps,
+                                                                         "clip": args.clip_steps}}, indent=2))
         log(f"exported to {out}")
 
 

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import torch
 
-from ..errors import Cancelled, InvalidInputError, ResourceError
+from ..errors import AlignmentError, Cancelled, ResourceError
 from ..types import Cost, ProgressEvent
 
 ProgressFn = Callable[[ProgressEvent], None]
@@ -137,6 +137,6 @@ def check_prompt_lengths(tokenizer, prompts: list[str], what: str) -> None:
     for prompt in prompts:
         n = len(tokenizer(prompt, truncation=False).input_ids)
         if n > limit:
-            raise InvalidInputError(
+            raise AlignmentError(
                 f"prompt {prompt[:80]!r}... is {n} tokens long; {what} reads at most {limit} "
                 "(including start/end tokens). Shorten the prompt: words past the limit would be ignored.")
