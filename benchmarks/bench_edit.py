@@ -174,14 +174,14 @@ def tiny_report(args):
     print(f"{'(c) diffusers img2img strength 1.0':44s} {c_wall:8.2f} {c_calls['n']:11d} {c_calls['samples']:13d} "
           f"{c_mem:13.0f}")
     print(f"{'(d) compute floor (evals x best s/sample)':44s} {floor:8.2f}")
-    print(f"\nbest UNet seconds per sample by batch: " + ", ".join(f"{k}: {v * 1e3:.2f} ms" for k, v in table.items()))
+    print("\nbest UNet seconds per sample by batch: " + ", ".join(f"{k}: {v * 1e3:.2f} ms" for k, v in table.items()))
     print(f"a/b = {a_wall / b_wall:.3f}  (target <= 0.333: batching must pay)")
     print(f"a/floor = {a_wall / floor:.3f}  (target <= 1.5: everything but the UNet stays small)")
     print(f"search-stage UNet calls = {a.cost.search_unet_calls}  (target <= N+1 = {n + 1})")
     print(f"sample evals = {a.cost.unet_sample_evals}, closed form for steps {steps} = {expected}  "
           f"({'equal' if expected == a.cost.unet_sample_evals else 'DIFFERENT'})")
     print(f"a/c = {a_wall / c_wall:.1f}  (what a user pays over one plain img2img edit)")
-    print(f"stage timings (a): " + ", ".join(f"{k} {v:.2f}s" for k, v in a.timings_s.items()))
+    print("stage timings (a): " + ", ".join(f"{k} {v:.2f}s" for k, v in a.timings_s.items()))
 
 
 def flops_report(args):
@@ -228,7 +228,6 @@ def flops_report(args):
     if torch.device(device).type == "cuda":
         print(f"peak CUDA memory allocated        : {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB")
     if args.run_edit:
-        from PIL import Image
 
         image, masks = scene(side, side)
         cfg = OIRConfig(num_inference_steps=n, max_batch=args.max_batch)

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PIL import Image
 
 from oir_agent.presets.shapes.evaluate import psnr, read_scene

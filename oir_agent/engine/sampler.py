@@ -113,6 +113,6 @@ def run_jobs(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor,
             if dst[k] in jobs[j].record:
                 outputs[j].recorded[dst[k]] = new[k].clone()
         runtime.report(stage, call_no + 1, len(calls), f"UNet call {call_no + 1}/{len(calls)} ({len(batch_x)} samples)")
-    for j, job in enumerate(jobs):
+    for j in range(len(jobs)):
         outputs[j].latent = state[j].clone()
     return outputs

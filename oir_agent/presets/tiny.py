@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
-from transformers import CLIPConfig, CLIPTextConfig, CLIPTextModel, CLIPModel, CLIPVisionConfig
+from transformers import CLIPConfig, CLIPTextConfig, CLIPTextModel, CLIPModel
 
 from ..engine.components import Components
 from .tokenizer import build_byte_tokenizer
