@@ -14,9 +14,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from test_aligner_devset import INSTRUCTION_CASES, PROMPT_CASES  # noqa: E402
+
 from oir_agent import align_prompts, parse_instruction  # noqa: E402
 from oir_agent.nlp import get_parser  # noqa: E402
-from test_aligner_devset import INSTRUCTION_CASES, PROMPT_CASES  # noqa: E402
 
 
 def main() -> None:
@@ -33,7 +34,7 @@ def main() -> None:
             t = time.perf_counter()
             parse_instruction(instruction, source_prompt=source)
             instr_times.append(time.perf_counter() - t)
-    ms = lambda xs: f"median {statistics.median(xs) * 1e3:.1f} ms, p90 {sorted(xs)[int(0.9 * len(xs))] * 1e3:.1f} ms"  # noqa: E731
+    ms = lambda xs: f"median {statistics.median(xs) * 1e3:.1f} ms, p90 {sorted(xs)[int(0.9 * len(xs))] * 1e3:.1f} ms"
     print(f"spaCy model {parser.name} loaded in {load:.2f} s")
     print(f"align_prompts     ({len(PROMPT_CASES)} pairs x 5): {ms(pair_times)}  (target: median < 20 ms)")
     print(f"parse_instruction ({len(INSTRUCTION_CASES)} cases x 5): {ms(instr_times)}")

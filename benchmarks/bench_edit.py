@@ -198,9 +198,8 @@ def flops_report(args):
     dt = c.unet.dtype
 
     def count(fn):
-        with FlopCounterMode(display=False) as fc:
-            with torch.no_grad():
-                fn()
+        with FlopCounterMode(display=False) as fc, torch.no_grad():
+            fn()
         return fc.get_total_flops()
 
     with PeakRSS() as mem:

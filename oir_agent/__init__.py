@@ -6,8 +6,16 @@ Exports load lazily, so `import oir_agent.server` answers MCP clients before tor
 
 from importlib import import_module
 
-from .errors import (AlignmentError, Cancelled, ConfigError, InvalidInputError, MaskError, ModelUnavailableError,
-                     OIRError, ResourceError)
+from .errors import (
+    AlignmentError,
+    Cancelled,
+    ConfigError,
+    InvalidInputError,
+    MaskError,
+    ModelUnavailableError,
+    OIRError,
+    ResourceError,
+)
 
 _LAZY = {
     "OIREditor": ".editor", "OIRConfig": ".config", "EditResult": ".types", "EditPair": ".types",

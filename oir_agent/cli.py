@@ -192,8 +192,8 @@ def _check_writable(path: str, flag: str) -> None:
 
 def cmd_pairs(args) -> int:
     from .aligner import align_prompts
-    from .instructions import parse_instruction
     from .errors import AlignmentError
+    from .instructions import parse_instruction
 
     if args.instruction:
         alignment = parse_instruction(args.instruction, source_prompt=args.source_prompt)

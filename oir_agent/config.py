@@ -80,7 +80,7 @@ class OIRConfig:
         n = self.num_inference_steps
         return min(round(0.2 * n), n - self.resolved_reassembly_step)
 
-    def replace(self, **changes) -> "OIRConfig":
+    def replace(self, **changes) -> OIRConfig:
         """A copy with some fields changed (validated again)."""
         names = {f.name for f in dataclasses.fields(self)}
         unknown = sorted(set(changes) - names)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -43,7 +44,7 @@ class OIREditor:
     @classmethod
     def from_pretrained(cls, model: str | Path = "CompVis/stable-diffusion-v1-4", device: str | None = None,
                         dtype: str | torch.dtype | None = None, clip_model: str | None = None,
-                        seed: int = 0) -> "OIREditor":
+                        seed: int = 0) -> OIREditor:
         """Load a hub id, a local diffusers dir, or a preset ("tiny", "sd-random", "shapes")."""
         from .models import load_components
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Union
 
 import numpy as np
 import torch
@@ -12,7 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import InvalidInputError
 
-ImageLike = Union[str, Path, Image.Image, np.ndarray]
+ImageLike = str | Path | Image.Image | np.ndarray
 
 
 def open_image(source: ImageLike, argument: str = "image") -> Image.Image:

@@ -111,7 +111,7 @@ def _curves(d: ImageDraw.ImageDraw, pair: PairReport, box: tuple[int, int, int, 
     steps = pair.search.steps
     series = [pair.search.s_edit, pair.search.s_background, pair.search.score]
     lo_step, hi_step = min(steps), max(steps)
-    sx = lambda s: x0 + (x1 - x0) * ((s - lo_step) / max(1, hi_step - lo_step))  # noqa: E731
+    sx = lambda s: x0 + (x1 - x0) * ((s - lo_step) / max(1, hi_step - lo_step))
     for colour, values in zip(CURVES.values(), series):
         v = np.asarray(values, dtype=np.float64)
         span = v.max() - v.min()

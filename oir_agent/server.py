@@ -13,10 +13,11 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal
+from typing import Annotated, Any, Literal
 
 import anyio
 import anyio.from_thread
@@ -144,7 +145,7 @@ class Progress:
         try:
             anyio.from_thread.run(self.send, percent, f"{event.stage}: {event.message}" if event.message
                                   else event.stage)
-        except Exception:  # noqa: BLE001 - a client that went away must not break the edit
+        except Exception:  # a client that went away must not break the edit
             logger.debug("progress notification dropped", exc_info=True)
 
 
@@ -327,13 +328,14 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
 
     server.add_tool(edit_image, description=inspect.cleandoc(edit_image.__doc__), annotations=edit_annotations,
                     structured_output=settings.structured)
-    server.add_tool(extract_edit_pairs, description=inspect.cleandoc(extract_edit_pairs.__doc__), annotations=ToolAnnotations(title="Extract edit pairs", readOnlyHint=True,
-                                                                    idempotentHint=True, openWorldHint=False),
-                    structured_output=settings.structured)
-    server.add_tool(find_objects, description=inspect.cleandoc(find_objects.__doc__), annotations=ToolAnnotations(title="Find objects (masks)", readOnlyHint=False,
-                                                              destructiveHint=False, idempotentHint=True,
-                                                              openWorldHint=False),
-                    structured_output=settings.structured)
+    pairs_annotations = ToolAnnotations(title="Extract edit pairs", readOnlyHint=True, idempotentHint=True,
+                                        openWorldHint=False)
+    server.add_tool(extract_edit_pairs, description=inspect.cleandoc(extract_edit_pairs.__doc__),
+                    annotations=pairs_annotations, structured_output=settings.structured)
+    find_annotations = ToolAnnotations(title="Find objects (masks)", readOnlyHint=False, destructiveHint=False,
+                                       idempotentHint=True, openWorldHint=False)
+    server.add_tool(find_objects, description=inspect.cleandoc(find_objects.__doc__),
+                    annotations=find_annotations, structured_output=settings.structured)
 
     @server.resource("oir://outputs/{name}", mime_type="application/octet-stream")
     def outputs(name: str) -> bytes:

@@ -78,11 +78,10 @@ def run_serve(args) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     settings = settings_from_args(args)
     token = os.environ.get("OIR_AGENT_TOKEN") or None
-    if args.transport == "http" and not is_loopback(args.host):
-        if not token or not args.allowed_host:
-            print(f"oir-agent serve: refusing to bind {args.host!r}: a non-loopback address needs an auth token "
-                  "(set OIR_AGENT_TOKEN) and --allowed-host values; or bind 127.0.0.1.", file=sys.stderr)
-            return 2
+    if args.transport == "http" and not is_loopback(args.host) and (not token or not args.allowed_host):
+        print(f"oir-agent serve: refusing to bind {args.host!r}: a non-loopback address needs an auth token "
+              "(set OIR_AGENT_TOKEN) and --allowed-host values; or bind 127.0.0.1.", file=sys.stderr)
+        return 2
     server = build_server(editor_factory(args), settings)
     if args.preload:
         server.holder.get()

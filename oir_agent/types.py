@@ -67,7 +67,7 @@ class SearchCurve:
     score: list[float]  # S = 0.5 (norm(S_e) + norm(S_ne))
 
     def to_dict(self) -> dict[str, Any]:
-        r = lambda xs: [round(float(x), 6) for x in xs]  # noqa: E731
+        r = lambda xs: [round(float(x), 6) for x in xs]
         return {"steps": list(self.steps), "s_edit": r(self.s_edit), "s_background": r(self.s_background),
                 "score": r(self.score)}
 

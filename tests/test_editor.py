@@ -5,11 +5,10 @@ import threading
 
 import numpy as np
 import pytest
+from conftest import SOURCE, scene, scene_masks
 from PIL import Image
 
 from oir_agent import Cancelled, OIRConfig
-
-from conftest import SOURCE, scene, scene_masks
 
 PAIRS = [("red circle", "green triangle"), ("blue square", "yellow circle")]
 FAST = OIRConfig(num_inference_steps=10)

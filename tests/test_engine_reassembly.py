@@ -4,17 +4,16 @@ import dataclasses
 
 import pytest
 import torch
+from conftest import SOURCE, scene, scene_masks
 
 from oir_agent import OIRConfig
+from oir_agent import images as imgio
 from oir_agent.engine import reassembly
 from oir_agent.engine.oir import EnginePair, run_oir
 from oir_agent.engine.runtime import Runtime
 from oir_agent.engine.sampler import Job, run_jobs
 from oir_agent.engine.schedule import DDIMSchedule
 from oir_agent.engine.search import PairSearch
-from oir_agent import images as imgio
-
-from conftest import SOURCE, scene, scene_masks
 
 
 def test_paste_keeps_background_exactly_outside_masks():

@@ -2,11 +2,17 @@
 
 import numpy as np
 import pytest
-
-from oir_agent import (AlignmentError, ConfigError, InvalidInputError, MaskError, ModelUnavailableError, OIRConfig,
-                       OIREditor)
-
 from conftest import SOURCE, scene, scene_masks
+
+from oir_agent import (
+    AlignmentError,
+    ConfigError,
+    InvalidInputError,
+    MaskError,
+    ModelUnavailableError,
+    OIRConfig,
+    OIREditor,
+)
 
 PAIRS = [("red circle", "green triangle")]
 CFG = OIRConfig(num_inference_steps=3)

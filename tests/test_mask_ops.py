@@ -47,7 +47,7 @@ def test_bounding_box_and_clip_square():
     box = ops.bounding_box(x)
     assert box == (70, 10, 90, 20)
     x0, y0, side = ops.clip_square(box, 40, 100, "crop", 0.15)
-    assert side == 26 and 0 <= x0 and x0 + side <= 100 and 0 <= y0 and y0 + side <= 40
+    assert side == 26 and x0 >= 0 and x0 + side <= 100 and y0 >= 0 and y0 + side <= 40
     assert x0 <= 70 and x0 + side >= 90  # the box is inside the square
     assert ops.clip_square(box, 40, 100, "full", 0.15) == (0, -30, 100)  # padded, never cropped
     assert ops.bounding_box(torch.zeros(3, 3, dtype=torch.bool)) is None

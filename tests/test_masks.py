@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from conftest import SOURCE, scene, scene_masks
 from PIL import Image
 
 from oir_agent import MaskError, OIRConfig
@@ -11,8 +12,6 @@ from oir_agent.masks.attention import AttentionMasks
 from oir_agent.masks.cleanup import components, fill_holes, keep_large_components
 from oir_agent.masks.given import load_given_mask
 from oir_agent.masks.grounded_sam import GroundedSAM, box_iou, detector_text, is_plural, nms
-
-from conftest import SOURCE, scene, scene_masks
 
 TARGET = SOURCE.replace("red circle", "green triangle")
 

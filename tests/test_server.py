@@ -11,12 +11,11 @@ from pathlib import Path
 import anyio
 import numpy as np
 import pytest
+from conftest import SOURCE, scene, scene_masks
 from mcp import Client
 from PIL import Image
 
 from oir_agent.server import ServerSettings, build_server
-
-from conftest import SOURCE, scene, scene_masks
 
 TARGET = SOURCE.replace("red circle", "green triangle")
 pytestmark = pytest.mark.anyio

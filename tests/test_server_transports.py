@@ -8,9 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mcp import Client, StdioServerParameters
-
 from conftest import SOURCE
+from mcp import Client, StdioServerParameters
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = SOURCE.replace("red circle", "green triangle")

@@ -105,7 +105,7 @@ def inversion_gate(editor, n: int = 100, steps: int = 50) -> dict:
     jobs = [Job(latent=trajs[i][steps], start=steps, end=0, cond=i, uncond=i, guidance_scale=7.5) for i in range(n)]
     out = torch.stack([o.latent for o in run_jobs(rt, sched, emb, jobs, max_batch=256)])
     rec = rt.decode_latents(out, 100)
-    u8 = lambda t: (t * 255).round().byte().permute(0, 2, 3, 1).cpu().numpy()  # noqa: E731
+    u8 = lambda t: (t * 255).round().byte().permute(0, 2, 3, 1).cpu().numpy()
     p_vae = float(np.mean([psnr(a, s.image) for a, s in zip(u8(vae_rec), scenes)]))
     p_inv = float(np.mean([psnr(a, s.image) for a, s in zip(u8(rec), scenes)]))
     return {"inversion_psnr_db": p_inv, "vae_psnr_db_same_images": p_vae, "inversion_gap_db": p_vae - p_inv}

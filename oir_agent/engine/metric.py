@@ -27,7 +27,7 @@ class MaskedClipView:
 
     @classmethod
     def for_mask(cls, mask: torch.Tensor, image_size: int, patch_size: int, region: str, margin: float,
-                 coverage: float) -> "MaskedClipView":
+                 coverage: float) -> MaskedClipView:
         h, w = mask.shape
         square = ops.clip_square(ops.bounding_box(mask), h, w, region, margin)
         keep = ops.patch_keep(mask, square, image_size // patch_size, coverage)

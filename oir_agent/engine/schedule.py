@@ -33,7 +33,7 @@ class DDIMSchedule:
         return self.timesteps.shape[0] - 1
 
     @classmethod
-    def from_config(cls, scheduler_config: dict, num_inference_steps: int) -> "DDIMSchedule":
+    def from_config(cls, scheduler_config: dict, num_inference_steps: int) -> DDIMSchedule:
         """Levels of a diffusers DDIMScheduler config at N = num_inference_steps."""
         from diffusers import DDIMScheduler
 

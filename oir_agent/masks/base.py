@@ -53,7 +53,7 @@ class MaskProvider(Protocol):
 
     name: str
 
-    def masks(self, image: Image.Image, phrases: list[str], request: "MaskRequest") -> list[MaskResult]: ...
+    def masks(self, image: Image.Image, phrases: list[str], request: MaskRequest) -> list[MaskResult]: ...
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
-from transformers import CLIPConfig, CLIPTextConfig, CLIPTextModel, CLIPModel
+from transformers import CLIPConfig, CLIPModel, CLIPTextConfig, CLIPTextModel
 
 from ..engine.components import Components
 from .tokenizer import build_byte_tokenizer
@@ -137,12 +137,19 @@ def tiny_grounding(seed: int = 0, workdir=None):
     import tempfile
     from pathlib import Path
 
-    from transformers import (BertConfig, BertTokenizer, GroundingDinoConfig, GroundingDinoForObjectDetection,
-                              GroundingDinoProcessor, SamConfig, SamModel, SamProcessor, SwinConfig)
-    from transformers.models.grounding_dino.image_processing_pil_grounding_dino import (
-        GroundingDinoImageProcessorPil)
-    from transformers.models.sam.configuration_sam import (SamMaskDecoderConfig, SamPromptEncoderConfig,
-                                                           SamVisionConfig)
+    from transformers import (
+        BertConfig,
+        BertTokenizer,
+        GroundingDinoConfig,
+        GroundingDinoForObjectDetection,
+        GroundingDinoProcessor,
+        SamConfig,
+        SamModel,
+        SamProcessor,
+        SwinConfig,
+    )
+    from transformers.models.grounding_dino.image_processing_pil_grounding_dino import GroundingDinoImageProcessorPil
+    from transformers.models.sam.configuration_sam import SamMaskDecoderConfig, SamPromptEncoderConfig, SamVisionConfig
     from transformers.models.sam.image_processing_pil_sam import SamImageProcessorPil
 
     from .tokenizer import COMMON_WORDS

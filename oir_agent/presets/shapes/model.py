@@ -61,8 +61,9 @@ def make_clip(vocab_size: int):
 
 def export(out: Path, vae, unet, text_encoder, tokenizer, clip, clip_tokenizer) -> None:
     """Write fp16 safetensors in diffusers/transformers layout (loaded back as fp32 on CPU)."""
-    from diffusers import DDIMScheduler
     import json
+
+    from diffusers import DDIMScheduler
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
