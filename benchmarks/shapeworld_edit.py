@@ -271,9 +271,12 @@ class Runner:
 def summarise(cases: list[Case], results: list[dict]) -> dict:
     methods = [m for m in results[0] if isinstance(results[0][m], dict) and "image" in results[0][m]]
     table = {}
+    per_case: dict[str, list[dict]] = {}
     for m in methods:
         succ, succ2, mism, psnrs, evals = [], [], [], [], []
         steps_by_type: dict[str, list[int]] = {}
+        success_by_kind: dict[str, list[bool]] = {}
+        success_by_case_type: dict[str, list[bool]] = {}
         for case, res in zip(cases, results):
             j = judge(case, res[m]["image"])
             succ += j["success"]
@@ -283,19 +286,30 @@ def summarise(cases: list[Case], results: list[dict]) -> dict:
             if j["bg_psnr"] is not None and np.isfinite(j["bg_psnr"]):
                 psnrs.append(j["bg_psnr"])
             evals.append(res[m]["evals"])
-            for e, s in zip(case.edits, res[m]["steps"]):
+            for e, s, ok in zip(case.edits, res[m]["steps"], j["success"]):
                 steps_by_type.setdefault(e.kind, []).append(s)
+                success_by_kind.setdefault(e.kind, []).append(ok)
+            success_by_case_type.setdefault(case.type, []).extend(j["success"])
+            per_case.setdefault(m, []).append({"success": j["success"], "steps": list(res[m]["steps"]),
+                                               "bg_psnr": j["bg_psnr"] if j["bg_psnr"] is not None
+                                               and np.isfinite(j["bg_psnr"]) else None})
         table[m] = {"pair_success": float(np.mean(succ)), "pair_success_2pair": float(np.mean(succ2)) if succ2 else None,
                     "concept_mismatch": float(np.mean(mism)) if mism else None,
                     "bg_psnr_db": float(np.mean(psnrs)) if psnrs else None, "unet_sample_evals": float(np.mean(evals)),
-                    "mean_step_by_type": {k: float(np.mean(v)) for k, v in sorted(steps_by_type.items())}}
+                    "mean_step_by_type": {k: float(np.mean(v)) for k, v in sorted(steps_by_type.items())},
+                    "success_by_edit_kind": {k: float(np.mean(v)) for k, v in sorted(success_by_kind.items())},
+                    "success_by_case_type": {k: float(np.mean(success_by_case_type[k]))
+                                             for k in TYPES if k in success_by_case_type}}
     fixed = [m for m in table if m.startswith("fixed_")]
     # Best k in hindsight, judged where the target is stated: 2-pair cases (all cases if there are none).
     best = max(fixed, key=lambda m: table[m]["pair_success_2pair"] or table[m]["pair_success"])
     table["best_fixed"] = dict(table[best], k=int(best.split("_")[1]))
     ious = [i for res in results for i in res.get("attention_iou", [])]
     return {"methods": table, "attention_mask_iou": float(np.mean(ious)) if ious else None, "cases": len(cases),
-            "two_pair_cases": sum(c.num_pairs == 2 for c in cases)}
+            "two_pair_cases": sum(c.num_pairs == 2 for c in cases),
+            "per_case": [{"id": c.id, "type": c.type, "source": c.source.caption, "target": c.target.caption,
+                          "edits": [e.kind for e in c.edits], **{m: per_case[m][i] for m in methods}}
+                         for i, c in enumerate(cases)]}
 
 
 def print_table(summary: dict) -> None:
@@ -309,6 +323,11 @@ def print_table(summary: dict) -> None:
         print(f"{label:14s} {t['pair_success']:9.1%} {fmt(t['pair_success_2pair'], '11.1%'):>11s} "
               f"{fmt(t['concept_mismatch'], '9.1%'):>9s} {fmt(t['bg_psnr_db'], '8.1f'):>8s} "
               f"{t['unet_sample_evals']:7.0f}  {steps}")
+    kinds = list(next(iter(summary["methods"].values()))["success_by_case_type"])
+    print(f"\npair success by case type\n{'method':14s} " + " ".join(f"{k:>13s}" for k in kinds))
+    for m, t in summary["methods"].items():
+        label = m if m != "best_fixed" else f"best_fixed{t['k']}"
+        print(f"{label:14s} " + " ".join(f"{t['success_by_case_type'][k]:13.1%}" for k in kinds))
     if summary["attention_mask_iou"] is not None:
         print(f"attention-mask IoU vs ground truth: {summary['attention_mask_iou']:.3f}")
 
