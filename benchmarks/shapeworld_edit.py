@@ -40,6 +40,7 @@ from oir_agent.engine.schedule import DDIMSchedule  # noqa: E402
 from oir_agent.engine.search import PairInput, SearchSettings, search_steps  # noqa: E402
 from oir_agent.images import to_tensor  # noqa: E402
 from oir_agent.masks.attention import AttentionMasks  # noqa: E402
+from oir_agent.masks.ops import dilate  # noqa: E402
 from oir_agent.presets.shapes.evaluate import psnr, read_background, read_object, side_region  # noqa: E402
 from oir_agent.presets.shapes.world import BACKGROUNDS, COLOURS, SHAPES, Scene, edit_scene, sample_scene  # noqa: E402
 
@@ -175,12 +176,8 @@ def judge(case: Case, image: np.ndarray) -> dict:
 
 
 def _dilate(m: np.ndarray) -> np.ndarray:
-    out = m.copy()
-    out[1:] |= m[:-1]
-    out[:-1] |= m[1:]
-    out[:, 1:] |= out[:, :-1].copy()
-    out[:, :-1] |= out[:, 1:].copy()
-    return out
+    """One pixel of growth (3x3 square)."""
+    return dilate(torch.from_numpy(m), 1).numpy()
 
 
 def _u8(t: torch.Tensor) -> np.ndarray:

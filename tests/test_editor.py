@@ -168,8 +168,7 @@ def test_contact_sheet_marks_the_chosen_candidate(result):
     sheet = np.asarray(contact_sheet(result, columns=5, cell=60))
     red = np.all(sheet == CHOSEN, axis=-1)
     assert red.sum() > 4 * 50  # a frame around one cell per pair
-    ys, xs = np.nonzero(red)
-    assert xs.min() >= 0 and sheet.shape[1] >= 5 * 60
+    assert sheet.shape[1] >= 5 * 60
     # one marked cell per pair: the frame's column matches the optimal step's column
     for p in result.pairs:
         col = (p.search.steps.index(p.optimal_step)) % 5
