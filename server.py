@@ -1,6 +1,6 @@
 """Launcher: `python server.py [options]` is `oir-agent serve [options]` (MCP server, stdio by default)."""
 import sys
 
-from oir_agent.server_cli import main
+from oir_agent.server.transports import main
 
 sys.exit(main())

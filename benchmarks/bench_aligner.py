@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from test_aligner_devset import INSTRUCTION_CASES, PROMPT_CASES  # noqa: E402
 
 from oir_agent import align_prompts, parse_instruction  # noqa: E402
-from oir_agent.nlp import get_parser  # noqa: E402
+from oir_agent.text.nlp import get_parser  # noqa: E402
 
 
 def main() -> None:

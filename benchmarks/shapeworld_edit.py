@@ -40,9 +40,9 @@ from oir_agent.engine.schedule import DDIMSchedule  # noqa: E402
 from oir_agent.engine.search import PairInput, SearchSettings, search_steps  # noqa: E402
 from oir_agent.images import to_tensor  # noqa: E402
 from oir_agent.masks.attention import AttentionMasks  # noqa: E402
-from oir_agent.masks.ops import dilate  # noqa: E402
-from oir_agent.presets.shapes.evaluate import psnr, read_background, read_object, side_region  # noqa: E402
-from oir_agent.presets.shapes.world import BACKGROUNDS, COLOURS, SHAPES, Scene, edit_scene, sample_scene  # noqa: E402
+from oir_agent.engine.geometry import dilate  # noqa: E402
+from oir_agent.shapeworld.evaluate import psnr, read_background, read_object, side_region  # noqa: E402
+from oir_agent.shapeworld.world import BACKGROUNDS, COLOURS, SHAPES, Scene, edit_scene, sample_scene  # noqa: E402
 
 SEED0 = 2_000_000  # disjoint from training (0..23,999) and the gates (>= 1,000,000)
 FIXED_FRACTIONS = (0.2, 0.4, 0.6, 0.8, 1.0)  # k = 10, 20, 30, 40, 50 of N = 50

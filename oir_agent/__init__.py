@@ -19,8 +19,8 @@ from .errors import (
 
 _LAZY = {
     "OIREditor": ".editor", "OIRConfig": ".config", "EditResult": ".types", "EditPair": ".types",
-    "PairReport": ".types", "ProgressEvent": ".types", "Alignment": ".aligner", "align_prompts": ".aligner",
-    "parse_instruction": ".instructions",
+    "PairReport": ".types", "ProgressEvent": ".types", "Alignment": ".text.aligner", "align_prompts": ".text.aligner",
+    "parse_instruction": ".text.instructions",
 }
 
 __all__ = ["OIREditor", "OIRConfig", "align_prompts", "parse_instruction", "Alignment", "EditResult", "EditPair",

@@ -21,7 +21,7 @@ from .engine.runtime import Runtime, check_prompt_lengths
 from .errors import AlignmentError, ConfigError, InvalidInputError, MaskError
 from .masks.base import MaskRequest, MaskResult, area_warnings
 from .masks.given import load_given_mask
-from .pairs import explicit_pairs
+from .text.pairs import explicit_pairs
 from .types import Cost, EditPair, EditResult, MaskInfo, PairReport, ProgressEvent, SearchCurve
 
 logger = logging.getLogger(__name__)
@@ -188,8 +188,8 @@ class OIREditor:
                 raise InvalidInputError("give either pairs or an instruction, not both.")
             found, implied_target = explicit_pairs(source_prompt or "", pairs)
             return found, source_prompt, target_prompt or implied_target, []
-        from .aligner import align_prompts
-        from .instructions import parse_instruction
+        from .text.aligner import align_prompts
+        from .text.instructions import parse_instruction
 
         if instruction:
             alignment = parse_instruction(instruction, source_prompt=source_prompt)

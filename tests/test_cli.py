@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from oir_agent.cli import main
+from oir_agent.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"

@@ -5,7 +5,7 @@ import torch
 
 from oir_agent.engine import metric
 from oir_agent.engine.runtime import Runtime
-from oir_agent.masks import ops
+from oir_agent.engine import geometry
 
 
 def _view(mask, components, region="crop"):
@@ -60,7 +60,7 @@ def test_patch_coverage_mapping_exact():
     mask[0:8, 0:8] = True  # patch (0, 0) fully
     mask[8:12, 8:16] = True  # patch (1, 1) half covered
     mask[16:17, 24:32] = True  # patch (2, 3) one eighth covered
-    keep = ops.patch_keep(mask, (0, 0, 32), grid=4, coverage=0.5).view(4, 4)
+    keep = geometry.patch_keep(mask, (0, 0, 32), grid=4, coverage=0.5).view(4, 4)
     expected = torch.zeros(4, 4, dtype=torch.bool)
     expected[0, 0] = expected[1, 1] = True
     assert torch.equal(keep, expected)

@@ -2,7 +2,7 @@
 
 import torch
 
-from oir_agent.masks import ops
+from oir_agent.engine import geometry
 
 
 def m(rows):
@@ -12,11 +12,11 @@ def m(rows):
 def test_dilate_square():
     x = torch.zeros(5, 5, dtype=torch.bool)
     x[2, 2] = True
-    d = ops.dilate(x, 1)
+    d = geometry.dilate(x, 1)
     exp = torch.zeros(5, 5, dtype=torch.bool)
     exp[1:4, 1:4] = True
     assert torch.equal(d, exp)
-    assert torch.equal(ops.dilate(x, 0), x)
+    assert torch.equal(geometry.dilate(x, 0), x)
 
 
 def test_overlap_smaller_wins():
@@ -24,7 +24,7 @@ def test_overlap_smaller_wins():
     big[:, :] = True
     small = torch.zeros(4, 4, dtype=torch.bool)
     small[1:3, 1:3] = True
-    out = ops.resolve_overlaps(torch.stack([big, small]))
+    out = geometry.resolve_overlaps(torch.stack([big, small]))
     assert torch.equal(out[1], small)
     assert torch.equal(out[0], big & ~small)
     assert not (out[0] & out[1]).any()
@@ -34,27 +34,27 @@ def test_latent_pooling_area_threshold_and_no_vanishing():
     x = torch.zeros(16, 16, dtype=torch.bool)
     x[0:8, 0:8] = True  # cell (0, 0) full
     x[8:12, 8:16] = True  # cell (1, 1) half
-    lat = ops.to_latent(x, 2, 2, 0.5)
+    lat = geometry.to_latent(x, 2, 2, 0.5)
     assert torch.equal(lat, m([[True, False], [False, True]]))
     tiny = torch.zeros(16, 16, dtype=torch.bool)
     tiny[9, 3] = True
-    assert torch.equal(ops.to_latent(tiny, 2, 2, 0.5), m([[False, False], [True, False]]))
+    assert torch.equal(geometry.to_latent(tiny, 2, 2, 0.5), m([[False, False], [True, False]]))
 
 
 def test_bounding_box_and_clip_square():
     x = torch.zeros(40, 100, dtype=torch.bool)
     x[10:20, 70:90] = True
-    box = ops.bounding_box(x)
+    box = geometry.bounding_box(x)
     assert box == (70, 10, 90, 20)
-    x0, y0, side = ops.clip_square(box, 40, 100, "crop", 0.15)
+    x0, y0, side = geometry.clip_square(box, 40, 100, "crop", 0.15)
     assert side == 26 and x0 >= 0 and x0 + side <= 100 and y0 >= 0 and y0 + side <= 40
     assert x0 <= 70 and x0 + side >= 90  # the box is inside the square
-    assert ops.clip_square(box, 40, 100, "full", 0.15) == (0, -30, 100)  # padded, never cropped
-    assert ops.bounding_box(torch.zeros(3, 3, dtype=torch.bool)) is None
+    assert geometry.clip_square(box, 40, 100, "full", 0.15) == (0, -30, 100)  # padded, never cropped
+    assert geometry.bounding_box(torch.zeros(3, 3, dtype=torch.bool)) is None
 
 
 def test_crop_square_pads_with_zeros():
     t = torch.ones(1, 4, 6)
-    c = ops.crop_square(t, 0, -1, 6)
+    c = geometry.crop_square(t, 0, -1, 6)
     assert c.shape == (1, 6, 6)
     assert c[0, 0].sum() == 0 and c[0, 5].sum() == 0 and c[0, 1:5].sum() == 24

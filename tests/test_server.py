@@ -15,7 +15,7 @@ from conftest import SOURCE, scene, scene_masks
 from mcp import Client
 from PIL import Image
 
-from oir_agent.server import ServerSettings, build_server
+from oir_agent.server.app import ServerSettings, build_server
 
 TARGET = SOURCE.replace("red circle", "green triangle")
 pytestmark = pytest.mark.anyio
@@ -305,7 +305,7 @@ async def test_find_objects(make_server):
 
 def test_output_schema_matches_diagnostics(editor):
     from oir_agent import OIRConfig
-    from oir_agent.server_schema import EditDiagnostics
+    from oir_agent.server.schema import EditDiagnostics
 
     result = editor.edit(scene(), source_prompt=SOURCE, target_prompt=TARGET, masks=[scene_masks()[0]],
                          config=OIRConfig(num_inference_steps=3))

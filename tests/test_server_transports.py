@@ -87,7 +87,7 @@ def test_non_loopback_bind_without_token_refused():
 
 
 async def test_bearer_token_middleware():
-    from oir_agent.server_cli import BearerAuth
+    from oir_agent.server.transports import BearerAuth
 
     seen = []
 

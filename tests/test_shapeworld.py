@@ -9,10 +9,10 @@ import numpy as np
 import torch
 from PIL import Image
 
-from oir_agent.demo import DEMO
-from oir_agent.masks.ops import dilate
-from oir_agent.presets.shapes.evaluate import psnr, read_scene
-from oir_agent.presets.shapes.world import COLOURS, ShapeObject, build_scene, caption, edit_scene, sample_scene
+from oir_agent.cli.demo import DEMO
+from oir_agent.engine.geometry import dilate
+from oir_agent.shapeworld.evaluate import psnr, read_scene
+from oir_agent.shapeworld.world import COLOURS, ShapeObject, build_scene, caption, edit_scene, sample_scene
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,7 +96,7 @@ def test_cases_cover_every_edit_type():
 
 
 def test_demo_end_to_end(tmp_path):
-    from oir_agent.cli import main
+    from oir_agent.cli.main import main
 
     assert main(["demo", "-o", str(tmp_path), "--quiet"]) == 0
     d = json.loads((tmp_path / "diagnostics.json").read_text())

@@ -22,8 +22,8 @@ import torch
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from oir_agent.presets.shapes.evaluate import psnr, read_object, read_scene, side_region  # noqa: E402
-from oir_agent.presets.shapes.world import batch  # noqa: E402
+from oir_agent.shapeworld.evaluate import psnr, read_object, read_scene, side_region  # noqa: E402
+from oir_agent.shapeworld.world import batch  # noqa: E402
 
 HELD_OUT = 1_000_000
 
@@ -35,7 +35,7 @@ def to_uint8(x: torch.Tensor) -> np.ndarray:
 
 def objects_correct(image: np.ndarray, scene) -> list[bool]:
     """Per object: does the evaluator read its colour and shape on its side of `image`?"""
-    from oir_agent.presets.shapes.evaluate import read_background
+    from oir_agent.shapeworld.evaluate import read_background
 
     _, bg = read_background(image)
     out = []
@@ -116,7 +116,7 @@ def clip_gate(editor, n: int = 200) -> dict:
     """The metric CLIP through the engine's own masked path: does S_e rank the right phrase first?"""
     from oir_agent.engine import metric
     from oir_agent.engine.runtime import Runtime
-    from oir_agent.presets.shapes.world import BACKGROUNDS, COLOURS, SHAPES
+    from oir_agent.shapeworld.world import BACKGROUNDS, COLOURS, SHAPES
 
     rt = Runtime(editor.components)
     phrases = [f"{c} {s}" for c in COLOURS for s in SHAPES] + [f"{b} background" for b in BACKGROUNDS]

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from oir_agent.engine.metric import MaskedClipView, masked_image_features  # noqa: E402
 from oir_agent.presets.shapes import model as shapes_model  # noqa: E402
-from oir_agent.presets.shapes.world import BACKGROUNDS, COLOURS, SHAPES, batch  # noqa: E402
+from oir_agent.shapeworld.world import BACKGROUNDS, COLOURS, SHAPES, batch  # noqa: E402
 
 TRAIN_SEEDS = range(0, 24000)  # held-out evaluation uses seeds >= 1_000_000
 OUT = ROOT / "oir_agent" / "presets" / "shapes" / "weights"

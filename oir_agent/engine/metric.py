@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from ..masks import ops
+from . import geometry
 from .runtime import Runtime
 
 
@@ -29,15 +29,15 @@ class MaskedClipView:
     def for_mask(cls, mask: torch.Tensor, image_size: int, patch_size: int, region: str, margin: float,
                  coverage: float) -> MaskedClipView:
         h, w = mask.shape
-        square = ops.clip_square(ops.bounding_box(mask), h, w, region, margin)
-        keep = ops.patch_keep(mask, square, image_size // patch_size, coverage)
+        square = geometry.clip_square(geometry.bounding_box(mask), h, w, region, margin)
+        keep = geometry.patch_keep(mask, square, image_size // patch_size, coverage)
         return cls(square=square, keep=keep, size=image_size)
 
     def pixels(self, images: torch.Tensor, mean: tuple, std: tuple) -> torch.Tensor:
         """images (B, 3, H, W) in [0, 1] -> CLIP input (B, 3, S, S); padding is the mean colour (0 after norm)."""
         m = torch.tensor(mean, device=images.device).view(1, 3, 1, 1)
         s = torch.tensor(std, device=images.device).view(1, 3, 1, 1)
-        square = ops.crop_square((images - m) / s, *self.square)
+        square = geometry.crop_square((images - m) / s, *self.square)
         return F.interpolate(square, size=(self.size, self.size), mode="bicubic", antialias=True,
                              align_corners=False)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from ..masks import ops
+from . import geometry
 from .runtime import Runtime
 from .sampler import Job, run_jobs
 from .schedule import DDIMSchedule
@@ -41,8 +41,8 @@ def latents_at_reassembly(runtime: Runtime, schedule: DDIMSchedule, embeddings: 
 
 def latent_masks(masks: torch.Tensor, height: int, width: int, dilation: int, threshold: float) -> torch.Tensor:
     """(K, H, W) image masks -> (K, h, w) disjoint latent masks (dilate, area-pool, threshold, smaller wins)."""
-    pooled = torch.stack([ops.to_latent(ops.dilate(m, dilation), height, width, threshold) for m in masks])
-    return ops.resolve_overlaps(pooled)
+    pooled = torch.stack([geometry.to_latent(geometry.dilate(m, dilation), height, width, threshold) for m in masks])
+    return geometry.resolve_overlaps(pooled)
 
 
 def paste(background: torch.Tensor, pair_latents: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:

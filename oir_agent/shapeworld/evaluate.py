@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...masks.cleanup import components
+from ..masks.cleanup import components
 from .world import BACKGROUNDS, COLOURS, SHAPES, SIZE, _coverage
 
 FOREGROUND_DISTANCE = 60.0  # RGB distance from the background that makes a pixel foreground

@@ -6,13 +6,13 @@ import json
 import sys
 from pathlib import Path
 
-DEMO = Path(__file__).parent / "presets" / "shapes" / "demo"
+DEMO = Path(__file__).parents[1] / "presets" / "shapes" / "demo"
 
 
 def run_demo(args) -> int:
-    from .cli import StageProgress, _write_outputs
-    from .config import OIRConfig
-    from .editor import OIREditor
+    from .main import StageProgress, _write_outputs
+    from ..config import OIRConfig
+    from ..editor import OIREditor
 
     spec = json.loads((DEMO / "edit.json").read_text())
     out = Path(args.output_dir)

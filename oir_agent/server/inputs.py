@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 
 from PIL import Image, UnidentifiedImageError
 
-from .errors import InvalidInputError
+from ..errors import InvalidInputError
 
 OUTPUT_URI_PREFIX = "oir://outputs/"
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")

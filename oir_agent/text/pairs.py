@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import AlignmentError
-from .types import EditPair
+from ..errors import AlignmentError
+from ..types import EditPair
 
 _DETERMINERS = ("a ", "an ", "the ", "some ", "two ", "three ")
 

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import OIRError
+from ..errors import OIRError
 
 logger = logging.getLogger("oir_agent.cli")
 
@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--quiet", action="store_true", help="no progress bars")
 
     s = sub.add_parser("serve", help="run the MCP server (stdio or local HTTP)")
-    from .server_cli import add_serve_arguments
+    from ..server.transports import add_serve_arguments
 
     add_serve_arguments(s)
     return parser
@@ -141,9 +141,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_edit(args) -> int:
-    from .config import OIRConfig
-    from .editor import OIREditor
-    from .errors import InvalidInputError
+    from ..config import OIRConfig
+    from ..editor import OIREditor
+    from ..errors import InvalidInputError
 
     if args.mask and not args.pair and not (args.source_prompt and (args.target_prompt or args.instruction)):
         raise InvalidInputError("--mask needs pairs: give --pair or prompts that define them.")
@@ -172,8 +172,8 @@ def cmd_edit(args) -> int:
 
 
 def _write_outputs(result, output, diagnostics, sheet) -> None:
-    from .files import save_image, save_json
-    from .report import contact_sheet
+    from ..files import save_image, save_json
+    from ..report import contact_sheet
 
     save_image(result.image, output)
     if diagnostics:
@@ -183,7 +183,7 @@ def _write_outputs(result, output, diagnostics, sheet) -> None:
 
 
 def _check_writable(path: str, flag: str) -> None:
-    from .errors import InvalidInputError
+    from ..errors import InvalidInputError
 
     parent = Path(path).expanduser().resolve().parent
     if not parent.is_dir():
@@ -191,9 +191,9 @@ def _check_writable(path: str, flag: str) -> None:
 
 
 def cmd_pairs(args) -> int:
-    from .aligner import align_prompts
-    from .errors import AlignmentError
-    from .instructions import parse_instruction
+    from ..text.aligner import align_prompts
+    from ..errors import AlignmentError
+    from ..text.instructions import parse_instruction
 
     if args.instruction:
         alignment = parse_instruction(args.instruction, source_prompt=args.source_prompt)
@@ -220,13 +220,13 @@ def cmd_demo(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .server_cli import run_serve
+    from ..server.transports import run_serve
 
     return run_serve(args)
 
 
 def cmd_masks(args) -> int:
-    from .mask_cli import run_masks
+    from .masks import run_masks
 
     _check_writable(args.output, "--output")
     return run_masks(args)

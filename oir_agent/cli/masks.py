@@ -9,10 +9,10 @@ from PIL import Image
 
 
 def run_masks(args) -> int:
-    from .config import OIRConfig
-    from .editor import OIREditor
-    from .files import save_image
-    from .report import mask_overlay
+    from ..config import OIRConfig
+    from ..editor import OIREditor
+    from ..files import save_image
+    from ..report import mask_overlay
 
     editor = OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model,
                                        seed=args.seed)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from .files import atomic_write
-from .server_inputs import OUTPUT_URI_PREFIX, SAFE_NAME
+from ..files import atomic_write
+from .inputs import OUTPUT_URI_PREFIX, SAFE_NAME
 
 PREVIEW_MAX_BYTES = 1_000_000
 

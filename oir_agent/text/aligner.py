@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import nlp
-from .errors import AlignmentError
-from .types import EditPair
+from ..errors import AlignmentError
+from ..types import EditPair
 
 MAX_WORDS = 75  # CLIP's text encoder reads 77 tokens including start/end; every word is >= 1 token
 

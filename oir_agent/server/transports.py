@@ -41,7 +41,7 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def settings_from_args(args):
-    from .server import ServerSettings
+    from .app import ServerSettings
 
     settings = ServerSettings(queue_size=args.queue_size, structured=not args.no_structured, max_steps=args.max_steps)
     if args.allowed_dir:
@@ -56,7 +56,7 @@ def settings_from_args(args):
 
 def editor_factory(args):
     def build():
-        from .editor import OIREditor
+        from ..editor import OIREditor
 
         return OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model)
 
@@ -73,7 +73,7 @@ def is_loopback(host: str) -> bool:
 
 
 def run_serve(args) -> int:
-    from .server import build_server
+    from .app import build_server
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     settings = settings_from_args(args)

@@ -27,10 +27,10 @@ from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp_types import CallToolResult, ImageContent, ResourceLink, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from .errors import Cancelled, OIRError
-from .server_inputs import InputPolicy, load_image_argument
-from .server_outputs import OutputStore, preview_jpeg
-from .server_schema import EditDiagnostics, ObjectsResult, PairsResult
+from ..errors import Cancelled, OIRError
+from .inputs import InputPolicy, load_image_argument
+from .outputs import OutputStore, preview_jpeg
+from .schema import EditDiagnostics, ObjectsResult, PairsResult
 
 logger = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
             return img, masks
 
         def work(img, masks):
-            from .config import OIRConfig
+            from ..config import OIRConfig
 
             progress.from_thread(_event("load", 0, 1, "loading model" if not holder.loaded else "model ready"))
             editor = holder.get()
@@ -267,9 +267,9 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         object (or attribute) of the source prompt and what it becomes."""
 
         def align():
-            from .aligner import align_prompts
-            from .errors import AlignmentError
-            from .instructions import parse_instruction
+            from ..text.aligner import align_prompts
+            from ..errors import AlignmentError
+            from ..text.instructions import parse_instruction
 
             if instruction:
                 return parse_instruction(instruction, source_prompt=source_prompt)
@@ -304,8 +304,8 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         progress = Progress(ctx, cancel)
 
         def work(img):
-            from .mask_cli import objects_report
-            from .report import mask_overlay
+            from ..cli.masks import objects_report
+            from ..report import mask_overlay
 
             editor = holder.get()
             results, work_img = editor.find_objects(img, phrases, provider=provider, cancel=cancel)
@@ -349,7 +349,7 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
 
 
 def _event(stage: str, completed: int, total: int, message: str):
-    from .types import ProgressEvent
+    from ..types import ProgressEvent
 
     return ProgressEvent(stage=stage, completed=completed, total=total, message=message)
 
@@ -358,7 +358,7 @@ def _write_edit(result, store: OutputStore, sheet: bool):
     """Atomic writes of the result (and sheet, diagnostics); nothing is written for failed or cancelled edits."""
     names = {"image": store.save_image(result.image, "edit")}
     if sheet:
-        from .report import contact_sheet
+        from ..report import contact_sheet
 
         names["sheet"] = store.save_image(contact_sheet(result), "sheet")
     diagnostics = result.to_dict()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from . import nlp
 from .aligner import Alignment, align_prompts
-from .errors import AlignmentError
+from ..errors import AlignmentError
 from .pairs import find_phrase
 
 ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y (Y an adjective)",

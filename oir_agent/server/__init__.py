@@ -1,0 +1,1 @@
+"""The MCP server front end: app (tools), inputs, outputs, schema, transports (stdio / HTTP)."""

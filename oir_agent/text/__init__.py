@@ -1,0 +1,1 @@
+"""The prompt side: prompts or instructions -> editing pairs and guided prompts (spaCy)."""
