@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from oir_agent import OIRConfig, OIREditor  # noqa: E402
+from oir_agent.engine.costs import edit_sample_evals  # noqa: E402
+from oir_agent.engine.search import coarse_grid, refinement_radii  # noqa: E402
 
 SOURCE = "a red circle on the left and a blue square on the right"
 PAIRS = [("red circle", "green triangle"), ("blue square", "yellow circle")]
@@ -69,9 +71,17 @@ def scene(width: int, height: int):
     return Image.fromarray(img.astype(np.uint8)), [disc, square]
 
 
-def closed_form(n: int, steps: list[int], r: int, re: int) -> int:
-    """OIR-NOTES Sec. 7 with the free per-pair descent (plus r for each pair whose step is <= r)."""
-    return n + len(steps) * n * (n + 1) + re + 2 * (r + re) + sum(r for i in steps if i <= r)
+def budgeted_steps(n: int, best: int, budget: float = 0.4) -> list[int]:
+    """The steps a budgeted search evaluates when its best step stays at `best` (for the FLOPs estimate only)."""
+    grid = coarse_grid(n, budget * n * (n + 1)) or list(range(1, n + 1))
+    seen = set(grid)
+    centre = min(grid, key=lambda g: abs(g - best))
+    for radius in refinement_radii(grid):
+        for i in (centre - radius, centre + radius):
+            if 1 <= i <= n and sum(2 * j for j in seen | {i}) <= budget * n * (n + 1):
+                seen.add(i)
+        centre = min(seen, key=lambda g: abs(g - best))
+    return sorted(seen)
 
 
 def best_per_sample_unet_seconds(unet, latent_hw, cond_dim, device, dtype, batches=(1, 2, 4, 8, 16, 32, 64, 128, 256)):
@@ -163,7 +173,8 @@ def tiny_report(args):
                                                      editor.components.unet.dtype)
     floor = a.cost.unet_sample_evals * per_sample
     steps = [p.optimal_step for p in a.pairs]
-    expected = closed_form(n, steps, a.reassembly_step, a.reinversion_steps)
+    expected = edit_sample_evals(n, [p.search.steps for p in a.pairs], steps, a.reassembly_step, a.reinversion_steps,
+                                 config.shallow_rule)
     print(f"\nOIR edit benchmark: model {args.model}, {args.device}, {args.threads} threads, image "
           f"{args.width}x{args.height} (latent {w}x{h}), N={n}, 2 pairs, chosen steps {steps}")
     print(f"{'run':44s} {'wall s':>8s} {'UNet calls':>11s} {'sample evals':>13s} {'peak RSS +MB':>13s}")
@@ -212,7 +223,9 @@ def flops_report(args):
                                                                                        dtype=dt)))
     n, k, steps = args.steps, 2, [20, 40]
     r = re = round(0.2 * n)
-    evals = closed_form(n, steps, r, re)
+    evals = edit_sample_evals(n, [range(1, n + 1)] * k, steps, r, re, "source-latent")
+    budgeted = [budgeted_steps(n, i) for i in steps]
+    evals_budgeted = edit_sample_evals(n, budgeted, steps, r, re, "source-latent")
     decodes, clips = k * n + 1, k * n
     total = evals * unet_flops + decodes * vae_flops + clips * clip_flops
     print(f"\nReal-scale cost ({args.model}: SD v1.x UNet/VAE/text encoder + CLIP ViT-B/16, random weights), "
@@ -220,7 +233,8 @@ def flops_report(args):
     print(f"FLOPs per UNet sample evaluation : {unet_flops / 1e9:10.1f} GFLOP (torch.utils.flop_counter)")
     print(f"FLOPs per VAE decode             : {vae_flops / 1e9:10.1f} GFLOP")
     print(f"FLOPs per CLIP image             : {clip_flops / 1e9:10.1f} GFLOP")
-    print(f"UNet sample evaluations per edit : {evals:10d}  (N + K N(N+1) + re + 2(r+re))")
+    print(f"UNet sample evaluations per edit : {evals:10d}  (exhaustive search: N + K N(N+1) + re + 2(r+re))")
+    print(f"  with the default budgeted search: {evals_budgeted:10d}  (candidates {budgeted[0]} and {budgeted[1]})")
     print(f"FLOPs per edit                   : {total / 1e12:10.1f} TFLOP  (UNet {evals * unet_flops / total:.1%}, "
           f"VAE {decodes * vae_flops / total:.1%}, CLIP {clips * clip_flops / total:.1%})")
     print(f"peak RSS during the counted calls : +{mem.peak - mem.base:.0f} MB (process {mem.peak:.0f} MB)")

@@ -1,354 +1,283 @@
-"""ShapeWorld edit benchmark: OIR vs fixed-depth editing, with exact ground truth. Prints a table, writes JSON
-and a picture grid. Asserts nothing: if the paper's claim does not hold here, the numbers say so.
+"""ShapeWorld edit benchmark: OIR vs every fixed depth vs the diffusers editing peers, with exact ground truth.
+Prints tables, writes JSON, a picture grid and the success/preservation frontier. Asserts nothing.
 
-    python benchmarks/shapeworld_edit.py [--cases 100] [--steps 50] [--out runs/shapeworld_edit]
+    python benchmarks/shapeworld_edit.py [--cases 100] [--split default|dev|test | --seed0 S] [--steps 50]
+                                         [--out runs/shapeworld_edit] [--no-attention] [--no-peers]
 
-Methods (one DDIM inversion per case, shared by all of them):
-  (a) oir_gt        OIR with ground-truth masks
-  (b) oir_attn      OIR with attention (DiffEdit) masks from the same model
-  (c) fixed_k       invert to level k and denoise with the target prompt (k = 20%..100% of N); best k in hindsight
-  (d) shared_step   OIR ablation: one inversion step for all pairs (argmax of the pairs' mean search metric)
-      no_reinv      OIR ablation: no re-inversion (re = 0)
-Metrics: pair success (the object's region shows the target colour and shape; the background its target
-colour), background PSNR outside all edited regions, concept mismatch (an object shows another pair's target
-attribute), mean chosen step per edit type, UNet sample evaluations per edit.
+Every method runs through the engine's own stages (oir_agent.engine.oir) on one counted Runtime; each method's
+cost is the sample evaluations it caused (shared work, like the inversion, is charged to every method using it).
+  oir                      the default: budgeted search, edit-first metric, ground-truth masks
+  oir_exhaustive           the same metric over every step (the budgeted search's reference)
+  oir_paper                the first release: exhaustive search, the paper's metric (Eq. 1-3), shallow pairs
+                           inverted from their candidate
+  oir_paper_source_latent  the paper's choice of steps, shallow pairs pasted from z_r
+  oir_invert_shallow       the default's choice of steps, shallow pairs inverted from their candidate
+  oir_attn                 the default with attention (DiffEdit-style) masks from the same model (their cost included)
+  shared_step              ablation: one step for all pairs (the mean of the pairs' scores over all steps)
+  no_reinv                 ablation: the default without re-inversion
+  fixed_k                  invert k levels, denoise k with the target prompt, k = 10%..100% of N by 10%
+  diffedit, diffedit_gt    StableDiffusionDiffEditPipeline with its own masks / the ground-truth masks
+  ledits                   LEditsPPPipelineStableDiffusion, one edit concept (the target phrase) per pair
+Judge (benchmarks/shapeworld/cases.py): pair success, concept mismatch, preserved-region PSNR, strict success.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from shapeworld.cases import (  # noqa: E402
+    SPLITS, STRICT_DB, TYPES, Case, judge, make_cases, pair_regions, strict_success)
 
 from oir_agent import OIRConfig, OIREditor, align_prompts  # noqa: E402
-from oir_agent.engine import reassembly  # noqa: E402
-from oir_agent.engine.inversion import invert  # noqa: E402
+from oir_agent.engine.oir import EnginePair, fixed_depth_edit, invert_image, reassemble, search_pairs  # noqa: E402
 from oir_agent.engine.runtime import Runtime  # noqa: E402
-from oir_agent.engine.sampler import Job, run_jobs  # noqa: E402
-from oir_agent.engine.schedule import DDIMSchedule  # noqa: E402
-from oir_agent.engine.search import PairInput, SearchSettings, search_steps  # noqa: E402
+from oir_agent.engine.search import rescore  # noqa: E402
 from oir_agent.images import to_tensor  # noqa: E402
 from oir_agent.masks.attention import AttentionMasks  # noqa: E402
-from oir_agent.engine.geometry import dilate  # noqa: E402
-from oir_agent.shapeworld.evaluate import psnr, read_background, read_object, side_region  # noqa: E402
-from oir_agent.shapeworld.world import BACKGROUNDS, COLOURS, SHAPES, Scene, edit_scene, sample_scene  # noqa: E402
 
-SEED0 = 2_000_000  # disjoint from training (0..23,999) and the gates (>= 1,000,000)
-FIXED_FRACTIONS = (0.2, 0.4, 0.6, 0.8, 1.0)  # k = 10, 20, 30, 40, 50 of N = 50
-TYPES = ["colour", "shape", "colour+shape", "background", "obj+obj", "obj+bg"]
-SHARES = {"colour": 10, "shape": 10, "colour+shape": 10, "background": 10, "obj+obj": 40, "obj+bg": 20}
-
-
-@dataclass
-class Edit:
-    where: str  # "left" | "right" | "background"
-    kind: str  # "colour" | "shape" | "colour+shape" | "background"
-    target_colour: str | None = None
-    target_shape: str | None = None
-    target_background: str | None = None
-
-
-@dataclass
-class Case:
-    id: int
-    type: str
-    source: Scene
-    target: Scene
-    edits: list[Edit] = field(default_factory=list)
-
-    @property
-    def num_pairs(self) -> int:
-        return len(self.edits)
-
-
-def _object_edit(rng, obj, kind: str, avoid: tuple = ()) -> Edit:
-    colours = [c for c in COLOURS if c != obj.colour and c not in avoid]
-    shapes = [s for s in SHAPES if s != obj.shape and s not in avoid]
-    e = Edit(where=obj.side, kind=kind)
-    if "colour" in kind:
-        e.target_colour = str(rng.choice(colours))
-    if "shape" in kind:
-        e.target_shape = str(rng.choice(shapes))
-    return e
-
-
-def make_cases(n: int, seed0: int = SEED0) -> list[Case]:
-    """n edit cases, edit types in fixed shares (40% single-pair, 60% two-pair), deterministic."""
-    order = [t for t in TYPES for _ in range(SHARES[t])]
-    cases = []
-    for i in range(n):
-        kind = order[i % len(order)] if n >= len(order) else order[(i * len(order)) // n]
-        rng = np.random.default_rng(seed0 + i)
-        scene = sample_scene(seed0 + i, num_objects=2 if kind in ("obj+obj", "obj+bg") else int(rng.choice([1, 2])))
-        edits: list[Edit] = []
-        if kind in ("colour", "shape", "colour+shape"):
-            edits.append(_object_edit(rng, scene.objects[int(rng.integers(len(scene.objects)))], kind))
-        elif kind == "background":
-            edits.append(Edit("background", "background",
-                              target_background=str(rng.choice([b for b in BACKGROUNDS if b != scene.background]))))
-        elif kind == "obj+obj":
-            first = _object_edit(rng, scene.objects[0], str(rng.choice(["colour", "shape", "colour+shape"])))
-            avoid = (first.target_colour, first.target_shape)  # distinct targets make concept mismatch visible
-            edits += [first, _object_edit(rng, scene.objects[1], str(rng.choice(["colour", "shape", "colour+shape"])),
-                                          avoid)]
-        else:
-            edits += [_object_edit(rng, scene.objects[int(rng.integers(2))], str(rng.choice(["colour", "shape"]))),
-                      Edit("background", "background",
-                           target_background=str(rng.choice([b for b in BACKGROUNDS if b != scene.background])))]
-        changes = {e.where: {k: v for k, v in (("colour", e.target_colour), ("shape", e.target_shape)) if v}
-                   for e in edits if e.where != "background"}
-        bg = next((e.target_background for e in edits if e.where == "background"), None)
-        cases.append(Case(id=i, type=kind, source=scene, target=edit_scene(scene, changes, bg), edits=edits))
-    return cases
-
-
-def pair_regions(case: Case, pairs) -> list[tuple[str, np.ndarray]]:
-    """(where, ground-truth source mask) of each aligned pair, from the pair's position in the caption."""
-    caption = case.source.caption
-    left_end = caption.find(" on the left")
-    bg_start = caption.rfind(" on a ")
-    sides = {o.side: m for o, m in zip(case.source.objects, case.source.masks)}
-    out = []
-    for p in pairs:
-        start = p.source_span[0]
-        if start > bg_start:
-            out.append(("background", case.source.background_mask))
-        elif "left" in sides and (left_end < 0 or start < left_end):
-            out.append(("left", sides["left"]))
-        else:
-            out.append(("right", sides["right"]))
-    return out
-
-
-def judge(case: Case, image: np.ndarray) -> dict:
-    """Pair success, concept mismatch and background PSNR of one result image (uint8 32x32x3)."""
-    objects_union = np.zeros(image.shape[:2], bool)
-    for m in case.target.masks:
-        objects_union |= m
-    bg_name, bg_rgb = read_background(image, exclude=_dilate(objects_union))
-    readings = {side: read_object(image, side_region(side), bg_rgb) for side in ("left", "right")}
-    success, mismatch = [], []
-    edited = np.zeros(image.shape[:2], bool)
-    for e in case.edits:
-        if e.where == "background":
-            success.append(bg_name == e.target_background)
-            continue
-        tgt = next(o for o in case.target.objects if o.side == e.where)
-        r = readings[e.where]
-        success.append(r is not None and r.colour == tgt.colour and r.shape == tgt.shape)
-        others = [o for o in case.edits if o.where not in ("background", e.where)]
-        src = next(o for o in case.source.objects if o.side == e.where)
-        leaked = False
-        for other in others:
-            if r is None:
-                continue
-            if other.target_colour and other.target_colour not in (tgt.colour, src.colour) and r.colour == other.target_colour:
-                leaked = True
-            if other.target_shape and other.target_shape not in (tgt.shape, src.shape) and r.shape == other.target_shape:
-                leaked = True
-        if others:
-            mismatch.append(leaked)
-        for scene in (case.source, case.target):
-            for o, m in zip(scene.objects, scene.masks):
-                if o.side == e.where:
-                    edited |= m
-    if any(e.where == "background" for e in case.edits):
-        keep = np.zeros_like(edited)
-        for o, m in zip(case.source.objects, case.source.masks):
-            if o.side not in [e.where for e in case.edits]:
-                keep |= m
-        keep &= ~_dilate(edited)
-    else:
-        keep = ~_dilate(edited)
-    bg_psnr = psnr(image, case.source.image, keep) if keep.any() else None
-    return {"success": success, "mismatch": mismatch, "bg_psnr": bg_psnr}
-
-
-def _dilate(m: np.ndarray) -> np.ndarray:
-    """One pixel of growth (3x3 square)."""
-    return dilate(torch.from_numpy(m), 1).numpy()
+FIXED_FRACTIONS = tuple(i / 10 for i in range(1, 11))  # k = 5, 10, ..., 50 of N = 50
 
 
 def _u8(t: torch.Tensor) -> np.ndarray:
     return (t.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).cpu().numpy()
 
 
-class Runner:
-    """Runs every method on a case, sharing the inversion (and the search where methods share masks)."""
+def shared_step(searches) -> int:
+    """One step for all pairs: the best mean of the pairs' scores (every pair evaluated at every step)."""
+    mean = torch.stack([s.score.double() for s in searches]).mean(0)
+    return searches[0].steps[int(torch.nonzero(mean == mean.max())[0, 0])]
 
-    def __init__(self, editor: OIREditor, steps: int, with_attention: bool = True):
-        self.editor, self.n, self.with_attention = editor, steps, with_attention
-        self.config = OIRConfig(num_inference_steps=steps)
-        self.schedule = DDIMSchedule.from_config(editor.components.scheduler_config, steps)
+
+class Runner:
+    """Runs every method on a case; the inversion (and the exhaustive candidates) are shared where methods agree."""
+
+    def __init__(self, editor: OIREditor, steps: int, attention: bool = True, peers: bool = True):
+        self.editor, self.n, self.attention = editor, steps, attention
+        self.config = OIRConfig(num_inference_steps=steps)  # the product's defaults
+        self.depths = sorted({max(1, round(f * steps)) for f in FIXED_FRACTIONS})
+        self.peers = None
+        if peers:
+            from peers import DiffEdit, LEditsPP
+
+            self.peers = (DiffEdit(editor.components, steps), LEditsPP(editor.components, steps))
 
     def run(self, case: Case) -> dict:
         cfg, n = self.config, self.n
-        r, re = cfg.resolved_reassembly_step, cfg.resolved_reinversion_steps
         alignment = align_prompts(case.source.caption, case.target.caption)
         regions = pair_regions(case, alignment.pairs)
+        gt = [torch.from_numpy(m) for _, m in regions]
+        pairs = [EnginePair(guided_prompt=p.guided_prompt, clip_text=p.target, mask=m, clip_source_text=p.source)
+                 for p, m in zip(alignment.pairs, gt)]
+        guided = [p.guided_prompt for p in alignment.pairs]
+        image = to_tensor(Image.fromarray(case.source.image))
         rt = Runtime(self.editor.components)
-        emb = rt.encode_prompts([case.source.caption, case.target.caption] +
-                                [p.guided_prompt for p in alignment.pairs])
-        rows = list(range(2, 2 + len(alignment.pairs)))
-        image = to_tensor(Image.fromarray(case.source.image)).to(rt.device)
-        z0 = rt.encode_images(image[None])[0]
-        traj = invert(rt, self.schedule, emb, z0, 0)
-        base_cost = rt.cost.unet_sample_evals
+        spent = lambda: rt.cost.unet_sample_evals
         out: dict = {"pairs": [(p.source, p.target, where) for p, (where, _) in zip(alignment.pairs, regions)]}
-        gt_masks = [torch.from_numpy(m) for _, m in regions]
-        mask_sets = {"oir_gt": gt_masks}
-        if self.with_attention:
-            attn = AttentionMasks(rt).masks_for_prompts(Image.fromarray(case.source.image),
-                                                        [p.guided_prompt for p in alignment.pairs],
-                                                        [case.source.caption] * len(rows), seed=0)
-            mask_sets["oir_attn"] = [torch.from_numpy(a.mask) for a in attn]
+
+        def finish(name, searches, masks, config, base, steps=None, reinversion=None):
+            before = spent()
+            img, _, _ = reassemble(rt, inv, masks, searches, config, steps, reinversion)
+            out[name] = {"image": _u8(img), "steps": steps or [s.optimal_step for s in searches],
+                         "evals": base + spent() - before}
+
+        before = spent()
+        inv = invert_image(rt, image, case.source.caption, case.target.caption, guided, n)
+        inv_cost = spent() - before
+
+        # The default: budgeted search with the edit-first metric.
+        before = spent()
+        budgeted = search_pairs(rt, inv, pairs, cfg, thumbnail_side=32)
+        base = inv_cost + spent() - before
+        out["search_steps"] = [s.steps for s in budgeted]
+        finish("oir", budgeted, gt, cfg, base)
+        finish("oir_invert_shallow", budgeted, gt, cfg.replace(shallow_rule="invert-candidate"), base)
+        finish("no_reinv", budgeted, gt, cfg, base, reinversion=0)
+
+        # Every step once: the exhaustive reference of the same metric, and the paper's metric on the same candidates.
+        ex_cfg = cfg.replace(search="exhaustive")
+        before = spent()
+        exhaustive = search_pairs(rt, inv, pairs, ex_cfg, thumbnail_side=32)
+        base = inv_cost + spent() - before
+        finish("oir_exhaustive", exhaustive, gt, ex_cfg, base)
+        paper = [rescore(s, "paper") for s in exhaustive]
+        paper_cfg = ex_cfg.replace(search_metric="paper", shallow_rule="invert-candidate")
+        finish("oir_paper", paper, gt, paper_cfg, base)
+        finish("oir_paper_source_latent", paper, gt, paper_cfg.replace(shallow_rule="source-latent"), base)
+        finish("shared_step", exhaustive, gt, ex_cfg, base, steps=[shared_step(exhaustive)] * len(pairs))
+
+        if self.attention:
+            before = spent()
+            found = AttentionMasks(rt).masks_for_prompts(Image.fromarray(case.source.image), guided,
+                                                         [case.source.caption] * len(guided), seed=0)
+            attn = [torch.from_numpy(a.mask) for a in found]
+            attn_pairs = [EnginePair(p.guided_prompt, p.clip_text, m, clip_source_text=p.clip_source_text)
+                          for p, m in zip(pairs, attn)]
+            searches = search_pairs(rt, inv, attn_pairs, cfg, thumbnail_side=32)
+            finish("oir_attn", searches, attn, cfg, inv_cost + spent() - before)
             out["attention_iou"] = [float((a.mask & m).sum() / max(1, (a.mask | m).sum()))
-                                    for a, (_, m) in zip(attn, regions)]
-        settings = SearchSettings(guidance_scale=cfg.guidance_scale, reassembly_step=r, max_batch=None,
-                                  decode_batch=64, clip_batch=64, clip_region=cfg.clip_region,
-                                  clip_crop_margin=cfg.clip_crop_margin, clip_patch_coverage=cfg.clip_patch_coverage,
-                                  thumbnail_side=32)
-        for name, masks in mask_sets.items():
-            before = rt.cost.unet_sample_evals
-            inputs = [PairInput(guided_row=row, clip_text=p.target, mask=m.to(rt.device))
-                      for row, p, m in zip(rows, alignment.pairs, masks)]
-            searches = search_steps(rt, self.schedule, emb, traj, 0, inputs, image, settings)
-            search_cost = rt.cost.unet_sample_evals - before
-            variants = {name: (searches, re)}
-            if name == "oir_gt":
-                variants["shared_step"] = (self._shared(searches), re)
-                variants["no_reinv"] = (searches, 0)
-            for vname, (s, re_v) in variants.items():
-                before = rt.cost.unet_sample_evals
-                img = self._reassemble(rt, emb, traj, s, rows, masks, r, re_v)
-                out[vname] = {"image": img, "steps": [x.optimal_step for x in s],
-                              "evals": base_cost + search_cost + rt.cost.unet_sample_evals - before}
-        # (c) fixed depth, all k at once.
-        ks = [max(1, round(f * n)) for f in FIXED_FRACTIONS]
-        jobs = [Job(latent=traj[k], start=k, end=0, cond=1, uncond=0, guidance_scale=cfg.guidance_scale) for k in ks]
-        lat = torch.stack([o.latent for o in run_jobs(rt, self.schedule, emb, jobs)])
-        imgs = rt.decode_latents(lat, len(ks))
-        for k, img in zip(ks, imgs):
-            out[f"fixed_{k}"] = {"image": _u8(img), "steps": [k] * len(rows), "evals": 3 * k}  # invert k + CFG 2k
+                                    for a, (_, m) in zip(found, regions)]
+
+        for k in self.depths:  # each depth alone, on its own counted runtime
+            own = Runtime(self.editor.components)
+            img = fixed_depth_edit(own, image, case.source.caption, case.target.caption, k, n, cfg.guidance_scale)
+            out[f"fixed_{k}"] = {"image": _u8(img), "steps": [k] * len(pairs), "evals": own.cost.unet_sample_evals}
+
+        if self.peers is not None:
+            diffedit, ledits = self.peers
+            union = np.any([m for _, m in regions], axis=0)
+            for name, mask in (("diffedit", None), ("diffedit_gt", union)):
+                img, evals, _ = diffedit.edit(case.source.image, case.source.caption, case.target.caption, mask)
+                out[name] = {"image": img, "steps": [0] * len(pairs), "evals": evals}
+            img, evals = ledits.edit(case.source.image, case.source.caption, [p.target for p in alignment.pairs])
+            out["ledits"] = {"image": img, "steps": [0] * len(pairs), "evals": evals}
         return out
-
-    @staticmethod
-    def _shared(searches):
-        mean = torch.stack([s.score for s in searches]).mean(0)
-        best = searches[0].steps[int(torch.nonzero(mean == mean.max())[0, 0])]
-        shared = []
-        for s in searches:
-            c = copy.copy(s)
-            c.optimal_step = best
-            shared.append(c)
-        return shared
-
-    def _reassemble(self, rt, emb, traj, searches, rows, masks, r, re) -> np.ndarray:
-        cfg = self.config
-        h, w = traj.shape[-2:]
-        lm = reassembly.latent_masks(torch.stack(masks), h, w, cfg.mask_dilation, cfg.latent_mask_threshold)
-        at_r = reassembly.latents_at_reassembly(rt, self.schedule, emb, searches, rows, r, None)
-        pasted = reassembly.paste(traj[r], at_r, lm)
-        final = reassembly.reinvert_and_denoise(rt, self.schedule, emb, pasted, r, re, 0, 1, cfg.guidance_scale, None,
-                                                None)
-        return _u8(rt.decode_latents(final[None], 1)[0])
 
 
 def summarise(cases: list[Case], results: list[dict]) -> dict:
     methods = [m for m in results[0] if isinstance(results[0][m], dict) and "image" in results[0][m]]
-    table = {}
-    per_case: dict[str, list[dict]] = {}
+    table, per_case, judged = {}, {}, {}
     for m in methods:
         succ, succ2, mism, psnrs, evals = [], [], [], [], []
-        steps_by_type: dict[str, list[int]] = {}
-        success_by_kind: dict[str, list[bool]] = {}
-        success_by_case_type: dict[str, list[bool]] = {}
+        strict = {t: [] for t in STRICT_DB}
+        steps_by_kind: dict[str, list[int]] = {}
+        by_type: dict[str, list[bool]] = {}
+        strict_by_type: dict[str, list[bool]] = {}
+        judged[m] = []
         for case, res in zip(cases, results):
             j = judge(case, res[m]["image"])
+            judged[m].append(j)
             succ += j["success"]
             if case.num_pairs == 2:
                 succ2 += j["success"]
             mism += j["mismatch"]
             if j["bg_psnr"] is not None and np.isfinite(j["bg_psnr"]):
                 psnrs.append(j["bg_psnr"])
+            for t in STRICT_DB:
+                strict[t].append(strict_success(j, t))
             evals.append(res[m]["evals"])
-            for e, s, ok in zip(case.edits, res[m]["steps"], j["success"]):
-                steps_by_type.setdefault(e.kind, []).append(s)
-                success_by_kind.setdefault(e.kind, []).append(ok)
-            success_by_case_type.setdefault(case.type, []).extend(j["success"])
-            per_case.setdefault(m, []).append({"success": j["success"], "steps": list(res[m]["steps"]),
-                                               "bg_psnr": j["bg_psnr"] if j["bg_psnr"] is not None
+            for e, s in zip(case.edits, res[m]["steps"]):
+                steps_by_kind.setdefault(e.kind, []).append(s)
+            by_type.setdefault(case.type, []).extend(j["success"])
+            strict_by_type.setdefault(case.type, []).append(strict_success(j))
+            per_case.setdefault(m, []).append({"success": [bool(x) for x in j["success"]],
+                                               "mismatch": [bool(x) for x in j["mismatch"]],
+                                               "steps": [int(x) for x in res[m]["steps"]],
+                                               "strict": bool(strict_success(j)),
+                                               "bg_psnr": float(j["bg_psnr"]) if j["bg_psnr"] is not None
                                                and np.isfinite(j["bg_psnr"]) else None})
         table[m] = {"pair_success": float(np.mean(succ)), "pair_success_2pair": float(np.mean(succ2)) if succ2 else None,
+                    "strict_success": {f"{t:g}": float(np.mean(v)) for t, v in strict.items()},
                     "concept_mismatch": float(np.mean(mism)) if mism else None,
                     "bg_psnr_db": float(np.mean(psnrs)) if psnrs else None, "unet_sample_evals": float(np.mean(evals)),
-                    "mean_step_by_type": {k: float(np.mean(v)) for k, v in sorted(steps_by_type.items())},
-                    "success_by_edit_kind": {k: float(np.mean(v)) for k, v in sorted(success_by_kind.items())},
-                    "success_by_case_type": {k: float(np.mean(success_by_case_type[k]))
-                                             for k in TYPES if k in success_by_case_type}}
+                    "mean_step_by_kind": {k: float(np.mean(v)) for k, v in sorted(steps_by_kind.items())},
+                    "success_by_case_type": {k: float(np.mean(by_type[k])) for k in TYPES if k in by_type},
+                    "strict_by_case_type": {k: float(np.mean(strict_by_type[k])) for k in TYPES if k in strict_by_type}}
     fixed = [m for m in table if m.startswith("fixed_")]
-    # Best k in hindsight, judged where the target is stated: 2-pair cases (all cases if there are none).
-    best = max(fixed, key=lambda m: table[m]["pair_success_2pair"] or table[m]["pair_success"])
-    table["best_fixed"] = dict(table[best], k=int(best.split("_")[1]))
+    best_strict = max(fixed, key=lambda m: (table[m]["strict_success"]["24"], -int(m.split("_")[1])))
+    best_plain = max(fixed, key=lambda m: (table[m]["pair_success_2pair"] or table[m]["pair_success"],
+                                           -int(m.split("_")[1])))
+    table["best_fixed_strict"] = dict(table[best_strict], k=int(best_strict.split("_")[1]))
+    table["best_fixed_2pair"] = dict(table[best_plain], k=int(best_plain.split("_")[1]))
+    agreement = {}
+    for a, b in (("oir", "oir_exhaustive"), ("oir", "oir_paper")):
+        if a in judged and b in judged:
+            same_outcome = [x == y for ja, jb in zip(judged[a], judged[b]) for x, y in zip(ja["success"], jb["success"])]
+            same_step = [x == y for r in results for x, y in zip(r[a]["steps"], r[b]["steps"])]
+            agreement[f"{a}_vs_{b}"] = {"same_outcome": float(np.mean(same_outcome)), "same_step": float(np.mean(same_step))}
     ious = [i for res in results for i in res.get("attention_iou", [])]
-    return {"methods": table, "attention_mask_iou": float(np.mean(ious)) if ious else None, "cases": len(cases),
-            "two_pair_cases": sum(c.num_pairs == 2 for c in cases),
+    budget = [sum(2 * i for i in steps) / (results[0]["n"] * (results[0]["n"] + 1))
+              for res in results for steps in res["search_steps"]] if "n" in results[0] else []
+    return {"methods": table, "agreement": agreement, "attention_mask_iou": float(np.mean(ious)) if ious else None,
+            "search_cost_fraction_per_pair": {"mean": float(np.mean(budget)), "max": float(np.max(budget))} if budget
+            else None, "cases": len(cases), "two_pair_cases": sum(c.num_pairs == 2 for c in cases),
             "per_case": [{"id": c.id, "type": c.type, "source": c.source.caption, "target": c.target.caption,
-                          "edits": [e.kind for e in c.edits], **{m: per_case[m][i] for m in methods}}
+                          "edits": [e.kind for e in c.edits], "search_steps": results[i].get("search_steps"),
+                          **{m: per_case[m][i] for m in methods}}
                          for i, c in enumerate(cases)]}
 
 
-def print_table(summary: dict) -> None:
-    print(f"\nShapeWorld edit benchmark: {summary['cases']} cases ({summary['two_pair_cases']} two-pair)")
-    print(f"{'method':14s} {'pair succ':>9s} {'2-pair succ':>11s} {'mismatch':>9s} {'bg PSNR':>8s} {'evals':>7s}  "
-          "mean chosen step by edit type")
+def print_tables(summary: dict) -> None:
     fmt = lambda v, f: "-" if v is None else format(v, f)
+    label = lambda m, t: f"{m}({t['k']})" if "k" in t else m
+    print(f"\nShapeWorld edit benchmark: {summary['cases']} cases ({summary['two_pair_cases']} two-pair)")
+    print(f"{'method':26s} {'pair':>6s} {'2-pair':>6s} {'strict20':>8s} {'22':>6s} {'24':>6s} {'26':>6s} {'28':>6s} "
+          f"{'mismat':>6s} {'bgPSNR':>6s} {'evals':>7s}")
     for m, t in summary["methods"].items():
-        label = m if m != "best_fixed" else f"best_fixed{t['k']}"
-        steps = ", ".join(f"{k} {v:.0f}" for k, v in t["mean_step_by_type"].items())
-        print(f"{label:14s} {t['pair_success']:9.1%} {fmt(t['pair_success_2pair'], '11.1%'):>11s} "
-              f"{fmt(t['concept_mismatch'], '9.1%'):>9s} {fmt(t['bg_psnr_db'], '8.1f'):>8s} "
-              f"{t['unet_sample_evals']:7.0f}  {steps}")
+        s = t["strict_success"]
+        print(f"{label(m, t):26s} {t['pair_success']:6.1%} {fmt(t['pair_success_2pair'], '6.1%')} {s['20']:8.1%} "
+              f"{s['22']:6.1%} {s['24']:6.1%} {s['26']:6.1%} {s['28']:6.1%} {fmt(t['concept_mismatch'], '6.1%')} "
+              f"{fmt(t['bg_psnr_db'], '6.1f')} {t['unet_sample_evals']:7.0f}")
     kinds = list(next(iter(summary["methods"].values()))["success_by_case_type"])
-    print(f"\npair success by case type\n{'method':14s} " + " ".join(f"{k:>13s}" for k in kinds))
-    for m, t in summary["methods"].items():
-        label = m if m != "best_fixed" else f"best_fixed{t['k']}"
-        print(f"{label:14s} " + " ".join(f"{t['success_by_case_type'][k]:13.1%}" for k in kinds))
+    for key, title in (("success_by_case_type", "pair success"), ("strict_by_case_type", "strict success (24 dB)")):
+        print(f"\n{title} by case type\n{'method':26s} " + " ".join(f"{k:>12s}" for k in kinds))
+        for m, t in summary["methods"].items():
+            print(f"{label(m, t):26s} " + " ".join(f"{t[key][k]:12.1%}" for k in kinds))
+    for name, a in summary["agreement"].items():
+        print(f"agreement {name}: same outcome {a['same_outcome']:.1%}, same step {a['same_step']:.1%}")
+    if summary.get("search_cost_fraction_per_pair"):
+        c = summary["search_cost_fraction_per_pair"]
+        print(f"default search cost per pair / exhaustive: mean {c['mean']:.1%}, max {c['max']:.1%}")
     if summary["attention_mask_iou"] is not None:
         print(f"attention-mask IoU vs ground truth: {summary['attention_mask_iou']:.3f}")
 
 
+def frontier(summary: dict, path: Path, size: tuple[int, int] = (900, 600)) -> None:
+    """Pair success (y) vs preserved-region PSNR (x): the fixed depths as a line, every other method as a point."""
+    t = summary["methods"]
+    pts = {m: (v["bg_psnr_db"], v["pair_success"]) for m, v in t.items()
+           if v["bg_psnr_db"] is not None and not m.startswith("best_fixed")}
+    xs = [p[0] for p in pts.values()]
+    x0, x1 = min(xs) - 1, max(xs) + 1
+    w, h, pad = size[0], size[1], 60
+    img = Image.new("RGB", size, "white")
+    d = ImageDraw.Draw(img)
+    to = lambda x, y: (pad + (x - x0) / (x1 - x0) * (w - 2 * pad), h - pad - y * (h - 2 * pad))
+    d.line([to(x0, 0), to(x1, 0)], fill="black")
+    d.line([to(x0, 0), to(x0, 1)], fill="black")
+    for i in range(11):
+        y = i / 10
+        d.text((to(x0, y)[0] - 40, to(x0, y)[1] - 6), f"{y:.0%}", fill="black")
+        d.line([to(x0, y), to(x1, y)], fill=(230, 230, 230))
+    for x in range(int(x0) + 1, int(x1) + 1):
+        d.text((to(x, 0)[0] - 6, h - pad + 8), f"{x}", fill="black")
+    d.text((w // 2 - 120, h - 25), "preserved-region PSNR (dB)", fill="black")
+    d.text((10, 10), "pair success; line: fixed depth k; points: methods", fill="black")
+    fixed = sorted((int(m.split("_")[1]), p) for m, p in pts.items() if m.startswith("fixed_"))
+    d.line([to(*p) for _, p in fixed], fill=(120, 120, 120), width=2)
+    for k, p in fixed:
+        x, y = to(*p)
+        d.ellipse([x - 3, y - 3, x + 3, y + 3], fill=(120, 120, 120))
+        d.text((x + 4, y + 2), f"k={k}", fill=(90, 90, 90))
+    colours = [(200, 30, 30), (30, 90, 200), (20, 150, 60), (160, 60, 160), (220, 130, 0), (0, 150, 150),
+               (120, 80, 20), (90, 90, 200), (200, 80, 120), (60, 60, 60)]
+    for i, (m, p) in enumerate((m, p) for m, p in pts.items() if not m.startswith("fixed_")):
+        x, y = to(*p)
+        c = colours[i % len(colours)]
+        d.ellipse([x - 5, y - 5, x + 5, y + 5], fill=c)
+        d.text((x + 7, y - 12), m, fill=c)
+    img.save(path)
+
+
 def grid(cases, results, path: Path, best_k: int, rows: int = 8) -> None:
-    """Picture grid, one case per row; columns: source, target, oir_gt, oir_attn, best fixed k, shared_step,
-    no_reinv."""
-    cols = ["source", "target", "oir_gt", "oir_attn", "best_fixed", "shared_step", "no_reinv"]
-    best = f"fixed_{best_k}"
+    """Picture grid, one case per row, spread over the case list (every edit type)."""
+    cols = ["source", "target", "oir", "oir_paper", "oir_attn", f"fixed_{best_k}", "shared_step", "diffedit", "ledits"]
     tiles = []
     picks = sorted(set(np.linspace(0, len(cases) - 1, min(rows, len(cases))).round().astype(int).tolist()))
-    for case, res in [(cases[i], results[i]) for i in picks]:  # spread over the case list: every edit type
-        row = []
-        for c in cols:
-            if c == "source":
-                row.append(case.source.image)
-            elif c == "target":
-                row.append(case.target.image)
-            elif c == "best_fixed":
-                row.append(res[best]["image"])
-            elif c in res:
-                row.append(res[c]["image"])
-            else:
-                row.append(np.zeros_like(case.source.image))
+    for case, res in [(cases[i], results[i]) for i in picks]:
+        row = [case.source.image if c == "source" else case.target.image if c == "target"
+               else res[c]["image"] if c in res else np.zeros_like(case.source.image) for c in cols]
         tiles.append(np.concatenate([np.pad(t, ((1, 1), (1, 1), (0, 0)), constant_values=255) for t in row], 1))
     Image.fromarray(np.concatenate(tiles, 0)).resize((len(cols) * 34 * 4, len(tiles) * 34 * 4), Image.NEAREST).save(path)
 
@@ -358,29 +287,39 @@ def main(argv=None) -> dict:
     ap.add_argument("--model", default="shapes")
     ap.add_argument("--cases", type=int, default=100)
     ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--split", choices=sorted(SPLITS), default="default",
+                    help="seed block: default (README's run), dev (design), test (never looked at while designing)")
+    ap.add_argument("--seed0", type=int, default=None, help="first case seed (overrides --split)")
     ap.add_argument("--out", default=str(ROOT / "runs" / "shapeworld_edit"))
     ap.add_argument("--no-attention", action="store_true")
+    ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
+    seed0 = args.seed0 if args.seed0 is not None else SPLITS[args.split]
     editor = OIREditor.from_pretrained(args.model, device="cpu")
-    cases = make_cases(args.cases)
-    runner = Runner(editor, args.steps, with_attention=not args.no_attention)
+    cases = make_cases(args.cases, seed0)
+    runner = Runner(editor, args.steps, attention=not args.no_attention, peers=not args.no_peers)
     results = []
     t0 = time.time()
     for i, case in enumerate(cases):
-        results.append(runner.run(case))
-        if (i + 1) % 10 == 0:
-            print(f"  {i + 1}/{len(cases)} cases, {time.time() - t0:.0f} s", file=sys.stderr)
+        results.append(dict(runner.run(case), n=args.steps))
+        if (i + 1) % 5 == 0:
+            print(f"  {i + 1}/{len(cases)} cases, {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+        if (i + 1) % 10 == 0 and i + 1 < len(cases):  # a partial summary survives an interrupted run
+            partial = summarise(cases[:i + 1], results)
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+            (Path(args.out) / "summary_partial.json").write_text(json.dumps(dict(partial, seed0=seed0), indent=2))
     summary = summarise(cases, results)
-    summary["steps"] = args.steps
-    summary["seconds"] = time.time() - t0
-    print_table(summary)
+    summary.update(steps=args.steps, seed0=seed0, split=args.split if args.seed0 is None else None,
+                   seconds=time.time() - t0)
+    print_tables(summary)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
-    grid(cases, results, out / "grid.png", summary["methods"]["best_fixed"]["k"])
-    print(f"wrote {out / 'summary.json'} and {out / 'grid.png'}")
+    grid(cases, results, out / "grid.png", summary["methods"]["best_fixed_strict"]["k"])
+    frontier(summary, out / "frontier.png")
+    print(f"wrote {out / 'summary.json'}, {out / 'grid.png'} and {out / 'frontier.png'}")
     return summary
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 from .errors import ConfigError
 
 MASK_PROVIDERS = ("auto", "grounded-sam", "attention", "given")
 MASK_FALLBACKS = (None, "attention")
+SEARCH_STRATEGIES = ("budgeted", "exhaustive")
+SEARCH_METRICS = ("edit-first", "paper")
+SHALLOW_RULES = ("source-latent", "invert-candidate")
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class OIRConfig:
     max_side: int = 512  # longest side of the working image; sides become multiples of 8
     clip_text: str = "phrase"  # S_e text: "phrase" (target phrase, as the release) or "prompt" (guided prompt, Eq. 1)
     clip_region: str = "crop"  # "crop": square box around the mask; "full": whole frame padded (paper A.5)
+    clip_mask: str = "box"  # S_e sees the mask's bounding "box" (docs/DECISIONS.md) or the "mask" itself (paper)
     clip_crop_margin: float = 0.15  # margin around the mask's box for clip_region="crop"
     clip_patch_coverage: float = 0.5  # a CLIP patch is inside the mask when this fraction of it is covered
     latent_mask_threshold: float = 0.5  # a latent cell is inside a mask when this fraction of it is covered
@@ -35,12 +40,19 @@ class OIRConfig:
     mask_fallback: str | None = None  # None: a missing object is an error; "attention": fall back, with a warning
     box_threshold: float = 0.3  # GroundingDINO box score threshold (Grounded-SAM defaults)
     text_threshold: float = 0.25  # GroundingDINO text score threshold
+    search: str = "budgeted"  # "budgeted": grid + refinement within search_budget; "exhaustive": every step (paper)
+    search_metric: str = "edit-first"  # "edit-first" (docs/DECISIONS.md) or "paper" (Eq. 1-3, min-max of both terms)
+    search_budget: float = 0.4  # budgeted search: at most this fraction of the exhaustive search's sample evals
+    shallow_rule: str = "source-latent"  # pair whose step is <= r: paste z_r ("source-latent") or invert its
+    # finished candidate up to r ("invert-candidate", the first release); docs/DECISIONS.md has the measurement
 
     def __post_init__(self) -> None:
         n = self.num_inference_steps
         _check(isinstance(n, int) and n >= 2, "num_inference_steps", n, "an integer >= 2 (the paper uses 50)")
         _check(n <= 1000, "num_inference_steps", n, "at most 1000 (the scheduler's training steps)")
-        _check(self.guidance_scale >= 1.0, "guidance_scale", self.guidance_scale, "a number >= 1 (7.5 is usual)")
+        _check(isinstance(self.guidance_scale, (int, float)) and math.isfinite(self.guidance_scale)
+               and self.guidance_scale >= 1.0, "guidance_scale", self.guidance_scale,
+               "a finite number >= 1 (7.5 is usual)")
         r, re = self.resolved_reassembly_step, self.resolved_reinversion_steps
         _check(0 <= r < n, "reassembly_step", r, f"an integer in [0, num_inference_steps) = [0, {n})")
         _check(re >= 0 and r + re <= n, "reinversion_steps", re,
@@ -53,6 +65,7 @@ class OIRConfig:
                "an integer in [64, 4096]")
         _check(self.clip_text in ("phrase", "prompt"), "clip_text", self.clip_text, "'phrase' or 'prompt'")
         _check(self.clip_region in ("crop", "full"), "clip_region", self.clip_region, "'crop' or 'full'")
+        _check(self.clip_mask in ("box", "mask"), "clip_mask", self.clip_mask, "'box' or 'mask'")
         _check(0.0 <= self.clip_crop_margin <= 2.0, "clip_crop_margin", self.clip_crop_margin, "a number in [0, 2]")
         _check(0.0 < self.clip_patch_coverage <= 1.0, "clip_patch_coverage", self.clip_patch_coverage,
                "a number in (0, 1]")
@@ -64,6 +77,11 @@ class OIRConfig:
         _check(self.mask_fallback in MASK_FALLBACKS, "mask_fallback", self.mask_fallback, "None or 'attention'")
         _check(0.0 < self.box_threshold < 1.0, "box_threshold", self.box_threshold, "a number in (0, 1)")
         _check(0.0 < self.text_threshold < 1.0, "text_threshold", self.text_threshold, "a number in (0, 1)")
+        _check(self.search in SEARCH_STRATEGIES, "search", self.search, f"one of {SEARCH_STRATEGIES}")
+        _check(self.search_metric in SEARCH_METRICS, "search_metric", self.search_metric, f"one of {SEARCH_METRICS}")
+        _check(isinstance(self.search_budget, (int, float)) and 0.05 <= self.search_budget <= 1.0, "search_budget",
+               self.search_budget, "a fraction in [0.05, 1] of the exhaustive search's cost")
+        _check(self.shallow_rule in SHALLOW_RULES, "shallow_rule", self.shallow_rule, f"one of {SHALLOW_RULES}")
 
     @property
     def resolved_reassembly_step(self) -> int:

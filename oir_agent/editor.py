@@ -73,7 +73,8 @@ class OIREditor:
     def edit(self, image: imgio.ImageLike, source_prompt: str | None = None, target_prompt: str | None = None,
              instruction: str | None = None, pairs: Sequence[Any] | None = None,
              masks: Sequence[Any] | Mapping[str, Any] | None = None, config: OIRConfig | None = None,
-             progress: Callable[[ProgressEvent], None] | None = None, cancel: Any = None) -> EditResult:
+             progress: Callable[[ProgressEvent], None] | None = None, cancel: Any = None,
+             steps: Mapping[str, int] | None = None) -> EditResult:
         """Edit `image` so that it matches `target_prompt` (or `instruction`), pair by pair.
 
         pairs: optional explicit [(source phrase, target phrase), ...]; otherwise the aligner finds them.
@@ -81,6 +82,8 @@ class OIREditor:
         arrays, non-zero = inside. Otherwise `config.mask_provider` makes them.
         progress: called with a ProgressEvent per stage and UNet call. cancel: a threading.Event (or a
         callable) checked before every UNet call; when set, Cancelled is raised and nothing is returned.
+        steps: optional per-pair inversion steps {source phrase: step}; a listed pair skips the search and uses
+        that step (1..num_inference_steps); unlisted pairs are searched.
         """
         t_start = time.perf_counter()
         config = config or OIRConfig()
@@ -107,6 +110,7 @@ class OIREditor:
         check_prompt_lengths(self.components.tokenizer, [source_prompt, target_prompt] +
                              [p.guided_prompt for p in edit_pairs], "the diffusion model's text encoder")
         warnings.extend(align_warnings)
+        fixed_steps = _step_overrides(steps, edit_pairs, config.num_inference_steps)
         runtime.report("align", 1, 1, f"{len(edit_pairs)} editing pair(s)")
         timings["align"] = time.perf_counter() - t0
 
@@ -123,9 +127,13 @@ class OIREditor:
         # 4-6. Invert, search, reassemble (the engine).
         engine_pairs = [EnginePair(guided_prompt=p.guided_prompt,
                                    clip_text=p.target if config.clip_text == "phrase" else p.guided_prompt,
-                                   mask=torch.from_numpy(m.mask)) for p, m in zip(edit_pairs, mask_results)]
+                                   mask=torch.from_numpy(m.mask), fixed_step=step,
+                                   clip_source_text=p.source if config.clip_text == "phrase" else source_prompt)
+                        for p, m, step in zip(edit_pairs, mask_results, fixed_steps)]
         out = run_oir(runtime, imgio.to_tensor(work), source_prompt, target_prompt, engine_pairs, config)
         timings.update(out.timings_s)
+        for search in out.searches:
+            warnings.extend(search.notes)
         warnings.extend(runtime.notes)
 
         # 7. Result at the input's size, with diagnostics.
@@ -218,6 +226,35 @@ class OIREditor:
         return make_masks(self, work, pairs, request, config)
 
 
+def _step_overrides(steps: Mapping[str, int] | None, pairs: list[EditPair], n: int) -> list[int | None]:
+    """Per-pair fixed steps in the pairs' order (None = search), keyed by source phrase or mask phrase."""
+    if steps is None:
+        return [None] * len(pairs)
+    if not isinstance(steps, Mapping):
+        raise InvalidInputError(f"steps must map a pair's source phrase to an inversion step, e.g. "
+                                f"{{{pairs[0].source!r}: 30}}; got {type(steps).__name__}.")
+    lookup: dict[str, int] = {}
+    for key, value in steps.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= n:
+            raise InvalidInputError(f"steps[{key!r}]={value!r} is invalid: expected an integer inversion step in "
+                                    f"[1, {n}] (num_inference_steps).")
+        lookup[str(key).strip().lower()] = value
+    out, used = [], set()
+    for p in pairs:
+        for key in (p.source.lower(), p.mask_phrase.lower()):
+            if key in lookup:
+                out.append(lookup[key])
+                used.add(key)
+                break
+        else:
+            out.append(None)
+    unknown = sorted(set(lookup) - used)
+    if unknown:
+        raise InvalidInputError(f"steps names {unknown}, which is not an editing pair; the pairs are "
+                                f"{[p.source for p in pairs]}: key steps by a pair's source phrase.")
+    return out
+
+
 def _given_masks(masks, pairs: list[EditPair], size: tuple[int, int]) -> list[MaskResult]:
     if isinstance(masks, Mapping):
         lookup = {str(k).strip().lower(): v for k, v in masks.items()}
@@ -241,6 +278,8 @@ def _report(pair: EditPair, mask: MaskResult, search) -> PairReport:
                       notes=tuple(mask.notes)),
         optimal_step=search.optimal_step,
         search=SearchCurve(steps=list(search.steps), s_edit=search.s_edit.tolist(),
-                           s_background=search.s_background.tolist(), score=search.score.tolist()),
+                           s_background=search.s_background.tolist(), score=search.score.tolist(),
+                           strategy=search.strategy, metric=search.metric,
+                           s_source=search.s_source.tolist() if search.s_source is not None else None),
         mask_array=np.asarray(mask.mask, dtype=bool),
         candidates=[imgio.to_pil(t) for t in search.thumbnails])

@@ -125,3 +125,16 @@ def _curves(d: ImageDraw.ImageDraw, pair: PairReport, box: tuple[int, int, int, 
         d.text((x0 + 6 + 150 * i, y0 + 4), name, fill=colour, font=font)
     d.text((x0, y1 + 3), f"step {lo_step}", fill=INK, font=font)
     d.text((x1 - 50, y1 + 3), f"step {hi_step}", fill=INK, font=font)
+
+
+def objects_report(phrases, results, work_size, original_size) -> list[dict]:
+    """Per phrase: found, provider, score, box in the original image's pixels, area fraction, notes."""
+    sx, sy = original_size[0] / work_size[0], original_size[1] / work_size[1]
+    out = []
+    for phrase, r in zip(phrases, results):
+        box = None if r.box is None or not r.mask.any() else [round(r.box[0] * sx), round(r.box[1] * sy),
+                                                              round(r.box[2] * sx), round(r.box[3] * sy)]
+        out.append({"phrase": phrase, "found": bool(r.mask.any()), "provider": r.provider,
+                    "score": None if r.score is None else round(float(r.score), 4), "box": box,
+                    "area_fraction": round(r.area_fraction, 6), "notes": list(r.notes)})
+    return out

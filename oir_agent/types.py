@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,12 +65,22 @@ class SearchCurve:
     steps: list[int]
     s_edit: list[float]  # raw S_e: masked CLIP cosine
     s_background: list[float]  # raw S_ne: -MSE outside the pair's mask
-    score: list[float]  # S = 0.5 (norm(S_e) + norm(S_ne))
+    score: list[float]  # the search metric (`metric`); -inf for excluded (non-finite) candidates
+    strategy: str = "exhaustive"  # "exhaustive" | "budgeted" | "override" (the caller fixed the step)
+    metric: str = "paper"  # the search metric used: "edit-first" | "paper"
+    s_source: list[float] | None = None  # raw cosine of the same masked view with the source phrase
 
     def to_dict(self) -> dict[str, Any]:
-        r = lambda xs: [round(float(x), 6) for x in xs]
+        r = lambda xs: [_json_number(x) for x in xs]
         return {"steps": list(self.steps), "s_edit": r(self.s_edit), "s_background": r(self.s_background),
-                "score": r(self.score)}
+                "s_source": r(self.s_source) if self.s_source is not None else None,
+                "score": r(self.score), "strategy": self.strategy, "metric": self.metric}
+
+
+def _json_number(x: float) -> float | None:
+    """Rounded for JSON; NaN and infinities (excluded candidates) become null, which JSON can carry."""
+    x = float(x)
+    return round(x, 6) if math.isfinite(x) else None
 
 
 @dataclass
@@ -140,7 +151,7 @@ STAGES = ("load", "align", "masks", "inversion", "search", "scoring", "reassembl
 
 @dataclass
 class EditResult:
-    """The edited image plus the diagnostics an agent can reason about (ARCHITECTURE.md)."""
+    """The edited image plus the diagnostics an agent can reason about (docs/ARCHITECTURE.md)."""
 
     image: Image.Image
     source_prompt: str
@@ -159,7 +170,7 @@ class EditResult:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """The diagnostics JSON (ARCHITECTURE.md); everything but the pictures."""
+        """The diagnostics JSON (docs/ARCHITECTURE.md); everything but the pictures."""
         return {
             "source_prompt": self.source_prompt,
             "target_prompt": self.target_prompt,

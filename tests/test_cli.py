@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from oir_agent.cli.main import main
@@ -29,6 +30,31 @@ def test_edit_with_pairs_masks_diagnostics_and_sheet(tiny_dir, tmp_path, capsys)
     assert d["target_prompt"] == "a bowl of fried rice on the left and a knife on the right"
     assert Image.open(sheet).width > 400
     assert "optimal inversion step" in capsys.readouterr().err
+
+
+def test_edit_step_override_and_search_flags(tiny_dir, tmp_path):
+    out, diag = tmp_path / "o.png", tmp_path / "d.json"
+    rc = main(["edit", str(EX / "dumplings.png"), "--model", str(tiny_dir), "--device", "cpu", "-s", SRC,
+               "--pair", "dumplings=>fried rice", "--pair", "chopsticks=>a knife",
+               "--mask", f"dumplings={EX / 'masks' / 'dumplings.png'}",
+               "--mask", f"chopsticks={EX / 'masks' / 'chopsticks.png'}", "--steps", "5", "--step", "chopsticks=3",
+               "--search", "exhaustive", "--search-metric", "paper", "-o", str(out), "--diagnostics", str(diag),
+               "--quiet"])
+    assert rc == 0
+    d = json.loads(diag.read_text())
+    searched, fixed = d["pairs"]
+    assert searched["search"]["steps"] == [1, 2, 3, 4, 5] and searched["search"]["metric"] == "paper"
+    assert fixed["optimal_step"] == 3 and fixed["search"]["steps"] == [3] and fixed["search"]["strategy"] == "override"
+
+
+def test_edit_step_flag_errors(tiny_dir, tmp_path, capsys):
+    base = ["edit", str(EX / "dumplings.png"), "--model", str(tiny_dir), "-s", SRC, "--pair", "dumplings=>rice",
+            "--steps", "5", "-o", str(tmp_path / "o.png"), "--quiet"]
+    assert main(base + ["--step", "spoon=3"]) == 2
+    assert "not an editing pair" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(base + ["--step", "dumplings=three"])
+    assert "must be an integer" in capsys.readouterr().err
 
 
 def test_edit_with_instruction_and_attention_masks(tiny_dir, tmp_path):
@@ -56,6 +82,27 @@ def test_masks_overlay(tiny_dir, tmp_path, capsys):
     assert rc == 0 and Image.open(out).size == (192, 128)
     report = json.loads(capsys.readouterr().out)
     assert [r["phrase"] for r in report] == ["dumplings", "chopsticks"] and report[0]["provider"] == "grounded-sam"
+
+
+def test_masks_on_an_exif_rotated_jpeg_agree_with_find_objects(editor, tiny_dir, tmp_path, capsys):
+    """The CLI, the library and the overlay all work in the displayed orientation (EXIF applied)."""
+    from oir_agent.report import objects_report
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored 192 x 128, displayed rotated: 128 x 192
+    path = tmp_path / "rotated.jpg"
+    Image.open(EX / "dumplings.png").convert("RGB").save(path, exif=exif)
+    out = tmp_path / "overlay.png"
+    rc = main(["masks", str(path), "--model", str(tiny_dir), "--phrase", "dumplings", "--masks", "attention",
+               "-o", str(out), "--json"])
+    assert rc == 0
+    report = json.loads(capsys.readouterr().out)
+    assert Image.open(out).size == (128, 192)
+    results, work = editor.find_objects(str(path), ["dumplings"], provider="attention")
+    assert work.size[0] < work.size[1]  # portrait, like the displayed picture
+    assert report == objects_report(["dumplings"], results, work.size, (128, 192))
+    box = report[0]["box"]
+    assert box is None or (box[2] <= 128 and box[3] <= 192)
 
 
 def test_errors_exit_2_with_message(tiny_dir, tmp_path, capsys):

@@ -1,6 +1,7 @@
 """OIREditor end to end on the tiny preset: diagnostics, exact cost, determinism, sizes, progress, cancel."""
 
 import io
+import re
 import threading
 
 import numpy as np
@@ -11,18 +12,29 @@ from PIL import Image
 from oir_agent import Cancelled, OIRConfig
 
 PAIRS = [("red circle", "green triangle"), ("blue square", "yellow circle")]
-FAST = OIRConfig(num_inference_steps=10)
+FAST = OIRConfig(num_inference_steps=10, search="exhaustive", search_metric="paper", shallow_rule="invert-candidate")
 
 
-def closed_form_cost(n, steps, r, re):
-    """OIR-NOTES Sec. 7 with the free descent: N + K N(N+1) + re + 2(r + re) + r per pair with i_k <= r."""
-    k = len(steps)
-    return n + k * n * (n + 1) + re + 2 * (r + re) + sum(r for i in steps if i <= r)
+def closed_form_cost(n, steps, r, re, evaluated=None, shallow_rule="invert-candidate"):
+    """docs/METHOD.md Sec. 7 with the free descent: N + every candidate (2i each; exhaustive: K N(N+1))
+    + re + 2(r + re) + r per pair with i_k <= r when shallow pairs invert their candidate. Written out here,
+    independently of oir_agent.engine.costs."""
+    evaluated = evaluated if evaluated is not None else [range(1, n + 1)] * len(steps)
+    search = sum(2 * i for e in evaluated for i in e)
+    shallow = sum(r for i in steps if i <= r) if shallow_rule == "invert-candidate" else 0
+    return n + search + re + 2 * (r + re) + shallow
 
 
 @pytest.fixture(scope="module")
 def result(editor):
     return editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=FAST)
+
+
+@pytest.fixture(scope="module")
+def default_result(editor):
+    """The default search (budgeted, edit-first metric) at N = 50."""
+    return editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
+                       config=OIRConfig(num_inference_steps=50))
 
 
 def test_diagnostics_json_fields(result):
@@ -51,11 +63,63 @@ def test_cost_equals_closed_form(result):
     assert result.cost.vae_decodes == 2 * 10 + 1 and result.cost.clip_images == 2 * 10
 
 
+def test_budgeted_search_cost_is_closed_form_and_within_budget(default_result):
+    r, n = default_result, 50
+    evaluated = [p.search.steps for p in r.pairs]
+    steps = [p.optimal_step for p in r.pairs]
+    assert all(p.search.strategy == "budgeted" and p.search.metric == "edit-first" for p in r.pairs)
+    assert r.cost.unet_sample_evals == closed_form_cost(n, steps, 10, 10, evaluated, "source-latent")
+    for e in evaluated:
+        assert sum(2 * i for i in e) <= 0.4 * n * (n + 1)  # never over budget, per pair
+        assert 50 in e and len(e) >= 10 and e == sorted(set(e))  # the grid includes the deepest candidate
+    assert r.cost.vae_decodes == sum(len(e) for e in evaluated) + 1
+    for p in r.pairs:  # the chosen step is the argmax of the reported score
+        assert p.optimal_step == p.search.steps[int(np.argmax(p.search.score))]
+
+
+def test_budgeted_search_refines_around_the_best_grid_step(default_result):
+    for p in default_result.pairs:
+        grid = [s for s in p.search.steps if (50 - s) % 5 == 0]
+        assert grid == list(range(5, 51, 5))
+        extra = sorted(set(p.search.steps) - set(grid))
+        assert extra, "refinement added no candidate"
+        assert all(min(abs(s - g) for g in grid) <= 2 for s in extra)
+        assert abs(p.optimal_step - max(grid, key=lambda g: p.search.score[p.search.steps.index(g)])) <= 3
+
+
+def test_step_override_skips_the_search_for_that_pair(editor):
+    cfg = OIRConfig(num_inference_steps=10, search="exhaustive")
+    r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg,
+                    steps={"blue square": 7})
+    fixed, searched = r.pairs[1], r.pairs[0]
+    assert fixed.optimal_step == 7 and fixed.search.steps == [7] and fixed.search.strategy == "override"
+    assert searched.search.steps == list(range(1, 11))
+    assert r.cost.unet_sample_evals == closed_form_cost(10, [searched.optimal_step, 7], 2, 2,
+                                                        [range(1, 11), [7]], "source-latent")
+    both = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg,
+                       steps={"red circle": 3, "blue square": 7})
+    assert [p.optimal_step for p in both.pairs] == [3, 7]
+    assert both.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 2, [[3], [7]], "source-latent")
+
+
+@pytest.mark.parametrize("steps, needle", [({"cat": 3}, "not an editing pair"), ({"red circle": 0}, "[1, 10]"),
+                                           ({"red circle": 11}, "[1, 10]"), ({"red circle": 2.5}, "integer"),
+                                           (["red circle"], "must map")])
+def test_step_override_errors(editor, steps, needle):
+    from oir_agent import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match=re.escape(needle)):
+        editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
+                    config=OIRConfig(num_inference_steps=10), steps=steps)
+
+
 def test_cost_with_steps_at_or_below_r(editor):
     cfg = OIRConfig(num_inference_steps=6, reassembly_step=5, reinversion_steps=1)
-    r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg)
-    steps = [p.optimal_step for p in r.pairs]
-    assert r.cost.unet_sample_evals == closed_form_cost(6, steps, 5, 1)
+    for rule in ("invert-candidate", "source-latent"):
+        r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
+                        config=cfg.replace(shallow_rule=rule, search="exhaustive"))
+        steps = [p.optimal_step for p in r.pairs]
+        assert r.cost.unet_sample_evals == closed_form_cost(6, steps, 5, 1, shallow_rule=rule)
 
 
 def test_same_seed_same_bytes(editor, result):
@@ -150,7 +214,7 @@ def test_cancel_stops_before_next_unet_call(editor):
 
 def test_max_batch_changes_calls_not_result(editor):
     masks = list(scene_masks())
-    cfg = OIRConfig(num_inference_steps=5)
+    cfg = OIRConfig(num_inference_steps=5, search="exhaustive")
     a = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=masks, config=cfg)
     b = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=masks, config=cfg.replace(max_batch=3))
     assert b.cost.search_unet_calls == 2 * 5 * 6 // 2  # one CFG job per call: sum of steps

@@ -91,3 +91,54 @@ def test_constant_term_contributes_zero_and_ties_go_to_smallest_step():
 
 def test_normalise_min_max():
     assert torch.allclose(metric.normalise(torch.tensor([2.0, 4.0, 3.0])), torch.tensor([0.0, 1.0, 0.5]))
+
+
+def test_paper_metric_is_eq_1_to_3_on_hand_made_curves():
+    s_e = torch.tensor([0.20, 0.25, 0.30, 0.28])
+    s_ne = torch.tensor([-0.01, -0.02, -0.05, -0.09])
+    # Eq. 3 by hand: norm(S_e) = [0, .5, 1, .8]; norm(S_ne) = [1, .875, .5, 0]
+    expected = 0.5 * torch.tensor([0 + 1, 0.5 + 0.875, 1 + 0.5, 0.8 + 0])
+    score = metric.search_score("paper", s_e, s_ne)
+    assert torch.allclose(score, expected, atol=1e-6)
+    assert metric.best_index(score) == 2
+
+
+def test_normalise_treats_batch_position_noise_as_constant():
+    # the same image scored at two positions of a CLIP batch differs by ~2e-8: that is not a signal
+    values = torch.tensor([0.3012, 0.3012 + 2e-8, 0.3012 - 1e-8], dtype=torch.float64)
+    assert torch.equal(metric.normalise(values), torch.zeros(3, dtype=torch.float64))
+    assert torch.allclose(metric.normalise(torch.tensor([0.0, 1e-4, 2e-4], dtype=torch.float64)),
+                          torch.tensor([0.0, 0.5, 1.0], dtype=torch.float64))
+
+
+def test_edit_first_picks_the_edit_where_the_paper_picks_a_flat_noisy_background():
+    # S_e rises to a plateau from step 5; the outside barely changes (0.3 dB over all candidates, noise) and is,
+    # by accident, best at step 1 and worst at the highest S_e. The paper stretches that noise to the full
+    # range: step 1 (no edit) ties the best edit at 0.5 and wins the tie.
+    s_e = torch.tensor([0.10, 0.15, 0.20, 0.25, 0.29, 0.29, 0.30])
+    psnr = torch.tensor([40.30, 40.00, 40.01, 40.00, 40.00, 40.00, 39.99])
+    s_ne = -(10 ** (-psnr / 10))
+    assert metric.best_index(metric.search_score("paper", s_e, s_ne)) == 0
+    best = metric.best_index(metric.search_score("edit-first", s_e, s_ne))
+    assert best == 4  # the best-preserving candidate among those that reach the edit (steps 5..7)
+    # a real preservation difference inside the plateau decides it
+    psnr2 = torch.tensor([40.0, 39.0, 38.0, 30.0, 20.0, 22.0, 25.0])
+    assert metric.best_index(metric.search_score("edit-first", s_e, -(10 ** (-psnr2 / 10)))) == 6  # 25 dB > 22, 20
+
+
+def test_edit_first_orders_off_plateau_candidates_below_plateau_ones():
+    s_e = torch.tensor([0.0, 0.5, 1.0, 0.95])
+    s_ne = torch.tensor([-1e-6, -1e-5, -0.5, -0.4])  # the edited ones preserve far worse
+    score = metric.search_score("edit-first", s_e, s_ne)
+    assert score[2] > score[1] and score[3] > score[1] and score[1] > score[0]
+    assert metric.best_index(score) == 3  # on the plateau (0.95 >= 0.9), better preserved than step 3
+
+
+@pytest.mark.parametrize("name", ["paper", "edit-first"])
+def test_non_finite_candidates_are_excluded_not_zeroed(name):
+    s_e = torch.tensor([0.1, float("nan"), 0.3, 0.2])
+    s_ne = torch.tensor([-0.01, -0.02, -0.03, float("inf")])
+    score = metric.search_score(name, s_e, s_ne)
+    assert torch.isinf(score[1]) and score[1] < 0 and torch.isinf(score[3]) and score[3] < 0
+    assert torch.isfinite(score[[0, 2]]).all()
+    assert metric.best_index(score) in (0, 2)

@@ -213,6 +213,16 @@ async def test_explicit_pairs_with_masks(make_server):
     assert [p["mask"]["provider"] for p in r.structured_content["pairs"]] == ["given", "given"]
 
 
+async def test_pair_steps_fix_a_pair_and_skip_its_search(make_server):
+    async with Client(make_server()) as c:
+        r = await c.call_tool("edit_image", {"image": "scene.png", **EDIT, "steps": 6, "pair_steps": {"red circle": 4}})
+        bad = await c.call_tool("edit_image", {"image": "scene.png", **EDIT, "steps": 6, "pair_steps": {"cat": 4}})
+    assert not r.is_error
+    fixed = r.structured_content["pairs"][0]
+    assert fixed["optimal_step"] == 4 and fixed["search"]["steps"] == [4] and fixed["search"]["strategy"] == "override"
+    assert bad.is_error and "not an editing pair" in bad.content[0].text
+
+
 async def test_progress_in_order_with_known_total(make_server):
     events = []
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 from PIL import Image
 
@@ -72,29 +73,52 @@ def test_shapes_preset_loads_offline():
     assert len(ids) == 2 + 6  # one token per word
 
 
+@pytest.mark.slow
 def test_edit_benchmark_smoke(tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import shapeworld_edit
 
-    summary = shapeworld_edit.main(["--cases", "3", "--steps", "6", "--out", str(tmp_path), "--threads", "2"])
+    n, r, re = 6, 1, 1
+    summary = shapeworld_edit.main(["--cases", "3", "--steps", str(n), "--out", str(tmp_path), "--threads", "2",
+                                    "--split", "dev"])
     methods = summary["methods"]
-    assert {"oir_gt", "oir_attn", "shared_step", "no_reinv", "best_fixed"} <= set(methods)
-    assert all(0 <= m["pair_success"] <= 1 for m in methods.values())
-    assert json.loads((tmp_path / "summary.json").read_text())["cases"] == 3
-    assert Image.open(tmp_path / "grid.png").size[0] > 0
+    assert {"oir", "oir_exhaustive", "oir_paper", "oir_attn", "shared_step", "no_reinv", "diffedit", "diffedit_gt",
+            "ledits", "best_fixed_strict", "best_fixed_2pair"} <= set(methods)
+    assert summary["seed0"] == 3_000_000 and summary["cases"] == 3
+    for k in range(1, n + 1):  # every fixed depth is counted through the runtime: invert k + CFG-denoise k
+        assert methods[f"fixed_{k}"]["unet_sample_evals"] == 3 * k
+    for case in summary["per_case"]:
+        evaluated = case["search_steps"]
+        assert len(evaluated) == len(case["edits"]) == len(case["oir"]["success"])
+        # the default search's cost per case is the closed form of the candidates it evaluated
+        chosen = case["oir"]["steps"]
+        assert all(s in e for s, e in zip(chosen, evaluated))
+        for t in ("20", "24", "28"):  # strict success implies every pair right
+            assert methods["oir"]["strict_success"][t] <= methods["oir"]["pair_success"] + 1e-9
+    oir_evals = [n + sum(2 * i for e in c["search_steps"] for i in e) + re + 2 * (r + re) for c in summary["per_case"]]
+    assert methods["oir"]["unet_sample_evals"] == pytest.approx(sum(oir_evals) / 3)
+    assert methods["oir_exhaustive"]["unet_sample_evals"] == pytest.approx(
+        sum(n + len(c["edits"]) * n * (n + 1) + re + 2 * (r + re) for c in summary["per_case"]) / 3)
+    assert methods["diffedit"]["unet_sample_evals"] > 0 and methods["ledits"]["unet_sample_evals"] > 0
+    saved = json.loads((tmp_path / "summary.json").read_text())
+    assert saved["methods"]["oir"]["pair_success"] == methods["oir"]["pair_success"]
+    assert Image.open(tmp_path / "grid.png").size == (9 * 34 * 4, 3 * 34 * 4)
+    assert Image.open(tmp_path / "frontier.png").size == (900, 600)
 
 
 def test_cases_cover_every_edit_type():
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    import shapeworld_edit
+    from shapeworld.cases import TYPES, make_cases
 
-    cases = shapeworld_edit.make_cases(100)
-    assert {c.type for c in cases} == set(shapeworld_edit.TYPES)
+    cases = make_cases(100)
+    assert {c.type for c in cases} == set(TYPES)
     assert sum(c.num_pairs == 2 for c in cases) == 60
     for c in cases[:20]:
         assert c.source.caption != c.target.caption
+    assert [c.source.caption for c in make_cases(5, 3_000_000)] != [c.source.caption for c in cases[:5]]
 
 
+@pytest.mark.slow
 def test_demo_end_to_end(tmp_path):
     from oir_agent.cli.main import main
 

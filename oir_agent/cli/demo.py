@@ -10,9 +10,9 @@ DEMO = Path(__file__).parents[1] / "presets" / "shapes" / "demo"
 
 
 def run_demo(args) -> int:
-    from .main import StageProgress, _write_outputs
     from ..config import OIRConfig
     from ..editor import OIREditor
+    from .output import StageProgress, write_outputs
 
     spec = json.loads((DEMO / "edit.json").read_text())
     out = Path(args.output_dir)
@@ -26,7 +26,7 @@ def run_demo(args) -> int:
     finally:
         bar.close()
     paths = out / "edited.png", out / "diagnostics.json", out / "sheet.png"
-    _write_outputs(result, *paths)
+    write_outputs(result, *paths)
     from PIL import Image
 
     Image.open(DEMO / "scene.png").save(out / "input.png")

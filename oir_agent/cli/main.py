@@ -10,36 +10,9 @@ import sys
 from pathlib import Path
 
 from ..errors import OIRError
+from .output import StageProgress, write_outputs
 
 logger = logging.getLogger("oir_agent.cli")
-
-
-class StageProgress:
-    """One tqdm bar per stage on stderr."""
-
-    def __init__(self, enabled: bool = True):
-        self.enabled = enabled
-        self.bar = None
-        self.stage = None
-
-    def __call__(self, event) -> None:
-        if not self.enabled:
-            return
-        from tqdm import tqdm
-
-        if event.stage != self.stage or self.bar is None or event.total != self.bar.total \
-                or event.completed < self.bar.n:
-            self.close()
-            self.stage = event.stage
-            self.bar = tqdm(total=max(1, event.total), desc=f"{event.stage:<10}", file=sys.stderr, leave=True,
-                            dynamic_ncols=True, mininterval=1.0)
-        self.bar.set_postfix_str(event.message[:60], refresh=False)
-        self.bar.update(event.completed - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
 
 
 def _parse_pair(text: str) -> tuple[str, str]:
@@ -56,6 +29,17 @@ def _parse_mask(text: str) -> tuple[str, str]:
         raise argparse.ArgumentTypeError(f"--mask {text!r}: expected 'SOURCE=PATH', e.g. 'dumplings=masks/d.png'")
     src, path = text.split("=", 1)
     return src.strip(), path.strip()
+
+
+def _parse_step(text: str) -> tuple[str, int]:
+    src, sep, value = text.rpartition("=")
+    if not sep or not src.strip():
+        raise argparse.ArgumentTypeError(f"--step {text!r}: expected 'SOURCE=STEP', e.g. 'dumplings=30'")
+    try:
+        return src.strip(), int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--step {text!r}: the step after '=' must be an integer, e.g. "
+                                         "'dumplings=30'") from None
 
 
 def _model_args(p: argparse.ArgumentParser) -> None:
@@ -90,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="when Grounded-SAM finds nothing: fail (none) or use attention masks")
     _model_args(e)
     e.add_argument("--steps", type=int, default=50, help="DDIM steps N (default 50)")
+    e.add_argument("--step", action="append", type=_parse_step, default=None, metavar="SRC=K",
+                   help="fix a pair's inversion step (1..N) and skip its search (repeatable), e.g. dumplings=30")
+    e.add_argument("--search", choices=["budgeted", "exhaustive"], default="budgeted",
+                   help="budgeted (default: grid + refinement, <= 40%% of the exhaustive cost) or exhaustive (paper)")
+    e.add_argument("--search-metric", choices=["edit-first", "paper"], default="edit-first",
+                   help="edit-first (default: best preservation among candidates that reach the edit) or paper (Eq. 3)")
     e.add_argument("--guidance-scale", type=float, default=7.5)
     e.add_argument("--seed", type=int, default=0)
     e.add_argument("--max-batch", type=int, default=None, help="UNet samples per call (default unlimited)")
@@ -149,6 +139,7 @@ def cmd_edit(args) -> int:
         raise InvalidInputError("--mask needs pairs: give --pair or prompts that define them.")
     config = OIRConfig(num_inference_steps=args.steps, guidance_scale=args.guidance_scale, seed=args.seed,
                        max_batch=args.max_batch, max_side=args.max_side, strict_background=args.strict_background,
+                       search=args.search, search_metric=args.search_metric,
                        mask_provider="given" if args.mask else args.masks,
                        mask_fallback=None if args.mask_fallback == "none" else args.mask_fallback)
     _check_writable(args.output, "--output")
@@ -158,10 +149,11 @@ def cmd_edit(args) -> int:
     bar = StageProgress(enabled=not args.quiet)
     try:
         result = editor.edit(args.image, source_prompt=args.source_prompt, target_prompt=args.target_prompt,
-                             instruction=args.instruction, pairs=args.pair, masks=masks, config=config, progress=bar)
+                             instruction=args.instruction, pairs=args.pair, masks=masks, config=config, progress=bar,
+                             steps=dict(args.step) if args.step else None)
     finally:
         bar.close()
-    _write_outputs(result, args.output, args.diagnostics, args.sheet)
+    write_outputs(result, args.output, args.diagnostics, args.sheet)
     for p in result.pairs:
         print(f"{p.source!r} -> {p.target!r}: optimal inversion step {p.optimal_step}/{result.num_inference_steps}",
               file=sys.stderr)
@@ -169,17 +161,6 @@ def cmd_edit(args) -> int:
         print(f"warning: {w}", file=sys.stderr)
     print(args.output)
     return 0
-
-
-def _write_outputs(result, output, diagnostics, sheet) -> None:
-    from ..files import save_image, save_json
-    from ..report import contact_sheet
-
-    save_image(result.image, output)
-    if diagnostics:
-        save_json(result.to_dict(), diagnostics)
-    if sheet:
-        save_image(contact_sheet(result), sheet)
 
 
 def _check_writable(path: str, flag: str) -> None:

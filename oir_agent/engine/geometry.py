@@ -26,7 +26,7 @@ def dilate(mask: torch.Tensor, pixels: int) -> torch.Tensor:
 
 
 def resolve_overlaps(masks: torch.Tensor) -> torch.Tensor:
-    """(K, H, W) -> (K, H, W) disjoint masks: where masks overlap, the smaller mask wins (OIR-NOTES Sec. 4).
+    """(K, H, W) -> (K, H, W) disjoint masks: where masks overlap, the smaller mask wins (docs/METHOD.md Sec. 4).
 
     Ties in area go to the earlier pair. A hat on a tiger stays a hat.
     """

@@ -1,4 +1,4 @@
-"""DDIM inversion under the source prompt, keeping every level (OIR-NOTES Sec. 1).
+"""DDIM inversion under the source prompt, keeping every level (docs/METHOD.md Sec. 1).
 
 Conditional only, no CFG (negative-prompt inversion: denoising later uses the source prompt as the
 negative prompt, so editing with target == source reconstructs almost exactly).
@@ -14,9 +14,12 @@ from .schedule import DDIMSchedule
 
 
 def invert(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor, latent: torch.Tensor,
-           prompt_row: int) -> torch.Tensor:
-    """latent (4, h, w) at level 0 -> trajectory (N+1, 4, h, w) with trajectory[k] = z_k."""
-    n = schedule.num_inference_steps
+           prompt_row: int, up_to: int | None = None) -> torch.Tensor:
+    """latent (4, h, w) at level 0 -> trajectory (L+1, 4, h, w) with trajectory[k] = z_k, L = up_to or N.
+
+    Stopping at a lower level gives exactly the first levels of the full inversion (same updates, same order).
+    """
+    n = schedule.num_inference_steps if up_to is None else up_to
     job = Job(latent=latent, start=0, end=n, cond=prompt_row, record=frozenset(range(1, n + 1)))
     out = run_jobs(runtime, schedule, embeddings, [job], max_batch=None, stage="inversion")[0]
     return torch.stack([latent.to(runtime.device)] + [out.recorded[k] for k in range(1, n + 1)])

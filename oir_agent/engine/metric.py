@@ -1,7 +1,7 @@
 """The search metric (paper Sec. 3.1, Eq. 1-3): masked CLIP score S_e + background preservation S_ne.
 
 S_e: cosine between CLIP text features and CLIP image features computed with a *hard* attention mask that
-hides every patch outside the pair's mask (OIR-NOTES Sec. 3). S_ne: -MSE to the original outside the
+hides every patch outside the pair's mask (docs/METHOD.md Sec. 3). S_ne: -MSE to the original outside the
 pair's mask. Each is min-max normalised over the pair's candidates; S = 0.5 (S_e + S_ne); argmax with
 ties to the smallest step.
 """
@@ -42,12 +42,27 @@ class MaskedClipView:
                              align_corners=False)
 
 
+def box_mask(mask: torch.Tensor) -> torch.Tensor:
+    """The mask's bounding box, filled: the region S_e looks at without being told the source object's outline.
+
+    A silhouette mask hides every patch outside the source object, so CLIP sees the *source* shape whatever the
+    candidate holds inside it, and a shape edit (square -> circle, cat -> dog) cannot raise S_e
+    (docs/DECISIONS.md, "Search metric").
+    """
+    box = geometry.bounding_box(mask)
+    out = torch.zeros_like(mask, dtype=torch.bool)
+    if box is not None:
+        x0, y0, x1, y1 = box
+        out[y0:y1, x0:x1] = True
+    return out
+
+
 def masked_image_features(clip, pixels: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
     """CLIP image embeddings (B, D), unnormalised, where the CLS token attends only to kept patches.
 
     pixels (B, 3, S, S) CLIP-normalised; keep (B, G*G) bool. Out-of-mask patches are removed as attention
     keys (additive -inf), so they cannot influence the CLS output at all; the CLS key is always kept, so
-    no row is all -inf (OIR-NOTES Sec. 3). Composed from CLIPModel's parts; no subclassing.
+    no row is all -inf (docs/METHOD.md Sec. 3). Composed from CLIPModel's parts; no subclassing.
     """
     vision = clip.vision_model
     tokens = vision.pre_layrnorm(vision.embeddings(pixels))  # (B, 1+G*G, D)
@@ -65,9 +80,12 @@ def clip_geometry(clip) -> tuple[int, int]:
     return int(vc.image_size), int(vc.patch_size)
 
 
-def edit_scores(runtime: Runtime, images: torch.Tensor, view: MaskedClipView, text_feature: torch.Tensor,
+def edit_scores(runtime: Runtime, images: torch.Tensor, view: MaskedClipView, text_features: torch.Tensor,
                 batch_size: int) -> torch.Tensor:
-    """S_e for each image (B,): cosine of the masked image embedding with the (normalised) text embedding."""
+    """Cosines of each image's masked embedding with (normalised) text embeddings.
+
+    text_features (D,) -> (B,); (T, D) -> (B, T): one image pass serves every text.
+    """
     c = runtime.c
     scores = []
     for start in range(0, images.shape[0], batch_size):
@@ -75,7 +93,7 @@ def edit_scores(runtime: Runtime, images: torch.Tensor, view: MaskedClipView, te
         pixels = view.pixels(chunk, c.clip_mean, c.clip_std)
         keep = view.keep.to(pixels.device).expand(chunk.shape[0], -1)
         feats = runtime.clip_image_features(pixels, keep)
-        scores.append(feats @ text_feature.to(feats.device))
+        scores.append(feats @ text_features.to(feats.device).T)
     return torch.cat(scores)
 
 
@@ -93,21 +111,86 @@ def background_scores(images: torch.Tensor, original: torch.Tensor, mask: torch.
     return -sq / area
 
 
+SEARCH_METRICS = ("edit-first", "paper")
+RELATIVE_TOLERANCE = 1e-6  # spans below this (relative) are numerical noise: identical images move ~2e-8 in a CLIP batch
+
+
 def normalise(values: torch.Tensor) -> torch.Tensor:
-    """Min-max to [0, 1]; a constant term contributes 0 (the authors' release divides by zero here)."""
-    lo, hi = values.min(), values.max()
+    """Min-max to [0, 1] over the finite entries; a constant term contributes 0 (the release divides by zero).
+
+    A span within RELATIVE_TOLERANCE of the values' magnitude counts as constant: the same image scored at
+    another position of a CLIP batch differs by ~2e-8, which must not be stretched to the full range.
+    Non-finite entries stay non-finite (the caller excludes them).
+    """
+    finite = torch.isfinite(values)
+    if not finite.any():
+        return values.clone()
+    lo, hi = values[finite].min(), values[finite].max()
     span = hi - lo
-    if not torch.isfinite(span) or span <= 1e-12 * max(1.0, float(hi.abs())):
-        return torch.zeros_like(values)
+    if span <= RELATIVE_TOLERANCE * max(1.0, float(hi.abs()), float(lo.abs())):
+        return torch.where(finite, torch.zeros_like(values), values)
     return (values - lo) / span
 
 
+def paper_metric(s_edit: torch.Tensor, s_background: torch.Tensor) -> torch.Tensor:
+    """S = 0.5 (norm(S_e) + norm(S_ne)) (paper Eq. 3); -inf where either term is not finite."""
+    score = 0.5 * (normalise(s_edit) + normalise(s_background))
+    return torch.where(torch.isfinite(score), score, torch.full_like(score, float("-inf")))
+
+
 def search_metric(s_edit: torch.Tensor, s_background: torch.Tensor) -> torch.Tensor:
-    """S = 0.5 (norm(S_e) + norm(S_ne)) (paper Eq. 3)."""
-    return 0.5 * (normalise(s_edit) + normalise(s_background))
+    """The paper's metric (Eq. 1-3); kept under this name for callers of the first release."""
+    return paper_metric(s_edit, s_background)
+
+
+def search_score(name: str, s_edit: torch.Tensor, s_background: torch.Tensor,
+                 s_source: torch.Tensor | None = None) -> torch.Tensor:
+    """Score of every candidate under the named search metric (higher is better; -inf = excluded).
+
+    s_source: the same masked view's cosine with the *source* phrase; edit-first then measures the edit as
+    s_edit - s_source (how much more the region reads as the target than as the source).
+    """
+    if name == "paper":
+        return paper_metric(s_edit, s_background)
+    if name == "edit-first":
+        return edit_first_metric(s_edit if s_source is None else s_edit - s_source, s_background)
+    raise ValueError(f"unknown search metric {name!r}; expected one of {SEARCH_METRICS}")
 
 
 def best_index(score: torch.Tensor) -> int:
-    """Index of the highest score; ties go to the smallest step (the first index)."""
+    """Index of the highest score; ties go to the smallest step (the first index). -inf entries never win
+    unless every entry is -inf (the caller refuses that case)."""
     best = score.max()
     return int(torch.nonzero(score == best)[0, 0])
+
+
+EDIT_PLATEAU = 0.05  # edit-first: candidates within this fraction of the edit-score range of the best count as edited
+
+
+def preservation_db(s_background: torch.Tensor) -> torch.Tensor:
+    """S_ne (-MSE outside the mask, pixels in [0, 1]) as PSNR in dB; a perfect copy is capped at 100 dB."""
+    mse = (-s_background).clamp_min(1e-10)
+    return -10.0 * torch.log10(mse)
+
+
+def edit_first_metric(s_edit: torch.Tensor, s_background: torch.Tensor,
+                      plateau: float = EDIT_PLATEAU) -> torch.Tensor:
+    """The default search metric: the best-preserving candidate among those that reach the edit.
+
+    Candidates whose S_e is within `plateau` x (S_e range) of the best S_e form the edit plateau; among them
+    the score is the preservation in dB (higher = less change outside the mask), so the winner is the
+    candidate that edits as well as any other while keeping the most; outside the plateau the score is below
+    every plateau score, ordered by S_e. Unlike the paper's min-max of -MSE, a preservation difference of
+    0.1 dB can never outweigh a real difference in the edit (docs/DECISIONS.md, "Search metric").
+    Returns -inf where a term is not finite. Ties go to the smallest step (best_index).
+    """
+    finite = torch.isfinite(s_edit) & torch.isfinite(s_background)
+    score = torch.full(s_edit.shape, float("-inf"), dtype=torch.float64)
+    if not finite.any():
+        return score.to(s_edit.dtype)
+    e = normalise(torch.where(finite, s_edit, torch.full_like(s_edit, float("nan"))).double())
+    db = preservation_db(s_background.double())
+    on_plateau = finite & (e >= 1.0 - plateau)
+    # Plateau: 1000 + dB (PSNR is in [-0, 100]); off the plateau: the normalised edit score in [0, 1).
+    score = torch.where(on_plateau, 1000.0 + db, torch.where(finite, e, score))
+    return score.to(torch.float32)

@@ -1,4 +1,9 @@
-"""The OIR engine run: invert once, search each pair's step, reassemble, denoise (paper Sec. 3)."""
+"""The OIR engine run: invert once, search each pair's step, reassemble, denoise (paper Sec. 3).
+
+The stages are separate functions so that the editor, the benchmarks and the tests run the same code:
+`invert_image` (prompt table + one inversion), `search_pairs`, `reassemble` (any choice of steps, any
+re-inversion depth), and `fixed_depth` (the plain invert-k-then-denoise baseline, counted the same way).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from ..config import OIRConfig
 from . import reassembly
 from .inversion import invert
 from .runtime import Runtime
+from .sampler import Job, run_jobs
 from .schedule import DDIMSchedule
 from .search import PairInput, PairSearch, SearchSettings, search_steps
 
@@ -22,6 +28,22 @@ class EnginePair:
     guided_prompt: str
     clip_text: str
     mask: torch.Tensor  # (H, W) bool, working size
+    fixed_step: int | None = None  # caller override: skip the search for this pair
+    clip_source_text: str | None = None  # the source side of clip_text (source phrase or source prompt)
+
+
+@dataclass
+class Inverted:
+    """One image inverted under its source prompt, with the prompt table every later stage indexes."""
+
+    image: torch.Tensor  # (3, H, W) in [0, 1], working size, on the device
+    schedule: DDIMSchedule
+    embeddings: torch.Tensor  # (2 + K, 77, D): source, target, guided prompts
+    trajectory: torch.Tensor  # (N+1, 4, h, w): z_0..z_N
+
+    @property
+    def guided_rows(self) -> list[int]:
+        return list(range(2, self.embeddings.shape[0]))
 
 
 @dataclass
@@ -34,48 +56,91 @@ class EngineOutput:
     timings_s: dict[str, float] = field(default_factory=dict)
 
 
+def invert_image(runtime: Runtime, image: torch.Tensor, source_prompt: str, target_prompt: str,
+                 guided_prompts: list[str], num_inference_steps: int) -> Inverted:
+    """Encode the prompt table and DDIM-invert `image` (3, H, W) under the source prompt, keeping every level."""
+    schedule = DDIMSchedule.from_config(runtime.c.scheduler_config, num_inference_steps)
+    image = image.to(runtime.device, torch.float32)
+    embeddings = runtime.encode_prompts([source_prompt, target_prompt] + list(guided_prompts))
+    latent0 = runtime.encode_images(image[None])[0]
+    trajectory = invert(runtime, schedule, embeddings, latent0, SOURCE_ROW)
+    return Inverted(image=image, schedule=schedule, embeddings=embeddings, trajectory=trajectory)
+
+
+def search_settings(config: OIRConfig, thumbnail_side: int = 128) -> SearchSettings:
+    return SearchSettings(
+        guidance_scale=config.guidance_scale, reassembly_step=config.resolved_reassembly_step,
+        max_batch=config.max_batch, decode_batch=config.decode_batch, clip_batch=config.clip_batch,
+        clip_region=config.clip_region, clip_crop_margin=config.clip_crop_margin,
+        clip_patch_coverage=config.clip_patch_coverage, thumbnail_side=thumbnail_side,
+        metric=config.search_metric, strategy=config.search, budget=config.search_budget, clip_mask=config.clip_mask)
+
+
+def search_pairs(runtime: Runtime, inv: Inverted, pairs: list[EnginePair], config: OIRConfig,
+                 thumbnail_side: int = 128) -> list[PairSearch]:
+    """Step 4: every pair's search (or its override), all candidates in shared batched calls."""
+    inputs = [PairInput(guided_row=row, clip_text=p.clip_text, mask=p.mask.to(runtime.device), fixed_step=p.fixed_step,
+                        clip_source_text=p.clip_source_text) for row, p in zip(inv.guided_rows, pairs)]
+    return search_steps(runtime, inv.schedule, inv.embeddings, inv.trajectory, SOURCE_ROW, inputs, inv.image,
+                        search_settings(config, thumbnail_side))
+
+
+def reassemble(runtime: Runtime, inv: Inverted, masks: list[torch.Tensor], searches: list[PairSearch],
+               config: OIRConfig, steps: list[int] | None = None,
+               reinversion_steps: int | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Step 5: paste each pair at level r (its optimal step, or `steps`), re-invert, denoise with the target.
+
+    Returns (image (3, H, W) in [0, 1], latent masks (K, h, w), the pasted latent (4, h, w)).
+    """
+    r = config.resolved_reassembly_step
+    re = config.resolved_reinversion_steps if reinversion_steps is None else reinversion_steps
+    h, w = inv.trajectory.shape[-2:]
+    latent_masks = reassembly.latent_masks(torch.stack([m.to(runtime.device) for m in masks]), h, w,
+                                           config.mask_dilation, config.latent_mask_threshold)
+    at_r = reassembly.latents_at_reassembly(runtime, inv.schedule, inv.embeddings, searches, inv.guided_rows, r,
+                                            config.max_batch, inv.trajectory, config.shallow_rule, steps)
+    pasted = reassembly.paste(inv.trajectory[r], at_r, latent_masks)
+    keep = (latent_masks.any(0, keepdim=True), inv.trajectory) if config.strict_background else None
+    final = reassembly.reinvert_and_denoise(runtime, inv.schedule, inv.embeddings, pasted, r, re, SOURCE_ROW,
+                                            TARGET_ROW, config.guidance_scale, keep, config.max_batch)
+    return runtime.decode_latents(final[None], 1)[0], latent_masks, pasted
+
+
+@torch.no_grad()
+def fixed_depth_edit(runtime: Runtime, image: torch.Tensor, source_prompt: str, target_prompt: str, depth: int,
+                     num_inference_steps: int, guidance_scale: float) -> torch.Tensor:
+    """The plain baseline OIR improves on: invert `depth` levels under the source prompt, denoise them with the
+    target prompt (CFG, negative = source prompt). image (3, H, W) -> (3, H, W). Every call is counted by the
+    runtime: depth + 2 * depth sample evaluations."""
+    schedule = DDIMSchedule.from_config(runtime.c.scheduler_config, num_inference_steps)
+    embeddings = runtime.encode_prompts([source_prompt, target_prompt])
+    latent0 = runtime.encode_images(image.to(runtime.device, torch.float32)[None])[0]
+    z_k = invert(runtime, schedule, embeddings, latent0, SOURCE_ROW, up_to=depth)[depth]
+    job = Job(latent=z_k, start=depth, end=0, cond=TARGET_ROW, uncond=SOURCE_ROW, guidance_scale=guidance_scale)
+    final = run_jobs(runtime, schedule, embeddings, [job], stage="denoise")[0].latent
+    return runtime.decode_latents(final[None], 1)[0]
+
+
 @torch.no_grad()
 def run_oir(runtime: Runtime, image: torch.Tensor, source_prompt: str, target_prompt: str,
             pairs: list[EnginePair], config: OIRConfig) -> EngineOutput:
     """image (3, H, W) in [0, 1] with H, W multiples of 8 -> the edited image and per-pair search results."""
     timings: dict[str, float] = {}
-    n, r, re = config.num_inference_steps, config.resolved_reassembly_step, config.resolved_reinversion_steps
-    schedule = DDIMSchedule.from_config(runtime.c.scheduler_config, n)
-    image = image.to(runtime.device, torch.float32)
 
-    # 1. Prompt table: source, target, then one guided prompt per pair.
-    embeddings = runtime.encode_prompts([source_prompt, target_prompt] + [p.guided_prompt for p in pairs])
-    guided_rows = [2 + k for k in range(len(pairs))]
-
-    # 2. One DDIM inversion under the source prompt, keeping z_0..z_N.
+    # 1-3. Prompt table (source, target, one guided prompt per pair) and one DDIM inversion, z_0..z_N.
     t0 = time.perf_counter()
-    latent0 = runtime.encode_images(image[None])[0]
-    trajectory = invert(runtime, schedule, embeddings, latent0, SOURCE_ROW)
+    inv = invert_image(runtime, image, source_prompt, target_prompt, [p.guided_prompt for p in pairs],
+                       config.num_inference_steps)
     timings["inversion"] = time.perf_counter() - t0
 
-    # 3. Search every pair's optimal inversion step, all candidates batched together.
+    # 4. Search every pair's optimal inversion step, all candidates batched together.
     t0 = time.perf_counter()
-    settings = SearchSettings(
-        guidance_scale=config.guidance_scale, reassembly_step=r, max_batch=config.max_batch,
-        decode_batch=config.decode_batch, clip_batch=config.clip_batch, clip_region=config.clip_region,
-        clip_crop_margin=config.clip_crop_margin, clip_patch_coverage=config.clip_patch_coverage)
-    inputs = [PairInput(guided_row=row, clip_text=p.clip_text, mask=p.mask.to(runtime.device))
-              for row, p in zip(guided_rows, pairs)]
-    searches = search_steps(runtime, schedule, embeddings, trajectory, SOURCE_ROW, inputs, image, settings)
+    searches = search_pairs(runtime, inv, pairs, config)
     timings["search"] = time.perf_counter() - t0
 
-    # 4. Reassemble at level r, re-invert re steps, denoise with the target prompt.
+    # 5. Reassemble at level r, re-invert re steps, denoise with the target prompt.
     t0 = time.perf_counter()
-    h, w = trajectory.shape[-2:]
-    masks = reassembly.latent_masks(torch.stack([p.mask for p in inputs]), h, w, config.mask_dilation,
-                                    config.latent_mask_threshold)
-    at_r = reassembly.latents_at_reassembly(runtime, schedule, embeddings, searches, guided_rows, r,
-                                            config.max_batch)
-    pasted = reassembly.paste(trajectory[r], at_r, masks)
-    keep = (masks.any(0, keepdim=True), trajectory) if config.strict_background else None
-    final = reassembly.reinvert_and_denoise(runtime, schedule, embeddings, pasted, r, re, SOURCE_ROW, TARGET_ROW,
-                                            config.guidance_scale, keep, config.max_batch)
-    edited = runtime.decode_latents(final[None], 1)[0]
+    edited, latent_masks, pasted = reassemble(runtime, inv, [p.mask for p in pairs], searches, config)
     timings["reassembly"] = time.perf_counter() - t0
-    return EngineOutput(image=edited, searches=searches, trajectory=trajectory, latent_masks=masks,
+    return EngineOutput(image=edited, searches=searches, trajectory=inv.trajectory, latent_masks=latent_masks,
                         reassembled=pasted, timings_s=timings)

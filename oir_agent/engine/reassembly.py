@@ -18,21 +18,29 @@ from .search import PairSearch
 
 
 def latents_at_reassembly(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor,
-                          searches: list[PairSearch], guided_rows: list[int], r: int,
-                          max_batch: int | None) -> torch.Tensor:
-    """(K, 4, h, w): each pair's latent at level r.
+                          searches: list[PairSearch], guided_rows: list[int], r: int, max_batch: int | None,
+                          trajectory: torch.Tensor | None = None, shallow_rule: str = "invert-candidate",
+                          steps: list[int] | None = None) -> torch.Tensor:
+    """(K, 4, h, w): each pair's latent at level r, for its optimal step (or `steps[k]` when given).
 
     i_k > r: the latent candidate i_k already passed through at level r (free, identical to re-running).
-    i_k <= r (the authors' release crashes here): DDIM-invert pair k's finished candidate under its
-    guided prompt, no CFG, from level 0 up to level r (OIR-NOTES Sec. 4).
+    i_k <= r (the authors' release crashes here), by `shallow_rule` (docs/DECISIONS.md, "Shallow pairs"):
+    "source-latent" pastes z_r, the source inversion at r, leaving the pair's edit to the final denoise
+    (free); "invert-candidate" DDIM-inverts the finished candidate under its guided prompt, no CFG, from
+    level 0 up to level r (r sample evaluations).
     """
+    chosen = steps if steps is not None else [s.optimal_step for s in searches]
     out: list[torch.Tensor | None] = [None] * len(searches)
     jobs, owners = [], []
-    for k, (s, row) in enumerate(zip(searches, guided_rows)):
-        if s.optimal_step > r:
-            out[k] = s.at_reassembly[s.optimal_step]
+    for k, (s, row, step) in enumerate(zip(searches, guided_rows, chosen)):
+        if step > r:
+            out[k] = s.at_reassembly[step]
+        elif shallow_rule == "source-latent":
+            if trajectory is None:
+                raise ValueError("shallow_rule='source-latent' needs the inversion trajectory")
+            out[k] = trajectory[r]
         else:
-            jobs.append(Job(latent=s.final_latents[s.optimal_step], start=0, end=r, cond=row))
+            jobs.append(Job(latent=s.final_latents[step], start=0, end=r, cond=row))
             owners.append(k)
     for k, result in zip(owners, run_jobs(runtime, schedule, embeddings, jobs, max_batch, stage="reassembly")):
         out[k] = result.latent

@@ -2,7 +2,7 @@
 
 A job moves one latent level by level (down = denoise, up = invert) under one prompt, optionally with
 classifier-free guidance against a negative prompt. Every UNet call advances a set of jobs by one level,
-with per-sample timesteps and per-sample prompt embeddings (OIR-NOTES Sec. 2). Which jobs share a call
+with per-sample timesteps and per-sample prompt embeddings (docs/METHOD.md Sec. 2). Which jobs share a call
 is planned up front by "longest remaining first" (Hu's rule, optimal for chains of unit steps), capped at
 `max_batch` samples per call, where a CFG job counts 2 samples and is never split across calls.
 All candidates of all pairs therefore take max(longest job, total samples / max_batch) calls.

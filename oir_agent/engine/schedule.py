@@ -2,7 +2,7 @@
 
 Level k is the latent after k inversion steps; level 0 is the clean latent. With SD's scheduler
 (steps_offset 1, set_alpha_to_one False) and N=50, tau_1..tau_50 = 1, 21, ..., 981 and level 0's
-alpha-bar is alphas_cumprod[0] (OIR-NOTES Sec. 1).
+alpha-bar is alphas_cumprod[0] (docs/METHOD.md Sec. 1).
 
 Both directions use the same update: from level a to level b = a +- 1, the UNet is evaluated at
 tau_max(a,b), x0 and eps are predicted with level a's alpha, and the latent is rebuilt with level b's

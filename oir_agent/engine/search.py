@@ -1,22 +1,34 @@
-"""Optimal inversion step search (paper Sec. 3.1, A.4): all candidates of all pairs in batched UNet calls.
+"""Optimal inversion step search (paper Sec. 3.1, A.4): candidates of all pairs in shared batched UNet calls.
 
 Candidate i of pair k starts at the inverted latent z_i and is denoised i steps to level 0 with CFG
 (positive: the pair's guided prompt, negative: the source prompt), then decoded and scored. Every
 candidate that passes the reassembly level r keeps its latent there, so the later per-pair descent
-z_{i_k} -> level r is free: it is exactly the start of candidate i_k's own trajectory (OIR-NOTES Sec. 7).
+z_{i_k} -> level r is free: it is exactly the start of candidate i_k's own trajectory (docs/METHOD.md Sec. 7).
+
+Strategies (docs/DECISIONS.md, "Budgeted search"):
+- "exhaustive": every step 1..N (the paper), N(N+1) sample evaluations per pair.
+- "budgeted": a coarse grid anchored at N, then refinement rounds around the best step so far with halving
+  radius, never spending more than `budget` x the exhaustive search's sample evaluations (counted per pair:
+  a candidate of step i costs exactly 2i). The metric rises then falls over steps (paper Sec. 4.2), so the
+  grid brackets the optimum and the refinement finds it.
+- a pair with `fixed_step` (a caller override) runs that one candidate and nothing else.
+All pairs' candidates of one round share UNet calls.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 import torch.nn.functional as F
 
 from . import metric
+from .costs import candidate_cost, exhaustive_cost
 from .runtime import Runtime
 from .sampler import Job, run_jobs
 from .schedule import DDIMSchedule
+
+STRATEGIES = ("budgeted", "exhaustive")
 
 
 @dataclass
@@ -26,20 +38,26 @@ class PairInput:
     guided_row: int  # row of the guided prompt in the embeddings table
     clip_text: str  # text S_e compares against (target phrase or guided prompt)
     mask: torch.Tensor  # (H, W) bool at working resolution: the edit region
+    fixed_step: int | None = None  # caller override: the pair's only candidate (no search)
+    clip_source_text: str | None = None  # the source side of clip_text (source phrase or source prompt)
 
 
 @dataclass
 class PairSearch:
-    """Search outcome of one pair; tensors aligned with `steps`."""
+    """Search outcome of one pair; tensors aligned with `steps` (the evaluated steps, ascending)."""
 
     steps: list[int]
-    s_edit: torch.Tensor
-    s_background: torch.Tensor
-    score: torch.Tensor
+    s_edit: torch.Tensor  # raw S_e (masked CLIP cosine); NaN where a candidate was not finite
+    s_background: torch.Tensor  # raw S_ne (-MSE outside the mask)
+    score: torch.Tensor  # the search metric; -inf for excluded (non-finite) candidates
     optimal_step: int
-    final_latents: dict[int, torch.Tensor] = field(repr=False)  # step -> candidate latent at level 0
-    at_reassembly: dict[int, torch.Tensor] = field(repr=False)  # step -> candidate latent at level r (steps > r)
-    thumbnails: list[torch.Tensor] = field(default_factory=list, repr=False)  # (3, h, w) uint8, CPU
+    s_source: torch.Tensor | None = None  # the same view's cosine with the source text (None: not computed)
+    strategy: str = "exhaustive"  # "exhaustive" | "budgeted" | "override"
+    metric: str = "paper"
+    final_latents: dict[int, torch.Tensor] = field(default_factory=dict, repr=False)  # step -> latent at level 0
+    at_reassembly: dict[int, torch.Tensor] = field(default_factory=dict, repr=False)  # step -> level r (steps > r)
+    thumbnails: list[torch.Tensor] = field(default_factory=list, repr=False)  # (3, h, w) uint8, CPU, aligned
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -53,57 +71,207 @@ class SearchSettings:
     clip_crop_margin: float
     clip_patch_coverage: float
     thumbnail_side: int = 128
+    metric: str = "paper"  # see metric.SEARCH_METRICS
+    strategy: str = "exhaustive"  # see STRATEGIES
+    budget: float = 0.4  # budgeted: fraction of the exhaustive search's sample evaluations, per pair
+    clip_mask: str = "mask"  # S_e sees the patches of "mask" (the paper) or of the mask's bounding "box"
+
+
+def coarse_grid(n: int, budget_evals: float) -> list[int] | None:
+    """Steps of the budgeted search's first round: N, N-g, N-2g, ... >= 1 (ascending).
+
+    g starts at round(N/10) and grows until the grid spends at most 55% of the budget, leaving the rest for
+    refinement. None when even the single deepest candidate does not fit (tiny N: search exhaustively).
+    """
+    g = max(1, round(n / 10))
+    while True:
+        grid = sorted(range(n, 0, -g))
+        if sum(candidate_cost(i) for i in grid) <= 0.55 * budget_evals:
+            return grid
+        if g >= n:
+            return None
+        g += 1
+
+
+def refinement_radii(grid: list[int]) -> list[int]:
+    """Halving radii after a grid of spacing g: g//2, g//4, ..., 1 (none when the grid is already dense)."""
+    g = grid[1] - grid[0] if len(grid) > 1 else 1
+    radii, rad = [], g // 2
+    while rad >= 1:
+        radii.append(rad)
+        rad //= 2
+    if g > 1 and (not radii or radii[-1] != 1):
+        radii.append(1)
+    return radii
+
+
+class _PairState:
+    """Everything evaluated so far for one pair."""
+
+    def __init__(self, pair: PairInput, strategy: str, budget_evals: float):
+        self.pair, self.strategy, self.budget_evals = pair, strategy, budget_evals
+        self.s_edit: dict[int, float] = {}
+        self.s_source: dict[int, float] = {}
+        self.s_background: dict[int, float] = {}
+        self.final: dict[int, torch.Tensor] = {}
+        self.at_r: dict[int, torch.Tensor] = {}
+        self.thumbs: dict[int, torch.Tensor] = {}
+        self.notes: list[str] = []
+
+    @property
+    def spent(self) -> int:
+        return sum(candidate_cost(i) for i in self.final)
+
+    def arrays(self) -> tuple[list[int], torch.Tensor, torch.Tensor]:
+        steps = sorted(self.final)
+        return (steps, torch.tensor([self.s_edit[i] for i in steps], dtype=torch.float32),
+                torch.tensor([self.s_background[i] for i in steps], dtype=torch.float32))
+
+    def source_scores(self, steps: list[int]) -> torch.Tensor:
+        return torch.tensor([self.s_source[i] for i in steps], dtype=torch.float32)
+
+    def score(self, metric_name: str) -> tuple[list[int], torch.Tensor]:
+        steps, e, b = self.arrays()
+        return steps, metric.search_score(metric_name, e, b, self.source_scores(steps))
+
+    def best(self, metric_name: str) -> int:
+        steps, score = self.score(metric_name)
+        return steps[metric.best_index(score)]
+
+    def affordable(self, steps: list[int]) -> list[int]:
+        """The new steps of `steps`, in order, as many as the budget still allows."""
+        out, spent = [], self.spent
+        for i in steps:
+            if i in self.final or i in out:
+                continue
+            if spent + candidate_cost(i) <= self.budget_evals:
+                out.append(i)
+                spent += candidate_cost(i)
+        return out
 
 
 def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor, trajectory: torch.Tensor,
                  source_row: int, pairs: list[PairInput], original: torch.Tensor,
                  settings: SearchSettings) -> list[PairSearch]:
-    """Run every candidate of every pair together, score them, pick each pair's optimal step.
+    """Run and score candidates of every pair together; pick each pair's optimal step.
 
     trajectory (N+1, 4, h, w): the inversion z_0..z_N; original (3, H, W) in [0, 1] at working size.
     """
     n = schedule.num_inference_steps
-    r = settings.reassembly_step
-    steps = list(range(1, n + 1))
-    jobs = [Job(latent=trajectory[i], start=i, end=0, cond=p.guided_row, uncond=source_row,
-                guidance_scale=settings.guidance_scale, record=frozenset({r}) if i > r else frozenset())
-            for p in pairs for i in steps]
+    if settings.metric not in metric.SEARCH_METRICS:
+        raise ValueError(f"unknown search metric {settings.metric!r}")
+    if settings.strategy not in STRATEGIES:
+        raise ValueError(f"unknown search strategy {settings.strategy!r}")
+    budget_evals = settings.budget * exhaustive_cost(n)
+    grid = coarse_grid(n, budget_evals) if settings.strategy == "budgeted" else None
+    states, first = [], []
+    for pair in pairs:
+        if pair.fixed_step is not None:
+            state = _PairState(pair, "override", float("inf"))
+            first.append([pair.fixed_step])
+        elif settings.strategy == "budgeted" and grid is not None:
+            state = _PairState(pair, "budgeted", budget_evals)
+            first.append(grid)
+        else:
+            state = _PairState(pair, "exhaustive", float("inf"))
+            if settings.strategy == "budgeted":
+                state.notes.append(f"N={n} is too small for a budgeted search: searched every step.")
+            first.append(list(range(1, n + 1)))
+        states.append(state)
+
+    texts = runtime.clip_text_features([p.clip_text for p in pairs] +
+                                       [p.clip_source_text or p.clip_text for p in pairs])  # (2K, D)
+    texts = torch.stack([texts[:len(pairs)], texts[len(pairs):]], dim=1)  # (K, 2, D): target, source
     calls_before = runtime.cost.unet_calls
-    outputs = run_jobs(runtime, schedule, embeddings, jobs, settings.max_batch, stage="search")
+    _evaluate(runtime, schedule, embeddings, trajectory, source_row, states, first, original, texts, settings)
+    if grid is not None:
+        for radius in refinement_radii(grid):
+            wanted = []
+            for state in states:
+                if state.strategy != "budgeted":
+                    wanted.append([])
+                    continue
+                best = state.best(settings.metric)
+                wanted.append(state.affordable([i for i in (best - radius, best + radius) if 1 <= i <= n]))
+            if any(wanted):
+                _evaluate(runtime, schedule, embeddings, trajectory, source_row, states, wanted, original, texts,
+                          settings)
     runtime.cost.search_unet_calls += runtime.cost.unet_calls - calls_before
 
-    image_size, patch_size = metric.clip_geometry(runtime.c.clip)
-    texts = runtime.clip_text_features([p.clip_text for p in pairs])  # (K, D)
     results = []
-    for k, pair in enumerate(pairs):
-        mine = outputs[k * n:(k + 1) * n]
-        view = metric.MaskedClipView.for_mask(pair.mask, image_size, patch_size, settings.clip_region,
-                                              settings.clip_crop_margin, settings.clip_patch_coverage)
-        latents = torch.stack([o.latent for o in mine])
-        s_edit, s_bg, thumbs = [], [], []
-        for start in range(0, n, settings.decode_batch):
-            images = runtime.decode_latents(latents[start:start + settings.decode_batch], settings.decode_batch)
-            s_edit.append(metric.edit_scores(runtime, images, view, texts[k], settings.clip_batch))
-            s_bg.append(metric.background_scores(images, original.to(images.device), pair.mask.to(images.device)))
-            thumbs.extend(_thumbnails(images, settings.thumbnail_side))
-            runtime.report("scoring", k * n + min(start + settings.decode_batch, n), len(pairs) * n,
-                           f"scored candidates of pair {k + 1}/{len(pairs)}")
-        e, b = torch.cat(s_edit).cpu(), torch.cat(s_bg).cpu()
-        score = metric.search_metric(e, b)
+    for k, state in enumerate(states):
+        steps, e, b = state.arrays()
+        s_source = state.source_scores(steps)
+        score = metric.search_score(settings.metric, e, b, s_source)
+        valid = torch.isfinite(score)
+        if not valid.all():
+            bad = [i for i, ok in zip(steps, valid.tolist()) if not ok]
+            state.notes.append(f"pair {k + 1}: {len(bad)} candidate(s) gave non-finite scores (steps {bad[:8]}"
+                               f"{'...' if len(bad) > 8 else ''}) and were excluded from the search.")
+        if not valid.any():
+            from ..errors import ResourceError
+
+            raise ResourceError(f"every candidate of pair {k + 1} ({state.pair.clip_text!r}) is non-finite (NaN or "
+                                "inf in the decoded image): the model produced invalid numbers. Try fp32 "
+                                "(dtype='float32') or a lower guidance_scale.")
         best = steps[metric.best_index(score)]
         results.append(PairSearch(
-            steps=steps, s_edit=e, s_background=b, score=score, optimal_step=best,
-            final_latents={i: o.latent for i, o in zip(steps, mine)},
-            at_reassembly={i: o.recorded[r] for i, o in zip(steps, mine) if r in o.recorded},
-            thumbnails=thumbs))
+            steps=steps, s_edit=e, s_background=b, score=score, s_source=s_source, optimal_step=best,
+            strategy=state.strategy, metric=settings.metric, final_latents=dict(state.final),
+            at_reassembly=dict(state.at_r), thumbnails=[state.thumbs[i] for i in steps], notes=state.notes))
     return results
 
 
+def rescore(search: PairSearch, metric_name: str) -> PairSearch:
+    """The same candidates judged by another search metric: what a search with that metric would choose."""
+    score = metric.search_score(metric_name, search.s_edit, search.s_background, search.s_source)
+    return replace(search, score=score, optimal_step=search.steps[metric.best_index(score)], metric=metric_name)
+
+
+def _evaluate(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor, trajectory: torch.Tensor,
+              source_row: int, states: list[_PairState], steps: list[list[int]], original: torch.Tensor,
+              texts: torch.Tensor, settings: SearchSettings) -> None:
+    """Run the given candidates of every pair in shared UNet calls, then decode and score them."""
+    r = settings.reassembly_step
+    owners = [(k, i) for k, todo in enumerate(steps) for i in todo]
+    if not owners:
+        return
+    jobs = [Job(latent=trajectory[i], start=i, end=0, cond=states[k].pair.guided_row, uncond=source_row,
+                guidance_scale=settings.guidance_scale, record=frozenset({r}) if i > r else frozenset())
+            for k, i in owners]
+    outputs = run_jobs(runtime, schedule, embeddings, jobs, settings.max_batch, stage="search")
+    image_size, patch_size = metric.clip_geometry(runtime.c.clip)
+    total, done = len(owners), 0
+    for k, state in enumerate(states):
+        mine = [(i, o) for (kk, i), o in zip(owners, outputs) if kk == k]
+        if not mine:
+            continue
+        pair = state.pair
+        seen = metric.box_mask(pair.mask) if settings.clip_mask == "box" else pair.mask
+        view = metric.MaskedClipView.for_mask(seen, image_size, patch_size, settings.clip_region,
+                                              settings.clip_crop_margin, settings.clip_patch_coverage)
+        latents = torch.stack([o.latent for _, o in mine])
+        for start in range(0, len(mine), settings.decode_batch):
+            chunk = mine[start:start + settings.decode_batch]
+            images = runtime.decode_latents(latents[start:start + settings.decode_batch], settings.decode_batch)
+            s_e = metric.edit_scores(runtime, images, view, texts[k], settings.clip_batch).double().cpu()  # (B, 2)
+            s_b = metric.background_scores(images, original.to(images.device),
+                                           pair.mask.to(images.device)).double().cpu()
+            for (i, o), (e, src), b, thumb in zip(chunk, s_e.tolist(), s_b.tolist(),
+                                                  _thumbnails(images, settings.thumbnail_side)):
+                state.s_edit[i], state.s_source[i], state.s_background[i], state.thumbs[i] = e, src, b, thumb
+                state.final[i] = o.latent
+                if r in o.recorded:
+                    state.at_r[i] = o.recorded[r]
+            done += len(chunk)
+            runtime.report("scoring", done, total, f"scored {done}/{total} candidates")
+
+
 def _thumbnails(images: torch.Tensor, side: int) -> list[torch.Tensor]:
-    """Small uint8 copies of decoded candidates for contact sheets."""
+    """Small uint8 copies of decoded candidates for contact sheets (NaN pixels show as black)."""
     h, w = images.shape[-2:]
     scale = min(1.0, side / max(h, w))
     if scale < 1.0:
         images = F.interpolate(images, size=(max(1, round(h * scale)), max(1, round(w * scale))),
                                mode="bilinear", antialias=True, align_corners=False)
-    return list((images.clamp(0, 1) * 255).round().to(torch.uint8).cpu())
+    return list((torch.nan_to_num(images, nan=0.0).clamp(0, 1) * 255).round().to(torch.uint8).cpu())

@@ -203,6 +203,11 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         seed: Annotated[int, Field(ge=0, le=2**31 - 1, description="random seed; same seed, same result")] = 0,
         steps: Annotated[int, Field(ge=2, le=1000, description="DDIM steps (50 = paper quality; 20-30 is "
                                                                "faster and usually fine)")] = 50,
+        pair_steps: Annotated[dict[str, int] | None,
+                              Field(description="optional: fix a pair's inversion step (1..steps) and skip its "
+                                                "search, keyed by the pair's source phrase, e.g. {\"dumplings\": "
+                                                "30}; higher = more change. Read optimal_step and the score curves "
+                                                "of an earlier result to choose")] = None,
         return_image: Annotated[Literal["preview", "link", "both"],
                                 Field(description="preview: a JPEG in the reply; link: only the full-size "
                                                   "oir://outputs/ URI; both (default)")] = "both",
@@ -240,7 +245,7 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
                                mask_provider="given" if masks is not None else "auto")
             result = editor.edit(img, source_prompt=source_prompt, target_prompt=target_prompt, instruction=instruction,
                                  pairs=[(p.source, p.target) for p in pairs] if pairs else None, masks=masks,
-                                 config=config, progress=progress.from_thread, cancel=cancel)
+                                 config=config, progress=progress.from_thread, cancel=cancel, steps=pair_steps)
             return _write_edit(result, store, diagnostic_sheet)
 
         try:
@@ -304,9 +309,10 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         progress = Progress(ctx, cancel)
 
         def work(img):
-            from ..cli.masks import objects_report
-            from ..report import mask_overlay
+            from ..images import to_rgb
+            from ..report import mask_overlay, objects_report
 
+            img = to_rgb(img)  # the displayed orientation (EXIF applied): boxes and overlay match what people see
             editor = holder.get()
             results, work_img = editor.find_objects(img, phrases, provider=provider, cancel=cancel)
             overlay = mask_overlay(work_img, [r.mask for r in results], phrases, [r.score for r in results])

@@ -1,4 +1,4 @@
-"""Pydantic models of the MCP tools' structured outputs (the diagnostics JSON of ARCHITECTURE.md)."""
+"""Pydantic models of the MCP tools' structured outputs (the diagnostics JSON of docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,14 @@ class MaskModel(BaseModel):
 
 
 class SearchModel(BaseModel):
-    steps: list[int] = Field(description="candidate inversion steps")
-    s_edit: list[float] = Field(description="masked CLIP score of the edit region per step")
-    s_background: list[float] = Field(description="-MSE outside the mask per step")
-    score: list[float] = Field(description="search metric S = 0.5 (norm S_e + norm S_ne)")
+    steps: list[int] = Field(description="candidate inversion steps that were evaluated (ascending)")
+    s_edit: list[float | None] = Field(description="raw masked CLIP score of the edit region per step")
+    s_background: list[float | None] = Field(description="raw -MSE outside the mask per step")
+    s_source: list[float | None] | None = Field(description="raw masked CLIP score of the same region against the "
+                                                            "source phrase per step")
+    score: list[float | None] = Field(description="search metric per step (null = excluded, non-finite)")
+    strategy: str = Field(description="budgeted | exhaustive | override (the caller fixed the step)")
+    metric: str = Field(description="search metric: edit-first | paper")
 
 
 class PairModel(BaseModel):

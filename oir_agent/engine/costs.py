@@ -1,0 +1,34 @@
+"""Closed forms of what an edit spends, in UNet sample evaluations (a CFG step on one latent counts 2).
+
+The runtime counts the real cost at the call sites; these formulas are what the counts must equal
+(docs/METHOD.md Sec. 7). Tests and benchmarks compare the two; nothing reports a formula as a cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def candidate_cost(step: int) -> int:
+    """One candidate of inversion step i: i denoising steps with CFG (2 samples each)."""
+    return 2 * step
+
+
+def exhaustive_cost(n: int) -> int:
+    """The exhaustive search of one pair: sum_{i=1..N} 2i = N(N+1)."""
+    return n * (n + 1)
+
+
+def edit_sample_evals(n: int, evaluated: Sequence[Sequence[int]], chosen: Sequence[int], r: int, re: int,
+                      shallow_rule: str) -> int:
+    """One OIR edit: inversion N + every evaluated candidate + re-inversion re + final denoise 2(r + re),
+    plus r per pair whose chosen step is <= r when shallow pairs invert their candidate (the descent of
+    deeper pairs is free: it is part of the chosen candidate's own trajectory)."""
+    search = sum(candidate_cost(i) for steps in evaluated for i in steps)
+    shallow = sum(r for i in chosen if i <= r) if shallow_rule == "invert-candidate" else 0
+    return n + search + re + 2 * (r + re) + shallow
+
+
+def fixed_depth_sample_evals(k: int) -> int:
+    """The fixed-depth baseline at depth k, alone: invert k steps (1 sample) + denoise k steps with CFG (2)."""
+    return 3 * k
