@@ -115,8 +115,8 @@ def test_edit_first_picks_the_edit_where_the_paper_picks_a_flat_noisy_background
     # S_e rises to a plateau from step 5; the outside barely changes (0.3 dB over all candidates, noise) and is,
     # by accident, best at step 1 and worst at the highest S_e. The paper stretches that noise to the full
     # range: step 1 (no edit) ties the best edit at 0.5 and wins the tie.
-    s_e = torch.tensor([0.10, 0.15, 0.20, 0.25, 0.29, 0.29, 0.30])
-    psnr = torch.tensor([40.30, 40.00, 40.01, 40.00, 40.00, 40.00, 39.99])
+    s_e = torch.tensor([0.10, 0.15, 0.20, 0.25, 0.296, 0.296, 0.30])
+    psnr = torch.tensor([40.30, 40.00, 40.01, 40.00, 39.99, 39.99, 39.99])
     s_ne = -(10 ** (-psnr / 10))
     assert metric.best_index(metric.search_score("paper", s_e, s_ne)) == 0
     best = metric.best_index(metric.search_score("edit-first", s_e, s_ne))
@@ -127,11 +127,22 @@ def test_edit_first_picks_the_edit_where_the_paper_picks_a_flat_noisy_background
 
 
 def test_edit_first_orders_off_plateau_candidates_below_plateau_ones():
-    s_e = torch.tensor([0.0, 0.5, 1.0, 0.95])
-    s_ne = torch.tensor([-1e-6, -1e-5, -0.5, -0.4])  # the edited ones preserve far worse
+    s_e = torch.tensor([0.0, 0.5, 1.0, 0.97, 0.9])
+    s_ne = torch.tensor([-1e-6, -1e-5, -0.5, -0.4, -0.01])  # the edited ones preserve far worse
     score = metric.search_score("edit-first", s_e, s_ne)
-    assert score[2] > score[1] and score[3] > score[1] and score[1] > score[0]
-    assert metric.best_index(score) == 3  # on the plateau (0.95 >= 0.9), better preserved than step 3
+    assert score[2] > score[1] and score[3] > score[1] and score[1] > score[0] and score[2] > score[4]
+    assert metric.best_index(score) == 3  # on the plateau (0.97 >= 1 - 0.05), better preserved than step 3;
+    # step 5 preserves best of all but its edit (0.9) is off the plateau
+
+
+def test_edit_first_measures_the_edit_against_the_source_phrase():
+    # The view itself favours the target text a little at every step (e.g. the source silhouette); only the
+    # difference to the source text shows where the region stops reading as the source.
+    s_e = torch.tensor([0.80, 0.81, 0.80, 0.79])
+    s_src = torch.tensor([0.90, 0.85, 0.60, 0.58])
+    s_ne = torch.tensor([-1e-4, -2e-4, -3e-4, -4e-4])
+    assert metric.best_index(metric.search_score("edit-first", s_e, s_ne)) == 1
+    assert metric.best_index(metric.search_score("edit-first", s_e, s_ne, s_src)) == 2
 
 
 @pytest.mark.parametrize("name", ["paper", "edit-first"])
