@@ -5,7 +5,9 @@ Prints tables, writes JSON, a picture grid and the success/preservation frontier
                                          [--out runs/shapeworld_edit] [--no-attention] [--no-peers]
 
 Every method runs through the engine's own stages (oir_agent.engine.oir) on one counted Runtime; each method's
-cost is the sample evaluations it caused (shared work, like the inversion, is charged to every method using it).
+cost is the sample evaluations it caused (shared work, like the inversion, is charged to every method using it;
+work batched across methods - the reassemblies, the fixed depths - is split by closed form and the counted total
+is checked against the sum, so a miscount stops the run).
   oir                      the default: budgeted search, edit-first metric, ground-truth masks
   oir_exhaustive           the same metric over every step (the budgeted search's reference)
   oir_paper                the first release: exhaustive search, the paper's metric (Eq. 1-3), shallow pairs
@@ -16,6 +18,8 @@ cost is the sample evaluations it caused (shared work, like the inversion, is ch
   shared_step              ablation: one step for all pairs (the mean of the pairs' scores over all steps)
   no_reinv                 ablation: the default without re-inversion
   fixed_k                  invert k levels, denoise k with the target prompt, k = 10%..100% of N by 10%
+                           (all depths denoised in shared calls from the shared inversion; depth k is charged
+                           k + 2k, and the counted denoising total must equal sum 2k)
   diffedit, diffedit_gt    StableDiffusionDiffEditPipeline with its own masks / the ground-truth masks
   ledits                   LEditsPPPipelineStableDiffusion, one edit concept (the target phrase) per pair
 Judge (benchmarks/shapeworld/cases.py): pair success, concept mismatch, preserved-region PSNR, strict success.
@@ -41,7 +45,9 @@ from shapeworld.cases import (  # noqa: E402
     SPLITS, STRICT_DB, TYPES, Case, judge, make_cases, pair_regions, strict_success)
 
 from oir_agent import OIRConfig, OIREditor, align_prompts  # noqa: E402
-from oir_agent.engine.oir import EnginePair, fixed_depth_edit, invert_image, reassemble, search_pairs  # noqa: E402
+from oir_agent.engine.costs import edit_sample_evals, fixed_depth_sample_evals  # noqa: E402
+from oir_agent.engine.oir import (  # noqa: E402
+    EnginePair, Reassembly, fixed_depth_edits, invert_image, reassemble_many, search_pairs)
 from oir_agent.engine.runtime import Runtime  # noqa: E402
 from oir_agent.engine.search import rescore  # noqa: E402
 from oir_agent.images import to_tensor  # noqa: E402
@@ -75,6 +81,7 @@ class Runner:
 
     def run(self, case: Case) -> dict:
         cfg, n = self.config, self.n
+        r = cfg.resolved_reassembly_step
         alignment = align_prompts(case.source.caption, case.target.caption)
         regions = pair_regions(case, alignment.pairs)
         gt = [torch.from_numpy(m) for _, m in regions]
@@ -86,37 +93,34 @@ class Runner:
         spent = lambda: rt.cost.unet_sample_evals
         out: dict = {"pairs": [(p.source, p.target, where) for p, (where, _) in zip(alignment.pairs, regions)]}
 
-        def finish(name, searches, masks, config, base, steps=None, reinversion=None):
-            before = spent()
-            img, _, _ = reassemble(rt, inv, masks, searches, config, steps, reinversion)
-            out[name] = {"image": _u8(img), "steps": steps or [s.optimal_step for s in searches],
-                         "evals": base + spent() - before}
-
         before = spent()
         inv = invert_image(rt, image, case.source.caption, case.target.caption, guided, n)
         inv_cost = spent() - before
 
-        # The default: budgeted search with the edit-first metric.
+        # Searches: the default (budgeted, edit-first), every step once (the same metric's exhaustive reference, and
+        # the paper's metric on the same candidates), and the default with attention masks.
         before = spent()
         budgeted = search_pairs(rt, inv, pairs, cfg, thumbnail_side=32)
-        base = inv_cost + spent() - before
+        budgeted_cost = inv_cost + spent() - before
         out["search_steps"] = [s.steps for s in budgeted]
-        finish("oir", budgeted, gt, cfg, base)
-        finish("oir_invert_shallow", budgeted, gt, cfg.replace(shallow_rule="invert-candidate"), base)
-        finish("no_reinv", budgeted, gt, cfg, base, reinversion=0)
-
-        # Every step once: the exhaustive reference of the same metric, and the paper's metric on the same candidates.
         ex_cfg = cfg.replace(search="exhaustive")
         before = spent()
         exhaustive = search_pairs(rt, inv, pairs, ex_cfg, thumbnail_side=32)
-        base = inv_cost + spent() - before
-        finish("oir_exhaustive", exhaustive, gt, ex_cfg, base)
+        exhaustive_cost = inv_cost + spent() - before
         paper = [rescore(s, "paper") for s in exhaustive]
         paper_cfg = ex_cfg.replace(search_metric="paper", shallow_rule="invert-candidate")
-        finish("oir_paper", paper, gt, paper_cfg, base)
-        finish("oir_paper_source_latent", paper, gt, paper_cfg.replace(shallow_rule="source-latent"), base)
-        finish("shared_step", exhaustive, gt, ex_cfg, base, steps=[shared_step(exhaustive)] * len(pairs))
-
+        variants = {  # name: (reassembly, cost of what it reuses)
+            "oir": (Reassembly(gt, budgeted, cfg), budgeted_cost),
+            "oir_invert_shallow": (Reassembly(gt, budgeted, cfg.replace(shallow_rule="invert-candidate")),
+                                   budgeted_cost),
+            "no_reinv": (Reassembly(gt, budgeted, cfg, reinversion_steps=0), budgeted_cost),
+            "oir_exhaustive": (Reassembly(gt, exhaustive, ex_cfg), exhaustive_cost),
+            "oir_paper": (Reassembly(gt, paper, paper_cfg), exhaustive_cost),
+            "oir_paper_source_latent": (Reassembly(gt, paper, paper_cfg.replace(shallow_rule="source-latent")),
+                                        exhaustive_cost),
+            "shared_step": (Reassembly(gt, exhaustive, ex_cfg, steps=[shared_step(exhaustive)] * len(pairs)),
+                            exhaustive_cost),
+        }
         if self.attention:
             before = spent()
             found = AttentionMasks(rt).masks_for_prompts(Image.fromarray(case.source.image), guided,
@@ -125,14 +129,32 @@ class Runner:
             attn_pairs = [EnginePair(p.guided_prompt, p.clip_text, m, clip_source_text=p.clip_source_text)
                           for p, m in zip(pairs, attn)]
             searches = search_pairs(rt, inv, attn_pairs, cfg, thumbnail_side=32)
-            finish("oir_attn", searches, attn, cfg, inv_cost + spent() - before)
+            variants["oir_attn"] = (Reassembly(attn, searches, cfg), inv_cost + spent() - before)
             out["attention_iou"] = [float((a.mask & m).sum() / max(1, (a.mask | m).sum()))
                                     for a, (_, m) in zip(found, regions)]
 
-        for k in self.depths:  # each depth alone, on its own counted runtime
-            own = Runtime(self.editor.components)
-            img = fixed_depth_edit(own, image, case.source.caption, case.target.caption, k, n, cfg.guidance_scale)
-            out[f"fixed_{k}"] = {"image": _u8(img), "steps": [k] * len(pairs), "evals": own.cost.unet_sample_evals}
+        # Every variant's reassembly in shared calls; each is charged its own closed-form share, and the counted
+        # total must equal the sum of the shares.
+        before = spent()
+        finished = reassemble_many(rt, inv, [v for v, _ in variants.values()])
+        shares = {}
+        for name, (item, base) in variants.items():
+            chosen = item.steps or [s.optimal_step for s in item.searches]
+            re = item.config.resolved_reinversion_steps if item.reinversion_steps is None else item.reinversion_steps
+            shares[name] = edit_sample_evals(0, [], chosen, r, re, item.config.shallow_rule)
+        if spent() - before != sum(shares.values()):
+            raise RuntimeError(f"reassembly cost {spent() - before} != closed form {sum(shares.values())}")
+        for (name, (item, base)), (img, _, _) in zip(variants.items(), finished):
+            out[name] = {"image": _u8(img), "steps": item.steps or [s.optimal_step for s in item.searches],
+                         "evals": base + shares[name]}
+
+        # Fixed depths from the shared inversion in shared calls; depth k alone costs k (inversion) + 2k (denoise).
+        before = spent()
+        images = fixed_depth_edits(rt, inv, self.depths, cfg.guidance_scale)
+        if spent() - before != sum(2 * k for k in self.depths):
+            raise RuntimeError("fixed-depth denoising cost differs from sum(2k)")
+        for k, img in zip(self.depths, images):
+            out[f"fixed_{k}"] = {"image": _u8(img), "steps": [k] * len(pairs), "evals": fixed_depth_sample_evals(k)}
 
         if self.peers is not None:
             diffedit, ledits = self.peers

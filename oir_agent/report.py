@@ -12,7 +12,7 @@ from .types import EditResult, PairReport
 BG = (255, 255, 255)
 INK = (30, 30, 30)
 CHOSEN = (230, 30, 30)
-CURVES = {"S_e (edit, CLIP)": (40, 110, 220), "S_ne (background)": (40, 160, 60), "S (search metric)": (230, 30, 30)}
+CURVES = {"edit (CLIP)": (40, 110, 220), "S_ne (background)": (40, 160, 60), "S (search metric)": (150, 60, 190)}
 MASK_TINTS = [(230, 60, 60), (60, 120, 230), (60, 180, 90), (230, 170, 40), (170, 80, 200), (40, 190, 190)]
 
 
@@ -105,18 +105,24 @@ def _pair_section(pair: PairReport, index: int, columns: int, cell: int) -> Imag
 
 
 def _curves(d: ImageDraw.ImageDraw, pair: PairReport, box: tuple[int, int, int, int], font) -> None:
-    """S_e, S_ne (min-max normalised for display) and S over the steps, chosen step marked."""
+    """The edit score (S_e - S_src when the source cosine is known, else S_e), S_ne and S over the steps, each
+    min-max normalised for display over its finite values; the chosen step marked."""
     x0, y0, x1, y1 = box
     d.rectangle(box, outline=(180, 180, 180))
     steps = pair.search.steps
-    series = [pair.search.s_edit, pair.search.s_background, pair.search.score]
+    edit = pair.search.s_edit if pair.search.s_source is None else \
+        [e - s for e, s in zip(pair.search.s_edit, pair.search.s_source)]
+    series = [edit, pair.search.s_background, pair.search.score]
     lo_step, hi_step = min(steps), max(steps)
     sx = lambda s: x0 + (x1 - x0) * ((s - lo_step) / max(1, hi_step - lo_step))
     for colour, values in zip(CURVES.values(), series):
         v = np.asarray(values, dtype=np.float64)
-        span = v.max() - v.min()
-        norm = (v - v.min()) / span if span > 1e-12 else np.zeros_like(v)
-        pts = [(sx(s), y1 - (y1 - y0) * float(n)) for s, n in zip(steps, norm)]
+        ok = np.isfinite(v)
+        if not ok.any():
+            continue
+        lo, span = v[ok].min(), v[ok].max() - v[ok].min()
+        norm = (v - lo) / span if span > 1e-12 else np.zeros_like(v)
+        pts = [(sx(s), y1 - (y1 - y0) * float(n)) for s, n, good in zip(steps, norm, ok) if good]
         if len(pts) > 1:
             d.line(pts, fill=colour, width=2)
     cx = sx(pair.optimal_step)

@@ -85,6 +85,17 @@ def search_pairs(runtime: Runtime, inv: Inverted, pairs: list[EnginePair], confi
                         search_settings(config, thumbnail_side))
 
 
+@dataclass
+class Reassembly:
+    """One way to finish an edit from a search: which masks, searches, steps and settings."""
+
+    masks: list[torch.Tensor]  # (H, W) bool per pair, working size
+    searches: list[PairSearch]
+    config: OIRConfig
+    steps: list[int] | None = None  # None: each pair's optimal step
+    reinversion_steps: int | None = None  # None: the config's
+
+
 def reassemble(runtime: Runtime, inv: Inverted, masks: list[torch.Tensor], searches: list[PairSearch],
                config: OIRConfig, steps: list[int] | None = None,
                reinversion_steps: int | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -92,18 +103,49 @@ def reassemble(runtime: Runtime, inv: Inverted, masks: list[torch.Tensor], searc
 
     Returns (image (3, H, W) in [0, 1], latent masks (K, h, w), the pasted latent (4, h, w)).
     """
-    r = config.resolved_reassembly_step
-    re = config.resolved_reinversion_steps if reinversion_steps is None else reinversion_steps
+    (image, latent_masks, pasted), = reassemble_many(
+        runtime, inv, [Reassembly(masks, searches, config, steps, reinversion_steps)])
+    return image, latent_masks, pasted
+
+
+def reassemble_many(runtime: Runtime, inv: Inverted,
+                    items: list[Reassembly]) -> list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """Several reassemblies of one inversion (e.g. other step choices) with shared UNet calls for the
+    re-inversion and the final denoise; each costs what it would alone. All items must share r and guidance."""
+    r = items[0].config.resolved_reassembly_step
+    guidance = items[0].config.guidance_scale
+    if any(it.config.resolved_reassembly_step != r or it.config.guidance_scale != guidance for it in items):
+        raise ValueError("reassemble_many: every item needs the same reassembly_step and guidance_scale")
     h, w = inv.trajectory.shape[-2:]
-    latent_masks = reassembly.latent_masks(torch.stack([m.to(runtime.device) for m in masks]), h, w,
-                                           config.mask_dilation, config.latent_mask_threshold)
-    at_r = reassembly.latents_at_reassembly(runtime, inv.schedule, inv.embeddings, searches, inv.guided_rows, r,
-                                            config.max_batch, inv.trajectory, config.shallow_rule, steps)
-    pasted = reassembly.paste(inv.trajectory[r], at_r, latent_masks)
-    keep = (latent_masks.any(0, keepdim=True), inv.trajectory) if config.strict_background else None
-    final = reassembly.reinvert_and_denoise(runtime, inv.schedule, inv.embeddings, pasted, r, re, SOURCE_ROW,
-                                            TARGET_ROW, config.guidance_scale, keep, config.max_batch)
-    return runtime.decode_latents(final[None], 1)[0], latent_masks, pasted
+    pasted, masks_out, keeps, depths = [], [], [], []
+    for it in items:
+        cfg = it.config
+        latent_masks = reassembly.latent_masks(torch.stack([m.to(runtime.device) for m in it.masks]), h, w,
+                                               cfg.mask_dilation, cfg.latent_mask_threshold)
+        at_r = reassembly.latents_at_reassembly(runtime, inv.schedule, inv.embeddings, it.searches, inv.guided_rows,
+                                                r, cfg.max_batch, inv.trajectory, cfg.shallow_rule, it.steps)
+        pasted.append(reassembly.paste(inv.trajectory[r], at_r, latent_masks))
+        masks_out.append(latent_masks)
+        keeps.append((latent_masks.any(0, keepdim=True), inv.trajectory) if cfg.strict_background else None)
+        depths.append(cfg.resolved_reinversion_steps if it.reinversion_steps is None else it.reinversion_steps)
+    finals = reassembly.reinvert_and_denoise_many(runtime, inv.schedule, inv.embeddings, pasted, r, depths,
+                                                  SOURCE_ROW, TARGET_ROW, guidance, keeps, items[0].config.max_batch)
+    images = runtime.decode_latents(torch.stack(finals), len(finals))
+    return [(img, m, z) for img, m, z in zip(images, masks_out, pasted)]
+
+
+def fixed_depth_edits(runtime: Runtime, inv: Inverted, depths: list[int], guidance_scale: float,
+                      max_batch: int | None = None) -> torch.Tensor:
+    """The plain baseline at several depths from one shared inversion, in shared UNet calls: from z_k denoise k
+    steps with the target prompt (CFG, negative = source prompt). -> (len(depths), 3, H, W).
+
+    Depth k alone would cost k (its part of the inversion) + 2k; the denoising here costs exactly sum 2k, counted.
+    """
+    jobs = [Job(latent=inv.trajectory[k], start=k, end=0, cond=TARGET_ROW, uncond=SOURCE_ROW,
+                guidance_scale=guidance_scale) for k in depths]
+    latents = torch.stack([o.latent for o in run_jobs(runtime, inv.schedule, inv.embeddings, jobs, max_batch,
+                                                      stage="denoise")])
+    return runtime.decode_latents(latents, max(1, len(depths)))
 
 
 @torch.no_grad()

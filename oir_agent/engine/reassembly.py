@@ -73,11 +73,22 @@ def reinvert_and_denoise(runtime: Runtime, schedule: DDIMSchedule, embeddings: t
     keep_outside (mask, trajectory): strict background, resetting latents outside the mask to the inversion
     trajectory after every step (off by default, as in the paper).
     """
+    return reinvert_and_denoise_many(runtime, schedule, embeddings, [reassembled], r, [re], source_row, target_row,
+                                     guidance_scale, [keep_outside], max_batch)[0]
+
+
+def reinvert_and_denoise_many(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor,
+                              reassembled: list[torch.Tensor], r: int, re: list[int], source_row: int,
+                              target_row: int, guidance_scale: float,
+                              keep_outside: list[tuple[torch.Tensor, torch.Tensor] | None],
+                              max_batch: int | None) -> list[torch.Tensor]:
+    """Several reassembled latents (each with its own re-inversion depth) through re-inversion and the final
+    denoise in shared UNet calls; each costs exactly what it would alone. Returns level-0 latents."""
     up = run_jobs(runtime, schedule, embeddings,
-                  [Job(latent=reassembled, start=r, end=r + re, cond=source_row, keep_outside=keep_outside)],
-                  max_batch, stage="reinversion")[0].latent
+                  [Job(latent=z, start=r, end=r + d, cond=source_row, keep_outside=k)
+                   for z, d, k in zip(reassembled, re, keep_outside)], max_batch, stage="reinversion")
     down = run_jobs(runtime, schedule, embeddings,
-                    [Job(latent=up, start=r + re, end=0, cond=target_row, uncond=source_row,
-                         guidance_scale=guidance_scale, keep_outside=keep_outside)],
-                    max_batch, stage="denoise")[0].latent
-    return down
+                    [Job(latent=u.latent, start=r + d, end=0, cond=target_row, uncond=source_row,
+                         guidance_scale=guidance_scale, keep_outside=k)
+                     for u, d, k in zip(up, re, keep_outside)], max_batch, stage="denoise")
+    return [o.latent for o in down]
