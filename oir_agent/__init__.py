@@ -5,6 +5,7 @@ Exports load lazily, so `import oir_agent.server` answers MCP clients before tor
 """
 
 from importlib import import_module
+from importlib import metadata as _metadata
 
 from .errors import (
     AlignmentError,
@@ -26,7 +27,10 @@ _LAZY = {
 __all__ = ["OIREditor", "OIRConfig", "align_prompts", "parse_instruction", "Alignment", "EditResult", "EditPair",
            "PairReport", "ProgressEvent", "OIRError", "InvalidInputError", "AlignmentError", "MaskError",
            "ConfigError", "ModelUnavailableError", "Cancelled", "ResourceError"]
-__version__ = "0.1.0"
+try:  # the version lives in pyproject.toml only
+    __version__ = _metadata.version("oir-agent")
+except _metadata.PackageNotFoundError:  # a checkout that was never installed
+    __version__ = "0+unknown"
 
 
 def __getattr__(name: str):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .errors import ConfigError
 
+DEFAULT_MODEL = "CompVis/stable-diffusion-v1-4"  # the paper's model; the one place the default model id lives
 MASK_PROVIDERS = ("auto", "grounded-sam", "attention", "given")
 MASK_FALLBACKS = (None, "attention")
 SEARCH_STRATEGIES = ("budgeted", "exhaustive")

@@ -14,7 +14,7 @@ import torch
 from PIL import Image
 
 from . import images as imgio
-from .config import OIRConfig
+from .config import DEFAULT_MODEL, OIRConfig
 from .engine.components import Components
 from .engine.oir import EnginePair, run_oir
 from .engine.runtime import Runtime, check_prompt_lengths
@@ -42,7 +42,7 @@ class OIREditor:
         self._grounding_lock = threading.Lock()
 
     @classmethod
-    def from_pretrained(cls, model: str | Path = "CompVis/stable-diffusion-v1-4", device: str | None = None,
+    def from_pretrained(cls, model: str | Path = DEFAULT_MODEL, device: str | None = None,
                         dtype: str | torch.dtype | None = None, clip_model: str | None = None,
                         seed: int = 0) -> OIREditor:
         """Load a hub id, a local diffusers dir, or a preset ("tiny", "sd-random", "shapes")."""
@@ -147,7 +147,7 @@ class OIREditor:
             seed=config.seed, num_inference_steps=config.num_inference_steps, guidance_scale=config.guidance_scale,
             reassembly_step=config.resolved_reassembly_step, reinversion_steps=config.resolved_reinversion_steps,
             image_size=size, working_size=work_size, pairs=reports, cost=runtime.cost, timings_s=timings,
-            warnings=warnings)
+            warnings=warnings, config=config)
 
     def find_objects(self, image: imgio.ImageLike, phrases: Sequence[str], provider: str = "auto",
                      config: OIRConfig | None = None, cancel: Any = None) -> tuple[list[MaskResult], Image.Image]:

@@ -8,12 +8,12 @@ from typing import Any
 
 import torch
 
+from .config import DEFAULT_MODEL
 from .engine.components import Components
 from .errors import ConfigError, ModelUnavailableError
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "CompVis/stable-diffusion-v1-4"  # the paper's model
 DEFAULT_CLIP = "openai/clip-vit-base-patch16"  # the search metric's CLIP (docs/METHOD.md Sec. 3)
 DEFAULT_GROUNDING_DINO = "IDEA-Research/grounding-dino-tiny"
 DEFAULT_SAM = "facebook/sam-vit-base"

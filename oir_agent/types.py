@@ -168,10 +168,19 @@ class EditResult:
     cost: Cost
     timings_s: dict[str, float]
     warnings: list[str] = field(default_factory=list)
+    config: Any = None  # the OIRConfig of the edit (every field), for reproduction
 
     def to_dict(self) -> dict[str, Any]:
-        """The diagnostics JSON (docs/ARCHITECTURE.md); everything but the pictures."""
-        return {
+        """The diagnostics JSON (docs/ARCHITECTURE.md); everything but the pictures.
+
+        Validated through `oir_agent.diagnostics.EditDiagnostics`, the same model the MCP server publishes as its
+        output schema: a field added here and not there (or the reverse) fails loudly.
+        """
+        import dataclasses
+
+        from .diagnostics import EditDiagnostics
+
+        data = {
             "source_prompt": self.source_prompt,
             "target_prompt": self.target_prompt,
             "model": self.model,
@@ -185,5 +194,7 @@ class EditResult:
             "pairs": [p.to_dict() for p in self.pairs],
             "cost": self.cost.to_dict(),
             "timings_s": {k: round(float(v), 4) for k, v in self.timings_s.items()},
+            "config": dataclasses.asdict(self.config) if self.config is not None else None,
             "warnings": list(self.warnings),
         }
+        return EditDiagnostics.model_validate(data).model_dump(mode="json")

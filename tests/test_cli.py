@@ -47,6 +47,36 @@ def test_edit_step_override_and_search_flags(tiny_dir, tmp_path):
     assert fixed["optimal_step"] == 3 and fixed["search"]["steps"] == [3] and fixed["search"]["strategy"] == "override"
 
 
+def test_from_diagnostics_reproduces_an_edit_bit_for_bit(tiny_dir, tmp_path):
+    first, diag, again = tmp_path / "a.png", tmp_path / "a.json", tmp_path / "b.png"
+    rc = main(["edit", str(EX / "dumplings.png"), "--model", str(tiny_dir), "-s", SRC,
+               "-t", "a bowl of fried rice on the left and a knife on the right", "--masks", "attention",
+               "--steps", "6", "--seed", "3", "--guidance-scale", "5", "--step", "chopsticks=4", "-o", str(first),
+               "--diagnostics", str(diag), "--quiet"])
+    assert rc == 0
+    d = json.loads(diag.read_text())
+    assert d["config"]["seed"] == 3 and d["config"]["guidance_scale"] == 5 and d["config"]["mask_provider"] == "attention"
+    # different flags on the command line are ignored: the recorded edit wins
+    rc = main(["edit", str(EX / "dumplings.png"), "--from-diagnostics", str(diag), "--steps", "9", "-o", str(again),
+               "--quiet"])
+    assert rc == 0
+    assert first.read_bytes() == again.read_bytes()
+    assert json.loads(diag.read_text())["pairs"][1]["search"]["strategy"] == "override"
+
+
+def test_from_diagnostics_with_given_masks_needs_them_again(tiny_dir, tmp_path, capsys):
+    out, diag = tmp_path / "a.png", tmp_path / "a.json"
+    masks = ["--mask", f"dumplings={EX / 'masks' / 'dumplings.png'}"]
+    assert main(["edit", str(EX / "dumplings.png"), "--model", str(tiny_dir), "-s", SRC, "--pair", "dumplings=>rice",
+                 *masks, "--steps", "4", "-o", str(out), "--diagnostics", str(diag), "--quiet"]) == 0
+    assert main(["edit", str(EX / "dumplings.png"), "--from-diagnostics", str(diag), "-o", str(tmp_path / "b.png"),
+                 "--quiet"]) == 2
+    assert "pass them again with --mask" in capsys.readouterr().err
+    assert main(["edit", str(EX / "dumplings.png"), "--from-diagnostics", str(diag), *masks,
+                 "-o", str(tmp_path / "b.png"), "--quiet"]) == 0
+    assert (tmp_path / "b.png").read_bytes() == out.read_bytes()
+
+
 def test_edit_step_flag_errors(tiny_dir, tmp_path, capsys):
     base = ["edit", str(EX / "dumplings.png"), "--model", str(tiny_dir), "-s", SRC, "--pair", "dumplings=>rice",
             "--steps", "5", "-o", str(tmp_path / "o.png"), "--quiet"]

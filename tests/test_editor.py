@@ -41,7 +41,7 @@ def test_diagnostics_json_fields(result):
     d = result.to_dict()
     assert set(d) == {"source_prompt", "target_prompt", "model", "seed", "num_inference_steps", "guidance_scale",
                       "reassembly_step", "reinversion_steps", "image_size", "working_size", "pairs", "cost",
-                      "timings_s", "warnings"}
+                      "timings_s", "warnings", "config"}
     assert d["target_prompt"] == "a green triangle on the left and a yellow circle on the right"
     assert d["num_inference_steps"] == 10 and d["reassembly_step"] == 2 and d["reinversion_steps"] == 2
     assert d["image_size"] == [96, 64] and d["working_size"] == [96, 64]
@@ -50,7 +50,8 @@ def test_diagnostics_json_fields(result):
     assert p["guided_prompt"] == "a green triangle on the left and a blue square on the right"
     assert set(p["mask"]) == {"provider", "area_fraction", "box", "score"} and p["mask"]["provider"] == "given"
     assert p["search"]["steps"] == list(range(1, 11))
-    assert all(len(p["search"][k]) == 10 for k in ("s_edit", "s_background", "score"))
+    assert all(len(p["search"][k]) == 10 for k in ("s_edit", "s_background", "s_source", "score"))
+    assert p["search"]["strategy"] == "exhaustive" and p["search"]["metric"] == "paper"
     assert p["optimal_step"] == p["search"]["steps"][int(np.argmax(p["search"]["score"]))]
     assert set(d["timings_s"]) >= {"load", "align", "masks", "inversion", "search", "reassembly", "total"}
     assert {"unet_calls", "unet_sample_evals", "vae_decodes", "clip_images"} <= set(d["cost"])
@@ -246,3 +247,53 @@ def test_contact_sheet_marks_the_chosen_candidate(result):
                 x += 1
     expected = {(p.search.steps.index(p.optimal_step) % 5) * 60 + 1 for p in result.pairs}
     assert starts == expected
+
+
+def test_non_finite_candidates_are_excluded_with_a_warning(editor, monkeypatch):
+    from oir_agent.engine.runtime import Runtime
+
+    original = Runtime.decode_latents
+    calls = []
+
+    def decode(self, latents, batch_size):
+        images = original(self, latents, batch_size)
+        calls.append(1)
+        if len(calls) == 1:  # the search's first chunk of pair 1: its smallest step decodes to NaN
+            images[0] = float("nan")
+        return images
+
+    monkeypatch.setattr(Runtime, "decode_latents", decode)
+    cfg = OIRConfig(num_inference_steps=5, search="exhaustive")
+    r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg)
+    first = r.pairs[0]
+    assert first.optimal_step != 1 and first.search.score[0] == float("-inf")
+    assert any("non-finite" in w and "[1]" in w for w in r.warnings)
+    d = r.to_dict()["pairs"][0]["search"]
+    assert d["s_edit"][0] is None and d["score"][0] is None and None not in d["score"][1:]
+
+
+def test_every_candidate_non_finite_is_a_clear_error(editor, monkeypatch):
+    from oir_agent import ResourceError
+    from oir_agent.engine.runtime import Runtime
+
+    original = Runtime.decode_latents
+    monkeypatch.setattr(Runtime, "decode_latents",
+                        lambda self, latents, batch_size: original(self, latents, batch_size) * float("nan"))
+    with pytest.raises(ResourceError, match="non-finite"):
+        editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS[:1], masks=[scene_masks()[0]],
+                    config=OIRConfig(num_inference_steps=4))
+
+
+def test_tiny_n_budgeted_search_falls_back_to_exhaustive_and_says_so(editor):
+    r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS[:1], masks=[scene_masks()[0]],
+                    config=OIRConfig(num_inference_steps=3))
+    assert r.pairs[0].search.steps == [1, 2, 3] and r.pairs[0].search.strategy == "exhaustive"
+    assert any("too small for a budgeted search" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 0.5])
+def test_guidance_scale_must_be_finite_and_at_least_one(value):
+    from oir_agent import ConfigError
+
+    with pytest.raises(ConfigError, match="guidance_scale"):
+        OIRConfig(guidance_scale=value)

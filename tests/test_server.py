@@ -313,12 +313,51 @@ async def test_find_objects(make_server):
     assert r.content[0].type == "image" and r.content[-1].type == "resource_link"
 
 
-def test_output_schema_matches_diagnostics(editor):
-    from oir_agent import OIRConfig
-    from oir_agent.server.schema import EditDiagnostics
+def _schema_keys_match(schema: dict, value, defs: dict, path: str = "$") -> None:
+    """Recursively: every object in `value` has exactly the properties its JSON schema node declares."""
+    if "$ref" in schema:
+        schema = defs[schema["$ref"].split("/")[-1]]
+    if "anyOf" in schema:
+        options = [o for o in schema["anyOf"] if o.get("type") != "null"]
+        if value is None:
+            return
+        schema = options[0]
+        if "$ref" in schema:
+            schema = defs[schema["$ref"].split("/")[-1]]
+    if schema.get("type") == "object" and "properties" in schema:
+        assert set(schema["properties"]) == set(value), (path, set(schema["properties"]) ^ set(value))
+        for key, sub in schema["properties"].items():
+            _schema_keys_match(sub, value[key], defs, f"{path}.{key}")
+    elif schema.get("type") == "array" and isinstance(value, list) and "items" in schema:
+        for i, item in enumerate(value):
+            _schema_keys_match(schema["items"], item, defs, f"{path}[{i}]")
 
+
+async def test_output_schema_matches_diagnostics_recursively(make_server, editor):
+    from oir_agent import OIRConfig
+
+    async with Client(make_server()) as c:
+        tools = {t.name: t for t in (await c.list_tools()).tools}
+    schema = dict(tools["edit_image"].output_schema)
+    defs = schema.get("$defs", {})
     result = editor.edit(scene(), source_prompt=SOURCE, target_prompt=TARGET, masks=[scene_masks()[0]],
                          config=OIRConfig(num_inference_steps=3))
     d = result.to_dict()
-    assert set(EditDiagnostics.model_fields) - {"output"} == set(d)
-    EditDiagnostics.model_validate(d)
+    d["output"] = {"uri": "oir://outputs/x.png", "width": 1, "height": 1, "sheet_uri": None, "diagnostics_uri": None}
+    _schema_keys_match(schema, d, defs)
+    assert d["config"]["num_inference_steps"] == 3 and d["config"]["search"] == "budgeted"
+    assert set(d["config"]) == set(OIRConfig.__dataclass_fields__)
+
+
+def test_to_dict_refuses_a_field_the_schema_lacks(editor, monkeypatch):
+    from pydantic import ValidationError
+
+    from oir_agent import OIRConfig
+    from oir_agent.types import MaskInfo
+
+    result = editor.edit(scene(), source_prompt=SOURCE, target_prompt=TARGET, masks=[scene_masks()[0]],
+                         config=OIRConfig(num_inference_steps=3))
+    original = MaskInfo.to_dict
+    monkeypatch.setattr(MaskInfo, "to_dict", lambda self: dict(original(self), colour="red"))
+    with pytest.raises(ValidationError):
+        result.to_dict()

@@ -43,8 +43,11 @@ def _parse_step(text: str) -> tuple[str, int]:
 
 
 def _model_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default=os.environ.get("OIR_MODEL", "CompVis/stable-diffusion-v1-4"),
-                   help="hub id, local diffusers folder, or preset: tiny | sd-random | shapes (env OIR_MODEL)")
+    from ..config import DEFAULT_MODEL
+
+    p.add_argument("--model", default=None,
+                   help=f"hub id, local diffusers folder, or preset: tiny | sd-random | shapes (env OIR_MODEL; default "
+                        f"{DEFAULT_MODEL}, downloaded once into the Hugging Face cache)")
     p.add_argument("--clip-model", default=None, help="CLIP for the search metric (default openai/clip-vit-base-patch16)")
     p.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when available)")
     p.add_argument("--dtype", default=None, help="fp32 | fp16 | bf16 (default: fp16 on CUDA, fp32 on CPU)")
@@ -64,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("edit", help="edit an image")
     e.add_argument("image", help="input image file")
     _prompt_args(e)
+    e.add_argument("--from-diagnostics", default=None, metavar="FILE",
+                   help="reproduce an earlier edit from its diagnostics JSON: its prompts, pairs, fixed steps, model "
+                        "and every OIRConfig field (flags given here are ignored, except --mask/--model/--device)")
     e.add_argument("--pair", action="append", type=_parse_pair, default=None, metavar="SRC=>TGT",
                    help="explicit editing pair (repeatable); SRC must appear in --source-prompt")
     e.add_argument("--mask", action="append", type=_parse_mask, default=None, metavar="SRC=PATH",
@@ -131,26 +137,35 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_edit(args) -> int:
-    from ..config import OIRConfig
+    from ..config import DEFAULT_MODEL, OIRConfig
     from ..editor import OIREditor
     from ..errors import InvalidInputError
 
-    if args.mask and not args.pair and not (args.source_prompt and (args.target_prompt or args.instruction)):
-        raise InvalidInputError("--mask needs pairs: give --pair or prompts that define them.")
-    config = OIRConfig(num_inference_steps=args.steps, guidance_scale=args.guidance_scale, seed=args.seed,
-                       max_batch=args.max_batch, max_side=args.max_side, strict_background=args.strict_background,
-                       search=args.search, search_metric=args.search_metric,
-                       mask_provider="given" if args.mask else args.masks,
-                       mask_fallback=None if args.mask_fallback == "none" else args.mask_fallback)
+    masks = dict(args.mask) if args.mask else None
+    if args.from_diagnostics:
+        from ..reproduce import edit_arguments, read_diagnostics
+
+        recorded = read_diagnostics(args.from_diagnostics)
+        kwargs = edit_arguments(recorded, masks)
+        args.model = args.model or recorded["model"]
+        config = kwargs["config"]
+    else:
+        if args.mask and not args.pair and not (args.source_prompt and (args.target_prompt or args.instruction)):
+            raise InvalidInputError("--mask needs pairs: give --pair or prompts that define them.")
+        config = OIRConfig(num_inference_steps=args.steps, guidance_scale=args.guidance_scale, seed=args.seed,
+                           max_batch=args.max_batch, max_side=args.max_side, strict_background=args.strict_background,
+                           search=args.search, search_metric=args.search_metric,
+                           mask_provider="given" if args.mask else args.masks,
+                           mask_fallback=None if args.mask_fallback == "none" else args.mask_fallback)
+        kwargs = dict(source_prompt=args.source_prompt, target_prompt=args.target_prompt, instruction=args.instruction,
+                      pairs=args.pair, masks=masks, config=config, steps=dict(args.step) if args.step else None)
+    args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
     _check_writable(args.output, "--output")
     editor = OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model,
-                                       seed=args.seed)
-    masks = dict(args.mask) if args.mask else None
+                                       seed=config.seed)
     bar = StageProgress(enabled=not args.quiet)
     try:
-        result = editor.edit(args.image, source_prompt=args.source_prompt, target_prompt=args.target_prompt,
-                             instruction=args.instruction, pairs=args.pair, masks=masks, config=config, progress=bar,
-                             steps=dict(args.step) if args.step else None)
+        result = editor.edit(args.image, progress=bar, **kwargs)
     finally:
         bar.close()
     write_outputs(result, args.output, args.diagnostics, args.sheet)
@@ -207,8 +222,10 @@ def cmd_serve(args) -> int:
 
 
 def cmd_masks(args) -> int:
+    from ..config import DEFAULT_MODEL
     from .masks import run_masks
 
+    args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
     _check_writable(args.output, "--output")
     return run_masks(args)
 

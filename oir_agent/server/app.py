@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 from ..errors import Cancelled, OIRError
 from .inputs import InputPolicy, load_image_argument
 from .outputs import OutputStore, preview_jpeg
-from .schema import EditDiagnostics, ObjectsResult, PairsResult
+from .schema import EditToolResult, ObjectsResult, PairsResult
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +213,7 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
                                                   "oir://outputs/ URI; both (default)")] = "both",
         diagnostic_sheet: Annotated[bool, Field(description="also write a contact sheet of every candidate "
                                                             "with the score curves")] = False,
-    ) -> Annotated[CallToolResult, EditDiagnostics]:
+    ) -> Annotated[CallToolResult, EditToolResult]:
         """Edit several objects of an image at once with OIR (each object at its own best inversion depth, the
         rest preserved). Describe the image in source_prompt and give target_prompt as the same sentence with
         only the objects to change replaced (or an instruction). Call extract_edit_pairs first if unsure.

@@ -1,49 +1,14 @@
-"""Pydantic models of the MCP tools' structured outputs (the diagnostics JSON of docs/ARCHITECTURE.md)."""
+"""Pydantic models of the MCP tools' structured outputs; the edit diagnostics come from the library."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-
-class MaskModel(BaseModel):
-    provider: str = Field(description="given | grounded-sam | attention")
-    area_fraction: float = Field(description="fraction of the image the mask covers")
-    box: list[int] | None = Field(description="[x0, y0, x1, y1] in working-image pixels")
-    score: float | None = Field(description="detection / provider confidence; null for given masks")
-
-
-class SearchModel(BaseModel):
-    steps: list[int] = Field(description="candidate inversion steps that were evaluated (ascending)")
-    s_edit: list[float | None] = Field(description="raw masked CLIP score of the edit region per step")
-    s_background: list[float | None] = Field(description="raw -MSE outside the mask per step")
-    s_source: list[float | None] | None = Field(description="raw masked CLIP score of the same region against the "
-                                                            "source phrase per step")
-    score: list[float | None] = Field(description="search metric per step (null = excluded, non-finite)")
-    strategy: str = Field(description="budgeted | exhaustive | override (the caller fixed the step)")
-    metric: str = Field(description="search metric: edit-first | paper")
-
-
-class PairModel(BaseModel):
-    source: str
-    target: str
-    mask_phrase: str
-    kind: str = Field(description="object | attribute")
-    guided_prompt: str
-    mask: MaskModel
-    optimal_step: int = Field(description="chosen inversion step (higher = more change, less preservation)")
-    search: SearchModel
-
-
-class CostModel(BaseModel):
-    unet_calls: int
-    unet_sample_evals: int
-    vae_decodes: int
-    vae_encodes: int
-    clip_images: int
-    search_unet_calls: int
+from ..diagnostics import EditDiagnostics
 
 
 class OutputModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     uri: str = Field(description="oir://outputs/... URI of the full-size PNG; pass it as `image` to edit again")
     width: int
     height: int
@@ -51,21 +16,9 @@ class OutputModel(BaseModel):
     diagnostics_uri: str | None = None
 
 
-class EditDiagnostics(BaseModel):
-    source_prompt: str
-    target_prompt: str
-    model: str
-    seed: int
-    num_inference_steps: int
-    guidance_scale: float
-    reassembly_step: int
-    reinversion_steps: int
-    image_size: list[int]
-    working_size: list[int]
-    pairs: list[PairModel]
-    cost: CostModel
-    timings_s: dict[str, float]
-    warnings: list[str]
+class EditToolResult(EditDiagnostics):
+    """edit_image's structured output: the diagnostics plus where the files are."""
+
     output: OutputModel | None = None
 
 

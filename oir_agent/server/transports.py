@@ -28,7 +28,7 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output-dir", default=None, help="where results go (default ~/.cache/oir-agent/outputs)")
     p.add_argument("--allowed-host", action="append", default=None,
                    help="Host header values accepted over HTTP when binding a non-loopback address (e.g. myhost:8765)")
-    p.add_argument("--model", default=os.environ.get("OIR_MODEL", "CompVis/stable-diffusion-v1-4"),
+    p.add_argument("--model", default=None,
                    help="hub id, local diffusers folder, or preset (tiny | shapes | sd-random); env OIR_MODEL")
     p.add_argument("--clip-model", default=None)
     p.add_argument("--device", default=None)
@@ -75,7 +75,10 @@ def is_loopback(host: str) -> bool:
 def run_serve(args) -> int:
     from .app import build_server
 
+    from ..config import DEFAULT_MODEL
+
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
     settings = settings_from_args(args)
     token = os.environ.get("OIR_AGENT_TOKEN") or None
     if args.transport == "http" and not is_loopback(args.host) and (not token or not args.allowed_host):

@@ -1,0 +1,48 @@
+"""Reproduce an edit from its diagnostics JSON: prompts, pairs, fixed steps and every OIRConfig field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .config import OIRConfig
+from .errors import InvalidInputError
+
+
+def read_diagnostics(path: str | Path) -> dict[str, Any]:
+    """The diagnostics JSON written by `--diagnostics` (or an MCP result's diagnostics file)."""
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise InvalidInputError(f"--from-diagnostics: file {str(p)!r} does not exist; give a diagnostics JSON written "
+                                "by `oir-agent edit --diagnostics` or by the MCP server.")
+    try:
+        data = json.loads(p.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"--from-diagnostics: {str(p)!r} is not JSON ({exc}).") from exc
+    missing = [k for k in ("source_prompt", "target_prompt", "pairs", "config", "model") if not data.get(k)]
+    if missing:
+        raise InvalidInputError(f"--from-diagnostics: {str(p)!r} lacks {missing}; diagnostics written before "
+                                "version 0.2 do not record the whole configuration and cannot be replayed.")
+    return data
+
+
+def edit_arguments(diagnostics: dict[str, Any], masks: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Keyword arguments for OIREditor.edit that repeat the recorded edit (the image is the caller's)."""
+    from .text.aligner import align_prompts
+
+    config = OIRConfig(**diagnostics["config"])
+    recorded = [(p["source"], p["target"]) for p in diagnostics["pairs"]]
+    given = [p["source"] for p in diagnostics["pairs"] if p["mask"]["provider"] == "given"]
+    if given and not masks:
+        raise InvalidInputError(f"the recorded edit used caller masks for {given}; pass them again with "
+                                "--mask SOURCE=PATH (masks are not stored in the diagnostics).")
+    source, target = diagnostics["source_prompt"], diagnostics["target_prompt"]
+    aligned = [(p.source, p.target) for p in align_prompts(source, target).pairs]
+    steps = {p["source"]: p["optimal_step"] for p in diagnostics["pairs"] if p["search"]["strategy"] == "override"}
+    args: dict[str, Any] = dict(source_prompt=source, config=config, masks=masks, steps=steps or None)
+    if aligned == recorded:  # the aligner finds the same pairs: take its path (same guided prompts)
+        args["target_prompt"] = target
+    else:  # the edit had explicit pairs
+        args["pairs"] = recorded
+    return args
