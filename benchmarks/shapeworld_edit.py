@@ -14,7 +14,7 @@ is checked against the sum, so a miscount stops the run).
                            inverted from their candidate
   oir_paper_source_latent  the paper's choice of steps, shallow pairs pasted from z_r
   oir_invert_shallow       the default's choice of steps, shallow pairs inverted from their candidate
-  oir_attn                 the default with attention (DiffEdit-style) masks from the same model (their cost included)
+  oir_attn                 the default with noise-difference (DiffEdit-style) masks from the same model (cost included)
   shared_step              ablation: one step for all pairs (the mean of the pairs' scores over all steps)
   no_reinv                 ablation: the default without re-inversion
   fixed_k                  invert k levels, denoise k with the target prompt, k = 10%..100% of N by 10%
@@ -51,7 +51,7 @@ from oir_agent.engine.oir import (  # noqa: E402
 from oir_agent.engine.runtime import Runtime  # noqa: E402
 from oir_agent.engine.search import rescore  # noqa: E402
 from oir_agent.images import to_tensor  # noqa: E402
-from oir_agent.masks.attention import AttentionMasks  # noqa: E402
+from oir_agent.masks.noise_difference import NoiseDifferenceMasks  # noqa: E402
 
 FIXED_FRACTIONS = tuple(i / 10 for i in range(1, 11))  # k = 5, 10, ..., 50 of N = 50
 
@@ -123,7 +123,7 @@ class Runner:
         }
         if self.attention:
             before = spent()
-            found = AttentionMasks(rt).masks_for_prompts(Image.fromarray(case.source.image), guided,
+            found = NoiseDifferenceMasks(rt).masks_for_prompts(Image.fromarray(case.source.image), guided,
                                                          [case.source.caption] * len(guided), seed=0)
             attn = [torch.from_numpy(a.mask) for a in found]
             attn_pairs = [EnginePair(p.guided_prompt, p.clip_text, m, clip_source_text=p.clip_source_text)

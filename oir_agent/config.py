@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from .errors import ConfigError
 
 DEFAULT_MODEL = "CompVis/stable-diffusion-v1-4"  # the paper's model; the one place the default model id lives
-MASK_PROVIDERS = ("auto", "grounded-sam", "attention", "given")
-MASK_FALLBACKS = (None, "attention")
+MASK_PROVIDERS = ("auto", "grounded-sam", "noise-difference", "attention", "given")  # "attention": older name
+MASK_FALLBACKS = (None, "noise-difference", "attention")
 SEARCH_STRATEGIES = ("budgeted", "exhaustive")
 SEARCH_METRICS = ("edit-first", "paper")
 SHALLOW_RULES = ("source-latent", "invert-candidate")
@@ -24,7 +24,7 @@ class OIRConfig:
     guidance_scale: float = 7.5  # CFG scale of every denoise (paper Sec. 4)
     reassembly_step: int | None = None  # r; None -> 20% of N (paper Sec. 3.2)
     reinversion_steps: int | None = None  # re; None -> 20% of N (paper Sec. 3.2)
-    seed: int = 0  # seeds every random draw (attention-mask noise); DDIM itself is deterministic
+    seed: int = 0  # seeds every random draw (noise-difference masks); DDIM itself is deterministic
     max_batch: int | None = None  # UNet samples per call (a CFG job counts 2); None = unlimited
     decode_batch: int = 8  # latents per VAE decode call (memory knob only)
     clip_batch: int = 32  # images per CLIP vision call (memory knob only)
@@ -37,8 +37,8 @@ class OIRConfig:
     latent_mask_threshold: float = 0.5  # a latent cell is inside a mask when this fraction of it is covered
     mask_dilation: int = 0  # pixels (working size) to grow every mask before reassembly
     strict_background: bool = False  # blend the background back to the inversion during the final denoise
-    mask_provider: str = "auto"  # "auto" | "grounded-sam" | "attention" | "given"
-    mask_fallback: str | None = None  # None: a missing object is an error; "attention": fall back, with a warning
+    mask_provider: str = "auto"  # "auto" | "grounded-sam" | "noise-difference" (alias "attention") | "given"
+    mask_fallback: str | None = None  # None: a missing object is an error; "noise-difference": fall back, warned
     box_threshold: float = 0.3  # GroundingDINO box score threshold (Grounded-SAM defaults)
     text_threshold: float = 0.25  # GroundingDINO text score threshold
     search: str = "budgeted"  # "budgeted": grid + refinement within search_budget; "exhaustive": every step (paper)
@@ -75,7 +75,11 @@ class OIRConfig:
         _check(isinstance(self.mask_dilation, int) and self.mask_dilation >= 0, "mask_dilation",
                self.mask_dilation, "an integer >= 0 (pixels)")
         _check(self.mask_provider in MASK_PROVIDERS, "mask_provider", self.mask_provider, f"one of {MASK_PROVIDERS}")
-        _check(self.mask_fallback in MASK_FALLBACKS, "mask_fallback", self.mask_fallback, "None or 'attention'")
+        _check(self.mask_fallback in MASK_FALLBACKS, "mask_fallback", self.mask_fallback,
+               "None or 'noise-difference' (or its older name 'attention')")
+        for name in ("mask_provider", "mask_fallback"):  # one spelling downstream: the older name is an alias
+            if getattr(self, name) == "attention":
+                object.__setattr__(self, name, "noise-difference")
         _check(0.0 < self.box_threshold < 1.0, "box_threshold", self.box_threshold, "a number in (0, 1)")
         _check(0.0 < self.text_threshold < 1.0, "text_threshold", self.text_threshold, "a number in (0, 1)")
         _check(self.search in SEARCH_STRATEGIES, "search", self.search, f"one of {SEARCH_STRATEGIES}")

@@ -24,7 +24,7 @@ ConfigModel = _config_model()
 
 class MaskModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    provider: str = Field(description="given | grounded-sam | attention")
+    provider: str = Field(description="given | grounded-sam | noise-difference")
     area_fraction: float = Field(description="fraction of the image the mask covers")
     box: list[int] | None = Field(description="[x0, y0, x1, y1] in working-image pixels")
     score: float | None = Field(description="detection / provider confidence; null for given masks")

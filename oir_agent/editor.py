@@ -156,9 +156,7 @@ class OIREditor:
         Grounded-SAM results that find nothing are returned with an empty mask and a note (never raised), so
         a caller can see every phrase's outcome at once.
         """
-        from .masks.attention import AttentionMasks
-        from .masks.grounded_sam import GroundedSAM
-        from .masks.select import resolve_provider
+        from .masks.select import provider_named, resolve_provider
 
         config = config or OIRConfig()
         phrases = [p.strip() for p in phrases if isinstance(p, str) and p.strip()]
@@ -169,17 +167,9 @@ class OIREditor:
         work = original.resize(size, Image.LANCZOS) if size != original.size else original
         chosen, note = resolve_provider(self, provider)
         runtime = Runtime(self.components, Cost(), cancel=cancel)
-        if chosen == "attention":
-            results = AttentionMasks(runtime, config.max_batch).masks_for_prompts(
-                work, list(phrases), [""] * len(phrases), seed=config.seed)
-        else:
-            gsam = GroundedSAM(self.grounding())
-            results = []
-            for phrase in phrases:
-                runtime.check_cancel()
-                found, best = gsam.mask(work, phrase, config.box_threshold, config.text_threshold)
-                results.append(found or MaskResult(mask=np.zeros((size[1], size[0]), bool), provider=gsam.name,
-                                                   score=best, notes=[f"{phrase!r} not found (best score {best:.2f})"]))
+        request = MaskRequest(phrases=phrases, seed=config.seed, runtime=runtime, box_threshold=config.box_threshold,
+                              text_threshold=config.text_threshold)
+        results = provider_named(self, chosen, runtime, config.max_batch).masks(work, request)
         if note:
             for r in results:
                 r.notes.insert(0, note)
@@ -220,10 +210,11 @@ class OIREditor:
                             f"in this order: {[p.source for p in pairs]}.")
         from .masks.select import make_masks
 
-        request = MaskRequest(source_prompt=source_prompt, guided_prompts=[p.guided_prompt for p in pairs],
+        request = MaskRequest(phrases=[p.mask_phrase for p in pairs], source_prompt=source_prompt,
+                              guided_prompts=[p.guided_prompt for p in pairs],
                               seed=config.seed, runtime=runtime, box_threshold=config.box_threshold,
                               text_threshold=config.text_threshold)
-        return make_masks(self, work, pairs, request, config)
+        return make_masks(self, work, request, config)
 
 
 def _step_overrides(steps: Mapping[str, int] | None, pairs: list[EditPair], n: int) -> list[int | None]:

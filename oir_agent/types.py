@@ -43,7 +43,7 @@ class EditPair:
 class MaskInfo:
     """Where a pair's mask came from and what it covers (working-image pixel coordinates)."""
 
-    provider: str  # "given" | "grounded-sam" | "attention"
+    provider: str  # "given" | "grounded-sam" | "noise-difference"
     area_fraction: float
     box: tuple[int, int, int, int] | None  # (x0, y0, x1, y1), exclusive end
     score: float | None  # detection / provider confidence, None for caller masks

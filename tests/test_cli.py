@@ -55,7 +55,7 @@ def test_from_diagnostics_reproduces_an_edit_bit_for_bit(tiny_dir, tmp_path):
                "--diagnostics", str(diag), "--quiet"])
     assert rc == 0
     d = json.loads(diag.read_text())
-    assert d["config"]["seed"] == 3 and d["config"]["guidance_scale"] == 5 and d["config"]["mask_provider"] == "attention"
+    assert d["config"]["seed"] == 3 and d["config"]["guidance_scale"] == 5 and d["config"]["mask_provider"] == "noise-difference"
     # different flags on the command line are ignored: the recorded edit wins
     rc = main(["edit", str(EX / "dumplings.png"), "--from-diagnostics", str(diag), "--steps", "9", "-o", str(again),
                "--quiet"])

@@ -8,7 +8,7 @@ from PIL import Image
 
 from oir_agent import MaskError, OIRConfig
 from oir_agent.engine.runtime import Runtime
-from oir_agent.masks.attention import AttentionMasks
+from oir_agent.masks.noise_difference import NoiseDifferenceMasks
 from oir_agent.masks.cleanup import components, fill_holes, keep_large_components
 from oir_agent.masks.given import load_given_mask
 from oir_agent.masks.grounded_sam import GroundedSAM, box_iou, detector_text, is_plural, nms
@@ -84,21 +84,34 @@ def blind(editor, monkeypatch):
 
 
 def test_object_not_found_is_a_mask_error(editor, blind):
-    with pytest.raises(MaskError, match=r"did not find 'red circle' in the image \(best detection score 0\.00"):
+    with pytest.raises(MaskError, match=r"grounded-sam found no region for 'red circle' \('red circle' not found "
+                                        r"\(best detection score 0\.00"):
         editor.edit(scene(), source_prompt=SOURCE, target_prompt=TARGET,
                     config=OIRConfig(num_inference_steps=3, mask_provider="grounded-sam"))
 
 
-def test_object_not_found_falls_back_to_attention_when_allowed(editor, blind):
+@pytest.mark.parametrize("fallback", ["noise-difference", "attention"])
+def test_object_not_found_falls_back_to_noise_difference_when_allowed(editor, blind, fallback):
     r = editor.edit(scene(), source_prompt=SOURCE, target_prompt=TARGET,
-                    config=OIRConfig(num_inference_steps=3, mask_provider="grounded-sam", mask_fallback="attention"))
-    assert r.pairs[0].mask.provider == "attention"
-    assert any("did not find 'red circle'" in w and "attention" in w for w in r.warnings)
+                    config=OIRConfig(num_inference_steps=3, mask_provider="grounded-sam", mask_fallback=fallback))
+    assert r.pairs[0].mask.provider == "noise-difference"
+    assert any("did not find 'red circle'" in w and "noise-difference" in w for w in r.warnings)
+
+
+def test_providers_implement_the_protocol(editor, components):
+    from oir_agent.masks.base import MaskRequest
+    from oir_agent.masks.grounded_sam import GroundedSAM
+
+    request = MaskRequest(phrases=["red circle", "purple star"], seed=0, runtime=Runtime(components))
+    for provider in (GroundedSAM(editor.grounding()), NoiseDifferenceMasks(Runtime(components))):
+        assert isinstance(provider.name, str)
+        results = provider.masks(scene(), request)
+        assert len(results) == 2 and all(r.mask.shape == (64, 96) and r.provider == provider.name for r in results)
 
 
 def test_attention_masks_valid_and_deterministic(components):
     rt = Runtime(components)
-    provider = AttentionMasks(rt)
+    provider = NoiseDifferenceMasks(rt)
     img = scene()
     a = provider.masks_for_prompts(img, [TARGET, SOURCE.replace("blue square", "green circle")], [SOURCE] * 2, seed=3)
     b = provider.masks_for_prompts(img, [TARGET, SOURCE.replace("blue square", "green circle")], [SOURCE] * 2, seed=3)
@@ -111,14 +124,16 @@ def test_attention_masks_valid_and_deterministic(components):
 
 def test_attention_identical_prompts_give_flat_map(components):
     rt = Runtime(components)
-    [m] = AttentionMasks(rt).masks_for_prompts(scene(), [SOURCE], [SOURCE], seed=0)
+    [m] = NoiseDifferenceMasks(rt).masks_for_prompts(scene(), [SOURCE], [SOURCE], seed=0)
     assert not m.mask.any() and "flat" in m.notes[0]
 
 
-def test_edit_with_attention_masks_records_provider(editor):
+@pytest.mark.parametrize("name", ["noise-difference", "attention"])
+def test_edit_with_noise_difference_masks_records_provider(editor, name):
     r = editor.edit(scene(), source_prompt=SOURCE, target_prompt=TARGET,
-                    config=OIRConfig(num_inference_steps=3, mask_provider="attention"))
-    assert r.to_dict()["pairs"][0]["mask"]["provider"] == "attention"
+                    config=OIRConfig(num_inference_steps=3, mask_provider=name))
+    assert r.to_dict()["pairs"][0]["mask"]["provider"] == "noise-difference"
+    assert r.to_dict()["config"]["mask_provider"] == "noise-difference"
 
 
 def test_cleanup_on_hand_made_arrays():

@@ -74,10 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="explicit editing pair (repeatable); SRC must appear in --source-prompt")
     e.add_argument("--mask", action="append", type=_parse_mask, default=None, metavar="SRC=PATH",
                    help="mask image for a pair's source phrase (repeatable); non-zero = inside")
-    e.add_argument("--masks", choices=["auto", "grounded-sam", "attention", "given"], default="auto",
+    e.add_argument("--masks", choices=["auto", "grounded-sam", "noise-difference", "attention", "given"], default="auto",
                    help="how to get masks when --mask is not given (default auto)")
-    e.add_argument("--mask-fallback", choices=["none", "attention"], default="none",
-                   help="when Grounded-SAM finds nothing: fail (none) or use attention masks")
+    e.add_argument("--mask-fallback", choices=["none", "noise-difference", "attention"], default="none",
+                   help="when Grounded-SAM finds nothing: fail (none) or use noise-difference masks (alias attention)")
     _model_args(e)
     e.add_argument("--steps", type=int, default=50, help="DDIM steps N (default 50)")
     e.add_argument("--step", action="append", type=_parse_step, default=None, metavar="SRC=K",
@@ -103,8 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("masks", help="find objects and write a mask overlay picture (no edit)")
     m.add_argument("image")
     m.add_argument("--phrase", action="append", required=True, help="object to find (repeatable)")
-    m.add_argument("--masks", choices=["auto", "grounded-sam", "attention"], default="auto",
-                   help="mask provider (default: Grounded-SAM when its models are available, else attention)")
+    m.add_argument("--masks", choices=["auto", "grounded-sam", "noise-difference", "attention"], default="auto",
+                   help="mask provider (default: Grounded-SAM when its models are available, else noise-difference, "
+                        "DiffEdit-style; 'attention' is its older name)")
     _model_args(m)
     m.add_argument("--seed", type=int, default=0)
     m.add_argument("-o", "--output", required=True, help="overlay picture path")

@@ -16,7 +16,7 @@ class MaskResult:
     """A pair's mask at the working image's resolution, with where it came from."""
 
     mask: np.ndarray  # (H, W) bool
-    provider: str  # "given" | "grounded-sam" | "attention"
+    provider: str  # "given" | "grounded-sam" | "noise-difference"
     score: float | None = None  # detection / provider confidence
     box: tuple[int, int, int, int] | None = None  # (x0, y0, x1, y1), exclusive ends
     notes: list[str] = field(default_factory=list)
@@ -49,19 +49,22 @@ def area_warnings(result: MaskResult, phrase: str) -> list[str]:
 
 
 class MaskProvider(Protocol):
-    """Makes one mask per phrase for a working-size RGB image."""
+    """Makes one mask per requested phrase for a working-size RGB image, in order. An object that is not found
+    is an empty mask with a note (and the best score seen), never an exception: the caller decides."""
 
     name: str
 
-    def masks(self, image: Image.Image, phrases: list[str], request: MaskRequest) -> list[MaskResult]: ...
+    def masks(self, image: Image.Image, request: MaskRequest) -> list[MaskResult]: ...
 
 
 @dataclass
 class MaskRequest:
-    """Context some providers need beyond the image and phrases (the attention provider uses the SD model)."""
+    """What to find: one phrase per mask, plus what some providers need (the noise-difference provider compares
+    each pair's guided prompt with the source prompt; Grounded-SAM uses the phrases and thresholds)."""
 
-    source_prompt: str
-    guided_prompts: list[str]
+    phrases: list[str]
+    source_prompt: str = ""
+    guided_prompts: list[str] = field(default_factory=list)  # empty: compare each phrase with the empty prompt
     seed: int = 0
     runtime: object | None = None  # engine Runtime, for providers that run the diffusion model
     box_threshold: float = 0.3

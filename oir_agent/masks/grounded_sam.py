@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .base import MaskResult
+from .base import MaskRequest, MaskResult
 
 NMS_IOU = 0.7
 _PLURAL_WORDS = {"two", "three", "four", "five", "several", "many", "some", "both", "pair", "group", "pile", "row"}
@@ -117,6 +117,20 @@ class GroundedSAM:
         masks = proc.post_process_masks(outputs.pred_masks.float().cpu(), inputs["original_sizes"].cpu(),
                                         inputs["reshaped_input_sizes"].cpu())[0]  # (n, 1, H, W) bool
         return masks.any(dim=0)[0].numpy().astype(bool)
+
+    def masks(self, image: Image.Image, request: MaskRequest) -> list[MaskResult]:
+        """One mask per phrase; a phrase that is not found gets an empty mask, its best score and a note."""
+        out = []
+        for k, phrase in enumerate(request.phrases):
+            if request.runtime is not None:
+                request.runtime.check_cancel()
+            found, best = self.mask(image, phrase, request.box_threshold, request.text_threshold)
+            out.append(found or MaskResult(mask=np.zeros((image.height, image.width), bool), provider=self.name,
+                                           score=best, notes=[f"{phrase!r} not found (best detection score "
+                                                              f"{best:.2f}, threshold {request.box_threshold})"]))
+            if request.runtime is not None:
+                request.runtime.report("masks", k + 1, len(request.phrases), f"mask for {phrase!r}")
+        return out
 
     def mask(self, image: Image.Image, phrase: str, box_threshold: float = 0.3,
              text_threshold: float = 0.25) -> tuple[MaskResult | None, float]:

@@ -1,4 +1,4 @@
-"""Pick the mask provider for an edit (or the `masks` command) and turn failures into clear results."""
+"""Choose the mask provider for an edit (or find_objects) and apply the caller's fallback policy."""
 
 from __future__ import annotations
 
@@ -7,62 +7,66 @@ import logging
 from PIL import Image
 
 from ..errors import MaskError, ModelUnavailableError
-from ..types import EditPair
-from .attention import AttentionMasks
-from .base import MaskRequest, MaskResult
-from .grounded_sam import GroundedSAM
+from .base import MaskProvider, MaskRequest, MaskResult
 
 logger = logging.getLogger(__name__)
 
+ALIASES = {"attention": "noise-difference"}  # the first release's name for the DiffEdit-style provider
 
-def make_masks(editor, image: Image.Image, pairs: list[EditPair], request: MaskRequest, config) -> list[MaskResult]:
-    """One mask per pair from config.mask_provider ("auto" = Grounded-SAM when its models load, else attention)."""
-    provider, note = resolve_provider(editor, config.mask_provider)
-    runtime = request.runtime
-    attention = AttentionMasks(runtime, config.max_batch)
-    if provider == "attention":
-        results = attention.masks_for_prompts(image, request.guided_prompts, [request.source_prompt] * len(pairs),
-                                              seed=request.seed)
-        for r, p in zip(results, pairs):
-            _require_nonempty(r, p.mask_phrase)
-        if note:
-            results[0].notes.insert(0, note)
-        return results
-    gsam = GroundedSAM(editor.grounding())
-    results: list[MaskResult] = []
-    for k, pair in enumerate(pairs):
-        runtime.check_cancel()
-        found, best = gsam.mask(image, pair.mask_phrase, request.box_threshold, request.text_threshold)
-        if found is None:
-            if config.mask_fallback != "attention":
-                raise MaskError(
-                    f"Grounded-SAM did not find {pair.mask_phrase!r} in the image (best detection score {best:.2f}, "
-                    f"threshold {request.box_threshold}). Check that the source prompt names what is in the image, "
-                    "lower box_threshold, pass a mask for this pair, or allow mask_fallback='attention'.")
-            found = attention.masks_for_prompts(image, [pair.guided_prompt], [request.source_prompt],
-                                                seed=request.seed)[0]
-            _require_nonempty(found, pair.mask_phrase)
-            found.notes.insert(0, f"Grounded-SAM did not find {pair.mask_phrase!r} (best score {best:.2f}); used an "
-                                  "attention mask instead (mask_fallback='attention').")
-        results.append(found)
-        runtime.report("masks", k + 1, len(pairs), f"mask for {pair.mask_phrase!r}")
-    return results
+
+def canonical(name: str | None) -> str | None:
+    return ALIASES.get(name, name) if name is not None else None
+
+
+def provider_named(editor, name: str, runtime, max_batch: int | None = None) -> MaskProvider:
+    """The MaskProvider for "grounded-sam" or "noise-difference" (loads Grounded-SAM on first use)."""
+    if canonical(name) == "noise-difference":
+        from .noise_difference import NoiseDifferenceMasks
+
+        return NoiseDifferenceMasks(runtime, max_batch)
+    from .grounded_sam import GroundedSAM
+
+    return GroundedSAM(editor.grounding())
 
 
 def resolve_provider(editor, requested: str) -> tuple[str, str | None]:
-    """("grounded-sam" | "attention", note) for a requested provider; "auto" falls back with a note."""
-    if requested in ("grounded-sam", "attention"):
+    """("grounded-sam" | "noise-difference", note) for a requested provider; "auto" falls back with a note."""
+    requested = canonical(requested)
+    if requested in ("grounded-sam", "noise-difference"):
         return requested, None
     try:
         editor.grounding()
         return "grounded-sam", None
     except ModelUnavailableError as exc:
-        logger.warning("Grounded-SAM unavailable, using attention masks: %s", exc)
-        return "attention", ("Grounded-SAM models are not available here, so masks come from the diffusion model's "
-                             f"attention (less precise). To use Grounded-SAM: {str(exc)[:200]}")
+        logger.warning("Grounded-SAM unavailable, using noise-difference masks: %s", exc)
+        return "noise-difference", ("Grounded-SAM models are not available here, so masks come from the diffusion "
+                                    "model's noise difference (DiffEdit-style, less precise). To use Grounded-SAM: "
+                                    f"{str(exc)[:200]}")
 
 
-def _require_nonempty(result: MaskResult, phrase: str) -> None:
-    if not result.mask.any():
-        raise MaskError(f"no region stood out for {phrase!r} in the attention map; pass a mask for this pair or "
-                        "use Grounded-SAM.")
+def make_masks(editor, image: Image.Image, request: MaskRequest, config) -> list[MaskResult]:
+    """One mask per pair from config.mask_provider; objects not found are an error unless config.mask_fallback
+    names a provider to ask instead (with a note on the result)."""
+    chosen, note = resolve_provider(editor, config.mask_provider)
+    runtime = request.runtime
+    results = provider_named(editor, chosen, runtime, config.max_batch).masks(image, request)
+    fallback = canonical(config.mask_fallback)
+    for k, (phrase, result) in enumerate(zip(request.phrases, results)):
+        if result.mask.any():
+            continue
+        if fallback is None or fallback == chosen:
+            raise MaskError(f"{chosen} found no region for {phrase!r} ({'; '.join(result.notes) or 'empty mask'}). "
+                            "Check that the source prompt names what is in the image, pass a mask for this pair"
+                            + (", lower box_threshold, or allow mask_fallback='noise-difference'."
+                               if chosen == "grounded-sam" else ", or use Grounded-SAM."))
+        single = MaskRequest(phrases=[phrase], source_prompt=request.source_prompt,
+                             guided_prompts=request.guided_prompts[k:k + 1], seed=request.seed, runtime=runtime)
+        replacement = provider_named(editor, fallback, runtime, config.max_batch).masks(image, single)[0]
+        if not replacement.mask.any():
+            raise MaskError(f"no region stood out for {phrase!r} with {chosen} or {fallback}; pass a mask for it.")
+        replacement.notes.insert(0, f"{chosen} did not find {phrase!r} ({'; '.join(result.notes)}); used "
+                                    f"{fallback} instead (mask_fallback).")
+        results[k] = replacement
+    if note and results:
+        results[0].notes.insert(0, note)
+    return results

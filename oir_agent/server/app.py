@@ -300,7 +300,7 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         phrases: Annotated[list[str], Field(min_length=1, max_length=8, description="objects to find, e.g. "
                                                                                     "['dumplings', 'chopsticks']")],
         ctx: Context,
-        provider: Annotated[Literal["auto", "grounded-sam", "attention"],
+        provider: Annotated[Literal["auto", "grounded-sam", "noise-difference", "attention"],
                             Field(description="mask maker (auto: Grounded-SAM when available)")] = "auto",
     ) -> Annotated[CallToolResult, ObjectsResult]:
         """Find objects and return their masks as a tinted overlay picture plus boxes and scores, without

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from .. import images as imgio
-from .base import MaskResult
+from .base import MaskRequest, MaskResult
 from .cleanup import fill_holes, keep_large_components
 
 NOISE_LEVELS = (0.3, 0.5, 0.7)  # fractions of the training timesteps (DiffEdit uses 0.5)
@@ -24,14 +24,26 @@ NOISES_PER_LEVEL = 4
 THRESHOLD = 0.5  # on the difference map normalised to its 99th percentile
 
 
-class AttentionMasks:
-    """MaskProvider using the loaded Stable Diffusion UNet (no extra model)."""
+class NoiseDifferenceMasks:
+    """MaskProvider (DiffEdit-style noise difference) using the loaded Stable Diffusion UNet, no extra model.
 
-    name = "attention"
+    Accepted as `mask_provider="noise-difference"` or its older name `"attention"`.
+    """
+
+    name = "noise-difference"
 
     def __init__(self, runtime, max_batch: int | None = None):
         self.runtime = runtime
         self.max_batch = max_batch
+
+    def masks(self, image: Image.Image, request: MaskRequest) -> list[MaskResult]:
+        """One mask per phrase: where the guided prompt changes the noise prediction against the source prompt
+        (or, with no guided prompts, where the phrase changes it against the empty prompt)."""
+        if request.guided_prompts:
+            queries, references = list(request.guided_prompts), [request.source_prompt] * len(request.guided_prompts)
+        else:
+            queries, references = list(request.phrases), [""] * len(request.phrases)
+        return self.masks_for_prompts(image, queries, references, seed=request.seed)
 
     @torch.no_grad()
     def masks_for_prompts(self, image: Image.Image, queries: list[str], references: list[str],
@@ -74,4 +86,4 @@ class AttentionMasks:
         inside = float(norm[mask].mean()) if mask.any() else 0.0
         outside = float(norm[~mask].mean()) if (~mask).any() else 0.0
         return MaskResult(mask=mask, provider=self.name, score=round(max(0.0, inside - outside), 6),
-                          notes=[] if mask.any() else ["the attention map was flat; no region stood out."])
+                          notes=[] if mask.any() else ["the noise-difference map was flat; no region stood out."])
