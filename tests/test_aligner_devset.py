@@ -168,6 +168,3 @@ def test_instruction_errors(instruction, source, pattern):
     with pytest.raises(AlignmentError, match=pattern):
         parse_instruction(instruction, source_prompt=source)
 
-
-def test_devset_is_large_enough():
-    assert len(PROMPT_CASES) + len(INSTRUCTION_CASES) >= 40

@@ -147,5 +147,11 @@ def test_errors_exit_2_with_message(tiny_dir, tmp_path, capsys):
 
 
 def test_console_script_entry_point():
-    r = subprocess.run([sys.executable, "-m", "oir_agent.cli", "--help"], capture_output=True, text=True)
-    assert r.returncode == 0 and all(c in r.stdout for c in ("edit", "pairs", "masks", "serve"))
+    """The installed `oir-agent` script (pyproject's [project.scripts]), not `python -m`."""
+    script = Path(sys.executable).parent / "oir-agent"
+    assert script.is_file(), f"{script} missing: install the project (pip install -e .)"
+    r = subprocess.run([str(script), "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and all(c in r.stdout for c in ("edit", "pairs", "masks", "serve", "demo"))
+    r = subprocess.run([sys.executable, "-m", "oir_agent.cli", "pairs", "-s", "a cat", "-t", "a dog", "--json"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and json.loads(r.stdout)["pairs"][0]["target"] == "dog"

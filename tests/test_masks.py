@@ -54,18 +54,33 @@ def test_thresholds_are_respected(gsam):
     assert high.boxes.shape[0] <= low.boxes.shape[0]
 
 
-def test_plural_takes_union_singular_takes_best(gsam):
+def test_plural_takes_union_singular_takes_best(gsam, monkeypatch):
+    """With SAM replaced by a stub that paints each box, the expected masks follow from the boxes alone."""
     img = scene()
+
+    def paint(image, boxes):
+        out = np.zeros((image.height, image.width), bool)
+        for x0, y0, x1, y1 in boxes.round().int().tolist():
+            out[y0:y1, x0:x1] = True
+        return out
+
+    monkeypatch.setattr(gsam, "segment", paint)
     det = gsam.detect(img, "chopsticks", 0.3, 0.25)
     assert det.boxes.shape[0] >= 2  # random tiny DINO: many boxes pass
     plural, _ = gsam.mask(img, "chopsticks", 0.3, 0.25)
-    union = np.zeros((64, 96), bool)
-    for i in range(det.boxes.shape[0]):
-        union |= gsam.segment(img, det.boxes[i:i + 1])
-    assert np.array_equal(plural.mask, union)
+    expected = np.zeros((64, 96), bool)
+    for x0, y0, x1, y1 in det.boxes.round().int().tolist():
+        expected[y0:y1, x0:x1] = True
+    assert np.array_equal(plural.mask, expected)
+    assert plural.score == pytest.approx(float(det.scores.max()))
     single_det = gsam.detect(img, "red circle", 0.3, 0.25)
+    best = int(single_det.scores.argmax())
     single, _ = gsam.mask(img, "red circle", 0.3, 0.25)
-    assert np.array_equal(single.mask, gsam.segment(img, single_det.boxes[:1]))
+    x0, y0, x1, y1 = single_det.boxes[best].round().int().tolist()
+    expected = np.zeros((64, 96), bool)
+    expected[y0:y1, x0:x1] = True
+    assert np.array_equal(single.mask, expected)  # only the best-scoring box, not the union
+    assert single.box == (x0, y0, x1, y1)
 
 
 @pytest.fixture

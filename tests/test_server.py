@@ -55,12 +55,14 @@ class GatedEditor:
 
     def __init__(self, editor):
         self.editor, self.release, self.cancelled = editor, threading.Event(), []
+        self.entered = threading.Event()  # set when an edit reaches the editor (it holds the device)
         self.release.set()
 
     def __getattr__(self, name):
         return getattr(self.editor, name)
 
     def edit(self, *args, **kwargs):
+        self.entered.set()
         self.release.wait(30)
         from oir_agent import Cancelled
 
@@ -273,24 +275,33 @@ async def test_cancel_stops_and_writes_nothing(make_server, dirs):
 
 
 async def test_busy_when_queue_full_and_pairs_never_wait(make_server):
+    """Ordered by events, not by sleeps: the first edit holds the device, the second is seen queued, the third is
+    refused at once, and the aligner answers meanwhile."""
     server = make_server(queue_size=1)
     server.gated.release.clear()  # the first edit holds the device until released
     results = {}
+    queued = anyio.Event()
+
+    async def on_progress(progress, total, message):
+        if message and message.startswith("queue"):
+            queued.set()
 
     async with Client(server) as c:
-        async def edit(key):
-            results[key] = await c.call_tool("edit_image", {"image": "scene.png", **EDIT})
+        async def edit(key, progress=None):
+            results[key] = await c.call_tool("edit_image", {"image": "scene.png", **EDIT}, progress_callback=progress)
 
         async with anyio.create_task_group() as tg:
             tg.start_soon(edit, "running")
-            await anyio.sleep(0.5)
-            tg.start_soon(edit, "queued")
-            await anyio.sleep(0.3)
+            with anyio.fail_after(60):
+                while not server.gated.entered.is_set():
+                    await anyio.sleep(0.01)
+            tg.start_soon(edit, "queued", on_progress)
+            with anyio.fail_after(60):
+                await queued.wait()
             busy = await c.call_tool("edit_image", {"image": "scene.png", **EDIT})
             assert busy.is_error and "busy" in busy.content[0].text and "retry later" in busy.content[0].text
-            t0 = time.perf_counter()
             pairs = await c.call_tool("extract_edit_pairs", {"source_prompt": SOURCE, "target_prompt": TARGET})
-            assert not pairs.is_error and time.perf_counter() - t0 < 5
+            assert not pairs.is_error and not server.gated.release.is_set()  # answered while the device was held
             server.gated.release.set()
     assert not results["running"].is_error and not results["queued"].is_error
 
