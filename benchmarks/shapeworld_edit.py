@@ -41,13 +41,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from shapeworld.cases import (  # noqa: E402
-    SPLITS, STRICT_DB, TYPES, Case, judge, make_cases, pair_regions, strict_success)
+from shapeworld.cases import SPLITS, STRICT_DB, TYPES, Case, judge, make_cases, pair_regions, strict_success  # noqa: E402
 
 from oir_agent import OIRConfig, OIREditor, align_prompts  # noqa: E402
 from oir_agent.engine.costs import edit_sample_evals, fixed_depth_sample_evals  # noqa: E402
-from oir_agent.engine.oir import (  # noqa: E402
-    EnginePair, Reassembly, fixed_depth_edits, invert_image, reassemble_many, search_pairs)
+from oir_agent.engine.oir import EnginePair, Reassembly, fixed_depth_edits, invert_image, reassemble_many, search_pairs  # noqa: E402
 from oir_agent.engine.runtime import Runtime  # noqa: E402
 from oir_agent.engine.search import rescore  # noqa: E402
 from oir_agent.images import to_tensor  # noqa: E402
@@ -138,7 +136,7 @@ class Runner:
         before = spent()
         finished = reassemble_many(rt, inv, [v for v, _ in variants.values()])
         shares = {}
-        for name, (item, base) in variants.items():
+        for name, (item, _) in variants.items():
             chosen = item.steps or [s.optimal_step for s in item.searches]
             re = item.config.resolved_reinversion_steps if item.reinversion_steps is None else item.reinversion_steps
             shares[name] = edit_sample_evals(0, [], chosen, r, re, item.config.shallow_rule)

@@ -17,7 +17,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_CLIP = "openai/clip-vit-base-patch16"  # the search metric's CLIP (docs/METHOD.md Sec. 3)
 DEFAULT_GROUNDING_DINO = "IDEA-Research/grounding-dino-tiny"
 DEFAULT_SAM = "facebook/sam-vit-base"
-PRESETS = ("tiny", "sd-random", "shapes")
 METRIC_CLIP_SUBFOLDER = "metric_clip"  # a local model dir may carry the metric CLIP here
 
 _DTYPES = {"fp32": torch.float32, "float32": torch.float32, "fp16": torch.float16, "float16": torch.float16,

@@ -138,15 +138,14 @@ class Cost:
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    """One progress report. `stage` is one of STAGES; `completed`/`total` count work units in the stage."""
+    """One progress report. `stage` names the step (align, masks, inversion, search, scoring, reassembly,
+    reinversion, denoise); `completed`/`total` count work units in the stage."""
 
     stage: str
     completed: int
     total: int
     message: str = ""
 
-
-STAGES = ("load", "align", "masks", "inversion", "search", "scoring", "reassembly", "reinversion", "denoise")
 
 
 @dataclass

@@ -3,9 +3,8 @@
 import pytest
 import torch
 
-from oir_agent.engine import metric
+from oir_agent.engine import geometry, metric
 from oir_agent.engine.runtime import Runtime
-from oir_agent.engine import geometry
 
 
 def _view(mask, components, region="crop"):

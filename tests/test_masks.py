@@ -8,10 +8,10 @@ from PIL import Image
 
 from oir_agent import MaskError, OIRConfig
 from oir_agent.engine.runtime import Runtime
-from oir_agent.masks.noise_difference import NoiseDifferenceMasks
 from oir_agent.masks.cleanup import components, fill_holes, keep_large_components
 from oir_agent.masks.given import load_given_mask
 from oir_agent.masks.grounded_sam import GroundedSAM, box_iou, detector_text, is_plural, nms
+from oir_agent.masks.noise_difference import NoiseDifferenceMasks
 
 TARGET = SOURCE.replace("red circle", "green triangle")
 

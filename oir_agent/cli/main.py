@@ -188,8 +188,8 @@ def _check_writable(path: str, flag: str) -> None:
 
 
 def cmd_pairs(args) -> int:
-    from ..text.aligner import align_prompts
     from ..errors import AlignmentError
+    from ..text.aligner import align_prompts
     from ..text.instructions import parse_instruction
 
     if args.instruction:

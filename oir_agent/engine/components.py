@@ -26,7 +26,6 @@ class Components:
     name: str = "unknown"
     clip_mean: tuple[float, float, float] = CLIP_MEAN
     clip_std: tuple[float, float, float] = CLIP_STD
-    grounding: Any = None  # optional (GroundingDINO model, processor, SAM model, processor), see masks/
 
     @property
     def device(self) -> torch.device:

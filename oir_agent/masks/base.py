@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+import torch
 from PIL import Image
+
+from ..engine.geometry import bounding_box
 
 LOW_AREA, HIGH_AREA = 0.001, 0.95  # warn below 0.1% and above 95% of the image
 
@@ -31,10 +34,8 @@ class MaskResult:
 
 
 def box_of(mask: np.ndarray) -> tuple[int, int, int, int] | None:
-    ys, xs = np.nonzero(mask)
-    if ys.size == 0:
-        return None
-    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+    """(x0, y0, x1, y1) with exclusive ends, or None for an empty mask (the engine's bounding_box, on numpy)."""
+    return bounding_box(torch.from_numpy(np.ascontiguousarray(mask, dtype=bool)))
 
 
 def area_warnings(result: MaskResult, phrase: str) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from transformers import CLIPTokenizer
 
@@ -62,14 +61,6 @@ def _apply_bpe(pieces: list[str], ranks: dict[tuple[str, str], int]) -> list[str
             break
         pieces = pieces[:best] + [pieces[best] + pieces[best + 1]] + pieces[best + 2:]
     return pieces
-
-
-def save_byte_tokenizer(path: str | Path) -> None:
-    build_byte_tokenizer().save_pretrained(str(path))
-
-
-def vocab_size(tokenizer: CLIPTokenizer) -> int:
-    return len(tokenizer)
 
 
 if __name__ == "__main__":  # pragma: no cover - manual inspection helper

@@ -59,7 +59,6 @@ class ServerSettings:
     max_file_bytes: int = 30 * 1024 * 1024
     max_pixels: int = 40_000_000
     preview_side: int = 1024
-    model_label: str = "oir-agent"
 
 
 class PairArgument(BaseModel):
@@ -272,8 +271,8 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         object (or attribute) of the source prompt and what it becomes."""
 
         def align():
-            from ..text.aligner import align_prompts
             from ..errors import AlignmentError
+            from ..text.aligner import align_prompts
             from ..text.instructions import parse_instruction
 
             if instruction:

@@ -13,7 +13,7 @@ import binascii
 import io
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -33,7 +33,6 @@ class InputPolicy:
     output_dir: Path
     max_file_bytes: int = 30 * 1024 * 1024
     max_pixels: int = 40_000_000
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.allowed_dirs = [Path(d).expanduser().resolve() for d in self.allowed_dirs]

@@ -73,9 +73,8 @@ def is_loopback(host: str) -> bool:
 
 
 def run_serve(args) -> int:
-    from .app import build_server
-
     from ..config import DEFAULT_MODEL
+    from .app import build_server
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL

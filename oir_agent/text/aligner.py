@@ -15,9 +15,9 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import nlp
 from ..errors import AlignmentError
 from ..types import EditPair
+from . import nlp
 
 MAX_WORDS = 75  # CLIP's text encoder reads 77 tokens including start/end; every word is >= 1 token
 

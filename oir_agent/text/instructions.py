@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import AlignmentError
 from . import nlp
 from .aligner import Alignment, align_prompts
-from ..errors import AlignmentError
 from .pairs import find_phrase
 
 ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y (Y an adjective)",
@@ -21,7 +21,7 @@ ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X 
 ATTRIBUTE_NOUNS = ("color", "colour", "material", "texture", "pattern", "style", "shape")
 _POLITE = re.compile(r"^(please|kindly|can you|could you|would you|i want you to|i'd like you to|let's|now)\s+", re.I)
 _SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\balso\b|,\s*and\b|,|\band\b)\s*", re.I)
-_DET = r"(?:(?:the|a|an|some|this|that|these|those|its|his|her|their|my|your|our)\s+)?"
+_DET = r"(?:(?:" + "|".join(sorted(nlp.DETERMINERS)) + r")\s+)?"
 
 
 @dataclass
@@ -29,7 +29,6 @@ class Clause:
     source: str  # the object as written in the instruction (determiner stripped)
     target: str  # what it becomes (its own determiner kept)
     kind: str  # "object" | "attribute"
-    verb: str | None = None  # the verb that introduced the clause, inherited by verb-less followers
 
 
 def parse_instruction(instruction: str, source_prompt: str | None = None) -> Alignment:
@@ -136,19 +135,19 @@ def parse_clause(text: str) -> Clause | None:
         if not x or not y or x.lower() == y.lower():
             continue
         if verb == "color":
-            return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute", verb=verb)
+            return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
         if verb == "paint":
             if not nlp.is_adjective(y):
                 continue
-            return Clause(source=x, target=_attribute_target(x, y), kind="attribute", verb=verb)
+            return Clause(source=x, target=_attribute_target(x, y), kind="attribute")
         if verb == "make":
             if not nlp.is_adjective(_strip_det(y)) and "into" not in text.lower() and not _leading_det(y):
                 continue
             if nlp.is_adjective(_strip_det(y)):
-                return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute", verb=verb)
+                return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
         if verb in ("change", "become", "whatif", "let") and nlp.is_adjective(_strip_det(y)):
-            return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute", verb=verb)
-        return Clause(source=x, target=y, kind="object", verb=verb)
+            return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
+        return Clause(source=x, target=y, kind="object")
     return None
 
 

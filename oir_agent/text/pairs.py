@@ -8,8 +8,9 @@ from typing import Any
 
 from ..errors import AlignmentError
 from ..types import EditPair
+from .nlp import DETERMINERS
 
-_DETERMINERS = ("a ", "an ", "the ", "some ", "two ", "three ")
+_LEADING = DETERMINERS | {"two", "three"}  # words a detector phrase does not need
 
 
 def find_phrase(prompt: str, phrase: str) -> tuple[int, int] | None:
@@ -28,10 +29,8 @@ def replace_span(prompt: str, span: tuple[int, int], text: str) -> str:
 def mask_phrase_of(phrase: str) -> str:
     """The detector phrase: the source phrase without a leading determiner."""
     p = phrase.strip()
-    for det in _DETERMINERS:
-        if p.lower().startswith(det) and len(p) > len(det):
-            return p[len(det):]
-    return p
+    first, _, rest = p.partition(" ")
+    return rest.strip() if first.lower() in _LEADING and rest.strip() else p
 
 
 def explicit_pairs(source_prompt: str, pairs: Iterable[Any]) -> tuple[list[EditPair], str]:

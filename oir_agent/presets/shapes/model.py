@@ -6,9 +6,9 @@ from pathlib import Path
 
 import torch
 
+from ...shapeworld.world import WORDS
 from ..tiny import SD_SCHEDULER_CONFIG, _special_ids
 from ..tokenizer import build_byte_tokenizer
-from ...shapeworld.world import WORDS
 
 SCHEDULER_CONFIG = dict(SD_SCHEDULER_CONFIG)  # the same DDIM/DDPM noise schedule as Stable Diffusion
 TEXT_HIDDEN = 64
