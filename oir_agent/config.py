@@ -103,6 +103,13 @@ class OIRConfig:
         n = self.num_inference_steps
         return min(round(0.2 * n), n - self.resolved_reassembly_step)
 
+    @classmethod
+    def paper(cls, **changes) -> OIRConfig:
+        """The paper's search as the first release ran it: every step, Eq. 1-3 on the silhouette view, shallow pairs
+        inverted from their candidate (reproduces the first release's results bit for bit)."""
+        return cls(**{"search": "exhaustive", "search_metric": "paper", "clip_mask": "mask",
+                      "shallow_rule": "invert-candidate", **changes})
+
     def replace(self, **changes) -> OIRConfig:
         """A copy with some fields changed (validated again)."""
         names = {f.name for f in dataclasses.fields(self)}

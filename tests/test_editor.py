@@ -297,3 +297,17 @@ def test_guidance_scale_must_be_finite_and_at_least_one(value):
 
     with pytest.raises(ConfigError, match="guidance_scale"):
         OIRConfig(guidance_scale=value)
+
+
+def test_paper_config_is_the_first_release_search(editor):
+    cfg = OIRConfig.paper(num_inference_steps=6)
+    assert (cfg.search, cfg.search_metric, cfg.clip_mask, cfg.shallow_rule) == (
+        "exhaustive", "paper", "mask", "invert-candidate")
+    r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg)
+    for p in r.pairs:
+        assert p.search.steps == list(range(1, 7)) and p.search.metric == "paper"
+        e, b = np.asarray(p.search.s_edit), np.asarray(p.search.s_background)
+        norm = lambda v: (v - v.min()) / (v.max() - v.min()) if v.max() > v.min() else 0 * v
+        expected = 0.5 * (norm(e) + norm(b))  # Eq. 3, written out here
+        assert np.allclose(p.search.score, expected, atol=1e-5)
+        assert p.optimal_step == p.search.steps[int(np.argmax(expected))]
