@@ -1,16 +1,13 @@
-"""The `oir-agent` command: edit, pairs, masks, serve, demo. Progress on stderr; results to files / stdout."""
+"""The `oir-agent` command line: the parser and the dispatch to edit, pairs, masks, demo and serve."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
-from pathlib import Path
 
 from ..errors import OIRError
-from .output import StageProgress, write_outputs
 
 logger = logging.getLogger("oir_agent.cli")
 
@@ -138,76 +135,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_edit(args) -> int:
-    from ..config import DEFAULT_MODEL, OIRConfig
-    from ..editor import OIREditor
-    from ..errors import InvalidInputError
+    from .edit import run_edit
 
-    masks = dict(args.mask) if args.mask else None
-    if args.from_diagnostics:
-        from ..reproduce import edit_arguments, read_diagnostics
-
-        recorded = read_diagnostics(args.from_diagnostics)
-        kwargs = edit_arguments(recorded, masks)
-        args.model = args.model or recorded["model"]
-        config = kwargs["config"]
-    else:
-        if args.mask and not args.pair and not (args.source_prompt and (args.target_prompt or args.instruction)):
-            raise InvalidInputError("--mask needs pairs: give --pair or prompts that define them.")
-        config = OIRConfig(num_inference_steps=args.steps, guidance_scale=args.guidance_scale, seed=args.seed,
-                           max_batch=args.max_batch, max_side=args.max_side, strict_background=args.strict_background,
-                           search=args.search, search_metric=args.search_metric,
-                           mask_provider="given" if args.mask else args.masks,
-                           mask_fallback=None if args.mask_fallback == "none" else args.mask_fallback)
-        kwargs = dict(source_prompt=args.source_prompt, target_prompt=args.target_prompt, instruction=args.instruction,
-                      pairs=args.pair, masks=masks, config=config, steps=dict(args.step) if args.step else None)
-    args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
-    _check_writable(args.output, "--output")
-    editor = OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model,
-                                       seed=config.seed)
-    bar = StageProgress(enabled=not args.quiet)
-    try:
-        result = editor.edit(args.image, progress=bar, **kwargs)
-    finally:
-        bar.close()
-    write_outputs(result, args.output, args.diagnostics, args.sheet)
-    for p in result.pairs:
-        print(f"{p.source!r} -> {p.target!r}: optimal inversion step {p.optimal_step}/{result.num_inference_steps}",
-              file=sys.stderr)
-    for w in result.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    print(args.output)
-    return 0
-
-
-def _check_writable(path: str, flag: str) -> None:
-    from ..errors import InvalidInputError
-
-    parent = Path(path).expanduser().resolve().parent
-    if not parent.is_dir():
-        raise InvalidInputError(f"{flag} {path!r}: folder {str(parent)!r} does not exist; create it first.")
+    return run_edit(args)
 
 
 def cmd_pairs(args) -> int:
-    from ..errors import AlignmentError
-    from ..text.aligner import align_prompts
-    from ..text.instructions import parse_instruction
+    from .pairs import run_pairs
 
-    if args.instruction:
-        alignment = parse_instruction(args.instruction, source_prompt=args.source_prompt)
-    elif args.source_prompt is not None and args.target_prompt is not None:
-        alignment = align_prompts(args.source_prompt, args.target_prompt)
-    else:
-        raise AlignmentError("give --source-prompt and --target-prompt, or --instruction [--source-prompt].")
-    if args.json:
-        print(json.dumps(alignment.to_dict(), indent=2))
-    else:
-        print(f"source: {alignment.source_prompt}\ntarget: {alignment.target_prompt}")
-        for i, p in enumerate(alignment.pairs, 1):
-            print(f"{i}. [{p.kind}] {p.source!r} -> {p.target!r}  (mask phrase {p.mask_phrase!r})\n"
-                  f"   guided prompt: {p.guided_prompt}")
-        for w in alignment.warnings:
-            print(f"warning: {w}")
-    return 0
+    return run_pairs(args)
 
 
 def cmd_demo(args) -> int:
@@ -225,9 +161,10 @@ def cmd_serve(args) -> int:
 def cmd_masks(args) -> int:
     from ..config import DEFAULT_MODEL
     from .masks import run_masks
+    from .output import check_writable
 
     args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
-    _check_writable(args.output, "--output")
+    check_writable(args.output, "--output")
     return run_masks(args)
 
 

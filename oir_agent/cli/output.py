@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 
 class StageProgress:
@@ -42,3 +43,11 @@ def write_outputs(result, output, diagnostics, sheet) -> None:
         save_json(result.to_dict(), diagnostics)
     if sheet:
         save_image(contact_sheet(result), sheet)
+
+
+def check_writable(path: str, flag: str) -> None:
+    from ..errors import InvalidInputError
+
+    parent = Path(path).expanduser().resolve().parent
+    if not parent.is_dir():
+        raise InvalidInputError(f"{flag} {path!r}: folder {str(parent)!r} does not exist; create it first.")

@@ -9,12 +9,15 @@ ties to the smallest step.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
 
 from . import geometry
-from .runtime import Runtime
+
+if TYPE_CHECKING:  # the runtime imports this module to compute features: no cycle at run time
+    from .runtime import Runtime
 
 
 @dataclass

@@ -1,0 +1,50 @@
+"""`oir-agent edit`: one edit from flags (or replayed from a diagnostics file), files out, progress on stderr."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .output import StageProgress, check_writable, write_outputs
+
+
+def run_edit(args) -> int:
+    from ..config import DEFAULT_MODEL, OIRConfig
+    from ..editor import OIREditor
+    from ..errors import InvalidInputError
+
+    masks = dict(args.mask) if args.mask else None
+    if args.from_diagnostics:
+        from ..reproduce import edit_arguments, read_diagnostics
+
+        recorded = read_diagnostics(args.from_diagnostics)
+        kwargs = edit_arguments(recorded, masks)
+        args.model = args.model or recorded["model"]
+        config = kwargs["config"]
+    else:
+        if args.mask and not args.pair and not (args.source_prompt and (args.target_prompt or args.instruction)):
+            raise InvalidInputError("--mask needs pairs: give --pair or prompts that define them.")
+        config = OIRConfig(num_inference_steps=args.steps, guidance_scale=args.guidance_scale, seed=args.seed,
+                           max_batch=args.max_batch, max_side=args.max_side, strict_background=args.strict_background,
+                           search=args.search, search_metric=args.search_metric,
+                           mask_provider="given" if args.mask else args.masks,
+                           mask_fallback=None if args.mask_fallback == "none" else args.mask_fallback)
+        kwargs = dict(source_prompt=args.source_prompt, target_prompt=args.target_prompt, instruction=args.instruction,
+                      pairs=args.pair, masks=masks, config=config, steps=dict(args.step) if args.step else None)
+    args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
+    check_writable(args.output, "--output")
+    editor = OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model,
+                                       seed=config.seed)
+    bar = StageProgress(enabled=not args.quiet)
+    try:
+        result = editor.edit(args.image, progress=bar, **kwargs)
+    finally:
+        bar.close()
+    write_outputs(result, args.output, args.diagnostics, args.sheet)
+    for p in result.pairs:
+        print(f"{p.source!r} -> {p.target!r}: optimal inversion step {p.optimal_step}/{result.num_inference_steps}",
+              file=sys.stderr)
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(args.output)
+    return 0
