@@ -188,7 +188,8 @@ def tiny_report(args):
     print("\nbest UNet seconds per sample by batch: " + ", ".join(f"{k}: {v * 1e3:.2f} ms" for k, v in table.items()))
     print(f"a/b = {a_wall / b_wall:.3f}  (target <= 0.333: batching must pay)")
     print(f"a/floor = {a_wall / floor:.3f}  (target <= 1.5: everything but the UNet stays small)")
-    print(f"search-stage UNet calls = {a.cost.search_unet_calls}  (target <= N+1 = {n + 1})")
+    print(f"search-stage UNet calls = {a.cost.search_unet_calls}  ({a.pairs[0].search.strategy} search: exhaustive takes "
+          f"N = {n} calls for any number of pairs; budgeted adds one pass of calls per refinement round)")
     print(f"sample evals = {a.cost.unet_sample_evals}, closed form for steps {steps} = {expected}  "
           f"({'equal' if expected == a.cost.unet_sample_evals else 'DIFFERENT'})")
     print(f"a/c = {a_wall / c_wall:.1f}  (what a user pays over one plain img2img edit)")
