@@ -14,6 +14,8 @@ is checked against the sum, so a miscount stops the run).
                            inverted from their candidate
   oir_paper_source_latent  the paper's choice of steps, shallow pairs pasted from z_r
   oir_invert_shallow       the default's choice of steps, shallow pairs inverted from their candidate
+  oir_strict_background    the default with strict_background (outside the masks reset to the inversion path
+                           at every step of the final denoise)
   oir_attn                 the default with noise-difference (DiffEdit-style) masks from the same model (cost included)
   shared_step              ablation: one step for all pairs (the mean of the pairs' scores over all steps)
   no_reinv                 ablation: the default without re-inversion
@@ -67,9 +69,10 @@ def shared_step(searches) -> int:
 class Runner:
     """Runs every method on a case; the inversion (and the exhaustive candidates) are shared where methods agree."""
 
-    def __init__(self, editor: OIREditor, steps: int, attention: bool = True, peers: bool = True):
-        self.editor, self.n, self.attention = editor, steps, attention
-        self.config = OIRConfig(num_inference_steps=steps)  # the product's defaults
+    def __init__(self, editor: OIREditor, steps: int, attention: bool = True, peers: bool = True,
+                 exhaustive: bool = True, overrides: dict | None = None):
+        self.editor, self.n, self.attention, self.exhaustive = editor, steps, attention, exhaustive
+        self.config = OIRConfig(num_inference_steps=steps, **(overrides or {}))  # the product's defaults
         self.depths = sorted({max(1, round(f * steps)) for f in FIXED_FRACTIONS})
         self.peers = None
         if peers:
@@ -101,24 +104,28 @@ class Runner:
         budgeted = search_pairs(rt, inv, pairs, cfg, thumbnail_side=32)
         budgeted_cost = inv_cost + spent() - before
         out["search_steps"] = [s.steps for s in budgeted]
-        ex_cfg = cfg.replace(search="exhaustive")
-        before = spent()
-        exhaustive = search_pairs(rt, inv, pairs, ex_cfg, thumbnail_side=32)
-        exhaustive_cost = inv_cost + spent() - before
-        paper = [rescore(s, "paper") for s in exhaustive]
-        paper_cfg = ex_cfg.replace(search_metric="paper", shallow_rule="invert-candidate")
         variants = {  # name: (reassembly, cost of what it reuses)
             "oir": (Reassembly(gt, budgeted, cfg), budgeted_cost),
             "oir_invert_shallow": (Reassembly(gt, budgeted, cfg.replace(shallow_rule="invert-candidate")),
                                    budgeted_cost),
+            "oir_strict_background": (Reassembly(gt, budgeted, cfg.replace(strict_background=True)), budgeted_cost),
             "no_reinv": (Reassembly(gt, budgeted, cfg, reinversion_steps=0), budgeted_cost),
-            "oir_exhaustive": (Reassembly(gt, exhaustive, ex_cfg), exhaustive_cost),
-            "oir_paper": (Reassembly(gt, paper, paper_cfg), exhaustive_cost),
-            "oir_paper_source_latent": (Reassembly(gt, paper, paper_cfg.replace(shallow_rule="source-latent")),
-                                        exhaustive_cost),
-            "shared_step": (Reassembly(gt, exhaustive, ex_cfg, steps=[shared_step(exhaustive)] * len(pairs)),
-                            exhaustive_cost),
         }
+        if self.exhaustive:
+            ex_cfg = cfg.replace(search="exhaustive")
+            before = spent()
+            exhaustive = search_pairs(rt, inv, pairs, ex_cfg, thumbnail_side=32)
+            exhaustive_cost = inv_cost + spent() - before
+            paper = [rescore(s, "paper") for s in exhaustive]
+            paper_cfg = ex_cfg.replace(search_metric="paper", shallow_rule="invert-candidate")
+            variants.update({
+                "oir_exhaustive": (Reassembly(gt, exhaustive, ex_cfg), exhaustive_cost),
+                "oir_paper": (Reassembly(gt, paper, paper_cfg), exhaustive_cost),
+                "oir_paper_source_latent": (Reassembly(gt, paper, paper_cfg.replace(shallow_rule="source-latent")),
+                                            exhaustive_cost),
+                "shared_step": (Reassembly(gt, exhaustive, ex_cfg, steps=[shared_step(exhaustive)] * len(pairs)),
+                                exhaustive_cost),
+            })
         if self.attention:
             before = spent()
             found = NoiseDifferenceMasks(rt).masks_for_prompts(Image.fromarray(case.source.image), guided,
@@ -313,13 +320,25 @@ def main(argv=None) -> dict:
     ap.add_argument("--out", default=str(ROOT / "runs" / "shapeworld_edit"))
     ap.add_argument("--no-attention", action="store_true")
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--no-exhaustive", action="store_true",
+                    help="skip the exhaustive search and what reuses it (paper metric, shared step): a quicker dev run")
+    ap.add_argument("--config", action="append", default=[], metavar="FIELD=VALUE",
+                    help="dev experiments: override an OIRConfig field for every OIR method (value parsed as JSON)")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     seed0 = args.seed0 if args.seed0 is not None else SPLITS[args.split]
     editor = OIREditor.from_pretrained(args.model, device="cpu")
     cases = make_cases(args.cases, seed0)
-    runner = Runner(editor, args.steps, attention=not args.no_attention, peers=not args.no_peers)
+    overrides = {}
+    for item in args.config:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    runner = Runner(editor, args.steps, attention=not args.no_attention, peers=not args.no_peers,
+                    exhaustive=not args.no_exhaustive, overrides=overrides)
     results = []
     t0 = time.time()
     for i, case in enumerate(cases):
@@ -332,7 +351,7 @@ def main(argv=None) -> dict:
             (Path(args.out) / "summary_partial.json").write_text(json.dumps(dict(partial, seed0=seed0), indent=2))
     summary = summarise(cases, results)
     summary.update(steps=args.steps, seed0=seed0, split=args.split if args.seed0 is None else None,
-                   seconds=time.time() - t0)
+                   seconds=time.time() - t0, config_overrides=overrides)
     print_tables(summary)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,7 @@ class OIRConfig:
     search: str = "budgeted"  # "budgeted": grid + refinement within search_budget; "exhaustive": every step (paper)
     search_metric: str = "edit-first"  # "edit-first" (docs/DECISIONS.md) or "paper" (Eq. 1-3, min-max of both terms)
     search_budget: float = 0.4  # budgeted search: at most this fraction of the exhaustive search's sample evals
+    min_search_step: int = 1  # smallest candidate step the search considers (1 = all, as the paper)
     shallow_rule: str = "source-latent"  # pair whose step is <= r: paste z_r ("source-latent") or invert its
     # finished candidate up to r ("invert-candidate", the first release); docs/DECISIONS.md has the measurement
 
@@ -86,6 +87,8 @@ class OIRConfig:
         _check(self.search_metric in SEARCH_METRICS, "search_metric", self.search_metric, f"one of {SEARCH_METRICS}")
         _check(isinstance(self.search_budget, (int, float)) and 0.05 <= self.search_budget <= 1.0, "search_budget",
                self.search_budget, "a fraction in [0.05, 1] of the exhaustive search's cost")
+        _check(isinstance(self.min_search_step, int) and 1 <= self.min_search_step <= n, "min_search_step",
+               self.min_search_step, f"an integer in [1, num_inference_steps] = [1, {n}]")
         _check(self.shallow_rule in SHALLOW_RULES, "shallow_rule", self.shallow_rule, f"one of {SHALLOW_RULES}")
 
     @property

@@ -311,3 +311,15 @@ def test_paper_config_is_the_first_release_search(editor):
         expected = 0.5 * (norm(e) + norm(b))  # Eq. 3, written out here
         assert np.allclose(p.search.score, expected, atol=1e-5)
         assert p.optimal_step == p.search.steps[int(np.argmax(expected))]
+
+
+def test_min_search_step_limits_the_candidates(editor):
+    cfg = OIRConfig(num_inference_steps=6, search="exhaustive", min_search_step=4)
+    r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg)
+    assert all(p.search.steps == [4, 5, 6] for p in r.pairs)
+    assert r.cost.unet_sample_evals == closed_form_cost(6, [p.optimal_step for p in r.pairs], 1, 1,
+                                                        [[4, 5, 6]] * 2, "source-latent")
+    from oir_agent import ConfigError
+
+    with pytest.raises(ConfigError, match="min_search_step"):
+        OIRConfig(num_inference_steps=6, min_search_step=7)

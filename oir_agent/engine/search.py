@@ -74,6 +74,7 @@ class SearchSettings:
     metric: str = "paper"  # see metric.SEARCH_METRICS
     strategy: str = "exhaustive"  # see STRATEGIES
     budget: float = 0.4  # budgeted: fraction of the exhaustive search's sample evaluations, per pair
+    min_step: int = 1  # the smallest candidate step searched (steps below are never evaluated)
     clip_mask: str = "mask"  # S_e sees the patches of "mask" (the paper) or of the mask's bounding "box"
 
 
@@ -171,12 +172,12 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
             first.append([pair.fixed_step])
         elif settings.strategy == "budgeted" and grid is not None:
             state = _PairState(pair, "budgeted", budget_evals)
-            first.append(grid)
+            first.append([i for i in grid if i >= settings.min_step] or [n])
         else:
             state = _PairState(pair, "exhaustive", float("inf"))
             if settings.strategy == "budgeted":
                 state.notes.append(f"N={n} is too small for a budgeted search: searched every step.")
-            first.append(list(range(1, n + 1)))
+            first.append(list(range(min(settings.min_step, n), n + 1)))
         states.append(state)
 
     texts = runtime.clip_text_features([p.clip_text for p in pairs] +
@@ -192,7 +193,8 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
                     wanted.append([])
                     continue
                 best = state.best(settings.metric)
-                wanted.append(state.affordable([i for i in (best - radius, best + radius) if 1 <= i <= n]))
+                wanted.append(state.affordable([i for i in (best - radius, best + radius)
+                                                if settings.min_step <= i <= n]))
             if any(wanted):
                 _evaluate(runtime, schedule, embeddings, trajectory, source_row, states, wanted, original, texts,
                           settings)
