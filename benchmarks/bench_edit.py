@@ -20,7 +20,6 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from oir_agent import OIRConfig, OIREditor  # noqa: E402
 from oir_agent.engine.costs import edit_sample_evals  # noqa: E402
 from oir_agent.engine.search import coarse_grid, refinement_radii  # noqa: E402
+from oir_agent.presets.scene import two_object_masks, two_object_scene  # noqa: E402
 
 SOURCE = "a red circle on the left and a blue square on the right"
 PAIRS = [("red circle", "green triangle"), ("blue square", "yellow circle")]
@@ -61,14 +61,8 @@ def rss_mb() -> float:
 
 
 def scene(width: int, height: int):
-    from PIL import Image
-
-    y, x = np.mgrid[0:height, 0:width]
-    img = np.stack([x / width, y / height, 0.5 + 0 * x], axis=2) * 200
-    disc = ((x - width * 0.25) ** 2 + (y - height * 0.5) ** 2) < (height * 0.3) ** 2
-    square = (abs(x - width * 0.72) < height * 0.22) & (abs(y - height * 0.5) < height * 0.22)
-    img[disc], img[square] = (220, 40, 40), (40, 40, 220)
-    return Image.fromarray(img.astype(np.uint8)), [disc, square]
+    """The shared two-object picture without noise, and its masks."""
+    return two_object_scene(width, height, noise_seed=None), list(two_object_masks(width, height))
 
 
 def budgeted_steps(n: int, best: int, budget: float = 0.4) -> list[int]:

@@ -6,7 +6,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-import numpy as np
 import pytest
 import torch
 from PIL import Image
@@ -37,21 +36,16 @@ def components(editor):
 
 
 def scene(width=96, height=64, seed=0) -> Image.Image:
-    """A small non-square test picture: a disc on the left, a square on the right, on a gradient."""
-    rng = np.random.RandomState(seed)
-    y, x = np.mgrid[0:height, 0:width]
-    img = np.stack([x / width, y / height, 0.5 + 0 * x], axis=2) * 200
-    img[((x - width * 0.25) ** 2 + (y - height * 0.5) ** 2) < (height * 0.3) ** 2] = (220, 40, 40)
-    img[(abs(x - width * 0.72) < height * 0.22) & (abs(y - height * 0.5) < height * 0.22)] = (40, 40, 220)
-    img += rng.randn(*img.shape) * 3
-    return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+    """A small non-square test picture: a disc on the left, a square on the right, on a gradient (noisy)."""
+    from oir_agent.presets.scene import two_object_scene
+
+    return two_object_scene(width, height, noise_seed=seed)
 
 
 def scene_masks(width=96, height=64):
-    y, x = np.mgrid[0:height, 0:width]
-    disc = ((x - width * 0.25) ** 2 + (y - height * 0.5) ** 2) < (height * 0.3) ** 2
-    square = (abs(x - width * 0.72) < height * 0.22) & (abs(y - height * 0.5) < height * 0.22)
-    return disc, square
+    from oir_agent.presets.scene import two_object_masks
+
+    return two_object_masks(width, height)
 
 
 SOURCE = "a red circle on the left and a blue square on the right"
