@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from transformers import CLIPTokenizer
 
 # Words that become one token each, so that ordinary prompts stay far below 77 tokens.
@@ -61,8 +59,3 @@ def _apply_bpe(pieces: list[str], ranks: dict[tuple[str, str], int]) -> list[str
             break
         pieces = pieces[:best] + [pieces[best] + pieces[best + 1]] + pieces[best + 2:]
     return pieces
-
-
-if __name__ == "__main__":  # pragma: no cover - manual inspection helper
-    tok = build_byte_tokenizer()
-    print(json.dumps({"vocab": len(tok), "ids": tok("a photo of a red cat").input_ids}))
