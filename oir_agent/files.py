@@ -12,6 +12,16 @@ from typing import Any
 from PIL import Image
 
 
+def _file_mode() -> int:
+    """The mode a plain open() would give a new file: 0o666 less the process umask (read once, at import)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()  # mkstemp creates 0600; results get the usual mode instead
+
+
 def atomic_write(path: str | Path, write: Callable[[Any], None], mode: str = "wb") -> Path:
     """Call write(fileobj) on a temp file next to `path`, then move it into place."""
     target = Path(path)
@@ -20,6 +30,7 @@ def atomic_write(path: str | Path, write: Callable[[Any], None], mode: str = "wb
     try:
         with os.fdopen(fd, mode) as f:
             write(f)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

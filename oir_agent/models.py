@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,7 @@ def _load_dir(source: str | Path, clip_model: str | Path | None, name: str) -> C
             "with unet/, vae/, text_encoder/, tokenizer/ and scheduler/ (e.g. a StableDiffusionPipeline's "
             "save_pretrained output) or a hub id such as 'CompVis/stable-diffusion-v1-4'.")
     src = str(local) if local.exists() else str(source)
-    with _explain_missing(src):
+    with _explain_missing(src, probe="unet/config.json"):
         unet = UNet2DConditionModel.from_pretrained(src, subfolder="unet")
         vae = AutoencoderKL.from_pretrained(src, subfolder="vae")
         text_encoder = CLIPTextModel.from_pretrained(src, subfolder="text_encoder")
@@ -173,22 +174,74 @@ def _clip_normalisation(source: str | Path) -> tuple[tuple, tuple]:
     return CLIP_MEAN, CLIP_STD
 
 
-class _explain_missing:
-    """Turn the hub's / filesystem's 'not found' errors into a ModelUnavailableError that says what to do."""
+PRESETS_HINT = ("or use an offline preset: model='shapes' (trained ShapeWorld model, ships with the package), "
+                "model='tiny' or model='sd-random' (random weights, for testing)")
 
-    def __init__(self, source: str):
-        self.source = source
+
+@contextmanager
+def _quiet_hub():
+    """Silence the hub's per-retry warnings and deprecation notices while loading: when a load fails, the one
+    error that says what to do is ours (below), not two dozen retries."""
+    import warnings
+
+    loggers = [logging.getLogger(n) for n in ("huggingface_hub", "diffusers", "transformers")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*local_dir_use_symlinks.*")
+            warnings.filterwarnings("ignore", category=UserWarning, module="huggingface_hub")
+            yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
+def _hub_state(repo_id: str, probe: str) -> tuple[bool, bool, str]:
+    """(cached, offline, cache folder) for a hub id, without touching the network."""
+    from huggingface_hub import constants, try_to_load_from_cache
+
+    try:
+        cached = isinstance(try_to_load_from_cache(repo_id, probe), str)
+    except Exception:  # an id the hub would refuse (bad characters, ..): not cached
+        cached = False
+    return cached, bool(constants.HF_HUB_OFFLINE), str(constants.HF_HUB_CACHE)
+
+
+def _missing_message(source: str, reason: str, probe: str) -> str:
+    cached, offline, cache = _hub_state(source, probe)
+    where = (f"it is in the Hugging Face cache ({cache}) but could not be loaded" if cached else
+             f"it is not a local folder, not in the Hugging Face cache ({cache})")
+    why = "and the hub is offline (HF_HUB_OFFLINE=1)" if offline and not cached else f"({reason})"
+    return (f"could not load model {source!r}: {where} {why}. Download it once with network access: "
+            f"`hf download {source}` (then it loads offline); or pass a local folder in diffusers layout; "
+            f"{PRESETS_HINT}.")
+
+
+class _explain_missing:
+    """Turn the hub's / filesystem's 'not found' errors into a ModelUnavailableError that says what to do, and
+    keep the hub's retry noise out of the way while loading."""
+
+    def __init__(self, source: str, probe: str = "config.json"):
+        self.source, self.probe = source, probe
+        self._quiet = _quiet_hub()
 
     def __enter__(self):
+        if not Path(self.source).exists():
+            cached, offline, _ = _hub_state(self.source, self.probe)
+            if offline and not cached:  # fail now: the hub would only retry and warn
+                raise ModelUnavailableError(_missing_message(self.source, "offline", self.probe))
+            if not cached:
+                logger.warning("downloading %s from the Hugging Face hub (first use; cached afterwards)", self.source)
+        self._quiet.__enter__()
         return self
 
     def __exit__(self, exc_type, exc, tb):
+        self._quiet.__exit__(exc_type, exc, tb)
         if exc is None or not isinstance(exc, (OSError, ValueError, EnvironmentError)):
             return False
-        if isinstance(exc, ConfigError):
+        if isinstance(exc, (ConfigError, ModelUnavailableError)):
             return False
-        raise ModelUnavailableError(
-            f"could not load model {self.source!r}: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}. "
-            "Download it once with network access (e.g. `huggingface-cli download "
-            f"{self.source}`), or pass a local folder in diffusers layout, or use model='tiny' for an offline "
-            "test run. If the hub is unreachable on purpose, check HF_HUB_OFFLINE and HF_HOME.") from exc
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        raise ModelUnavailableError(_missing_message(self.source, reason, self.probe)) from exc

@@ -12,7 +12,8 @@ from .types import EditResult, PairReport
 BG = (255, 255, 255)
 INK = (30, 30, 30)
 CHOSEN = (230, 30, 30)
-CURVES = {"edit (CLIP)": (40, 110, 220), "S_ne (background)": (40, 160, 60), "S (search metric)": (150, 60, 190)}
+CURVES = {"edit": (40, 110, 220), "preserved": (40, 160, 60), "search score": (150, 60, 190)}
+MIN_VIEW = 192  # pictures smaller than this (longest side) are enlarged with nearest-neighbour to be judged
 MASK_TINTS = [(230, 60, 60), (60, 120, 230), (60, 180, 90), (230, 170, 40), (170, 80, 200), (40, 190, 190)]
 
 
@@ -43,7 +44,7 @@ def _header(result: EditResult, width: int) -> Image.Image:
             f"model {result.model} | N={result.num_inference_steps} r={result.reassembly_step} "
             f"re={result.reinversion_steps} | UNet calls {result.cost.unet_calls}, sample evals "
             f"{result.cost.unet_sample_evals} | {result.timings_s.get('total', 0):.1f} s"]
-    img = result.image.copy()
+    img = enlarge(result.image.copy(), MIN_VIEW)
     img.thumbnail((width // 2, 256))
     overlay = mask_overlay(img, [p.mask_array for p in result.pairs if p.mask_array is not None],
                            [p.pair.mask_phrase for p in result.pairs])
@@ -57,6 +58,12 @@ def _header(result: EditResult, width: int) -> Image.Image:
     return out
 
 
+def enlarge(image: Image.Image, side: int) -> Image.Image:
+    """An integer nearest-neighbour enlargement so the longest side is at least `side` (pixels stay crisp)."""
+    factor = max(1, math.ceil(side / max(image.size)))
+    return image if factor == 1 else image.resize((image.width * factor, image.height * factor), Image.NEAREST)
+
+
 def mask_overlay(image: Image.Image, masks: list, labels: list[str], scores: list | None = None) -> Image.Image:
     """The image with each mask tinted and labelled (masks at any resolution; resized to the image)."""
     base = np.asarray(image.convert("RGB"), dtype=np.float32)
@@ -67,12 +74,20 @@ def mask_overlay(image: Image.Image, masks: list, labels: list[str], scores: lis
         tint = np.array(MASK_TINTS[k % len(MASK_TINTS)], dtype=np.float32)
         out[m] = 0.45 * out[m] + 0.55 * tint
         ys, xs = np.nonzero(m)
-        boxes.append((int(xs.min()), int(ys.min())) if xs.size else (0, 0))
+        boxes.append((int(xs.min()), int(ys.min()), int(ys.max())) if xs.size else (0, 0, 0))
     pic = Image.fromarray(out.clip(0, 255).astype(np.uint8))
     d = ImageDraw.Draw(pic)
-    for k, ((x, y), label) in enumerate(zip(boxes, labels)):
+    font, taken = _font(11), []
+    for k, ((x, y, bottom), label) in enumerate(zip(boxes, labels)):
         text = label if not scores or scores[k] is None else f"{label} {scores[k]:.2f}"
-        d.text((x + 2, y + 1), text, fill=(255, 255, 255), font=_font(11), stroke_width=2,
+        w, h = (lambda b: (b[2] - b[0] + 4, b[3] - b[1] + 4))(d.textbbox((0, 0), text, font=font))
+        # Above the object when there is room, else below it: the label names the object without hiding it.
+        top = y - h - 1 if y - h - 1 >= 0 else min(bottom + 1, pic.height - h)
+        left = min(max(0, x), max(0, pic.width - w))
+        while any(left < r[2] and r[0] < left + w and top < r[3] and r[1] < top + h for r in taken):
+            top += h  # never on top of another label
+        taken.append((left, top, left + w, top + h))
+        d.text((left + 2, top + 1), text, fill=(255, 255, 255), font=font, stroke_width=2,
                stroke_fill=MASK_TINTS[k % len(MASK_TINTS)])
     return pic
 
@@ -91,7 +106,7 @@ def _pair_section(pair: PairReport, index: int, columns: int, cell: int) -> Imag
                    f"{pair.pair.guided_prompt!r}   optimal step {pair.optimal_step}", fill=INK, font=_font(13))
     for i, (step, thumb) in enumerate(zip(steps, pair.candidates)):
         x, y = (i % columns) * cell, title_h + (i // columns) * (cell_h + label_h)
-        t = thumb.copy()
+        t = enlarge(thumb, min(cell, cell_h) - 6)
         t.thumbnail((cell - 6, cell_h - 6))
         out.paste(t, (x + (cell - t.width) // 2, y + (cell_h - t.height) // 2))
         chosen = step == pair.optimal_step
@@ -100,37 +115,60 @@ def _pair_section(pair: PairReport, index: int, columns: int, cell: int) -> Imag
         d.text((x + cell // 2 - 12, y + cell_h), f"{'*' if chosen else ''}i={step}", fill=CHOSEN if chosen else INK,
                font=font)
     rows_h = title_h + rows * (cell_h + label_h)
-    _curves(d, pair, (30, rows_h + 4, width - 10, out.height - 20), font)
+    _curves(d, pair, (34, rows_h + 4, width - 10, out.height - 20), font)
     return out
 
 
 def _curves(d: ImageDraw.ImageDraw, pair: PairReport, box: tuple[int, int, int, int], font) -> None:
-    """The edit score (S_e - S_src when the source cosine is known, else S_e), S_ne and S over the steps, each
-    min-max normalised for display over its finite values; the chosen step marked."""
+    """The edit score (S_e - S_src when the source cosine is known, else S_e), the preserved region's PSNR and the
+    search score over the steps. Each is scaled to the plot's height over its own finite range; the legend gives
+    that range in the curve's units (the y axis runs from each curve's min to its max). The chosen step is marked."""
     x0, y0, x1, y1 = box
     d.rectangle(box, outline=(180, 180, 180))
     steps = pair.search.steps
     edit = pair.search.s_edit if pair.search.s_source is None else \
         [e - s for e, s in zip(pair.search.s_edit, pair.search.s_source)]
-    series = [edit, pair.search.s_background, pair.search.score]
+    psnr = [10 * math.log10(1 / max(-b, 1e-10)) if b is not None and math.isfinite(b) else float("nan")
+            for b in pair.search.s_background]
+    series = [edit, psnr, pair.search.score]
+    units = ["S_e - S_src" if pair.search.s_source is not None else "S_e", "dB PSNR", "rank only"]
     lo_step, hi_step = min(steps), max(steps)
     sx = lambda s: x0 + (x1 - x0) * ((s - lo_step) / max(1, hi_step - lo_step))
-    for colour, values in zip(CURVES.values(), series):
-        v = np.asarray(values, dtype=np.float64)
+    legend = []
+    for (name, colour), values, unit in zip(CURVES.items(), series, units):
+        v = np.asarray([np.nan if x is None else x for x in values], dtype=np.float64)
         ok = np.isfinite(v)
         if not ok.any():
+            legend.append((f"{name}: no finite value", colour))
             continue
-        lo, span = v[ok].min(), v[ok].max() - v[ok].min()
-        norm = (v - lo) / span if span > 1e-12 else np.zeros_like(v)
+        lo, hi = v[ok].min(), v[ok].max()
+        span = hi - lo
+        legend.append((f"{name} {_short(lo)}..{_short(hi)} {unit}" if unit != "rank only" else f"{name} (rank only)",
+                       colour))
+        norm = (v - lo) / span if span > 1e-12 else np.full_like(v, 0.5)
         pts = [(sx(s), y1 - (y1 - y0) * float(n)) for s, n, good in zip(steps, norm, ok) if good]
         if len(pts) > 1:
             d.line(pts, fill=colour, width=2)
+        for x, y in pts:
+            d.ellipse([x - 2, y - 2, x + 2, y + 2], fill=colour)
+    for frac, label in ((0.0, "min"), (0.5, "mid"), (1.0, "max")):
+        y = y1 - (y1 - y0) * frac
+        d.line([(x0 - 4, y), (x0, y)], fill=INK)
+        d.text((max(0, x0 - 28), y - 6), label, fill=INK, font=font)
+    for s in steps:
+        d.line([(sx(s), y1), (sx(s), y1 + 3)], fill=INK)
     cx = sx(pair.optimal_step)
     d.line([(cx, y0), (cx, y1)], fill=CHOSEN, width=1)
-    for i, (name, colour) in enumerate(CURVES.items()):
-        d.text((x0 + 6 + 150 * i, y0 + 4), name, fill=colour, font=font)
-    d.text((x0, y1 + 3), f"step {lo_step}", fill=INK, font=font)
-    d.text((x1 - 50, y1 + 3), f"step {hi_step}", fill=INK, font=font)
+    x = x0 + 6
+    for text, colour in legend:
+        d.text((x, y0 + 4), text, fill=colour, font=font)
+        x += d.textbbox((0, 0), text, font=font)[2] + 18
+    d.text((x0, y1 + 4), f"step {lo_step}", fill=INK, font=font)
+    d.text((x1 - 50, y1 + 4), f"step {hi_step}", fill=INK, font=font)
+
+
+def _short(x: float) -> str:
+    return f"{x:.3g}"
 
 
 def objects_report(phrases, results, work_size, original_size) -> list[dict]:

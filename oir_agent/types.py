@@ -69,11 +69,13 @@ class SearchCurve:
     strategy: str = "exhaustive"  # "exhaustive" | "budgeted" | "override" (the caller fixed the step)
     metric: str = "paper"  # the search metric used: "edit-first" | "paper"
     s_source: list[float] | None = None  # raw cosine of the same masked view with the source phrase
+    inside_change: list[float] | None = None  # mean |candidate - input| inside the mask, pixels in [0, 1]
 
     def to_dict(self) -> dict[str, Any]:
         r = lambda xs: [_json_number(x) for x in xs]
         return {"steps": list(self.steps), "s_edit": r(self.s_edit), "s_background": r(self.s_background),
                 "s_source": r(self.s_source) if self.s_source is not None else None,
+                "inside_change": r(self.inside_change) if self.inside_change is not None else None,
                 "score": r(self.score), "strategy": self.strategy, "metric": self.metric}
 
 
@@ -168,6 +170,7 @@ class EditResult:
     timings_s: dict[str, float]
     warnings: list[str] = field(default_factory=list)
     config: Any = None  # the OIRConfig of the edit (every field), for reproduction
+    files: dict[str, str | None] | None = None  # input / output / diagnostics / sheet, set by whoever writes them
 
     def to_dict(self) -> dict[str, Any]:
         """The diagnostics JSON (docs/ARCHITECTURE.md); everything but the pictures.
@@ -177,9 +180,11 @@ class EditResult:
         """
         import dataclasses
 
+        from . import __version__
         from .diagnostics import EditDiagnostics
 
         data = {
+            "version": __version__,
             "source_prompt": self.source_prompt,
             "target_prompt": self.target_prompt,
             "model": self.model,
@@ -194,6 +199,7 @@ class EditResult:
             "cost": self.cost.to_dict(),
             "timings_s": {k: round(float(v), 4) for k, v in self.timings_s.items()},
             "config": dataclasses.asdict(self.config) if self.config is not None else None,
+            "files": dict(self.files) if self.files else None,
             "warnings": list(self.warnings),
         }
         return EditDiagnostics.model_validate(data).model_dump(mode="json")

@@ -41,7 +41,10 @@ def test_diagnostics_json_fields(result):
     d = result.to_dict()
     assert set(d) == {"source_prompt", "target_prompt", "model", "seed", "num_inference_steps", "guidance_scale",
                       "reassembly_step", "reinversion_steps", "image_size", "working_size", "pairs", "cost",
-                      "timings_s", "warnings", "config"}
+                      "timings_s", "warnings", "config", "version", "files"}
+    import oir_agent
+
+    assert d["version"] == oir_agent.__version__ and d["files"] is None  # files: set by whoever writes them
     assert d["target_prompt"] == "a green triangle on the left and a yellow circle on the right"
     assert d["num_inference_steps"] == 10 and d["reassembly_step"] == 2 and d["reinversion_steps"] == 2
     assert d["image_size"] == [96, 64] and d["working_size"] == [96, 64]

@@ -61,13 +61,13 @@ class GatedEditor:
     def __getattr__(self, name):
         return getattr(self.editor, name)
 
-    def edit(self, *args, **kwargs):
+    def run(self, *args, **kwargs):
         self.entered.set()
         self.release.wait(30)
         from oir_agent import Cancelled
 
         try:
-            return self.editor.edit(*args, **kwargs)
+            return self.editor.run(*args, **kwargs)
         except Cancelled:
             self.cancelled.append(time.time())
             raise

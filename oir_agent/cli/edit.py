@@ -1,4 +1,8 @@
-"""`oir-agent edit`: one edit from flags (or replayed from a diagnostics file), files out, progress on stderr."""
+"""`oir-agent edit`: one edit from flags (or replayed from a diagnostics file), files out, progress on stderr.
+
+Order matters for a newcomer: every input is checked first (prepare_edit, no model), then the output folders,
+and only then is the model loaded (seconds to minutes).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,8 @@ from .output import StageProgress, check_writable, write_outputs
 
 def run_edit(args) -> int:
     from ..config import DEFAULT_MODEL, OIRConfig
-    from ..editor import OIREditor
     from ..errors import InvalidInputError
+    from ..request import prepare_edit
 
     masks = dict(args.mask) if args.mask else None
     if args.from_diagnostics:
@@ -20,7 +24,6 @@ def run_edit(args) -> int:
         recorded = read_diagnostics(args.from_diagnostics)
         kwargs = edit_arguments(recorded, masks)
         args.model = args.model or recorded["model"]
-        config = kwargs["config"]
     else:
         if args.mask and not args.pair and not (args.source_prompt and (args.target_prompt or args.instruction)):
             raise InvalidInputError("--mask needs pairs: give --pair or prompts that define them.")
@@ -31,16 +34,29 @@ def run_edit(args) -> int:
                            mask_fallback=None if args.mask_fallback == "none" else args.mask_fallback)
         kwargs = dict(source_prompt=args.source_prompt, target_prompt=args.target_prompt, instruction=args.instruction,
                       pairs=args.pair, masks=masks, config=config, steps=dict(args.step) if args.step else None)
+    request = prepare_edit(args.image, **kwargs)
+    for path, flag in ((args.output, "--output"), (args.diagnostics, "--diagnostics"), (args.sheet, "--sheet")):
+        if path:
+            check_writable(path, flag)
+    for w in request.warnings:
+        if "UNet sample evaluations" in w:  # the cost warning: say it before the wait, not after
+            print(f"warning: {w}", file=sys.stderr)
     args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
-    check_writable(args.output, "--output")
+    from ..editor import OIREditor
+    from ..models import resolve_device, resolve_dtype
+
+    resolve_dtype(args.dtype, resolve_device(args.device))  # a bad --device/--dtype fails before the load
+
+    if not args.quiet:
+        print(f"loading model {args.model!r} ...", file=sys.stderr)
     editor = OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model,
-                                       seed=config.seed)
+                                       seed=request.config.seed)
     bar = StageProgress(enabled=not args.quiet)
     try:
-        result = editor.edit(args.image, progress=bar, **kwargs)
+        result = editor.run(request, progress=bar)
     finally:
         bar.close()
-    write_outputs(result, args.output, args.diagnostics, args.sheet)
+    write_outputs(result, args.output, args.diagnostics, args.sheet, input_path=args.image)
     for p in result.pairs:
         print(f"{p.source!r} -> {p.target!r}: optimal inversion step {p.optimal_step}/{result.num_inference_steps}",
               file=sys.stderr)

@@ -40,12 +40,12 @@ def _parse_step(text: str) -> tuple[str, int]:
 
 
 def _model_args(p: argparse.ArgumentParser) -> None:
-    from ..config import DEFAULT_MODEL
+    from ..config import model_help
 
-    p.add_argument("--model", default=None,
-                   help=f"hub id, local diffusers folder, or preset: tiny | sd-random | shapes (env OIR_MODEL; default "
-                        f"{DEFAULT_MODEL}, downloaded once into the Hugging Face cache)")
-    p.add_argument("--clip-model", default=None, help="CLIP for the search metric (default openai/clip-vit-base-patch16)")
+    p.add_argument("--model", default=None, help=model_help())
+    p.add_argument("--clip-model", default=None,
+                   help="CLIP for the search metric (default openai/clip-vit-base-patch16, or the model folder's "
+                        "metric_clip/; presets bring their own)")
     p.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when available)")
     p.add_argument("--dtype", default=None, help="fp32 | fp16 | bf16 (default: fp16 on CUDA, fp32 on CPU)")
 
@@ -56,9 +56,16 @@ def _prompt_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--instruction", "-i", default=None, help="e.g. 'replace the dumplings with fried rice'")
 
 
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oir-agent", description="Multi-object image editing with OIR (ICLR 2024).")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     e = sub.add_parser("edit", help="edit an image")
@@ -76,15 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--mask-fallback", choices=["none", "noise-difference", "attention"], default="none",
                    help="when Grounded-SAM finds nothing: fail (none) or use noise-difference masks (alias attention)")
     _model_args(e)
-    e.add_argument("--steps", type=int, default=50, help="DDIM steps N (default 50)")
+    e.add_argument("--steps", type=int, default=50,
+                   help="DDIM steps N (default 50; the cost grows with N squared: 100 costs ~4x)")
     e.add_argument("--step", action="append", type=_parse_step, default=None, metavar="SRC=K",
                    help="fix a pair's inversion step (1..N) and skip its search (repeatable), e.g. dumplings=30")
     e.add_argument("--search", choices=["budgeted", "exhaustive"], default="budgeted",
                    help="budgeted (default: grid + refinement, <= 40%% of the exhaustive cost) or exhaustive (paper)")
     e.add_argument("--search-metric", choices=["edit-first", "paper"], default="edit-first",
                    help="edit-first (default: best preservation among candidates that reach the edit) or paper (Eq. 3)")
-    e.add_argument("--guidance-scale", type=float, default=7.5)
-    e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--guidance-scale", type=float, default=7.5,
+                   help="classifier-free guidance of every denoise (default 7.5, as the paper)")
+    e.add_argument("--seed", type=int, default=0, help="random seed; same seed, same result (default 0)")
     e.add_argument("--max-batch", type=int, default=None, help="UNet samples per call (default unlimited)")
     e.add_argument("--max-side", type=int, default=512, help="longest side of the working image (default 512)")
     e.add_argument("--strict-background", action="store_true", help="keep the background on the inversion path")
@@ -104,13 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="mask provider (default: Grounded-SAM when its models are available, else noise-difference, "
                         "DiffEdit-style; 'attention' is its older name)")
     _model_args(m)
-    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     m.add_argument("-o", "--output", required=True, help="overlay picture path")
     m.add_argument("--json", action="store_true", help="print boxes and scores as JSON on stdout")
-    d = sub.add_parser("demo", help="a 2-pair edit with the shipped ShapeWorld model (offline, CPU, seconds)")
+    d = sub.add_parser("demo", help="a 2-pair edit with the shipped ShapeWorld model (offline, CPU, ~15-30 s)")
     d.add_argument("-o", "--output-dir", default="oir-demo", help="where to write edited.png, diagnostics.json, "
                                                                    "sheet.png (default ./oir-demo)")
-    d.add_argument("--device", default=None)
+    d.add_argument("--device", default=None, help="cpu | cuda (default: cuda when available)")
     d.add_argument("--quiet", action="store_true", help="no progress bars")
 
     s = sub.add_parser("serve", help="run the MCP server (stdio or local HTTP)")
@@ -127,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except OIRError as exc:
-        print(f"oir-agent {args.command}: error: {exc}", file=sys.stderr)
+        from .flags import in_flag_terms
+
+        print(f"oir-agent {args.command}: error: {in_flag_terms(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("oir-agent: interrupted", file=sys.stderr)

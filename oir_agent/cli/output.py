@@ -34,10 +34,13 @@ class StageProgress:
             self.bar = None
 
 
-def write_outputs(result, output, diagnostics, sheet) -> None:
+def write_outputs(result, output, diagnostics, sheet, input_path=None) -> None:
     from ..files import save_image, save_json
     from ..report import contact_sheet
 
+    absolute = lambda p: str(Path(p).expanduser().resolve()) if p else None
+    result.files = {"input": absolute(input_path), "output": absolute(output), "diagnostics": absolute(diagnostics),
+                    "sheet": absolute(sheet)}
     save_image(result.image, output)
     if diagnostics:
         save_json(result.to_dict(), diagnostics)
@@ -46,8 +49,18 @@ def write_outputs(result, output, diagnostics, sheet) -> None:
 
 
 def check_writable(path: str, flag: str) -> None:
+    """Make the output's folder (as `demo` does) and check that it can be written, before any work starts."""
+    import os
+
     from ..errors import InvalidInputError
 
-    parent = Path(path).expanduser().resolve().parent
-    if not parent.is_dir():
-        raise InvalidInputError(f"{flag} {path!r}: folder {str(parent)!r} does not exist; create it first.")
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise InvalidInputError(f"{flag} {path!r} is a folder; give a file name, e.g. {str(target / 'edited.png')!r}.")
+    parent = target.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInputError(f"{flag} {path!r}: cannot create its folder {str(parent)!r} ({exc.strerror}).") from exc
+    if not os.access(parent, os.W_OK):
+        raise InvalidInputError(f"{flag} {path!r}: folder {str(parent)!r} is not writable.")

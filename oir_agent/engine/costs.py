@@ -32,3 +32,13 @@ def edit_sample_evals(n: int, evaluated: Sequence[Sequence[int]], chosen: Sequen
 def fixed_depth_sample_evals(k: int) -> int:
     """The fixed-depth baseline at depth k, alone: invert k steps (1 sample) + denoise k steps with CFG (2)."""
     return 3 * k
+
+
+def estimated_sample_evals(config, searched: Sequence[bool]) -> int:
+    """An upper bound, before the edit runs, of its sample evaluations under `config` (an OIRConfig); one entry
+    of `searched` per pair (False: its step is fixed). Used to warn about costly settings, never reported as cost."""
+    n, r, re = config.num_inference_steps, config.resolved_reassembly_step, config.resolved_reinversion_steps
+    per_search = exhaustive_cost(n) * (config.search_budget if config.search == "budgeted" else 1.0)
+    search = sum(int(per_search) if s else candidate_cost(n) for s in searched)
+    shallow = r * len(searched) if config.shallow_rule == "invert-candidate" else 0
+    return n + search + re + 2 * (r + re) + shallow

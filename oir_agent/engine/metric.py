@@ -114,6 +114,19 @@ def background_scores(images: torch.Tensor, original: torch.Tensor, mask: torch.
     return -sq / area
 
 
+def inside_change(images: torch.Tensor, original: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """(B,) mean absolute pixel change inside `mask` (pixels in [0, 1]): how much a candidate edited its region.
+    Not part of any search metric; it tells a caller when the chosen edit is practically invisible."""
+    inside = mask.to(images.dtype)
+    area = inside.sum() * images.shape[1]
+    if area == 0:
+        return torch.zeros(images.shape[0], device=images.device)
+    return ((images - original.unsqueeze(0)).abs() * inside).sum(dim=(1, 2, 3)) / area
+
+
+WEAK_CHANGE = 0.03  # mean absolute change inside the mask below this (~8/255): the edit is practically invisible
+
+
 SEARCH_METRICS = ("edit-first", "paper")
 RELATIVE_TOLERANCE = 1e-6  # spans below this (relative) are numerical noise: identical images move ~2e-8 in a CLIP batch
 

@@ -19,6 +19,17 @@ import torch
 from ..errors import ConfigError
 
 
+def max_inference_steps(scheduler) -> int:
+    """The largest N whose timesteps all index the scheduler's training steps (SD's steps_offset=1 makes it
+    999 of 1000: at N = 1000 the last timestep would be 1000)."""
+    total = int(scheduler.config.num_train_timesteps)
+    for n in range(total, 1, -1):
+        scheduler.set_timesteps(n)
+        if int(scheduler.timesteps.max()) < total:
+            return n
+    return 1
+
+
 @dataclass(frozen=True)
 class DDIMSchedule:
     """Timesteps and alpha-bars of levels 0..N (index = level)."""
@@ -44,6 +55,11 @@ class DDIMSchedule:
         if prediction_type not in ("epsilon", "v_prediction", "sample"):
             raise ConfigError(f"scheduler prediction_type={prediction_type!r} is not supported.")
         scheduler = DDIMScheduler.from_config(config)
+        limit = max_inference_steps(scheduler)
+        if num_inference_steps > limit:
+            raise ConfigError(f"num_inference_steps={num_inference_steps} is invalid: expected at most {limit} for "
+                              f"this model's scheduler ({scheduler.config.num_train_timesteps} training steps); 50 "
+                              "is the paper's setting.")
         scheduler.set_timesteps(num_inference_steps)
         descending = scheduler.timesteps.to(torch.int64)  # tau_N ... tau_1
         timesteps = torch.cat([torch.tensor([-1]), descending.flip(0)])

@@ -17,6 +17,7 @@ All pairs' candidates of one round share UNet calls.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 import torch
@@ -58,6 +59,7 @@ class PairSearch:
     at_reassembly: dict[int, torch.Tensor] = field(default_factory=dict, repr=False)  # step -> level r (steps > r)
     thumbnails: list[torch.Tensor] = field(default_factory=list, repr=False)  # (3, h, w) uint8, CPU, aligned
     notes: list[str] = field(default_factory=list)
+    inside_change: torch.Tensor | None = None  # mean |candidate - input| inside the mask (None: not computed)
 
 
 @dataclass
@@ -114,6 +116,7 @@ class _PairState:
         self.s_edit: dict[int, float] = {}
         self.s_source: dict[int, float] = {}
         self.s_background: dict[int, float] = {}
+        self.change: dict[int, float] = {}  # mean absolute change inside the mask
         self.final: dict[int, torch.Tensor] = {}
         self.at_r: dict[int, torch.Tensor] = {}
         self.thumbs: dict[int, torch.Tensor] = {}
@@ -217,11 +220,40 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
                                 "inf in the decoded image): the model produced invalid numbers. Try fp32 "
                                 "(dtype='float32') or a lower guidance_scale.")
         best = steps[metric.best_index(score)]
+        change = torch.tensor([state.change[i] for i in steps], dtype=torch.float32)
+        state.notes.extend(weak_edit_notes(k, steps, best, e, s_source, change, n))
         results.append(PairSearch(
             steps=steps, s_edit=e, s_background=b, score=score, s_source=s_source, optimal_step=best,
             strategy=state.strategy, metric=settings.metric, final_latents=dict(state.final),
-            at_reassembly=dict(state.at_r), thumbnails=[state.thumbs[i] for i in steps], notes=state.notes))
+            at_reassembly=dict(state.at_r), thumbnails=[state.thumbs[i] for i in steps], notes=state.notes,
+            inside_change=change))
     return results
+
+
+def weak_edit_notes(k: int, steps: list[int], best: int, s_edit: torch.Tensor, s_source: torch.Tensor,
+                    change: torch.Tensor, n: int) -> list[str]:
+    """Warnings that make a failed edit visible: the chosen candidate barely changed its region, or CLIP never
+    saw the target in the region (more than the source, or more than at the shallowest step)."""
+    notes = []
+    j = steps.index(best)
+    hint = (f"try a deeper step for this pair (e.g. {min(n, max(best + 10, round(0.6 * n)))}), a clearer target "
+            "phrase, or check its mask")
+    if math.isfinite(change[j]) and change[j] < metric.WEAK_CHANGE:
+        notes.append(f"pair {k + 1}: the chosen candidate (step {best}/{n}) barely changes its mask region (mean "
+                     f"change {float(change[j]):.3f} of the pixel range, under {metric.WEAK_CHANGE}): the edit may be "
+                     f"invisible; {hint}.")
+    finite = torch.isfinite(s_edit) & torch.isfinite(s_source)
+    if len(steps) > 1 and finite.any():
+        gain = (s_edit - s_source)[finite]
+        rose = s_edit[finite].max() - s_edit[finite][0]
+        if gain.max() <= 0:
+            notes.append(f"pair {k + 1}: at no candidate step did CLIP see the target phrase in the mask region more "
+                         f"than the source phrase: the edit probably failed; {hint}.")
+        elif rose <= 1e-3:
+            notes.append(f"pair {k + 1}: the target phrase's CLIP score in the mask region never rose above its "
+                         f"value at the shallowest candidate (step {steps[0]}): deeper candidates did not edit more; "
+                         f"{hint}.")
+    return notes
 
 
 def rescore(search: PairSearch, metric_name: str) -> PairSearch:
@@ -259,9 +291,11 @@ def _evaluate(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor
             s_e = metric.edit_scores(runtime, images, view, texts[k], settings.clip_batch).double().cpu()  # (B, 2)
             s_b = metric.background_scores(images, original.to(images.device),
                                            pair.mask.to(images.device)).double().cpu()
-            for (i, o), (e, src), b, thumb in zip(chunk, s_e.tolist(), s_b.tolist(),
-                                                  _thumbnails(images, settings.thumbnail_side)):
+            moved = metric.inside_change(images, original.to(images.device), pair.mask.to(images.device)).cpu()
+            for (i, o), (e, src), b, c, thumb in zip(chunk, s_e.tolist(), s_b.tolist(), moved.tolist(),
+                                                     _thumbnails(images, settings.thumbnail_side)):
                 state.s_edit[i], state.s_source[i], state.s_background[i], state.thumbs[i] = e, src, b, thumb
+                state.change[i] = c
                 state.final[i] = o.latent
                 if r in o.recorded:
                     state.at_r[i] = o.recorded[r]

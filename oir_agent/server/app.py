@@ -28,7 +28,7 @@ from mcp_types import CallToolResult, ImageContent, ResourceLink, TextContent, T
 from pydantic import BaseModel, Field
 
 from ..errors import Cancelled, OIRError
-from .inputs import InputPolicy, load_image_argument
+from .inputs import InputPolicy, argument_reference, load_image_argument
 from .outputs import OutputStore, preview_jpeg
 from .schema import EditToolResult, ObjectsResult, PairsResult
 
@@ -223,7 +223,11 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         cancel = threading.Event()
         progress = Progress(ctx, cancel)
 
-        def decode():
+        def prepare():
+            """Every input checked before the model is touched (a bad call fails fast even on a cold server)."""
+            from ..config import OIRConfig
+            from ..request import prepare_edit
+
             img = load_image_argument(image, policy, "image")
             masks = None
             if pairs:
@@ -233,24 +237,22 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
                                     "inconsistently).")
                 if all(given):
                     masks = [load_image_argument(m, policy, f"mask for {p.source!r}") for m, p in zip(given, pairs)]
-            return img, masks
-
-        def work(img, masks):
-            from ..config import OIRConfig
-
-            progress.from_thread(_event("load", 0, 1, "loading model" if not holder.loaded else "model ready"))
-            editor = holder.get()
             config = OIRConfig(num_inference_steps=steps, seed=seed,
                                mask_provider="given" if masks is not None else "auto")
-            result = editor.edit(img, source_prompt=source_prompt, target_prompt=target_prompt, instruction=instruction,
-                                 pairs=[(p.source, p.target) for p in pairs] if pairs else None, masks=masks,
-                                 config=config, progress=progress.from_thread, cancel=cancel, steps=pair_steps)
-            return _write_edit(result, store, diagnostic_sheet)
+            return prepare_edit(img, source_prompt=source_prompt, target_prompt=target_prompt,
+                                instruction=instruction, pairs=[(p.source, p.target) for p in pairs] if pairs else None,
+                                masks=masks, config=config, steps=pair_steps)
+
+        def work(request):
+            progress.from_thread(_event("load", 0, 1, "loading model" if not holder.loaded else "model ready"))
+            editor = holder.get()
+            result = editor.run(request, progress=progress.from_thread, cancel=cancel)
+            return _write_edit(result, store, diagnostic_sheet, argument_reference(image))
 
         try:
-            img, masks = await anyio.to_thread.run_sync(decode)
+            request = await anyio.to_thread.run_sync(prepare)
             async with gate.slot(lambda n: progress.send(1, f"queue: waiting behind the running edit (position {n})")):
-                result, names = await run_in_worker(lambda: work(img, masks), cancel)
+                result, names = await run_in_worker(lambda: work(request), cancel)
         except (OIRError, ToolError) as exc:
             if isinstance(exc, Cancelled):
                 raise ToolError("cancelled: the edit stopped before its next UNet call; no file was written.") from exc
@@ -359,13 +361,15 @@ def _event(stage: str, completed: int, total: int, message: str):
     return ProgressEvent(stage=stage, completed=completed, total=total, message=message)
 
 
-def _write_edit(result, store: OutputStore, sheet: bool):
+def _write_edit(result, store: OutputStore, sheet: bool, input_ref: str | None):
     """Atomic writes of the result (and sheet, diagnostics); nothing is written for failed or cancelled edits."""
     names = {"image": store.save_image(result.image, "edit")}
     if sheet:
         from ..report import contact_sheet
 
         names["sheet"] = store.save_image(contact_sheet(result), "sheet")
+    result.files = {"input": input_ref, "output": store.uri(names["image"]), "diagnostics": None,
+                    "sheet": store.uri(names["sheet"]) if "sheet" in names else None}
     diagnostics = result.to_dict()
     names["diagnostics"] = store.save_text(json.dumps(diagnostics, indent=2), "diagnostics")
     return result, names

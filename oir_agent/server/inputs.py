@@ -62,6 +62,14 @@ def load_image_argument(value: str, policy: InputPolicy, argument: str = "image"
     return _open_file(_allowed_path(value, policy, argument), policy, argument)
 
 
+def argument_reference(value: str) -> str | None:
+    """What to record as an argument's source in diagnostics: its path or URI, or None for inline image data."""
+    value = value.strip() if isinstance(value, str) else ""
+    if not value or value.startswith("data:") or (_looks_like_base64(value) and not value.startswith("file://")):
+        return None
+    return value[:1000]
+
+
 def output_path(uri: str, policy: InputPolicy) -> Path:
     """The file behind oir://outputs/NAME; only plain names inside the output dir exist."""
     name = uri[len(OUTPUT_URI_PREFIX):] if uri.startswith(OUTPUT_URI_PREFIX) else uri

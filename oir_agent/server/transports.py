@@ -20,22 +20,26 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--transport", choices=["stdio", "http"], default="stdio")
-    p.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default loopback)")
-    p.add_argument("--port", type=int, default=8765)
+    from ..config import model_help
+
+    p.add_argument("--transport", choices=["stdio", "http"], default="stdio",
+                   help="stdio (default: for desktop MCP clients that launch the server) or http (streamable HTTP)")
+    p.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1, loopback only)")
+    p.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
     p.add_argument("--allowed-dir", action="append", default=None,
                    help="folder the server may read images from (repeatable; default: the current folder)")
     p.add_argument("--output-dir", default=None, help="where results go (default ~/.cache/oir-agent/outputs)")
     p.add_argument("--allowed-host", action="append", default=None,
                    help="Host header values accepted over HTTP when binding a non-loopback address (e.g. myhost:8765)")
-    p.add_argument("--model", default=None,
-                   help="hub id, local diffusers folder, or preset (tiny | shapes | sd-random); env OIR_MODEL")
-    p.add_argument("--clip-model", default=None)
-    p.add_argument("--device", default=None)
-    p.add_argument("--dtype", default=None)
+    p.add_argument("--model", default=None, help=model_help())
+    p.add_argument("--clip-model", default=None,
+                   help="CLIP for the search metric (default openai/clip-vit-base-patch16, or the model folder's "
+                        "metric_clip/; presets bring their own)")
+    p.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when available)")
+    p.add_argument("--dtype", default=None, help="fp32 | fp16 | bf16 (default: fp16 on CUDA, fp32 on CPU)")
     p.add_argument("--preload", action="store_true", help="load the model at start instead of on the first edit")
-    p.add_argument("--queue-size", type=int, default=2, help="edits that may wait behind the running one")
-    p.add_argument("--max-steps", type=int, default=100, help="largest `steps` a caller may ask for")
+    p.add_argument("--queue-size", type=int, default=2, help="edits that may wait behind the running one (default 2)")
+    p.add_argument("--max-steps", type=int, default=100, help="largest `steps` a caller may ask for (default 100)")
     p.add_argument("--no-structured", action="store_true",
                    help="return diagnostics as text only (for clients that drop images next to structured output)")
 
@@ -87,6 +91,7 @@ def run_serve(args) -> int:
     server = build_server(editor_factory(args), settings)
     if args.preload:
         server.holder.get()
+    print(start_line(args, settings), file=sys.stderr, flush=True)  # stdout is the protocol on stdio
     if args.transport == "stdio":
         server.run("stdio")
         return 0
@@ -95,6 +100,15 @@ def run_serve(args) -> int:
     app = http_app(server, args.host, args.allowed_host, token)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def start_line(args, settings) -> str:
+    """The one line a server prints (to stderr) when it starts: where it listens, which model, which folders."""
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    where = "on stdio" if args.transport == "stdio" else f"listening on http://{host}:{args.port}/mcp"
+    model = f"model {args.model} ({'loaded' if args.preload else 'loads on the first edit'})"
+    dirs = ", ".join(str(d) for d in settings.allowed_dirs)
+    return f"oir-agent MCP server {where}; {model}; reads images from {dirs}; writes results to {settings.output_dir}"
 
 
 def http_app(server, host: str, allowed_hosts: list[str] | None, token: str | None):

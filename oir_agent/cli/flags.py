@@ -1,0 +1,32 @@
+"""Error messages in the user's flags: the library names API parameters (`num_inference_steps=0`,
+`device='cuda'`); on the command line the same message should say `--steps 0`, `--device cuda`."""
+
+from __future__ import annotations
+
+import re
+
+API_TO_FLAG = {
+    "num_inference_steps": "--steps", "guidance_scale": "--guidance-scale", "seed": "--seed",
+    "max_batch": "--max-batch", "max_side": "--max-side", "device": "--device", "dtype": "--dtype",
+    "model": "--model", "clip_model": "--clip-model", "search": "--search", "search_metric": "--search-metric",
+    "mask_provider": "--masks", "mask_fallback": "--mask-fallback", "source_prompt": "--source-prompt",
+    "target_prompt": "--target-prompt", "instruction": "--instruction", "strict_background": "--strict-background",
+}
+_VALUE = r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,;:)\]]+?)(?=[\s,;:)\]]|\.(?:\s|$)|$)"""
+_ASSIGNMENT = re.compile(r"(?<![\w\[.-])(" + "|".join(API_TO_FLAG) + r")=" + _VALUE)
+_STEP_KEY = re.compile(r"\bsteps\[('(?:[^'\\]|\\.)*'|\"[^\"]*\")\]=" + _VALUE)
+_BARE = re.compile(r"\((num_inference_steps)\)")
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        inner = value[1:-1]
+        return inner if inner and not re.search(r"\s", inner) else value
+    return value
+
+
+def in_flag_terms(message: str) -> str:
+    """`num_inference_steps=0 is invalid` -> `--steps 0 is invalid`; `steps['cat']=99` -> `--step cat=99`."""
+    message = _STEP_KEY.sub(lambda m: f"--step {_unquote(m.group(1))}={m.group(2)}", message)
+    message = _ASSIGNMENT.sub(lambda m: f"{API_TO_FLAG[m.group(1)]} {_unquote(m.group(2))}", message)
+    return _BARE.sub(lambda m: f"({API_TO_FLAG[m.group(1)]})", message)
