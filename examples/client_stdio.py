@@ -17,7 +17,7 @@ from mcp import Client, StdioServerParameters
 HERE = Path(__file__).resolve().parent
 
 
-async def main(args) -> None:
+async def main(args) -> int:
     image = Path(args.image).resolve()
     server = StdioServerParameters(command=sys.executable, args=[
         str(HERE.parent / "server.py"), "--model", args.model, "--allowed-dir", str(image.parent),
@@ -30,7 +30,7 @@ async def main(args) -> None:
                                                               "instruction": args.instruction})
         print(pairs.content[0].text)
         if pairs.is_error:
-            return
+            return 1
 
         async def progress(done, total, message):
             print(f"  [{done:5.1f}/{total:.0f}] {message}", file=sys.stderr)
@@ -41,11 +41,12 @@ async def main(args) -> None:
         text = next(b.text for b in result.content if b.type == "text")
         print(text)
         if result.is_error:
-            return
+            return 1
         uri = result.structured_content["output"]["uri"]
         full = await client.read_resource(uri)
         Path(args.out).write_bytes(base64.b64decode(full.contents[0].blob))
         print(f"saved {args.out} ({uri})")
+        return 0
 
 
 if __name__ == "__main__":
@@ -58,4 +59,4 @@ if __name__ == "__main__":
     ap.add_argument("--out", default="out/client_result.png")
     a = ap.parse_args()
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    asyncio.run(main(a))
+    sys.exit(asyncio.run(main(a)))

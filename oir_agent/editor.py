@@ -21,10 +21,11 @@ from .engine.runtime import Runtime, check_prompt_lengths
 from .errors import InvalidInputError
 from .masks.base import MaskRequest, MaskResult, area_warnings
 from .masks.given import load_given_mask
-from .request import EditRequest, prepare_edit
+from .request import MIN_SIDE, EditRequest, prepare_edit
 from .types import Cost, EditPair, EditResult, MaskInfo, PairReport, ProgressEvent, SearchCurve
 
 logger = logging.getLogger(__name__)
+MAX_PHRASE_CHARS = 200  # an object name for find_objects; the text encoders read ~77 tokens anyway
 
 
 class OIREditor:
@@ -172,7 +173,14 @@ class OIREditor:
         phrases = [p.strip() for p in phrases if isinstance(p, str) and p.strip()]
         if not phrases:
             raise InvalidInputError("phrases is empty: name at least one object to find, e.g. 'cat'.")
+        long = [p[:40] + "..." for p in phrases if len(p) > MAX_PHRASE_CHARS]
+        if long:
+            raise InvalidInputError(f"phrases {long} are over {MAX_PHRASE_CHARS} characters: name each object in a few "
+                                    "words, e.g. 'red car'.")
         original = imgio.to_rgb(imgio.open_image(image))
+        if min(original.size) < MIN_SIDE:
+            raise InvalidInputError(f"image is {original.width}x{original.height} pixels; the smallest side must be "
+                                    f"at least {MIN_SIDE} px (upscale it first).")
         size = imgio.working_size(*original.size, config.max_side, multiple=self.components.vae_scale_factor)
         work = original.resize(size, Image.LANCZOS) if size != original.size else original
         chosen, note = resolve_provider(self, provider)

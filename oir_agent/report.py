@@ -80,14 +80,15 @@ def mask_overlay(image: Image.Image, masks: list, labels: list[str], scores: lis
     font, taken = _font(11), []
     for k, ((x, y, bottom), label) in enumerate(zip(boxes, labels)):
         text = label if not scores or scores[k] is None else f"{label} {scores[k]:.2f}"
-        w, h = (lambda b: (b[2] - b[0] + 4, b[3] - b[1] + 4))(d.textbbox((0, 0), text, font=font))
+        bbox = d.textbbox((0, 0), text, font=font, stroke_width=2)
+        w, h = bbox[2] - bbox[0] + 2, bbox[3] - bbox[1] + 2
         # Above the object when there is room, else below it: the label names the object without hiding it.
         top = y - h - 1 if y - h - 1 >= 0 else min(bottom + 1, pic.height - h)
         left = min(max(0, x), max(0, pic.width - w))
         while any(left < r[2] and r[0] < left + w and top < r[3] and r[1] < top + h for r in taken):
             top += h  # never on top of another label
         taken.append((left, top, left + w, top + h))
-        d.text((left + 2, top + 1), text, fill=(255, 255, 255), font=font, stroke_width=2,
+        d.text((left + 1 - bbox[0], top + 1 - bbox[1]), text, fill=(255, 255, 255), font=font, stroke_width=2,
                stroke_fill=MASK_TINTS[k % len(MASK_TINTS)])
     return pic
 

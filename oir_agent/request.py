@@ -20,6 +20,7 @@ from .errors import AlignmentError, ConfigError, InvalidInputError, MaskError
 from .text.pairs import explicit_pairs
 from .types import EditPair
 
+MIN_SIDE = 32  # pixels: smaller inputs leave the VAE/UNet a latent too small to work on (1x1 breaks GroupNorm)
 COSTLY_FACTOR = 4  # warn when an edit's estimated cost is over this many times the default config's
 
 
@@ -51,6 +52,9 @@ def prepare_edit(image: imgio.ImageLike, source_prompt: str | None = None, targe
     if not isinstance(config, OIRConfig):
         raise ConfigError(f"config must be an OIRConfig, got {type(config).__name__}.")
     original = imgio.to_rgb(imgio.open_image(image))
+    if min(original.size) < MIN_SIDE:
+        raise InvalidInputError(f"image is {original.width}x{original.height} pixels; the smallest side must be at "
+                                f"least {MIN_SIDE} px (upscale it first).")
     edit_pairs, source, target, warnings = align(source_prompt, target_prompt, instruction, pairs)
     fixed = step_overrides(steps, edit_pairs, config.num_inference_steps)
     given = ordered_masks(masks, edit_pairs, original.size) if masks is not None else None

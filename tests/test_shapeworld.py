@@ -131,7 +131,11 @@ def test_demo_end_to_end(tmp_path):
     scene = read_scene(edited)
     assert scene["background"] == "gray"
     assert (scene["left"].colour, scene["left"].shape) == ("green", "triangle")
-    assert (scene["right"].colour, scene["right"].shape) == ("blue", "circle")
+    assert (scene["right"].colour, scene["right"].shape) == ("yellow", "circle")
+    assert d["warnings"] == []  # no pair is flagged as invisible or failed (the old blue-circle target was)
+    for p in d["pairs"]:
+        chosen = p["search"]["steps"].index(p["optimal_step"])
+        assert p["search"]["inside_change"][chosen] > 0.1  # a visible edit, well above the 0.03 warning line
     source = np.asarray(Image.open(DEMO / "scene.png").convert("RGB"))
     objects = np.zeros((32, 32), bool)
     for name in ("mask_left.png", "mask_right.png"):

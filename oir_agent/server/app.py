@@ -13,6 +13,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -148,14 +149,20 @@ class Progress:
             logger.debug("progress notification dropped", exc_info=True)
 
 
-async def run_in_worker(fn: Callable[[], Any], cancel: threading.Event) -> Any:
+async def run_in_worker(fn: Callable[[], Any], cancel: threading.Event,
+                        rollback: Callable[[Any], None] | None = None) -> Any:
     """Run blocking model work in a thread; on request cancellation, set `cancel` and wait for the thread
-    to stop (it raises Cancelled before its next UNet call) so the device is free when we return."""
+    to stop (it raises Cancelled before its next UNet call) so the device is free when we return. If the
+    thread finished anyway (the cancel came while it wrote its files), `rollback(its result)` undoes it, so a
+    cancelled call never leaves files behind."""
     finished = threading.Event()
+    outcome: list[Any] = []
 
     def work():
         try:
-            return fn()
+            value = fn()
+            outcome.append(value)
+            return value
         finally:
             finished.set()
 
@@ -166,7 +173,29 @@ async def run_in_worker(fn: Callable[[], Any], cancel: threading.Event) -> Any:
         with anyio.CancelScope(shield=True):
             while not finished.is_set():
                 await anyio.sleep(0.02)
+            if outcome and rollback is not None:
+                rollback(outcome[0])
         raise
+
+
+def internal_error(exc: BaseException, tool: str) -> ToolError:
+    """The last resort: an exception nobody anticipated becomes one clear line for the client, with an id that
+    finds the full traceback in the server's log (stderr)."""
+    incident = uuid.uuid4().hex[:8]
+    logger.error("internal error %s in %s", incident, tool, exc_info=exc)
+    return ToolError(f"internal error (id {incident}) in {tool}: {type(exc).__name__}. The server keeps running; "
+                     "the details are in its log. Retry, or change the arguments.")
+
+
+def forbid_unknown_arguments(server: MCPServer, name: str) -> None:
+    """Refuse arguments a tool does not have (the SDK ignores them silently, so an agent would never learn that
+    its argument had no effect); the published input schema says additionalProperties: false."""
+    tool = server._tool_manager.get_tool(name)  # the SDK has no public hook for the argument model
+    base = tool.fn_metadata.arg_model
+    strict = type(base.__name__, (base,), {"model_config": {**base.model_config, "extra": "forbid"},
+                                             "__module__": base.__module__})
+    tool.fn_metadata.arg_model = strict
+    tool.parameters = strict.model_json_schema(by_alias=True)
 
 
 def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | None = None) -> MCPServer:
@@ -177,6 +206,8 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
     policy = InputPolicy(allowed_dirs=settings.allowed_dirs, output_dir=settings.output_dir,
                          max_file_bytes=settings.max_file_bytes, max_pixels=settings.max_pixels)
     store = OutputStore(settings.output_dir)
+    if store.removed_stale:
+        logger.info("removed %d stale temporary file(s) from %s", store.removed_stale, store.root)
     server = MCPServer("oir-agent", instructions=INSTRUCTIONS, version="0.1.0")
     server.holder = holder  # for --preload and tests
 
@@ -186,7 +217,9 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
     async def edit_image(
         image: Annotated[str, Field(description="the picture to edit: a file path under an allowed folder, a file:// "
                                                 "URI, a data:image/...;base64 URL (or bare base64), or the "
-                                                "oir://outputs/... URI of an earlier result to keep editing")],
+                                                "oir://outputs/... URI of an earlier result to keep editing. Images "
+                                                "up to the server's file limit (30 MB by default); for large images "
+                                                "prefer a path or oir:// URI over inline data")],
         ctx: Context,
         source_prompt: Annotated[str | None, Field(description="a short sentence describing the image as it is, "
                                                                "naming the objects to change, e.g. 'a bowl of "
@@ -252,11 +285,14 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         try:
             request = await anyio.to_thread.run_sync(prepare)
             async with gate.slot(lambda n: progress.send(1, f"queue: waiting behind the running edit (position {n})")):
-                result, names = await run_in_worker(lambda: work(request), cancel)
+                result, names = await run_in_worker(lambda: work(request), cancel,
+                                                    rollback=lambda done: store.delete(done[1].values()))
         except (OIRError, ToolError) as exc:
             if isinstance(exc, Cancelled):
                 raise ToolError("cancelled: the edit stopped before its next UNet call; no file was written.") from exc
             raise exc if isinstance(exc, ToolError) else ToolError(str(exc)) from exc
+        except Exception as exc:
+            raise internal_error(exc, "edit_image") from exc
         await progress.send(100, "done")
         return _edit_reply(result, names, store, settings, return_image)
 
@@ -288,6 +324,8 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
             alignment = await anyio.to_thread.run_sync(align)
         except OIRError as exc:
             raise ToolError(str(exc)) from exc
+        except Exception as exc:
+            raise internal_error(exc, "extract_edit_pairs") from exc
         data = alignment.to_dict()
         lines = [f"{i}. [{p['kind']}] {p['source']!r} -> {p['target']!r} (mask phrase {p['mask_phrase']!r}); guided "
                  f"prompt: {p['guided_prompt']!r}" for i, p in enumerate(data["pairs"], 1)]
@@ -323,9 +361,12 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         try:
             img = await anyio.to_thread.run_sync(lambda: load_image_argument(image, policy, "image"))
             async with gate.slot(lambda n: progress.send(1, f"queue: waiting (position {n})")):
-                report, overlay, name = await run_in_worker(lambda: work(img), cancel)
+                report, overlay, name = await run_in_worker(lambda: work(img), cancel,
+                                                            rollback=lambda done: store.delete([done[2]]))
         except OIRError as exc:
             raise ToolError(str(exc)) from exc
+        except Exception as exc:
+            raise internal_error(exc, "find_objects") from exc
         data = {"objects": report, "overlay_uri": store.uri(name)}
         text = "\n".join(f"{o['phrase']!r}: {'found' if o['found'] else 'NOT FOUND'} (score {o['score']}, box "
                          f"{o['box']}, {o['area_fraction']:.1%} of the image)" for o in report)
@@ -343,6 +384,8 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
                                        idempotentHint=True, openWorldHint=False)
     server.add_tool(find_objects, description=inspect.cleandoc(find_objects.__doc__),
                     annotations=find_annotations, structured_output=settings.structured)
+    for name in ("edit_image", "extract_edit_pairs", "find_objects"):
+        forbid_unknown_arguments(server, name)
 
     @server.resource("oir://outputs/{name}", mime_type="application/octet-stream")
     def outputs(name: str) -> bytes:

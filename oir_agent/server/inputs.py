@@ -23,7 +23,7 @@ from ..errors import InvalidInputError
 
 OUTPUT_URI_PREFIX = "oir://outputs/"
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
-FORMATS = {"PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF"}
+FORMATS = {"PNG", "JPEG", "MPO", "WEBP", "BMP", "GIF", "TIFF"}  # MPO: camera JPEGs with a second frame (first used)
 _B64 = re.compile(r"^[A-Za-z0-9+/=\s_-]+$")
 
 
@@ -45,6 +45,9 @@ def load_image_argument(value: str, policy: InputPolicy, argument: str = "image"
         raise InvalidInputError(f"{argument} is empty: give a file path under an allowed folder, a file:// URI, "
                                 "a data:image/...;base64 URL, or an oir://outputs/... URI from an earlier edit.")
     value = value.strip()
+    if "\x00" in value:
+        raise InvalidInputError(f"{argument} contains a NUL byte; give a file path, a file:// URI, a data: URL or an "
+                                "oir://outputs/ URI.")
     if value.startswith(OUTPUT_URI_PREFIX):
         return _open_file(output_path(value, policy), policy, argument)
     if value.startswith("data:"):
@@ -57,9 +60,32 @@ def load_image_argument(value: str, policy: InputPolicy, argument: str = "image"
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", value):
         raise InvalidInputError(f"{argument}: URI scheme of {value[:40]!r} is not supported; this server reads local "
                                 "files, data: URLs and oir://outputs/ results only (no network).")
-    if _looks_like_base64(value):
-        return _open_bytes(_decode_base64(value, argument, policy), policy, argument)
+    if _looks_like_base64(value) and not _exists_as_path(value, policy):
+        try:
+            data = _decode_base64(value, argument, policy)
+        except InvalidInputError:
+            if len(value) < 1024 and "=" not in value:  # more like a file name than image data
+                raise InvalidInputError(f"{argument}: {value[:60]!r} does not exist as a file in the allowed folders "
+                                        "and is not base64 image data; give an existing file's path, a data: URL, "
+                                        "or an oir://outputs/ URI.") from None
+            raise
+        return _open_bytes(data, policy, argument)
     return _open_file(_allowed_path(value, policy, argument), policy, argument)
+
+
+def _exists_as_path(value: str, policy: InputPolicy) -> bool:
+    """A value that names an existing file is a path, however much it looks like base64."""
+    if len(value) > 4096:
+        return False
+    try:
+        path = Path(value).expanduser()
+        if not path.is_absolute() and policy.allowed_dirs:
+            path = policy.allowed_dirs[0] / path
+        resolved = path.resolve()
+        inside = any(resolved.is_relative_to(root) for root in policy.allowed_dirs + [policy.output_dir])
+        return inside and resolved.is_file()  # outside the allowed folders, existence is not revealed
+    except (OSError, ValueError):
+        return False
 
 
 def argument_reference(value: str) -> str | None:
@@ -90,9 +116,11 @@ def _allowed_path(raw: str, policy: InputPolicy, argument: str) -> Path:
     resolved = path.resolve()  # follows symlinks: a link escaping the allowed dirs is refused below
     roots = policy.allowed_dirs + [policy.output_dir]
     if not any(resolved == root or resolved.is_relative_to(root) for root in roots):
+        # The server's own folders are not named: a client learns only that its path is outside them.
         raise InvalidInputError(
-            f"{argument}: {raw!r} is outside the folders this server may read ({', '.join(str(r) for r in roots)}). "
-            "Put the image in one of them, pass it as a data: URL, or start the server with --allowed-dir.")
+            f"{argument}: {raw!r} is outside the folders this server may read (its --allowed-dir folders and its "
+            "results). Give a path relative to the server's image folder, pass the image as a data: URL, or ask "
+            "the operator to add the folder with --allowed-dir.")
     if not resolved.exists():
         raise InvalidInputError(f"{argument}: {raw!r} does not exist; give the path of an existing image file.")
     if not resolved.is_file():

@@ -14,6 +14,7 @@ from ..files import atomic_write
 from .inputs import OUTPUT_URI_PREFIX, SAFE_NAME
 
 PREVIEW_MAX_BYTES = 1_000_000
+STALE_PART_SECONDS = 60  # a temp file older than this at start belongs to a writer that died (writes take < 1 s)
 
 
 class OutputStore:
@@ -22,6 +23,26 @@ class OutputStore:
     def __init__(self, root: Path):
         self.root = Path(root).expanduser().resolve()
         self.root.mkdir(parents=True, exist_ok=True)
+        self.removed_stale = self._remove_stale_parts()
+
+    def _remove_stale_parts(self) -> int:
+        """Temp files a killed server left behind (atomic_write's `.NAME.*.part`); recent ones may belong to
+        another live server sharing the folder, so only those older than STALE_PART_SECONDS go."""
+        removed, now = 0, time.time()
+        for path in self.root.glob(".*.part"):
+            try:
+                if now - path.stat().st_mtime > STALE_PART_SECONDS:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
+    def delete(self, names) -> None:
+        """Remove outputs (a rollback of a cancelled edit's files); unknown names are ignored."""
+        for name in names:
+            if SAFE_NAME.match(name):
+                (self.root / name).unlink(missing_ok=True)
 
     def new_name(self, prefix: str, suffix: str) -> str:
         return f"{prefix}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:10]}{suffix}"

@@ -1,7 +1,8 @@
 """`oir-agent serve` / `python server.py`: run the MCP server over stdio or local streamable HTTP.
 
-HTTP binds 127.0.0.1 with DNS-rebinding protection (bad Host -> 421, bad Origin -> 403). Binding any other
-address is refused unless OIR_AGENT_TOKEN is set (checked as a bearer token) and --allowed-host is given.
+HTTP binds 127.0.0.1 with DNS-rebinding protection on every bind (bad Host -> 421, bad Origin -> 403): loopback
+binds (127.0.0.0/8, ::1) accept loopback names only, others only --allowed-host. Binding a non-loopback address
+is refused unless OIR_AGENT_TOKEN is set (checked as a bearer token) and --allowed-host is given.
 On stdio, stdout is the protocol: everything else goes to stderr.
 """
 
@@ -97,7 +98,7 @@ def run_serve(args) -> int:
         return 0
     import uvicorn
 
-    app = http_app(server, args.host, args.allowed_host, token)
+    app = http_app(server, args.host, args.allowed_host, token, settings.max_file_bytes)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
@@ -111,17 +112,38 @@ def start_line(args, settings) -> str:
     return f"oir-agent MCP server {where}; {model}; reads images from {dirs}; writes results to {settings.output_dir}"
 
 
-def http_app(server, host: str, allowed_hosts: list[str] | None, token: str | None):
-    """The streamable-HTTP ASGI app with DNS-rebinding protection and, when a token is set, bearer auth."""
+def http_app(server, host: str, allowed_hosts: list[str] | None, token: str | None,
+             max_file_bytes: int | None = None):
+    """The streamable-HTTP ASGI app with DNS-rebinding protection on every bind and, when a token is set, bearer
+    auth. Any loopback bind (all of 127.0.0.0/8 and ::1) accepts only loopback Host/Origin headers plus the
+    operator's --allowed-host values; other binds accept only the --allowed-host values."""
     from mcp.server.transport_security import TransportSecuritySettings
 
-    security = None
-    if not is_loopback(host):
-        security = TransportSecuritySettings(
-            enable_dns_rebinding_protection=True, allowed_hosts=list(allowed_hosts or []),
-            allowed_origins=[f"http://{h}" for h in allowed_hosts or []] + [f"https://{h}" for h in allowed_hosts or []])
-    app = server.streamable_http_app(host=host if is_loopback(host) else "0.0.0.0", transport_security=security)
+    hosts, origins = [], []
+    extra = list(allowed_hosts or [])
+    if is_loopback(host):
+        bound = f"[{host}]" if ":" in host else host
+        for name in dict.fromkeys(["127.0.0.1", "localhost", "[::1]", bound]):
+            hosts.append(f"{name}:*")
+            origins.append(f"http://{name}:*")
+    for h in extra:
+        hosts.append(h)
+        origins.extend([f"http://{h}", f"https://{h}"])
+    security = TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts,
+                                         allowed_origins=origins)
+    app = server.streamable_http_app(host=host if is_loopback(host) else "0.0.0.0", transport_security=security,
+                                     max_request_body_size=request_body_limit(max_file_bytes))
     return BearerAuth(app, token) if token else app
+
+
+def request_body_limit(max_file_bytes: int | None) -> int:
+    """An HTTP body big enough for the largest image the server accepts, inline as base64 (4/3 of its bytes) with
+    room for the other arguments; the transport's own default is 4 MiB, which refused images above ~3 MB."""
+    from mcp.server.transport_security import DEFAULT_MAX_REQUEST_BODY_SIZE
+
+    if not max_file_bytes:
+        return DEFAULT_MAX_REQUEST_BODY_SIZE
+    return max(DEFAULT_MAX_REQUEST_BODY_SIZE, -(-max_file_bytes * 4 // 3) + 1024 * 1024)
 
 
 class BearerAuth:
@@ -134,7 +156,8 @@ class BearerAuth:
         if scope["type"] == "http":
             headers = dict(scope.get("headers") or [])
             given = headers.get(b"authorization", b"")
-            if not (given.startswith(b"Bearer ") and hmac.compare_digest(given[7:].strip(), self.token)):
+            scheme, _, credential = given.partition(b" ")
+            if not (scheme.lower() == b"bearer" and hmac.compare_digest(credential.strip(), self.token)):
                 await send({"type": "http.response.start", "status": 401,
                             "headers": [(b"content-type", b"text/plain"), (b"www-authenticate", b"Bearer")]})
                 await send({"type": "http.response.body", "body": b"missing or wrong bearer token"})

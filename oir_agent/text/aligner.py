@@ -19,6 +19,7 @@ from ..errors import AlignmentError
 from ..types import EditPair
 from . import nlp
 
+MAX_CHARS = 1000  # longer than any prompt 77 tokens can carry; also keeps spaCy far from its length limit
 MAX_WORDS = 75  # CLIP's text encoder reads 77 tokens including start/end; every word is >= 1 token
 
 
@@ -40,8 +41,8 @@ class Alignment:
 
 def align_prompts(source_prompt: str, target_prompt: str) -> Alignment:
     """Editing pairs that turn `source_prompt` into `target_prompt`."""
-    _check_prompt(source_prompt, "source_prompt")
-    _check_prompt(target_prompt, "target_prompt")
+    check_prompt(source_prompt, "source_prompt")
+    check_prompt(target_prompt, "target_prompt")
     if " ".join(source_prompt.split()).lower() == " ".join(target_prompt.split()).lower():
         raise AlignmentError("source_prompt and target_prompt are the same: nothing to edit. Change the words of "
                              "the objects you want edited in target_prompt (e.g. 'a cat' -> 'a dog').")
@@ -57,9 +58,13 @@ def align_prompts(source_prompt: str, target_prompt: str) -> Alignment:
     return alignment
 
 
-def _check_prompt(prompt: Any, name: str) -> None:
+def check_prompt(prompt: Any, name: str) -> None:
+    """A prompt the aligner and the text encoder can use: non-empty, one sentence of at most ~75 words."""
     if not isinstance(prompt, str) or not prompt.strip():
         raise AlignmentError(f"{name} is empty: describe the image in a short sentence, e.g. 'a cat on a sofa'.")
+    if len(prompt) > MAX_CHARS:
+        raise AlignmentError(f"{name} is {len(prompt):,} characters; the text encoder reads about 77 tokens: keep "
+                             f"it under {MAX_CHARS:,} characters, one sentence naming the objects.")
     words = len(prompt.split())
     if words > MAX_WORDS:
         raise AlignmentError(f"{name} has {words} words, more than the text encoder's 77-token window can hold; "

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from ..errors import AlignmentError
 from . import nlp
-from .aligner import Alignment, align_prompts
+from .aligner import Alignment, align_prompts, check_prompt
 from .pairs import find_phrase
+
+MAX_INSTRUCTION_CHARS = 1000  # a few clauses; longer texts make the clause search slow for nothing
 
 ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y (Y an adjective)",
                   "change the color of X to Y", "paint X Y", "X -> Y", "X to Y", "X should be Y", "what if X was Y",
@@ -35,8 +37,13 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
     """Editing pairs from an instruction; with `source_prompt`, the target prompt is that prompt edited."""
     if not isinstance(instruction, str) or not instruction.strip():
         raise AlignmentError("instruction is empty: say what to change, e.g. 'replace the cat with a dog'.")
-    clauses = split_clauses(instruction)
-    warnings: list[str] = []
+    if len(instruction) > MAX_INSTRUCTION_CHARS:
+        raise AlignmentError(f"instruction is {len(instruction):,} characters; keep it under "
+                             f"{MAX_INSTRUCTION_CHARS:,} (a few changes, e.g. 'replace the cat with a dog and the mat "
+                             "with a rug').")
+    if source_prompt is not None:
+        check_prompt(source_prompt, "source_prompt")
+    clauses, warnings = _unique_clauses(split_clauses(instruction))
     if source_prompt is not None and source_prompt.strip():
         target_prompt = source_prompt
         for c in clauses:
@@ -51,6 +58,22 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
         alignment.warnings.append(f"the instruction has {len(clauses)} change(s) but {len(alignment.pairs)} editing "
                                   "pair(s) were found; check the pairs.")
     return alignment
+
+
+def _unique_clauses(clauses: list[Clause]) -> tuple[list[Clause], list[str]]:
+    """Drop a clause repeated word for word (with a warning); refuse one object changed two different ways."""
+    kept: list[Clause] = []
+    warnings: list[str] = []
+    for c in clauses:
+        same = [k for k in kept if k.source.lower() == c.source.lower()]
+        if any(k.target.lower() == c.target.lower() and k.kind == c.kind for k in same):
+            warnings.append(f"the instruction repeats the change {c.source!r} -> {c.target!r}; it is applied once.")
+            continue
+        if same and c.kind == "object" and same[0].kind == "object":
+            raise AlignmentError(f"the instruction changes {c.source!r} twice ({same[0].target!r} and {c.target!r}); "
+                                 "say once what it becomes.")
+        kept.append(c)
+    return kept, warnings
 
 
 def split_clauses(instruction: str) -> list[Clause]:
@@ -175,6 +198,9 @@ def _attribute_target(obj: str, attribute: str) -> str:
 def _apply(prompt: str, clause: Clause, original: str) -> str:
     """Replace the clause's object in `prompt` (it must occur in the original source prompt)."""
     span = _locate(prompt, clause.source)
+    if span is None and _locate(original, clause.source) is not None:
+        raise AlignmentError(f"the instruction changes {clause.source!r} more than once (an earlier change already "
+                             "replaced it); say once what each object becomes.")
     if span is None:
         raise AlignmentError(f"the instruction mentions {clause.source!r}, which is not in the source prompt "
                              f"{original!r}; name objects with the words the source prompt uses.")

@@ -41,6 +41,9 @@ def explicit_pairs(source_prompt: str, pairs: Iterable[Any]) -> tuple[list[EditP
     if not source_prompt or not source_prompt.strip():
         raise AlignmentError("source_prompt is empty: describe the image (e.g. 'a cat sitting on a sofa') so "
                              "the pairs' phrases can be found in it.")
+    from .aligner import check_prompt
+
+    check_prompt(source_prompt, "source_prompt")
     out: list[EditPair] = []
     spans: list[tuple[int, int]] = []
     for i, item in enumerate(pairs):
@@ -55,6 +58,11 @@ def explicit_pairs(source_prompt: str, pairs: Iterable[Any]) -> tuple[list[EditP
                                  "('dumplings', 'fried rice').")
         if not isinstance(src, str) or not isinstance(tgt, str) or not src.strip() or not tgt.strip():
             raise AlignmentError(f"pairs[{i}]={item!r}: source and target must be non-empty strings.")
+        if " ".join(src.split()).lower() == " ".join(tgt.split()).lower():
+            raise AlignmentError(f"pairs[{i}]: source and target are both {src.strip()!r}: nothing to edit; give "
+                                 "what the object becomes, e.g. ('cat', 'dog').")
+        if len(src) > 200 or len(tgt) > 200:
+            raise AlignmentError(f"pairs[{i}]: a phrase is over 200 characters; name objects in a few words.")
         span = find_phrase(source_prompt, src)
         if span is None:
             raise AlignmentError(f"pairs[{i}]: source phrase {src!r} does not occur in the source prompt "
