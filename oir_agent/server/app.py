@@ -187,15 +187,36 @@ def internal_error(exc: BaseException, tool: str) -> ToolError:
                      "the details are in its log. Retry, or change the arguments.")
 
 
-def forbid_unknown_arguments(server: MCPServer, name: str) -> None:
-    """Refuse arguments a tool does not have (the SDK ignores them silently, so an agent would never learn that
-    its argument had no effect); the published input schema says additionalProperties: false."""
+def strict_arguments(server: MCPServer, name: str) -> None:
+    """Refuse arguments a tool does not have (the SDK ignores them silently, so an agent would never learn that its
+    argument had no effect; the published input schema says additionalProperties: false), and report argument
+    errors in one line that names the argument, not pydantic's multi-line dump."""
+    from pydantic import ValidationError
+
     tool = server._tool_manager.get_tool(name)  # the SDK has no public hook for the argument model
     base = tool.fn_metadata.arg_model
     strict = type(base.__name__, (base,), {"model_config": {**base.model_config, "extra": "forbid"},
                                              "__module__": base.__module__})
     tool.fn_metadata.arg_model = strict
     tool.parameters = strict.model_json_schema(by_alias=True)
+    known = sorted(n for n in strict.model_fields)
+    original = tool.run
+
+    async def run(arguments, context, convert_result=False):
+        try:
+            return await original(arguments, context, convert_result=convert_result)
+        except ToolError as exc:
+            if not isinstance(exc.__cause__, ValidationError):
+                raise
+            problems = []
+            for err in exc.__cause__.errors():
+                where = ".".join(str(x) for x in err["loc"]) or "arguments"
+                what = ("unknown argument (this tool's arguments are " + ", ".join(known) + ")"
+                        if err["type"] == "extra_forbidden" else err["msg"])
+                problems.append(f"{where}: {what}")
+            raise ToolError(f"invalid arguments for {name}: " + "; ".join(problems)) from exc.__cause__
+
+    object.__setattr__(tool, "run", run)  # Tool is a pydantic model: set the method on this instance only
 
 
 def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | None = None) -> MCPServer:
@@ -385,7 +406,7 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
     server.add_tool(find_objects, description=inspect.cleandoc(find_objects.__doc__),
                     annotations=find_annotations, structured_output=settings.structured)
     for name in ("edit_image", "extract_edit_pairs", "find_objects"):
-        forbid_unknown_arguments(server, name)
+        strict_arguments(server, name)
 
     @server.resource("oir://outputs/{name}", mime_type="application/octet-stream")
     def outputs(name: str) -> bytes:

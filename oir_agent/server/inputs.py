@@ -62,14 +62,13 @@ def load_image_argument(value: str, policy: InputPolicy, argument: str = "image"
                                 "files, data: URLs and oir://outputs/ results only (no network).")
     if _looks_like_base64(value) and not _exists_as_path(value, policy):
         try:
-            data = _decode_base64(value, argument, policy)
+            return _open_bytes(_decode_base64(value, argument, policy), policy, argument)
         except InvalidInputError:
-            if len(value) < 1024 and "=" not in value:  # more like a file name than image data
+            if len(value) < 1024:  # as likely a file name as image data: say both
                 raise InvalidInputError(f"{argument}: {value[:60]!r} does not exist as a file in the allowed folders "
                                         "and is not base64 image data; give an existing file's path, a data: URL, "
                                         "or an oir://outputs/ URI.") from None
             raise
-        return _open_bytes(data, policy, argument)
     return _open_file(_allowed_path(value, policy, argument), policy, argument)
 
 
