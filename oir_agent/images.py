@@ -21,8 +21,13 @@ def open_image(source: ImageLike, argument: str = "image") -> Image.Image:
     if isinstance(source, np.ndarray):
         return _from_array(source, argument)
     if isinstance(source, (str, Path)):
-        path = Path(source).expanduser()
-        if not path.exists():
+        try:
+            path = Path(source).expanduser()
+            exists = path.exists()
+        except (OSError, ValueError, RuntimeError) as exc:  # too long, NUL byte, ~unknown-user
+            raise InvalidInputError(f"{argument}: {str(source)[:80]!r} is not a usable file path "
+                                    f"({getattr(exc, 'strerror', None) or exc}).") from None
+        if not exists:
             raise InvalidInputError(f"{argument}: file {str(path)!r} does not exist; give the path of an image file.")
         if not path.is_file():
             raise InvalidInputError(f"{argument}: {str(path)!r} is not a file; give the path of an image file.")

@@ -96,9 +96,12 @@ def test_missing_hub_model_offline():
 
 
 def test_prompt_too_long(editor):
-    long = SOURCE + " " + " ".join(["and a very small purple hexagon"] * 20)
+    many_words = SOURCE + " " + " ".join(["and a very small purple hexagon"] * 20)
+    with pytest.raises(AlignmentError, match="words, more than the text encoder's 77-token window"):
+        edit(editor, source_prompt=many_words)  # refused before any model work, by word count
+    many_tokens = SOURCE + " " + " ".join(["x-y-z-w"] * 20)  # few words, many tokens: the tokenizer's check
     with pytest.raises(AlignmentError, match="tokens long.*Shorten the prompt"):
-        edit(editor, source_prompt=long)
+        edit(editor, source_prompt=many_tokens)
 
 
 def test_cpu_half_precision_refused():

@@ -222,3 +222,65 @@ def test_repeated_clause_is_applied_once_and_conflicts_are_named():
     with pytest.raises(AlignmentError, match="twice") as exc:
         parse_instruction("replace the cat with a dog and replace the cat with a tiger", source_prompt="a cat on a mat")
     assert "not in the source prompt" not in str(exc.value)
+
+
+# --- Found by fuzzing (fuzz/run.py): paths the OS refuses ----------------------------------------------------
+@pytest.mark.parametrize("raw", ["x" * 300, "~no_such_user_zz/scene.png", "a/" * 3000])
+def test_unusable_paths_are_clear_errors(raw, tmp_path):
+    from oir_agent.images import open_image
+
+    policy = InputPolicy(allowed_dirs=[tmp_path], output_dir=tmp_path / "out")
+    for load in (lambda: load_image_argument(raw, policy), lambda: open_image(raw)):
+        with pytest.raises(InvalidInputError) as exc:
+            load()
+        assert "\n" not in str(exc.value) and len(str(exc.value)) < 400
+
+
+# --- Faults: a full disk, SIGTERM ---------------------------------------------------------------------------
+def test_full_disk_is_a_clean_error_with_nothing_left(tmp_path, monkeypatch):
+    import errno
+
+    import oir_agent.files as files
+    from oir_agent.errors import ResourceError
+    from oir_agent.server.app import _write_edit
+
+    store = OutputStore(tmp_path)
+    saved = store.save_text
+
+    def second_write_fails(*a, **k):
+        raise ResourceError("could not write: No space left on device")
+
+    class Result:
+        image = scene()
+        files = None
+
+        def to_dict(self):
+            return {}
+
+    monkeypatch.setattr(store, "save_text", second_write_fails)
+    with pytest.raises(ResourceError):
+        _write_edit(Result(), store, False, None)
+    assert list(tmp_path.iterdir()) == []  # the image written first was rolled back
+    monkeypatch.setattr(store, "save_text", saved)
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", full)
+    with pytest.raises(ResourceError, match="No space left on device") as exc:
+        files.save_json({"a": 1}, tmp_path / "d.json")
+    assert "\n" not in str(exc.value) and list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_mid_edit_exits_promptly_and_leaves_nothing(tmp_path):
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "edit", str(ROOT / "examples" / "dumplings.png"),
+                             "--model", "tiny", "-s", SOURCE, "-t", TARGET, "--steps", "150", "-o",
+                             str(tmp_path / "e.png"), "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(6)  # loaded and editing (150 steps take far longer)
+    assert proc.poll() is None
+    t0 = time.time()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) == 143 and time.time() - t0 < 10
+    assert list(tmp_path.iterdir()) == []

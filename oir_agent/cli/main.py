@@ -133,6 +133,15 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    import signal
+    import threading
+
+    previous = None
+    if args.command != "serve" and threading.current_thread() is threading.main_thread():
+        def terminate(signum, frame):  # one-shot work: SIGTERM unwinds like Ctrl-C, so temp files are removed
+            raise SystemExit(143)
+
+        previous = signal.signal(signal.SIGTERM, terminate)  # (the server has its own shutdown)
     try:
         return _COMMANDS[args.command](args)
     except OIRError as exc:
@@ -143,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("oir-agent: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_edit(args) -> int:

@@ -426,16 +426,21 @@ def _event(stage: str, completed: int, total: int, message: str):
 
 
 def _write_edit(result, store: OutputStore, sheet: bool, input_ref: str | None):
-    """Atomic writes of the result (and sheet, diagnostics); nothing is written for failed or cancelled edits."""
-    names = {"image": store.save_image(result.image, "edit")}
-    if sheet:
-        from ..report import contact_sheet
+    """Atomic writes of the result (and sheet, diagnostics); all or nothing: when one write fails (a full disk), the
+    files already written are removed, so failed or cancelled edits leave nothing behind."""
+    names: dict[str, str] = {}
+    try:
+        names["image"] = store.save_image(result.image, "edit")
+        if sheet:
+            from ..report import contact_sheet
 
-        names["sheet"] = store.save_image(contact_sheet(result), "sheet")
-    result.files = {"input": input_ref, "output": store.uri(names["image"]), "diagnostics": None,
-                    "sheet": store.uri(names["sheet"]) if "sheet" in names else None}
-    diagnostics = result.to_dict()
-    names["diagnostics"] = store.save_text(json.dumps(diagnostics, indent=2), "diagnostics")
+            names["sheet"] = store.save_image(contact_sheet(result), "sheet")
+        result.files = {"input": input_ref, "output": store.uri(names["image"]), "diagnostics": None,
+                        "sheet": store.uri(names["sheet"]) if "sheet" in names else None}
+        names["diagnostics"] = store.save_text(json.dumps(result.to_dict(), indent=2), "diagnostics")
+    except BaseException:
+        store.delete(names.values())
+        raise
     return result, names
 
 

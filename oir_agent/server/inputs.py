@@ -83,7 +83,7 @@ def _exists_as_path(value: str, policy: InputPolicy) -> bool:
         resolved = path.resolve()
         inside = any(resolved.is_relative_to(root) for root in policy.allowed_dirs + [policy.output_dir])
         return inside and resolved.is_file()  # outside the allowed folders, existence is not revealed
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):
         return False
 
 
@@ -99,16 +99,26 @@ def output_path(uri: str, policy: InputPolicy) -> Path:
     """The file behind oir://outputs/NAME; only plain names inside the output dir exist."""
     name = uri[len(OUTPUT_URI_PREFIX):] if uri.startswith(OUTPUT_URI_PREFIX) else uri
     if not SAFE_NAME.match(name):
-        raise InvalidInputError(f"{uri!r} is not a result URI: names are plain file names like "
+        raise InvalidInputError(f"{uri[:80]!r} is not a result URI: names are plain file names like "
                                 "oir://outputs/edit-20260101-abcd1234.png.")
     path = policy.output_dir / name
     if not path.is_file():
-        raise InvalidInputError(f"{uri!r} does not exist (unknown or deleted result); use a URI returned by an "
+        raise InvalidInputError(f"{uri[:80]!r} does not exist (unknown or deleted result); use a URI returned by an "
                                 "earlier edit_image call.")
     return path
 
 
 def _allowed_path(raw: str, policy: InputPolicy, argument: str) -> Path:
+    try:
+        return _checked_path(raw, policy, argument)
+    except (OSError, ValueError, RuntimeError) as exc:  # too long, bad encoding, link loop, ~unknown-user
+        if isinstance(exc, InvalidInputError):
+            raise
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise InvalidInputError(f"{argument}: {raw[:60]!r} is not a usable file path ({reason}).") from None
+
+
+def _checked_path(raw: str, policy: InputPolicy, argument: str) -> Path:
     path = Path(raw).expanduser()
     if not path.is_absolute():
         path = policy.allowed_dirs[0] / path if policy.allowed_dirs else path
@@ -128,11 +138,15 @@ def _allowed_path(raw: str, policy: InputPolicy, argument: str) -> Path:
 
 
 def _open_file(path: Path, policy: InputPolicy, argument: str) -> Image.Image:
-    size = path.stat().st_size
-    if size > policy.max_file_bytes:
-        raise InvalidInputError(f"{argument}: file is {size / 1e6:.1f} MB, over the {policy.max_file_bytes / 1e6:.0f} "
-                                "MB limit; downscale or compress it first.")
-    return _open_bytes(path.read_bytes(), policy, argument)
+    try:
+        size = path.stat().st_size
+        if size > policy.max_file_bytes:
+            raise InvalidInputError(f"{argument}: file is {size / 1e6:.1f} MB, over the "
+                                    f"{policy.max_file_bytes / 1e6:.0f} MB limit; downscale or compress it first.")
+        data = path.read_bytes()
+    except OSError as exc:  # vanished, unreadable (permissions), a device that fails
+        raise InvalidInputError(f"{argument}: {path.name!r} could not be read ({exc.strerror or exc}).") from None
+    return _open_bytes(data, policy, argument)
 
 
 def _open_bytes(data: bytes, policy: InputPolicy, argument: str) -> Image.Image:
