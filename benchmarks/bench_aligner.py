@@ -1,4 +1,6 @@
-"""Aligner latency per prompt pair and per instruction after the spaCy model is loaded (target < 20 ms median).
+"""Aligner latency: per prompt pair and per instruction once spaCy is loaded (target < 20 ms median), and the
+cold start of `oir-agent pairs`, of `align_prompts` in a fresh Python, and of the MCP server's first
+extract_edit_pairs call (target <= 1.5 s on a 2-core CPU).
 
     python benchmarks/bench_aligner.py
 """
@@ -6,6 +8,7 @@
 from __future__ import annotations
 
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,5 +43,40 @@ def main() -> None:
     print(f"parse_instruction ({len(INSTRUCTION_CASES)} cases x 5): {ms(instr_times)}")
 
 
+def cold_starts(runs: int = 5) -> None:
+    """Wall time of fresh processes (the median of `runs`), imports and spaCy load included."""
+    python = sys.executable
+    script = str(Path(python).parent / "oir-agent")
+    commands = {
+        "oir-agent pairs (CLI)": [script, "pairs", "-s", "a cat on a mat", "-t", "a dog on a mat"],
+        "align_prompts (fresh Python)": [python, "-c", "from oir_agent import align_prompts; "
+                                         "align_prompts('a cat on a mat', 'a dog on a mat')"],
+        "python -c pass (interpreter floor)": [python, "-c", "pass"],
+    }
+    for name, argv in commands.items():
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run(argv, check=True, capture_output=True)
+            times.append(time.perf_counter() - t)
+        print(f"cold start {name:<36} median {statistics.median(times):.2f} s (min {min(times):.2f}, {runs} runs)")
+    print(f"cold start MCP first extract_edit_pairs             {_server_first_call():.2f} s after the server started")
+
+
+def _server_first_call() -> float:
+    import anyio
+    from mcp import Client, StdioServerParameters
+
+    async def go() -> float:
+        params = StdioServerParameters(command=sys.executable, args=[str(ROOT / "server.py"), "--model", "tiny"])
+        async with Client(params) as c:
+            t = time.perf_counter()
+            await c.call_tool("extract_edit_pairs", {"source_prompt": "a cat on a mat", "target_prompt": "a dog on a mat"})
+            return time.perf_counter() - t
+
+    return anyio.run(go)
+
+
 if __name__ == "__main__":
     main()
+    cold_starts()
