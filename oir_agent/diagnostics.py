@@ -88,6 +88,8 @@ class FilesModel(BaseModel):
 class EditDiagnostics(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: str = Field(description="the oir-agent version that made the edit")
+    edit_id: str | None = Field(default=None, description="pass it to refine (refine_edit) to re-pick pairs' steps "
+                                                          "without redoing the search; null when it was not kept")
     source_prompt: str = Field(description="the prompt describing the input")
     target_prompt: str = Field(description="the prompt the edit aimed at")
     model: str = Field(description="the diffusion model (hub id, folder or preset)")

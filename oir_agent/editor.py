@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,14 @@ from PIL import Image
 
 from . import images as imgio
 from .config import DEFAULT_MODEL, OIRConfig
+from .edits import DEFAULT_EDIT_MEMORY, EditStore, StoredEdit, new_edit_id
 from .engine.components import Components
 from .engine.oir import EnginePair, run_oir
 from .engine.runtime import Runtime, check_prompt_lengths
 from .errors import InvalidInputError
 from .masks.base import MaskRequest, MaskResult, area_warnings
 from .masks.given import load_given_mask
-from .request import MIN_SIDE, EditRequest, prepare_edit
+from .request import MIN_SIDE, EditRequest, prepare_edit, step_overrides
 from .types import Cost, EditPair, EditResult, MaskInfo, PairReport, ProgressEvent, SearchCurve
 
 logger = logging.getLogger(__name__)
@@ -36,22 +38,24 @@ class OIREditor:
     ...                      masks=[dog_mask])                           # doctest: +SKIP
     """
 
-    def __init__(self, components: Components, load_seconds: float = 0.0):
+    def __init__(self, components: Components, load_seconds: float = 0.0, edit_memory: int = DEFAULT_EDIT_MEMORY):
         self.components = components
         self.load_seconds = load_seconds
+        self.edits = EditStore(edit_memory)  # what refine() reuses, LRU by bytes (0 = keep nothing)
         self._grounding = None  # Grounded-SAM models, loaded on first use
         self._grounding_lock = threading.Lock()
 
     @classmethod
     def from_pretrained(cls, model: str | Path = DEFAULT_MODEL, device: str | None = None,
                         dtype: str | torch.dtype | None = None, clip_model: str | None = None,
-                        seed: int = 0) -> OIREditor:
-        """Load a hub id, a local diffusers dir, or a preset ("tiny", "sd-random", "shapes")."""
+                        seed: int = 0, edit_memory: int = DEFAULT_EDIT_MEMORY) -> OIREditor:
+        """Load a hub id, a local diffusers dir, or a preset ("shapes", "tiny", "sd-random"). `edit_memory`: bytes
+        of finished edits kept for refine() (least recently used dropped first; 0 keeps none)."""
         from .models import load_components
 
         t0 = time.perf_counter()
         components = load_components(model, device=device, dtype=dtype, clip_model=clip_model, seed=seed)
-        return cls(components, load_seconds=time.perf_counter() - t0)
+        return cls(components, load_seconds=time.perf_counter() - t0, edit_memory=edit_memory)
 
     def grounding(self):
         """GroundingDINO + SAM for Grounded-SAM masks, loaded once (ModelUnavailableError if missing)."""
@@ -143,22 +147,73 @@ class OIREditor:
                         for p, m, step in zip(edit_pairs, mask_results, request.fixed_steps)]
         out = run_oir(runtime, imgio.to_tensor(work), source_prompt, target_prompt, engine_pairs, config)
         timings.update(out.timings_s)
-        for search in out.searches:
-            warnings.extend(search.notes)
-        warnings.extend(runtime.notes)
 
-        # 7. Result at the input's size, with diagnostics.
-        edited = imgio.to_pil(out.image)
-        if edited.size != size:
-            edited = edited.resize(size, Image.LANCZOS)
-        reports = [_report(p, m, s) for p, m, s in zip(edit_pairs, mask_results, out.searches)]
+        # 7. Keep what a refine needs, then the result at the input's size, with diagnostics.
+        stored = StoredEdit(edit_id=new_edit_id(), model=self.model_name, source_prompt=source_prompt,
+                            target_prompt=target_prompt, image_size=size, working_size=work_size, config=config,
+                            inverted=out.inverted, engine_pairs=engine_pairs, edit_pairs=edit_pairs,
+                            masks=mask_results, searches=out.searches, steps=[s.optimal_step for s in out.searches],
+                            warnings=[w for w in warnings if w not in runtime.notes])
+        edit_id = stored.edit_id if self._keep(stored, warnings) else None
         timings["total"] = time.perf_counter() - t_start + prepare_seconds  # this edit; "load" is the one-time load
+        return self._result(stored, out.image, out.searches, stored.steps, runtime, timings, warnings, edit_id)
+
+    def refine(self, edit_id: str | StoredEdit, steps: Mapping[str, int],
+               progress: Callable[[ProgressEvent], None] | None = None, cancel: Any = None) -> EditResult:
+        """The edit `edit_id` again with some pairs at other inversion steps ({source phrase: step}; unlisted
+        pairs keep their step). Reuses the inversion and every stored candidate: only the reassembly runs
+        (a step the search never evaluated is computed first, counted). The same steps give the same image, bit
+        for bit. `edit_id` may also be a StoredEdit (e.g. from `oir_agent.edits.load_edit`)."""
+        from .engine.refine import refine as run_refine
+
+        t_start = time.perf_counter()
+        stored = edit_id if isinstance(edit_id, StoredEdit) else self.edits.get(edit_id)
+        if stored.model != self.model_name:
+            raise InvalidInputError(f"edit {stored.edit_id!r} was made with model {stored.model!r}, not "
+                                    f"{self.model_name!r}: refine it with the model that made it.")
+        if not isinstance(steps, Mapping) or not steps:
+            raise InvalidInputError("steps must map at least one pair's source phrase to an inversion step, e.g. "
+                                    f"{{{stored.edit_pairs[0].source!r}: 30}}.")
+        fixed = step_overrides(steps, stored.edit_pairs, stored.config.num_inference_steps)
+        chosen = [f if f is not None else old for f, old in zip(fixed, stored.steps)]
+        runtime = Runtime(self.components, Cost(), cancel=cancel, progress=progress)
+        work = stored.to(self.device)
+        with torch.no_grad():
+            image, searches = run_refine(runtime, work.inverted, work.engine_pairs, work.searches, chosen,
+                                         stored.config)
+        updated = replace(work, searches=searches, steps=chosen)
+        warnings = list(stored.warnings)
+        edit_id = updated.edit_id if self._keep(updated, warnings) else None
+        timings = {"load": self.load_seconds, "total": time.perf_counter() - t_start}
+        return self._result(updated, image, searches, chosen, runtime, timings, warnings, edit_id)
+
+    def _keep(self, stored: StoredEdit, warnings: list[str]) -> bool:
+        if self.edits.max_bytes == 0:
+            return False
+        if self.edits.put(stored):
+            return True
+        warnings.append(f"this edit ({stored.nbytes / 2**20:.0f} MB of latents) is larger than the edit memory "
+                        f"({self.edits.max_bytes / 2**20:.0f} MB): it cannot be refined; raise the edit memory.")
+        return False
+
+    def _result(self, stored: StoredEdit, image: torch.Tensor, searches, steps: list[int], runtime: Runtime,
+                timings: dict[str, float], warnings: list[str], edit_id: str | None) -> EditResult:
+        config = stored.config
+        for search in searches:
+            warnings.extend(n for n in search.notes if n not in warnings)
+        warnings.extend(runtime.notes)
+        edited = imgio.to_pil(image)
+        if edited.size != stored.image_size:
+            edited = edited.resize(stored.image_size, Image.LANCZOS)
+        reports = [_report(p, m, replace(s, optimal_step=i))
+                   for p, m, s, i in zip(stored.edit_pairs, stored.masks, searches, steps)]
         return EditResult(
-            image=edited, source_prompt=source_prompt, target_prompt=target_prompt, model=self.model_name,
-            seed=config.seed, num_inference_steps=config.num_inference_steps, guidance_scale=config.guidance_scale,
-            reassembly_step=config.resolved_reassembly_step, reinversion_steps=config.resolved_reinversion_steps,
-            image_size=size, working_size=work_size, pairs=reports, cost=runtime.cost, timings_s=timings,
-            warnings=warnings, config=config)
+            image=edited, source_prompt=stored.source_prompt, target_prompt=stored.target_prompt,
+            model=self.model_name, seed=config.seed, num_inference_steps=config.num_inference_steps,
+            guidance_scale=config.guidance_scale, reassembly_step=config.resolved_reassembly_step,
+            reinversion_steps=config.resolved_reinversion_steps, image_size=stored.image_size,
+            working_size=stored.working_size, pairs=reports, cost=runtime.cost, timings_s=timings,
+            warnings=warnings, config=config, edit_id=edit_id)
 
     def find_objects(self, image: imgio.ImageLike, phrases: Sequence[str], provider: str = "auto",
                      config: OIRConfig | None = None, cancel: Any = None) -> tuple[list[MaskResult], Image.Image]:

@@ -171,6 +171,7 @@ class EditResult:
     warnings: list[str] = field(default_factory=list)
     config: Any = None  # the OIRConfig of the edit (every field), for reproduction
     files: dict[str, str | None] | None = None  # input / output / diagnostics / sheet, set by whoever writes them
+    edit_id: str | None = None  # refine(edit_id, ...) re-picks steps from it; None when it was not kept
 
     def to_dict(self) -> dict[str, Any]:
         """The diagnostics JSON (docs/ARCHITECTURE.md); everything but the pictures.
@@ -185,6 +186,7 @@ class EditResult:
 
         data = {
             "version": __version__,
+            "edit_id": self.edit_id,
             "source_prompt": self.source_prompt,
             "target_prompt": self.target_prompt,
             "model": self.model,

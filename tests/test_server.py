@@ -95,7 +95,7 @@ EDIT = {"source_prompt": SOURCE, "target_prompt": TARGET, "steps": 3}
 async def test_tools_listed_with_schemas_and_annotations(make_server):
     async with Client(make_server()) as c:
         tools = {t.name: t for t in (await c.list_tools()).tools}
-    assert set(tools) == {"edit_image", "extract_edit_pairs", "find_objects"}
+    assert set(tools) == {"edit_image", "extract_edit_pairs", "find_objects", "refine_edit", "view_candidates"}
     e = tools["edit_image"]
     assert {"image", "source_prompt", "target_prompt", "instruction", "pairs", "seed", "steps", "return_image",
             "diagnostic_sheet"} <= set(e.input_schema["properties"])

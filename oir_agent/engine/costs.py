@@ -42,3 +42,12 @@ def estimated_sample_evals(config, searched: Sequence[bool]) -> int:
     search = sum(int(per_search) if s else candidate_cost(n) for s in searched)
     shallow = r * len(searched) if config.shallow_rule == "invert-candidate" else 0
     return n + search + re + 2 * (r + re) + shallow
+
+
+def refine_sample_evals(r: int, re: int, steps: Sequence[int], shallow_rule: str,
+                        new_candidates: Sequence[int] = ()) -> int:
+    """A refine (re-pick) of a stored edit: the reassembly alone, re-inversion re + final denoise 2(r + re), plus
+    r per pair whose step is <= r when shallow pairs invert their candidate, plus 2i per candidate step i that
+    had not been computed before."""
+    shallow = sum(r for i in steps if i <= r) if shallow_rule == "invert-candidate" else 0
+    return re + 2 * (r + re) + shallow + sum(candidate_cost(i) for i in new_candidates)

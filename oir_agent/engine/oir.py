@@ -54,6 +54,7 @@ class EngineOutput:
     latent_masks: torch.Tensor = field(repr=False)  # (K, h, w) disjoint reassembly masks
     reassembled: torch.Tensor = field(repr=False)  # (4, h, w) the pasted latent at level r
     timings_s: dict[str, float] = field(default_factory=dict)
+    inverted: Inverted | None = field(default=None, repr=False)  # what a later refine reuses
 
 
 def invert_image(runtime: Runtime, image: torch.Tensor, source_prompt: str, target_prompt: str,
@@ -186,4 +187,4 @@ def run_oir(runtime: Runtime, image: torch.Tensor, source_prompt: str, target_pr
     edited, latent_masks, pasted = reassemble(runtime, inv, [p.mask for p in pairs], searches, config)
     timings["reassembly"] = time.perf_counter() - t0
     return EngineOutput(image=edited, searches=searches, trajectory=inv.trajectory, latent_masks=latent_masks,
-                        reassembled=pasted, timings_s=timings)
+                        reassembled=pasted, timings_s=timings, inverted=inv)

@@ -7,15 +7,10 @@ waiting queue, progress by stage, cancellation at the next UNet call, hostile in
 
 from __future__ import annotations
 
-import base64
 import inspect
-import json
 import logging
 import threading
-import time
-import uuid
 from collections.abc import Callable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,12 +20,24 @@ import anyio.from_thread
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
-from mcp_types import CallToolResult, ImageContent, ResourceLink, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, ResourceLink, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from ..errors import Cancelled, OIRError
+from .calls import (
+    DeviceGate,
+    EditorHolder,
+    Progress,
+    _edit_reply,
+    _event,
+    _image_block,
+    _reply,
+    _write_edit,
+    internal_error,
+    run_in_worker,
+)
 from .inputs import InputPolicy, argument_reference, load_image_argument
-from .outputs import OutputStore, preview_jpeg
+from .outputs import OutputStore
 from .schema import EditToolResult, ObjectsResult, PairsResult
 
 logger = logging.getLogger(__name__)
@@ -40,13 +47,10 @@ each at its own best inversion depth, background preserved. Typical flow: call e
 (instant) to check that your prompts yield the pairs you mean, then edit_image. Give a source_prompt that
 describes the image and a target_prompt that is the SAME sentence with only the objects to change edited
 (or an instruction such as "replace the cat with a dog"). Results come back as a preview, a full-size
-oir://outputs/ URI (pass it as `image` to keep editing) and diagnostics (pairs, masks, chosen steps, cost)."""
-
-# Progress bands (percent) per editor stage, so one edit reports 0..100 monotonically.
-_BANDS = {"queue": (0, 2), "load": (2, 5), "align": (5, 6), "masks": (6, 10), "inversion": (10, 20),
-          "search": (20, 80), "scoring": (80, 88), "reassembly": (88, 90), "reinversion": (90, 93),
-          "denoise": (93, 98), "write": (98, 100)}
-
+oir://outputs/ URI (pass it as `image` to keep editing) and diagnostics (pairs, masks, chosen steps, cost)
+with an edit_id. If one object changed too little or too much, look at its candidates (view_candidates, or
+edit_image with return_candidates=true) and call refine_edit(edit_id, steps={object: step}): it reuses the
+edit's search and costs a few percent of an edit."""
 
 @dataclass
 class ServerSettings:
@@ -67,124 +71,6 @@ class PairArgument(BaseModel):
     target: str = Field(description="what it becomes, e.g. 'fried rice'")
     mask: str | None = Field(default=None, description="optional mask image (path/URI/base64 like `image`); "
                                                        "white = the object")
-
-
-class EditorHolder:
-    """Builds the editor once, on first use (or at start with --preload), thread-safely."""
-
-    def __init__(self, factory: Callable[[], Any]):
-        self._factory = factory
-        self._editor = None
-        self._lock = threading.Lock()
-
-    @property
-    def loaded(self) -> bool:
-        return self._editor is not None
-
-    def get(self):
-        with self._lock:
-            if self._editor is None:
-                t0 = time.perf_counter()
-                self._editor = self._factory()
-                logger.info("model loaded in %.1f s", time.perf_counter() - t0)
-            return self._editor
-
-
-class DeviceGate:
-    """One job at a time on the device; at most `queue_size` waiting; beyond that, refuse at once."""
-
-    def __init__(self, queue_size: int):
-        self.queue_size = queue_size
-        self._lock = anyio.Lock()
-        self._waiting = 0
-
-    @asynccontextmanager
-    async def slot(self, on_queued: Callable[[int], Any]):
-        if self._lock.locked() or self._waiting:
-            if self._waiting >= self.queue_size:
-                raise ToolError(f"busy: an edit is running and {self._waiting} more are waiting (queue limit "
-                                f"{self.queue_size}); retry later.")
-            self._waiting += 1
-            try:
-                await on_queued(self._waiting)
-                await self._lock.acquire()
-            finally:
-                self._waiting -= 1
-        else:
-            await self._lock.acquire()
-        try:
-            yield
-        finally:
-            self._lock.release()
-
-
-class Progress:
-    """Forwards editor ProgressEvents from the worker thread to the MCP client, mapped to 0..100."""
-
-    def __init__(self, ctx: Context, cancel: threading.Event):
-        self.ctx, self.cancel = ctx, cancel
-        self._last = (-1, "")
-        self._high = 0.0
-
-    async def send(self, percent: float, message: str) -> None:
-        percent = max(percent, self._high)  # never step back, whatever a stage reports
-        key = (int(percent), message.split(":")[0])
-        if key == self._last:
-            return
-        self._last, self._high = key, percent
-        await self.ctx.report_progress(round(percent, 1), 100, message=message)
-
-    def stage(self, stage: str, completed: int, total: int, message: str = "") -> float:
-        lo, hi = _BANDS.get(stage, (98, 98))
-        return lo + (hi - lo) * (completed / max(1, total))
-
-    def from_thread(self, event) -> None:
-        if self.cancel.is_set():
-            return
-        percent = self.stage(event.stage, event.completed, event.total)
-        try:
-            anyio.from_thread.run(self.send, percent, f"{event.stage}: {event.message}" if event.message
-                                  else event.stage)
-        except Exception:  # a client that went away must not break the edit
-            logger.debug("progress notification dropped", exc_info=True)
-
-
-async def run_in_worker(fn: Callable[[], Any], cancel: threading.Event,
-                        rollback: Callable[[Any], None] | None = None) -> Any:
-    """Run blocking model work in a thread; on request cancellation, set `cancel` and wait for the thread
-    to stop (it raises Cancelled before its next UNet call) so the device is free when we return. If the
-    thread finished anyway (the cancel came while it wrote its files), `rollback(its result)` undoes it, so a
-    cancelled call never leaves files behind."""
-    finished = threading.Event()
-    outcome: list[Any] = []
-
-    def work():
-        try:
-            value = fn()
-            outcome.append(value)
-            return value
-        finally:
-            finished.set()
-
-    try:
-        return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
-    except anyio.get_cancelled_exc_class():
-        cancel.set()
-        with anyio.CancelScope(shield=True):
-            while not finished.is_set():
-                await anyio.sleep(0.02)
-            if outcome and rollback is not None:
-                rollback(outcome[0])
-        raise
-
-
-def internal_error(exc: BaseException, tool: str) -> ToolError:
-    """The last resort: an exception nobody anticipated becomes one clear line for the client, with an id that
-    finds the full traceback in the server's log (stderr)."""
-    incident = uuid.uuid4().hex[:8]
-    logger.error("internal error %s in %s", incident, tool, exc_info=exc)
-    return ToolError(f"internal error (id {incident}) in {tool}: {type(exc).__name__}. The server keeps running; "
-                     "the details are in its log. Retry, or change the arguments.")
 
 
 def strict_arguments(server: MCPServer, name: str) -> None:
@@ -264,6 +150,10 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         return_image: Annotated[Literal["preview", "link", "both"],
                                 Field(description="preview: a JPEG in the reply; link: only the full-size "
                                                   "oir://outputs/ URI; both (default)")] = "both",
+        return_candidates: Annotated[bool, Field(description="also return the contact sheet (every candidate of "
+                                                             "every pair with its step number, the chosen one "
+                                                             "marked, score curves) as an image, to choose steps "
+                                                             "for refine_edit")] = False,
         diagnostic_sheet: Annotated[bool, Field(description="also write a contact sheet of every candidate "
                                                             "with the score curves")] = False,
     ) -> Annotated[CallToolResult, EditToolResult]:
@@ -271,7 +161,8 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         rest preserved). Describe the image in source_prompt and give target_prompt as the same sentence with
         only the objects to change replaced (or an instruction). Call extract_edit_pairs first if unsure.
         Returns a preview, the full-size result as an oir://outputs/ URI, and diagnostics per pair (mask,
-        score curve, chosen step) plus the exact compute cost. Takes seconds to minutes; reports progress."""
+        score curve, chosen step), the exact compute cost and an edit_id for refine_edit. Takes seconds to
+        minutes; reports progress."""
         if steps > settings.max_steps:
             raise ToolError(f"steps={steps} is over this server's limit of {settings.max_steps}; use 50 or fewer.")
         cancel = threading.Event()
@@ -315,7 +206,7 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
         except Exception as exc:
             raise internal_error(exc, "edit_image") from exc
         await progress.send(100, "done")
-        return _edit_reply(result, names, store, settings, return_image)
+        return _edit_reply(result, names, store, settings, return_image, candidates=return_candidates)
 
     async def extract_edit_pairs(
         ctx: Context,
@@ -405,7 +296,10 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
                                        idempotentHint=True, openWorldHint=False)
     server.add_tool(find_objects, description=inspect.cleandoc(find_objects.__doc__),
                     annotations=find_annotations, structured_output=settings.structured)
-    for name in ("edit_image", "extract_edit_pairs", "find_objects"):
+    from .refine_tools import add_refine_tools
+
+    add_refine_tools(server, holder, gate, store, settings)
+    for name in ("edit_image", "extract_edit_pairs", "find_objects", "refine_edit", "view_candidates"):
         strict_arguments(server, name)
 
     @server.resource("oir://outputs/{name}", mime_type="application/octet-stream")
@@ -419,73 +313,3 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
     return server
 
 
-def _event(stage: str, completed: int, total: int, message: str):
-    from ..types import ProgressEvent
-
-    return ProgressEvent(stage=stage, completed=completed, total=total, message=message)
-
-
-def _write_edit(result, store: OutputStore, sheet: bool, input_ref: str | None):
-    """Atomic writes of the result (and sheet, diagnostics); all or nothing: when one write fails (a full disk), the
-    files already written are removed, so failed or cancelled edits leave nothing behind."""
-    names: dict[str, str] = {}
-    try:
-        names["image"] = store.save_image(result.image, "edit")
-        if sheet:
-            from ..report import contact_sheet
-
-            names["sheet"] = store.save_image(contact_sheet(result), "sheet")
-        result.files = {"input": input_ref, "output": store.uri(names["image"]), "diagnostics": None,
-                        "sheet": store.uri(names["sheet"]) if "sheet" in names else None}
-        names["diagnostics"] = store.save_text(json.dumps(result.to_dict(), indent=2), "diagnostics")
-    except BaseException:
-        store.delete(names.values())
-        raise
-    return result, names
-
-
-def _edit_reply(result, names: dict, store: OutputStore, settings: ServerSettings, return_image: str) -> CallToolResult:
-    data = result.to_dict()
-    data["output"] = {"uri": store.uri(names["image"]), "width": result.image.width, "height": result.image.height,
-                      "sheet_uri": store.uri(names["sheet"]) if "sheet" in names else None,
-                      "diagnostics_uri": store.uri(names["diagnostics"])}
-    content: list = []
-    if return_image in ("preview", "both"):
-        content.append(_image_block(result.image, settings))
-    content.append(TextContent(type="text", text=summary(data)))
-    if return_image in ("link", "both"):
-        content.append(ResourceLink(type="resource_link", uri=data["output"]["uri"], name=names["image"],
-                                    mimeType="image/png", description="full-size edited image"))
-    if "sheet" in names:
-        content.append(ResourceLink(type="resource_link", uri=data["output"]["sheet_uri"], name=names["sheet"],
-                                    mimeType="image/png", description="candidates and score curves per pair"))
-    return _reply(content, data, settings)
-
-
-def _reply(content: list, data: dict, settings: ServerSettings) -> CallToolResult:
-    if settings.structured:
-        return CallToolResult(content=content, structured_content=data)
-    return CallToolResult(content=content + [TextContent(type="text", text=json.dumps(data))])
-
-
-def _image_block(image, settings: ServerSettings) -> ImageContent:
-    data = preview_jpeg(image, settings.preview_side)
-    return ImageContent(type="image", data=base64.b64encode(data).decode("ascii"), mimeType="image/jpeg")
-
-
-def summary(d: dict) -> str:
-    """A short text an LLM can read: pairs, chosen steps, where the result is, warnings."""
-    n = d["num_inference_steps"]
-    lines = [f"Edited {len(d['pairs'])} pair(s) in {d['timings_s'].get('total', 0):.1f} s "
-             f"({d['cost']['unet_sample_evals']} UNet sample evaluations in {d['cost']['unet_calls']} calls)."]
-    for p in d["pairs"]:
-        m = p["mask"]
-        lines.append(f"- {p['source']!r} -> {p['target']!r}: inversion step {p['optimal_step']}/{n} "
-                     f"(mask {m['provider']}, {m['area_fraction']:.0%} of the image)")
-    out = d.get("output") or {}
-    if out:
-        lines.append(f"Full-size result ({out['width']}x{out['height']}): {out['uri']} (pass it as `image` to edit "
-                     "further).")
-    if d["warnings"]:
-        lines.append("Warnings: " + " | ".join(d["warnings"]))
-    return "\n".join(lines)

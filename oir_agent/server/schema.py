@@ -50,3 +50,20 @@ class FoundObject(BaseModel):
 class ObjectsResult(BaseModel):
     objects: list[FoundObject]
     overlay_uri: str | None = None
+
+
+class CandidateView(BaseModel):
+    step: int = Field(description="the candidate's inversion step")
+    chosen: bool = Field(description="whether the latest result uses this step")
+    s_edit: float | None = Field(description="raw CLIP cosine of the region with the target phrase")
+    s_source: float | None = Field(description="raw CLIP cosine of the region with the source phrase")
+    preserved_psnr_db: float | None = Field(description="PSNR of everything outside the mask vs the input")
+    inside_change: float | None = Field(description="mean absolute change inside the mask (pixels in [0, 1])")
+
+
+class CandidatesResult(BaseModel):
+    edit_id: str
+    pair: str
+    chosen_step: int
+    evaluated_steps: list[int]
+    candidates: list[CandidateView] = Field(description="one per image block, in the same order")

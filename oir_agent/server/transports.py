@@ -41,6 +41,9 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--preload", action="store_true", help="load the model at start instead of on the first edit")
     p.add_argument("--queue-size", type=int, default=2, help="edits that may wait behind the running one (default 2)")
     p.add_argument("--max-steps", type=int, default=100, help="largest `steps` a caller may ask for (default 100)")
+    p.add_argument("--edit-memory", type=float, default=512, metavar="MB",
+                   help="memory (MB) for finished edits kept for refine_edit, least recently used dropped first; "
+                        "0 keeps none (default 512)")
     p.add_argument("--no-structured", action="store_true",
                    help="return diagnostics as text only (for clients that drop images next to structured output)")
 
@@ -63,7 +66,8 @@ def editor_factory(args):
     def build():
         from ..editor import OIREditor
 
-        return OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model)
+        return OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model,
+                                         edit_memory=int(args.edit_memory * 2**20))
 
     return build
 
@@ -84,6 +88,9 @@ def run_serve(args) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
     settings = settings_from_args(args)
+    if args.edit_memory < 0:
+        print("oir-agent serve: --edit-memory must be >= 0 (MB).", file=sys.stderr)
+        return 2
     token = os.environ.get("OIR_AGENT_TOKEN") or None
     if args.transport == "http" and not is_loopback(args.host) and (not token or not args.allowed_host):
         print(f"oir-agent serve: refusing to bind {args.host!r}: a non-loopback address needs an auth token "
