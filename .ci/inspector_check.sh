@@ -15,7 +15,7 @@ SERVER=(oir-agent serve --model tiny --allowed-dir "$PWD/examples" --output-dir 
 inspect() { (cd "$NODE_DIR" && npx --no-install @modelcontextprotocol/inspector --cli "${SERVER[@]}" "$@" 2>/dev/null); }
 check() {  # $1 = label; stdin = JSON
   python -c 'import json,sys; d=json.load(sys.stdin); label=sys.argv[1]
-if "tools" in d: names={t["name"] for t in d["tools"]}; assert {"edit_image","extract_edit_pairs","find_objects"} <= names, names
+if "tools" in d: names={t["name"] for t in d["tools"]}; assert {"edit_image","extract_edit_pairs","find_objects","refine_edit","view_candidates"} <= names, names
 else: assert d.get("isError") is False, (label, d)
 print("inspector ok:", label)' "$1"
 }

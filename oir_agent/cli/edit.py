@@ -35,7 +35,8 @@ def run_edit(args) -> int:
         kwargs = dict(source_prompt=args.source_prompt, target_prompt=args.target_prompt, instruction=args.instruction,
                       pairs=args.pair, masks=masks, config=config, steps=dict(args.step) if args.step else None)
     request = prepare_edit(args.image, **kwargs)
-    for path, flag in ((args.output, "--output"), (args.diagnostics, "--diagnostics"), (args.sheet, "--sheet")):
+    for path, flag in ((args.output, "--output"), (args.diagnostics, "--diagnostics"), (args.sheet, "--sheet"),
+                       (args.save_edit, "--save-edit")):
         if path:
             check_writable(path, flag)
     for w in request.warnings:
@@ -57,6 +58,13 @@ def run_edit(args) -> int:
     finally:
         bar.close()
     write_outputs(result, args.output, args.diagnostics, args.sheet, input_path=args.image)
+    if args.save_edit:
+        from ..edits import save_edit
+
+        if result.edit_id is None:
+            raise InvalidInputError("--save-edit: this edit was too large to keep in memory; nothing to save.")
+        save_edit(editor.edits.get(result.edit_id), args.save_edit)
+        print(f"saved for `oir-agent refine {args.save_edit} --step SRC=K -o OUT.png`", file=sys.stderr)
     for p in result.pairs:
         print(f"{p.source!r} -> {p.target!r}: optimal inversion step {p.optimal_step}/{result.num_inference_steps}",
               file=sys.stderr)

@@ -100,7 +100,22 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", required=True, help="output image path (same size as the input)")
     e.add_argument("--diagnostics", default=None, help="write the diagnostics JSON here")
     e.add_argument("--sheet", default=None, help="write a contact sheet (candidates + score curves) here")
+    e.add_argument("--save-edit", default=None, metavar="FILE",
+                   help="also save what `oir-agent refine` needs (inversion, candidates, masks) to FILE (.oir)")
     e.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    rf = sub.add_parser("refine", help="re-pick pairs' steps of an edit saved with --save-edit (only the "
+                                       "reassembly runs)")
+    rf.add_argument("edit_file", help="the file written by `oir-agent edit --save-edit`")
+    rf.add_argument("--step", action="append", type=_parse_step, default=None, metavar="SRC=K",
+                    help="a pair's new inversion step (repeatable), e.g. dumplings=18; higher = more change")
+    rf.add_argument("--model", default=None, help="the model that made the edit (default: the one recorded)")
+    rf.add_argument("--device", default=None, help="cpu | cuda (default: cuda when available)")
+    rf.add_argument("-o", "--output", required=True, help="output image path")
+    rf.add_argument("--diagnostics", default=None, help="write the diagnostics JSON here")
+    rf.add_argument("--sheet", default=None, help="write a contact sheet here")
+    rf.add_argument("--save-edit", default=None, metavar="FILE", help="save the refined edit (for further refines)")
+    rf.add_argument("--quiet", action="store_true", help="no progress bars")
 
     pr = sub.add_parser("pairs", help="show the editing pairs the aligner finds (no model needed)")
     _prompt_args(pr)
@@ -163,6 +178,12 @@ def cmd_edit(args) -> int:
     return run_edit(args)
 
 
+def cmd_refine(args) -> int:
+    from .refine import run_refine
+
+    return run_refine(args)
+
+
 def cmd_pairs(args) -> int:
     from .pairs import run_pairs
 
@@ -191,7 +212,7 @@ def cmd_masks(args) -> int:
     return run_masks(args)
 
 
-_COMMANDS = {"edit": cmd_edit, "pairs": cmd_pairs, "masks": cmd_masks, "serve": cmd_serve, "demo": cmd_demo}
+_COMMANDS = {"edit": cmd_edit, "refine": cmd_refine, "pairs": cmd_pairs, "masks": cmd_masks, "serve": cmd_serve, "demo": cmd_demo}
 
 if __name__ == "__main__":
     sys.exit(main())
