@@ -21,7 +21,7 @@ NOT_HERE = [
     (re.compile(r"^pip install "), "installs into the current Python (the GPU recipe), not the project's venv"),
 ]
 MUST_RUN = ["oir-agent demo", "oir-agent edit examples/dumplings.png --model tiny", "oir-agent pairs -s",
-            "oir-agent pairs -i", "examples/client_stdio.py"]
+            "oir-agent pairs -i", "examples/client_stdio.py", "oir-agent refine out/first.oir"]
 
 
 def shell_commands(text: str) -> list[str]:

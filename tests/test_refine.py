@@ -247,3 +247,13 @@ def test_stored_tensors_live_on_the_cpu(editor, edited):
     entry = editor.edits.get(edited.edit_id)
     assert entry.inverted.trajectory.device == torch.device("cpu")
     assert all(v.device == torch.device("cpu") for s in entry.searches for v in s.at_reassembly.values())
+
+
+def test_agent_loop_example_runs(tmp_path):
+    import subprocess
+
+    r = subprocess.run([sys.executable, str(ROOT / "examples" / "agent_loop.py"), "--model", "tiny", "--steps", "10",
+                        "--out", str(tmp_path)], capture_output=True, text=True, timeout=600,
+                       env={"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.startswith("edit e-") and "total" in r.stdout
