@@ -50,7 +50,8 @@ class SearchModel(BaseModel):
                                                   "candidates that reach the edit, below 1 for the others; paper: "
                                                   "Eq. 3 on min-max normalised terms). null = excluded "
                                                   "(non-finite)")
-    strategy: str = Field(description="budgeted | exhaustive | override (the caller fixed the step)")
+    strategy: str = Field(description="budgeted | exhaustive | override (the caller fixed the step) | targeted (a "
+                                      "re-search over a range, refine)")
     metric: str = Field(description="search metric: edit-first | paper")
 
 

@@ -158,30 +158,54 @@ class OIREditor:
         timings["total"] = time.perf_counter() - t_start + prepare_seconds  # this edit; "load" is the one-time load
         return self._result(stored, out.image, out.searches, stored.steps, runtime, timings, warnings, edit_id)
 
-    def refine(self, edit_id: str | StoredEdit, steps: Mapping[str, int],
-               progress: Callable[[ProgressEvent], None] | None = None, cancel: Any = None) -> EditResult:
+    def refine(self, edit_id: str | StoredEdit, steps: Mapping[str, int] | None = None,
+               progress: Callable[[ProgressEvent], None] | None = None, cancel: Any = None,
+               search: Mapping[str, Sequence[int]] | None = None, search_text: Mapping[str, str] | None = None,
+               search_metric: str | None = None) -> EditResult:
         """The edit `edit_id` again with some pairs at other inversion steps ({source phrase: step}; unlisted
         pairs keep their step). Reuses the inversion and every stored candidate: only the reassembly runs
         (a step the search never evaluated is computed first, counted). The same steps give the same image, bit
-        for bit. `edit_id` may also be a StoredEdit (e.g. from `oir_agent.edits.load_edit`)."""
+        for bit. `edit_id` may also be a StoredEdit (e.g. from `oir_agent.edits.load_edit`).
+
+        search: a targeted re-search {source phrase: (lo, hi)}: the pair's best step in [lo, hi] by
+        `search_metric` (default: the edit's), computing the candidates of the range it lacks; `search_text`
+        {source phrase: text} scores that pair's region against another text (all its range recomputed).
+        """
         from .engine.refine import refine as run_refine
+        from .engine.refine import research
 
         t_start = time.perf_counter()
         stored = edit_id if isinstance(edit_id, StoredEdit) else self.edits.get(edit_id)
         if stored.model != self.model_name:
             raise InvalidInputError(f"edit {stored.edit_id!r} was made with model {stored.model!r}, not "
                                     f"{self.model_name!r}: refine it with the model that made it.")
-        if not isinstance(steps, Mapping) or not steps:
-            raise InvalidInputError("steps must map at least one pair's source phrase to an inversion step, e.g. "
-                                    f"{{{stored.edit_pairs[0].source!r}: 30}}.")
-        fixed = step_overrides(steps, stored.edit_pairs, stored.config.num_inference_steps)
-        chosen = [f if f is not None else old for f, old in zip(fixed, stored.steps)]
+        n = stored.config.num_inference_steps
+        if not steps and not search:
+            raise InvalidInputError("give at least one pair's new step (steps={source phrase: step}) or a range to "
+                                    f"search (search={{source phrase: [lo, hi]}}), e.g. {{{stored.edit_pairs[0].source!r}: 30}}.")
+        fixed = step_overrides(steps or None, stored.edit_pairs, n) if steps else [None] * len(stored.edit_pairs)
+        ranges = _pair_keyed(search, stored.edit_pairs, "search", lambda v: _step_range(v, n))
+        texts = _pair_keyed(search_text, stored.edit_pairs, "search_text", _short_text)
+        if set(texts) - set(ranges):
+            raise InvalidInputError("search_text needs a search range for the same pair (search={pair: [lo, hi]}).")
+        both = [stored.edit_pairs[k].source for k in ranges if fixed[k] is not None]
+        if both:
+            raise InvalidInputError(f"{both}: give a pair either a step or a search range, not both.")
+        if search_metric is not None and search_metric not in ("edit-first", "paper"):
+            raise InvalidInputError(f"search_metric={search_metric!r} is invalid: use 'edit-first' or 'paper'.")
         runtime = Runtime(self.components, Cost(), cancel=cancel, progress=progress)
         work = stored.to(self.device)
+        searches, pairs = work.searches, list(work.engine_pairs)
         with torch.no_grad():
-            image, searches = run_refine(runtime, work.inverted, work.engine_pairs, work.searches, chosen,
-                                         stored.config)
-        updated = replace(work, searches=searches, steps=chosen)
+            if ranges:
+                searches, found = research(runtime, work.inverted, pairs, searches, ranges, stored.config,
+                                           texts, search_metric)
+                fixed = [f if f is not None else found[k] for k, f in enumerate(fixed)]
+                for k, text in texts.items():  # later refines of this pair score against the new text
+                    pairs[k] = replace(pairs[k], clip_text=text)
+            chosen = [f if f is not None else old for f, old in zip(fixed, stored.steps)]
+            image, searches = run_refine(runtime, work.inverted, pairs, searches, chosen, stored.config)
+        updated = replace(work, searches=searches, steps=chosen, engine_pairs=pairs)
         warnings = list(stored.warnings)
         edit_id = updated.edit_id if self._keep(updated, warnings) else None
         timings = {"load": self.load_seconds, "total": time.perf_counter() - t_start}
@@ -260,6 +284,39 @@ class OIREditor:
                               seed=config.seed, runtime=runtime, box_threshold=config.box_threshold,
                               text_threshold=config.text_threshold)
         return make_masks(self, work, request, config)
+
+
+def _pair_keyed(mapping, pairs: list[EditPair], name: str, check) -> dict[int, Any]:
+    """{pair index: check(value)} from {source phrase (or mask phrase): value}; unknown phrases are refused."""
+    if not mapping:
+        return {}
+    if not isinstance(mapping, Mapping):
+        raise InvalidInputError(f"{name} must map a pair's source phrase to a value, got {type(mapping).__name__}.")
+    out = {}
+    for key, value in mapping.items():
+        k = next((i for i, p in enumerate(pairs) if str(key).strip().lower() in (p.source.lower(),
+                                                                                p.mask_phrase.lower())), None)
+        if k is None:
+            raise InvalidInputError(f"{name} names {key!r}, which is not an editing pair; the pairs are "
+                                    f"{[p.source for p in pairs]}.")
+        try:
+            out[k] = check(value)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInputError(f"{name}[{key!r}]={value!r} is invalid: {exc}") from None
+    return out
+
+
+def _step_range(value, n: int) -> tuple[int, int]:
+    lo, hi = value  # TypeError / ValueError for anything but a pair
+    if any(isinstance(x, bool) or not isinstance(x, int) for x in (lo, hi)) or not 1 <= lo <= hi <= n:
+        raise ValueError(f"expected [lo, hi] with 1 <= lo <= hi <= {n} (num_inference_steps)")
+    return lo, hi
+
+
+def _short_text(value) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        raise ValueError("expected a short phrase (1-200 characters), e.g. 'fried rice'")
+    return value.strip()
 
 
 def _report(pair: EditPair, mask: MaskResult, search) -> PairReport:

@@ -181,6 +181,8 @@ async def test_mcp_edit_view_refine(server):
         assert not refined.is_error
         d = refined.structured_content
         assert d["pairs"][0]["optimal_step"] == other and d["cost"]["unet_sample_evals"] == 2 + 2 * (2 + 2)
+        ranged = await c.call_tool("refine_edit", {"edit_id": edit_id, "search": {"blue square": [2, 4]}})
+        assert not ranged.is_error and 2 <= ranged.structured_content["pairs"][1]["optimal_step"] <= 4
         bad = await c.call_tool("refine_edit", {"edit_id": "e-unknown", "steps": {"red circle": 3}})
         assert bad.is_error and "unknown or was evicted" in bad.content[0].text
         bad = await c.call_tool("view_candidates", {"edit_id": edit_id, "pair": "cat"})
@@ -257,3 +259,32 @@ def test_agent_loop_example_runs(tmp_path):
                        env={"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.startswith("edit e-") and "total" in r.stdout
+
+
+def test_targeted_research_picks_the_best_step_in_range_and_counts_it(editor, edited):
+    from oir_agent.engine import metric
+
+    before = editor.edits.get(edited.edit_id)
+    evaluated = set(before.searches[0].steps)
+    lo, hi = 6, 9
+    missing = [i for i in range(lo, hi + 1) if i not in evaluated]
+    r, re = edited.reassembly_step, edited.reinversion_steps
+    result = editor.refine(edited.edit_id, search={"red circle": [lo, hi]})
+    chosen = result.pairs[0].optimal_step
+    assert lo <= chosen <= hi
+    steps = [chosen, before.steps[1]]
+    assert result.cost.unet_sample_evals == refine_sample_evals(r, re, steps, "source-latent", missing)
+    curve = result.pairs[0].search
+    inside = [j for j, i in enumerate(curve.steps) if lo <= i <= hi]
+    score = metric.search_score(curve.metric, torch.tensor([curve.s_edit[j] for j in inside]),
+                                torch.tensor([curve.s_background[j] for j in inside]),
+                                torch.tensor([curve.s_source[j] for j in inside]))
+    assert chosen == curve.steps[inside[metric.best_index(score)]]
+    fresh = editor.refine(edited.edit_id, search={"red circle": [lo, hi]}, search_text={"red circle": "green cone"})
+    assert fresh.pairs[0].search.steps == list(range(lo, hi + 1)) and fresh.pairs[0].search.strategy == "targeted"
+    assert fresh.cost.unet_sample_evals == refine_sample_evals(r, re, [fresh.pairs[0].optimal_step, before.steps[1]],
+                                                               "source-latent", list(range(lo, hi + 1)))
+    with pytest.raises(InvalidInputError, match="not both"):
+        editor.refine(edited.edit_id, steps={"red circle": 5}, search={"red circle": [1, 3]})
+    with pytest.raises(InvalidInputError, match="lo <= hi"):
+        editor.refine(edited.edit_id, search={"red circle": [9, 2]})

@@ -59,6 +59,45 @@ def ensure_candidates(runtime: Runtime, inv: Inverted, pairs: list[EnginePair], 
     return out
 
 
+def research(runtime: Runtime, inv: Inverted, pairs: list[EnginePair], searches: list[PairSearch],
+             ranges: dict[int, tuple[int, int]], config: OIRConfig, texts: dict[int, str] | None = None,
+             metric_name: str | None = None) -> tuple[list[PairSearch], list[int]]:
+    """A targeted re-search: for each pair k in `ranges`, the best step in [lo, hi] by `metric_name` (default: the
+    edit's), computing the candidates of the range it lacks. With a new S_e text (`texts[k]`) every candidate of
+    the range is computed and scored afresh (scores under different texts are not comparable). Returns the
+    updated searches and each searched pair's chosen step (other pairs: None)."""
+    texts = texts or {}
+    name = metric_name or searches[0].metric
+    todo = []
+    for k, (lo, hi) in ranges.items():
+        wanted = range(lo, hi + 1)
+        fresh = k in texts
+        missing = tuple(i for i in wanted if fresh or i not in searches[k].steps)
+        todo.append((k, missing, fresh))
+    inputs, owners = [], []
+    for k, missing, fresh in todo:
+        if missing:
+            text = texts.get(k, pairs[k].clip_text)
+            inputs.append(PairInput(guided_row=inv.guided_rows[k], clip_text=text, mask=pairs[k].mask.to(runtime.device),
+                                    steps=missing, clip_source_text=pairs[k].clip_source_text))
+            owners.append((k, fresh))
+    out = list(searches)
+    if inputs:
+        settings = replace(search_settings(config), metric=name)
+        found = search_steps(runtime, inv.schedule, inv.embeddings, inv.trajectory, SOURCE_ROW, inputs, inv.image,
+                             settings)
+        for (k, fresh), extra in zip(owners, found):
+            out[k] = extra if fresh else merge_search(searches[k], extra)
+    chosen: list[int | None] = [None] * len(searches)
+    for k, (lo, hi) in ranges.items():
+        s = out[k]
+        inside = [j for j, i in enumerate(s.steps) if lo <= i <= hi]
+        score = metric.search_score(name, s.s_edit[inside], s.s_background[inside],
+                                    s.s_source[inside] if s.s_source is not None else None)
+        chosen[k] = s.steps[inside[metric.best_index(score)]]
+    return out, chosen
+
+
 def refine(runtime: Runtime, inv: Inverted, pairs: list[EnginePair], searches: list[PairSearch], steps: list[int],
            config: OIRConfig) -> tuple[torch.Tensor, list[PairSearch]]:
     """The edit again with each pair at `steps[k]`: (image (3, H, W) in [0, 1], the searches it used)."""

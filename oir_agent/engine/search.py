@@ -11,7 +11,8 @@ Strategies (docs/DECISIONS.md, "Budgeted search"):
   radius, never spending more than `budget` x the exhaustive search's sample evaluations (counted per pair:
   a candidate of step i costs exactly 2i). The metric rises then falls over steps (paper Sec. 4.2), so the
   grid brackets the optimum and the refinement finds it.
-- a pair with `fixed_step` (a caller override) runs that one candidate and nothing else.
+- a pair with `fixed_step` (a caller override) runs that one candidate and nothing else; a pair with `steps`
+  (a targeted re-search) runs exactly those candidates.
 All pairs' candidates of one round share UNet calls.
 """
 
@@ -40,6 +41,7 @@ class PairInput:
     clip_text: str  # text S_e compares against (target phrase or guided prompt)
     mask: torch.Tensor  # (H, W) bool at working resolution: the edit region
     fixed_step: int | None = None  # caller override: the pair's only candidate (no search)
+    steps: tuple[int, ...] | None = None  # a targeted re-search: exactly these candidates
     clip_source_text: str | None = None  # the source side of clip_text (source phrase or source prompt)
 
 
@@ -170,7 +172,10 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
     grid = coarse_grid(n, budget_evals) if settings.strategy == "budgeted" else None
     states, first = [], []
     for pair in pairs:
-        if pair.fixed_step is not None:
+        if pair.steps is not None:
+            state = _PairState(pair, "targeted", float("inf"))
+            first.append(sorted(set(pair.steps)))
+        elif pair.fixed_step is not None:
             state = _PairState(pair, "override", float("inf"))
             first.append([pair.fixed_step])
         elif settings.strategy == "budgeted" and grid is not None:

@@ -30,10 +30,18 @@ def add_refine_tools(server: MCPServer, holder, gate, store, settings) -> None:
     async def refine_edit(
         edit_id: Annotated[str, Field(max_length=64, description="the edit_id of an earlier edit_image (or "
                                                                  "refine_edit) result")],
-        steps: Annotated[dict[str, int], Field(description="new inversion steps by the pair's source phrase, e.g. "
-                                                           "{\"dumplings\": 18}; higher = more change, lower = closer "
-                                                           "to the input; unlisted pairs keep their step")],
         ctx: Context,
+        steps: Annotated[dict[str, int] | None, Field(description="new inversion steps by the pair's source phrase, "
+                                                                  "e.g. {\"dumplings\": 18}; higher = more change, "
+                                                                  "lower = closer to the input; unlisted pairs keep "
+                                                                  "their step")] = None,
+        search: Annotated[dict[str, list[int]] | None,
+                          Field(description="instead of a step, re-search a pair over a step range [lo, hi], e.g. "
+                                            "{\"dumplings\": [10, 30]}: the best step there is used (candidates "
+                                            "not yet computed are computed, counted)")] = None,
+        search_text: Annotated[dict[str, str] | None,
+                               Field(description="with `search`: score that pair's region against this text instead "
+                                                 "of its target phrase, e.g. {\"dumplings\": \"fried rice\"}")] = None,
         return_image: Annotated[Literal["preview", "link", "both"],
                                 Field(description="preview JPEG, full-size link, or both (default)")] = "both",
         return_candidates: Annotated[bool, Field(description="also return the contact sheet (every candidate, step "
@@ -42,14 +50,16 @@ def add_refine_tools(server: MCPServer, holder, gate, store, settings) -> None:
         """Re-pick the inversion step of one or more pairs of an earlier edit and rebuild the image, reusing its
         inversion and every candidate already computed: only the reassembly runs (about 3% of an edit's compute;
         a step never evaluated before is computed first). Use it when one object changed too little (raise its
-        step) or too much (lower it). The same steps give the same image. Returns what edit_image returns."""
+        step) or too much (lower it), or re-search one pair over a range (`search`). The same steps give the same
+        image. Returns what edit_image returns."""
         cancel = threading.Event()
         progress = Progress(ctx, cancel)
 
         def work():
             progress.from_thread(_event("reassembly", 0, 1, "re-assembling with the new steps"))
             editor = _editor(holder, edit_id)
-            result = editor.refine(edit_id, steps, progress=progress.from_thread, cancel=cancel)
+            result = editor.refine(edit_id, steps, progress=progress.from_thread, cancel=cancel, search=search,
+                                   search_text=search_text)
             return _write_edit(result, store, False, None)
 
         try:
