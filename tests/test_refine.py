@@ -143,6 +143,9 @@ def test_cli_edit_save_and_refine(tmp_path, capsys):
     assert refined["cost"]["unet_sample_evals"] == 2 + 2 * (2 + 2)  # re + 2(r + re) at N = 10
     assert main(["refine", str(tmp_path / "e.oir"), "-o", str(tmp_path / "x.png")]) == 2
     assert "give at least one --step" in capsys.readouterr().err
+    assert main(["refine", str(tmp_path / "e.oir"), "--search", "dumplings=3:5", "-o", str(tmp_path / "s.png"),
+                 "--diagnostics", str(tmp_path / "s.json"), "--quiet"]) == 0
+    assert 3 <= json.loads((tmp_path / "s.json").read_text())["pairs"][0]["optimal_step"] <= 5
 
 
 # --- MCP -------------------------------------------------------------------------------------------------

@@ -39,6 +39,17 @@ def _parse_step(text: str) -> tuple[str, int]:
                                          "'dumplings=30'") from None
 
 
+def _parse_range(text: str) -> tuple[str, tuple[int, int]]:
+    src, sep, value = text.rpartition("=")
+    lo, colon, hi = value.partition(":")
+    try:
+        if not sep or not src.strip() or not colon:
+            raise ValueError
+        return src.strip(), (int(lo), int(hi))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--search {text!r}: expected 'SOURCE=LO:HI', e.g. 'dumplings=10:30'") from None
+
+
 def _model_args(p: argparse.ArgumentParser) -> None:
     from ..config import model_help
 
@@ -109,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     rf.add_argument("edit_file", help="the file written by `oir-agent edit --save-edit`")
     rf.add_argument("--step", action="append", type=_parse_step, default=None, metavar="SRC=K",
                     help="a pair's new inversion step (repeatable), e.g. dumplings=18; higher = more change")
+    rf.add_argument("--search", action="append", type=_parse_range, default=None, metavar="SRC=LO:HI",
+                    help="instead of a step: re-search a pair over steps LO..HI and use the best (repeatable)")
     rf.add_argument("--model", default=None, help="the model that made the edit (default: the one recorded)")
     rf.add_argument("--device", default=None, help="cpu | cuda (default: cuda when available)")
     rf.add_argument("-o", "--output", required=True, help="output image path")

@@ -14,8 +14,8 @@ def run_refine(args) -> int:
     from ..errors import InvalidInputError
 
     stored = load_edit(args.edit_file)
-    if not args.step:
-        raise InvalidInputError(f"give at least one --step SRC=K; the pairs are "
+    if not args.step and not args.search:
+        raise InvalidInputError(f"give at least one --step SRC=K (or --search SRC=LO:HI); the pairs are "
                                 f"{[p.source for p in stored.edit_pairs]} at steps {stored.steps}.")
     for path, flag in ((args.output, "--output"), (args.diagnostics, "--diagnostics"), (args.sheet, "--sheet")):
         if path:
@@ -28,7 +28,8 @@ def run_refine(args) -> int:
     editor = OIREditor.from_pretrained(model, device=args.device, edit_memory=0, seed=stored.config.seed)
     bar = StageProgress(enabled=not args.quiet)
     try:
-        result = editor.refine(stored, dict(args.step), progress=bar)
+        result = editor.refine(stored, dict(args.step) if args.step else None, progress=bar,
+                               search=dict(args.search) if args.search else None)
     finally:
         bar.close()
     write_outputs(result, args.output, args.diagnostics, args.sheet)
