@@ -18,6 +18,16 @@ def model_help() -> str:
             f"{DEFAULT_MODEL}, about 4 GB, downloaded once into the Hugging Face cache: needs network on first use)")
 
 
+def add_model_arguments(parser) -> None:
+    """--model, --clip-model, --device, --dtype: one wording for every command that loads a model."""
+    parser.add_argument("--model", default=None, help=model_help())
+    parser.add_argument("--clip-model", default=None,
+                        help="CLIP for the search metric (default openai/clip-vit-base-patch16, or the model folder's "
+                             "metric_clip/; presets bring their own)")
+    parser.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when available)")
+    parser.add_argument("--dtype", default=None, help="fp32 | fp16 | bf16 (default: fp16 on CUDA, fp32 on CPU)")
+
+
 MASK_PROVIDERS = ("auto", "grounded-sam", "noise-difference", "attention", "given")  # "attention": older name
 MASK_FALLBACKS = (None, "noise-difference", "attention")
 SEARCH_STRATEGIES = ("budgeted", "exhaustive")

@@ -49,3 +49,31 @@ def scene_masks(width=96, height=64):
 
 
 SOURCE = "a red circle on the left and a blue square on the right"
+
+
+def serve_http(out_dir, host: str = "127.0.0.1", extra: tuple = ()):
+    """`oir-agent serve --transport http --model tiny` on a free port of `host`, waited for; a generator for fixtures:
+    yields the port, then stops the server."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    with socket.socket() as s:
+        s.bind((host, 0))
+        port = s.getsockname()[1]
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--host", host,
+                             "--port", str(port), "--model", "tiny", "--allowed-dir", str(examples), "--output-dir",
+                             str(out_dir), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection((host, port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield port
+    proc.terminate()
+    proc.wait(10)

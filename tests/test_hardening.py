@@ -3,7 +3,6 @@ HTTP headers, cancel/files, arguments, images, paths, the aligner, resources."""
 
 import io
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -13,7 +12,7 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
-from conftest import SOURCE, scene
+from conftest import SOURCE, scene, serve_http
 from mcp import Client
 from PIL import Image
 
@@ -60,22 +59,7 @@ def error_text(result) -> str:
 # --- HTTP headers (item 1, 3, 10) ------------------------------------------------------------------------
 @pytest.fixture
 def server_on_127_0_0_2(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.2", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--host",
-                             "127.0.0.2", "--port", str(port), "--model", "tiny", "--output-dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.2", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield port
-    proc.terminate()
-    proc.wait(10)
+    yield from serve_http(tmp_path, host="127.0.0.2")
 
 
 async def test_rebinding_protection_on_every_loopback_address_and_big_bodies(server_on_127_0_0_2):

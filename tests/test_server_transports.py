@@ -3,12 +3,11 @@
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import SOURCE
+from conftest import SOURCE, serve_http
 from mcp import Client, StdioServerParameters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,20 +61,7 @@ async def test_stdio_answers_without_loading_the_model(tmp_path):
 
 @pytest.fixture
 def http_server(tmp_path):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--port", str(port),
-                             "--model", "tiny", "--allowed-dir", str(ROOT / "examples"), "--output-dir", str(tmp_path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield port
-    proc.terminate()
-    proc.wait(10)
+    yield from serve_http(tmp_path)
 
 
 async def test_http_loopback_call_and_rebinding_protection(http_server):

@@ -51,14 +51,9 @@ def _parse_range(text: str) -> tuple[str, tuple[int, int]]:
 
 
 def _model_args(p: argparse.ArgumentParser) -> None:
-    from ..config import model_help
+    from ..config import add_model_arguments
 
-    p.add_argument("--model", default=None, help=model_help())
-    p.add_argument("--clip-model", default=None,
-                   help="CLIP for the search metric (default openai/clip-vit-base-patch16, or the model folder's "
-                        "metric_clip/; presets bring their own)")
-    p.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when available)")
-    p.add_argument("--dtype", default=None, help="fp32 | fp16 | bf16 (default: fp16 on CUDA, fp32 on CPU)")
+    add_model_arguments(p)
 
 
 def _prompt_args(p: argparse.ArgumentParser) -> None:

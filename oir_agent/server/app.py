@@ -23,7 +23,7 @@ from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp_types import CallToolResult, ResourceLink, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from ..errors import Cancelled, OIRError
+from ..errors import OIRError
 from .calls import (
     DeviceGate,
     EditorHolder,
@@ -33,6 +33,7 @@ from .calls import (
     _image_block,
     _reply,
     _write_edit,
+    gated_edit,
     internal_error,
     run_in_worker,
 )
@@ -194,18 +195,7 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
             result = editor.run(request, progress=progress.from_thread, cancel=cancel)
             return _write_edit(result, store, diagnostic_sheet, argument_reference(image))
 
-        try:
-            request = await anyio.to_thread.run_sync(prepare)
-            async with gate.slot(lambda n: progress.send(1, f"queue: waiting behind the running edit (position {n})")):
-                result, names = await run_in_worker(lambda: work(request), cancel,
-                                                    rollback=lambda done: store.delete(done[1].values()))
-        except (OIRError, ToolError) as exc:
-            if isinstance(exc, Cancelled):
-                raise ToolError("cancelled: the edit stopped before its next UNet call; no file was written.") from exc
-            raise exc if isinstance(exc, ToolError) else ToolError(str(exc)) from exc
-        except Exception as exc:
-            raise internal_error(exc, "edit_image") from exc
-        await progress.send(100, "done")
+        result, names = await gated_edit(gate, progress, cancel, store, work, "edit_image", before=prepare)
         return _edit_reply(result, names, store, settings, return_image, candidates=return_candidates)
 
     async def extract_edit_pairs(

@@ -139,6 +139,27 @@ async def run_in_worker(fn: Callable[[], Any], cancel: threading.Event,
         raise
 
 
+async def gated_edit(gate, progress, cancel: threading.Event, store: OutputStore, work: Callable[[], Any],
+                     tool: str, before: Callable[[], Any] | None = None):
+    """An edit-like call: `before()` (input checks, in a thread, no device) then `work(checked)` on the device behind
+    the gate, cancellable, its files rolled back if cancelled; every failure one clear ToolError."""
+    from ..errors import Cancelled, OIRError
+
+    try:
+        checked = await anyio.to_thread.run_sync(before) if before is not None else None
+        async with gate.slot(lambda n: progress.send(1, f"queue: waiting behind the running edit (position {n})")):
+            done = await run_in_worker(lambda: work(checked), cancel,
+                                       rollback=lambda finished: store.delete(finished[1].values()))
+    except (OIRError, ToolError) as exc:
+        if isinstance(exc, Cancelled):
+            raise ToolError(f"cancelled: {tool} stopped before its next UNet call; no file was written.") from exc
+        raise exc if isinstance(exc, ToolError) else ToolError(str(exc)) from exc
+    except Exception as exc:
+        raise internal_error(exc, tool) from exc
+    await progress.send(100, "done")
+    return done
+
+
 def internal_error(exc: BaseException, tool: str) -> ToolError:
     """The last resort: an exception nobody anticipated becomes one clear line for the client, with an id that
     finds the full traceback in the server's log (stderr)."""

@@ -14,8 +14,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, ImageContent, TextContent, ToolAnnotations
 from pydantic import Field
 
-from ..errors import Cancelled, OIRError
-from .calls import Progress, _edit_reply, _event, _write_edit, internal_error, run_in_worker
+from ..errors import OIRError
+from .calls import Progress, _edit_reply, _event, _write_edit, gated_edit, internal_error
 from .outputs import preview_jpeg
 from .schema import CandidatesResult, EditToolResult
 
@@ -55,23 +55,14 @@ def add_refine_tools(server: MCPServer, holder, gate, store, settings) -> None:
         cancel = threading.Event()
         progress = Progress(ctx, cancel)
 
-        def work():
+        def work(_):
             progress.from_thread(_event("reassembly", 0, 1, "re-assembling with the new steps"))
             editor = _editor(holder, edit_id)
             result = editor.refine(edit_id, steps, progress=progress.from_thread, cancel=cancel, search=search,
                                    search_text=search_text)
             return _write_edit(result, store, False, None)
 
-        try:
-            async with gate.slot(lambda n: progress.send(1, f"queue: waiting behind the running edit (position {n})")):
-                result, names = await run_in_worker(work, cancel, rollback=lambda done: store.delete(done[1].values()))
-        except (OIRError, ToolError) as exc:
-            if isinstance(exc, Cancelled):
-                raise ToolError("cancelled: the refine stopped before its next UNet call; no file was written.") from exc
-            raise exc if isinstance(exc, ToolError) else ToolError(str(exc)) from exc
-        except Exception as exc:
-            raise internal_error(exc, "refine_edit") from exc
-        await progress.send(100, "done")
+        result, names = await gated_edit(gate, progress, cancel, store, work, "refine_edit")
         return _edit_reply(result, names, store, settings, return_image, candidates=return_candidates)
 
     async def view_candidates(

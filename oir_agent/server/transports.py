@@ -21,7 +21,7 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
-    from ..config import model_help
+    from ..config import add_model_arguments
 
     p.add_argument("--transport", choices=["stdio", "http"], default="stdio",
                    help="stdio (default: for desktop MCP clients that launch the server) or http (streamable HTTP)")
@@ -32,12 +32,7 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output-dir", default=None, help="where results go (default ~/.cache/oir-agent/outputs)")
     p.add_argument("--allowed-host", action="append", default=None,
                    help="Host header values accepted over HTTP when binding a non-loopback address (e.g. myhost:8765)")
-    p.add_argument("--model", default=None, help=model_help())
-    p.add_argument("--clip-model", default=None,
-                   help="CLIP for the search metric (default openai/clip-vit-base-patch16, or the model folder's "
-                        "metric_clip/; presets bring their own)")
-    p.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when available)")
-    p.add_argument("--dtype", default=None, help="fp32 | fp16 | bf16 (default: fp16 on CUDA, fp32 on CPU)")
+    add_model_arguments(p)
     p.add_argument("--preload", action="store_true", help="load the model at start instead of on the first edit")
     p.add_argument("--queue-size", type=int, default=2, help="edits that may wait behind the running one (default 2)")
     p.add_argument("--max-steps", type=int, default=100, help="largest `steps` a caller may ask for (default 100)")
