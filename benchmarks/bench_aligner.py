@@ -3,6 +3,7 @@ cold start of `oir-agent pairs`, of `align_prompts` in a fresh Python, and of th
 extract_edit_pairs call (target <= 1.5 s on a 2-core CPU).
 
     python benchmarks/bench_aligner.py
+    python benchmarks/bench_aligner.py --eval tests/data/aligner_cases.jsonl [--split dev|test]
 """
 
 from __future__ import annotations
@@ -77,6 +78,28 @@ def _server_first_call() -> float:
     return anyio.run(go)
 
 
+def evaluate(path: str, split: str) -> None:
+    """Pair precision / recall / F1 per category and per mode on a JSONL case file (tests/data/aligner_cases.jsonl
+    format)."""
+    from aligner_eval import load, score
+
+    result = score(load(Path(path), split))
+    print(f"{'group':<22} {'cases':>5} {'P':>6} {'R':>6} {'F1':>6} {'errors':>6}")
+    for group, v in sorted(result.items(), key=lambda kv: (kv[0].startswith("mode:") + 2 * (kv[0] == "all"), kv[0])):
+        print(f"{group:<22} {v['cases']:>5} {v['precision']:>6.3f} {v['recall']:>6.3f} {v['f1']:>6.3f} "
+              f"{v['errors']:>6}")
+
+
 if __name__ == "__main__":
-    main()
-    cold_starts()
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--eval", metavar="FILE", default=None,
+                    help="score a JSONL case file (e.g. tests/data/aligner_cases.jsonl) instead of timing")
+    ap.add_argument("--split", default="all", choices=["all", "dev", "test"])
+    a = ap.parse_args()
+    if a.eval:
+        evaluate(a.eval, a.split)
+    else:
+        main()
+        cold_starts()

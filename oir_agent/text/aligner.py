@@ -86,6 +86,7 @@ def align_docs(src, tgt) -> Alignment:
     regions, emap = _diff(src, tgt)
     regions = _grow_all(src, tgt, regions, emap)
     regions = _merge_verb_regions(src, tgt, regions)
+    regions = _merge_phrase_regions(src, tgt, regions)
     pairs, warnings = [], []
     for region in regions:
         pair, warning = _to_pair(src, tgt, region, emap)
@@ -241,6 +242,23 @@ def _merge_verb_regions(src, tgt, regions: list[_Region]) -> list[_Region]:
     return merged
 
 
+def _merge_phrase_regions(src, tgt, regions: list[_Region]) -> list[_Region]:
+    """'on a rooftop' -> 'in a tunnel' changes a preposition and its object: one edit of the whole phrase."""
+    if not nlp.is_parsed(src) or len(regions) < 2:
+        return regions
+    out = list(regions)
+    for r in regions:
+        if r not in out or r.s1 <= r.s0 or any(nlp.is_content(t) for t in src[r.s0:r.s1]):
+            continue
+        lo, hi, _ = _phrase_around(src, r.s0, r.s1)
+        inside = [o for o in out if o is not r and lo <= o.s0 and o.s1 <= hi]
+        for o in inside:
+            out.remove(o)
+            i = out.index(r)
+            r = out[i] = _Region(min(r.s0, o.s0), max(r.s1, o.s1), min(r.t0, o.t0), max(r.t1, o.t1))
+    return out
+
+
 def _adjacent(a: _Region, b: _Region) -> bool:
     return (abs(a.s1 - b.s0) <= 1 or abs(b.s1 - a.s0) <= 1) and (abs(a.t1 - b.t0) <= 1 or abs(b.t1 - a.t0) <= 1)
 
@@ -280,6 +298,10 @@ def _to_pair(src, tgt, r: _Region, emap: dict[int, int]) -> tuple[EditPair | Non
     has_src = any(nlp.is_content(t) for t in src[a0:a1])
     has_tgt = any(nlp.is_content(t) for t in tgt[b0:b1])
     src_text, tgt_text = _text(src, a0, a1), _text(tgt, b0, b1)
+    if (not has_src or not has_tgt) and src_text and tgt_text and nlp.is_parsed(src) and nlp.is_parsed(tgt):
+        pair = _phrase_change(src, tgt, a0, a1, b0, b1)  # 'above the table' -> 'below the table', 'looking left/up'
+        if pair is not None:
+            return pair, None
     if not has_src and not has_tgt:
         if src_text or tgt_text:
             return None, (f"changed {src_text or '(nothing)'!r} -> {tgt_text or '(nothing)'!r} is not an object or "
@@ -305,6 +327,46 @@ def _to_pair(src, tgt, r: _Region, emap: dict[int, int]) -> tuple[EditPair | Non
     kind, mask_phrase = _kind_and_mask(src, tgt, a0, a1, b0, b1, r, emap)
     return EditPair(source=src_text, target=tgt_text, guided_prompt=guided, mask_phrase=mask_phrase, kind=kind,
                     source_span=_span(src, a0, a1), target_span=_span(tgt, b0, b1)), None
+
+
+def _phrase_around(doc, start: int, end: int) -> tuple[int, int, int | None]:
+    """The smallest whole phrase containing a changed function word, and the noun it is about: a preposition with
+    its object ('above the table'), a particle or adverb with its verb ('looking left')."""
+    lo, hi, anchor = start, end, None
+    for tok in doc[start:end]:
+        if tok.dep_ != "prt" and (tok.pos_ == "ADP" or tok.dep_ in ("prep", "agent")):
+            edge = list(tok.subtree)
+            lo, hi = min(lo, edge[0].i), max(hi, edge[-1].i + 1)
+            anchor = tok.head.i
+        elif tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):  # 'looking left': with its verb
+            lo, hi = min(lo, tok.head.i, tok.i), max(hi, tok.head.i + 1, tok.i + 1)
+            anchor = tok.head.i
+    if anchor is None and lo > 0 and doc[lo - 1].pos_ == "VERB":  # a misparsed particle: take the verb before it
+        lo, anchor = lo - 1, lo - 1
+    if anchor is None:
+        return lo, hi, None
+    head = doc[anchor]
+    if head.pos_ in ("NOUN", "PROPN"):
+        return lo, hi, head.i
+    if head.dep_ in ("acl", "relcl") and head.head.pos_ in ("NOUN", "PROPN"):
+        return lo, hi, head.head.i
+    subject = next((c.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return lo, hi, subject
+
+
+def _phrase_change(src, tgt, a0, a1, b0, b1) -> EditPair | None:
+    """A pair for a change of prepositions, particles or adverbs: the whole phrase on each side, masked by the
+    object it is about (OIR edits that object's region)."""
+    s0, s1, anchor = _phrase_around(src, a0, a1)
+    t0, t1, _ = _phrase_around(tgt, b0, b1)
+    if anchor is None or not any(nlp.is_content(t) or t.pos_ in ("ADP", "ADV") for t in src[s0:s1]):
+        return None
+    c0, c1 = _phrase_bounds(src, anchor, anchor + 1)
+    mask = _text(src, *_strip(src, c0, c1))
+    s_char, t_char = _span(src, s0, s1), _span(tgt, t0, t1)
+    guided = src.text[: s_char[0]] + tgt.text[t_char[0]: t_char[1]] + src.text[s_char[1]:]
+    return EditPair(source=_text(src, s0, s1), target=_text(tgt, t0, t1), guided_prompt=guided, mask_phrase=mask,
+                    kind="attribute", source_span=s_char, target_span=t_char)
 
 
 def _trim_separators(doc, start: int, end: int) -> tuple[int, int]:

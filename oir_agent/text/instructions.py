@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import AlignmentError
-from . import nlp
+from . import lexicon, nlp
 from .aligner import Alignment, align_prompts, check_prompt
 from .pairs import find_phrase
 
@@ -21,7 +21,13 @@ ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X 
                   "change the color of X to Y", "paint X Y", "X -> Y", "X to Y", "X should be Y", "what if X was Y",
                   "let X be Y", "use Y instead of X", "substitute Y for X")
 ATTRIBUTE_NOUNS = ("color", "colour", "material", "texture", "pattern", "style", "shape")
-_POLITE = re.compile(r"^(please|kindly|can you|could you|would you|i want you to|i'd like you to|let's|now)\s+", re.I)
+_POLITE = re.compile(r"^(please|kindly|can you|could you|would you|i want you to|i'd like you to|let's|now|just|"
+                     r"go ahead and|try to|i want to|i would like to)\s+", re.I)
+_FILLER = re.compile(r"\s+(?:in|of|from|on)\s+(?:the|this)\s+(?:image|picture|photo|photograph|scene|shot|frame)\b"
+                     r"|\s+(?:for me|please)\b", re.I)
+_UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|include|remove|delete|erase|"
+                          r"get rid of|take away|take out)\b", re.I)
+SETTING_WORDS = ("season", "weather", "time of day", "time", "scene", "setting")
 _SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\balso\b|,\s*and\b|,|\band\b)\s*", re.I)
 _DET = r"(?:(?:" + "|".join(sorted(nlp.DETERMINERS)) + r")\s+)?"
 
@@ -30,7 +36,8 @@ _DET = r"(?:(?:" + "|".join(sorted(nlp.DETERMINERS)) + r")\s+)?"
 class Clause:
     source: str  # the object as written in the instruction (determiner stripped)
     target: str  # what it becomes (its own determiner kept)
-    kind: str  # "object" | "attribute"
+    kind: str  # "object" | "attribute" | "setting" (season/weather/time of the scene) | "place" (where x is)
+    prep: str = ""  # "place": the preposition of the new place ("on" in "put the dog on a beach")
 
 
 def parse_instruction(instruction: str, source_prompt: str | None = None) -> Alignment:
@@ -43,10 +50,12 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
                              "with a rug').")
     if source_prompt is not None:
         check_prompt(source_prompt, "source_prompt")
+    _refuse_unsupported(instruction)
     clauses, warnings = _unique_clauses(split_clauses(instruction))
     if source_prompt is not None and source_prompt.strip():
         target_prompt = source_prompt
         for c in clauses:
+            c = _resolve_category(c, target_prompt, warnings)
             target_prompt = _apply(target_prompt, c, source_prompt)
     else:
         source_prompt, target_prompt = _prompts_from_clauses(clauses)
@@ -58,6 +67,41 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
         alignment.warnings.append(f"the instruction has {len(clauses)} change(s) but {len(alignment.pairs)} editing "
                                   "pair(s) were found; check the pairs.")
     return alignment
+
+
+def _refuse_unsupported(instruction: str) -> None:
+    """'add ...' / 'remove ...': OIR edits objects that are in the picture (a pair needs a source object and a mask);
+    say so, with what to ask instead, rather than a generic parse error."""
+    for part in _SEPARATORS.split(instruction.strip()):
+        m = _UNSUPPORTED.match(part.strip()) if part else None
+        if not m:
+            continue
+        verb = m.group(1).lower()
+        if verb in ("add", "insert", "include"):
+            raise AlignmentError(f"{part.strip()!r}: adding an object is not an OIR edit (every pair changes an object "
+                                 "that is in the image, inside its mask). Name what is in the image where it should go "
+                                 "and what it becomes, e.g. 'replace the bare table with a table with a vase'.")
+        raise AlignmentError(f"{part.strip()!r}: removing an object is not an OIR edit. Replace it with what should be "
+                             "there instead, e.g. 'replace the cup with an empty plate' or '... with the wooden table'.")
+
+
+def _resolve_category(clause: Clause, prompt: str, warnings: list[str]) -> Clause:
+    """'the vehicle' when the prompt says 'car': the one member of the category the prompt names (warned)."""
+    if clause.kind in ("setting",) or not clause.source or _locate(prompt, clause.source) is not None:
+        return clause
+    head = clause.source.split()[-1]
+    members = lexicon.category_members(head) or lexicon.category_members(head.rstrip("s"))
+    if not members:
+        return clause
+    found = sorted({w.lower() for w in re.findall(r"[\w-]+", prompt) if w.lower() in members})
+    if len(found) == 1:
+        warnings.append(f"assumed {clause.source!r} means {found[0]!r} (the only {head} in the source prompt); give "
+                        "explicit pairs if that is wrong.")
+        return Clause(source=found[0], target=clause.target, kind=clause.kind, prep=clause.prep)
+    if len(found) > 1:
+        raise AlignmentError(f"{clause.source!r} could mean {found}: name the one to change with the source prompt's "
+                             "words.")
+    return clause
 
 
 def _unique_clauses(clauses: list[Clause]) -> tuple[list[Clause], list[str]]:
@@ -111,9 +155,15 @@ _VERB = re.compile(r"^(replace|swap out|swap|switch|exchange|substitute|change|t
 
 
 def _with_inherited_verb(group: str, before: list[str]) -> Clause | None:
-    """'... and the chopsticks with a knife': a verb-less part borrows the verb of the clause before it."""
+    """'... and the chopsticks with a knife': a verb-less part borrows the verb of the clause before it;
+    'make the bus shorter and green': a bare attribute borrows the verb and the object."""
     if _VERB.match(group.strip()):
         return None
+    if before and _is_attribute(group.strip()):
+        prev = parse_clause(before[-1])
+        if prev is not None and prev.kind == "attribute":
+            obj = " ".join(w for w in prev.source.split() if not lexicon.is_attribute_word(w)) or prev.source
+            return parse_clause(f"make {obj} {group.strip()}")
     for part in reversed(before):
         m = _VERB.match(_POLITE.sub("", part.strip()))
         if m:
@@ -121,7 +171,14 @@ def _with_inherited_verb(group: str, before: list[str]) -> Clause | None:
     return None
 
 
+_PREPS = r"(?:on top of|in front of|next to|on|in|at|into|onto|under|near|by|beside|inside|over|behind|above)"
 _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y comes first)
+    ("fromto", re.compile(rf"^(?:change|switch|turn|transform|convert|make|alter|swap)\s+(?:{_DET}(?P<what>.+?)\s+)?"
+                          rf"from\s+{_DET}(?P<x>.+?)\s+(?:to|into)\s+(?P<y>.+)$", re.I), False),
+    ("setting", re.compile(rf"^(?:make|turn|change|switch|set)\s+(?:it|{_DET}(?:{'|'.join(SETTING_WORDS)}))\s+"
+                           rf"(?:to\s+|into\s+|as\s+)?(?P<y>.+)$", re.I), False),
+    ("place", re.compile(rf"^(?:put|place|move|set|show|have)\s+{_DET}(?P<x>.+?)\s+(?P<prep>{_PREPS})\s+(?P<y>.+)$",
+                         re.I), False),
     ("color", re.compile(rf"^(?:change|make|turn|set|paint)\s+{_DET}(?P<attr>{'|'.join(ATTRIBUTE_NOUNS)})\s+of\s+"
                          rf"{_DET}(?P<x>.+?)\s+(?:to|into|as)\s+(?P<y>.+)$", re.I), False),
     ("replace", re.compile(rf"^(?:replace|swap out|swap|switch out|switch|exchange)\s+{_DET}(?P<x>.+?)\s+"
@@ -139,8 +196,11 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                           rf"(?:to|into|in)\s+(?P<y>.+)$", re.I), False),
     ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:look\s+|appear\s+|be\s+)?(?:into\s+)?"
                         rf"(?P<y>\S+(?:\s+\S+)?)$", re.I), False),
-    ("become", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:should be|becomes|become|is now|are now|turns into)\s+(?P<y>.+)$",
+    ("become", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:should be|becomes|become|is now|are now|turns into|needs to "
+                          rf"become|needs to be|has to be|must be|should become|should turn into)\s+(?P<y>.+)$",
                           re.I), False),
+    ("become", re.compile(rf"^(?:i want|i'd like|i would like|i need)\s+{_DET}(?P<x>.+?)\s+to\s+(?:be|become|turn "
+                          rf"into|look like)\s+(?P<y>.+)$", re.I), False),
     ("arrow", re.compile(rf"^{_DET}(?P<x>.+?)\s*(?:->|=>|→|➔)\s*(?P<y>.+)$", re.I), False),
     ("replace", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:with|by)\s+(?P<y>.+)$", re.I), False),  # after "replace"
     ("change", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:to|into)\s+(?P<y>.+)$", re.I), False),
@@ -149,12 +209,27 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
 
 def parse_clause(text: str) -> Clause | None:
     """One clause in an accepted form, or None."""
-    text = _POLITE.sub("", text.strip().rstrip(".!?")).strip()
+    text = text.strip().rstrip(".!?")
+    while True:  # "can you please ..."
+        shorter = _POLITE.sub("", text).strip()
+        if shorter == text:
+            break
+        text = shorter
+    text = _FILLER.sub("", text).strip()
     for verb, pattern, _ in _FORMS:
         m = pattern.match(text)
         if not m:
             continue
+        if verb == "setting":
+            y = _strip_det(_clean(m.group("y")))
+            if all(lexicon.attribute_class(w) in lexicon.SETTING_CLASSES for w in y.split()):
+                return Clause(source="", target=y, kind="setting")
+            continue
         x, y = _clean(m.group("x")), _clean(m.group("y"), keep_det=True)
+        if verb == "place":
+            if not x or not y:
+                continue
+            return Clause(source=x, target=y, kind="place", prep=m.group("prep").lower())
         if not x or not y or x.lower() == y.lower():
             continue
         if verb == "color":
@@ -163,15 +238,26 @@ def parse_clause(text: str) -> Clause | None:
             if not nlp.is_adjective(y):
                 continue
             return Clause(source=x, target=_attribute_target(x, y), kind="attribute")
+        if verb == "fromto":
+            return Clause(source=x, target=y if not _is_attribute(_strip_det(y)) else _strip_det(y), kind="object")
+        if x.lower() in SETTING_WORDS and all(lexicon.attribute_class(w) in lexicon.SETTING_CLASSES
+                                              for w in _strip_det(y).split()):
+            return Clause(source="", target=_strip_det(y), kind="setting")  # "change the season to winter"
         if verb == "make":
-            if not nlp.is_adjective(_strip_det(y)) and "into" not in text.lower() and not _leading_det(y):
+            if not _is_attribute(y) and "into" not in text.lower() and not _leading_det(y):
                 continue
-            if nlp.is_adjective(_strip_det(y)):
+            if not _leading_det(y) and _is_attribute(y):
                 return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
-        if verb in ("change", "become", "whatif", "let") and nlp.is_adjective(_strip_det(y)):
+        if verb in ("change", "become", "whatif", "let") and not _leading_det(y) and _is_attribute(y):
             return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
         return Clause(source=x, target=y, kind="object")
     return None
+
+
+def _is_attribute(phrase: str) -> bool:
+    """Adjective-like words only: POS adjectives, or words of the lexicon's attribute classes / comparatives."""
+    words = phrase.split()
+    return bool(words) and all(lexicon.is_attribute_word(w) or nlp.is_adjective(w) for w in words)
 
 
 def _clean(phrase: str, keep_det: bool = False) -> str:
@@ -187,17 +273,26 @@ def _strip_det(phrase: str) -> str:
 
 
 def _attribute_target(obj: str, attribute: str) -> str:
-    """'red berries' + 'purple' -> 'purple berries': a new colour replaces the old one; other adjectives prepend."""
-    words = obj.split()
-    attr_words = attribute.split()
-    if all(w.lower() in nlp.COLOURS for w in attr_words):
-        words = [w for w in words if w.lower() not in nlp.COLOURS]
-    return " ".join(attr_words + words)
+    """'red berries' + 'purple' -> 'purple berries': a new value replaces the object's old value of the same class
+    (colour, size, material, finish, state, emotion, ...; 'shorter' counts as 'short'); other adjectives prepend."""
+    attr_words = [lexicon.base_form(w) for w in attribute.split()]
+    out, placed = [], set()
+    for w in obj.split():
+        cls = lexicon.attribute_class(w)
+        same = [a for a in attr_words if cls is not None and lexicon.attribute_class(a) == cls]
+        if same:  # the new value takes the old one's place ('long yellow bus' + 'green' -> 'long green bus')
+            out.extend(a for a in same if a not in placed)
+            placed.update(same)
+        elif w.lower() not in attr_words:
+            out.append(w)
+    return " ".join([a for a in attr_words if a not in placed] + out)
 
 
 def _apply(prompt: str, clause: Clause, original: str) -> str:
     """Replace the clause's object in `prompt` (it must occur in the original source prompt)."""
-    span = _locate(prompt, clause.source)
+    if clause.kind == "setting":
+        return _set_scene(prompt, clause, original)
+    span = _locate(prompt, clause.source, grow=clause.kind == "attribute")
     if span is None and _locate(original, clause.source) is not None:
         raise AlignmentError(f"the instruction changes {clause.source!r} more than once (an earlier change already "
                              "replaced it); say once what each object becomes.")
@@ -207,14 +302,46 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     start, end = span
     found = prompt[start:end]
     target = clause.target
+    if clause.kind == "place":
+        return _fix_articles(_move(prompt, end, clause, original))
     if clause.kind == "attribute":
         target = _attribute_target(found, _attribute_words(clause, found))
     elif _leading_det(target):
         det = re.search(r"(?:\b(?:the|a|an|some|two|three)\s+)$", prompt[:start], re.I)
         if det:  # "a cat" + "a dog": the target brings its own determiner
             start = det.start()
+        else:  # "a red car" + "a bus": the modifiers stay ("a red bus"), so the target's own "a" goes
+            before = re.search(r"(\w+)\s+$", prompt[:start])
+            if before and (lexicon.is_attribute_word(before.group(1)) or nlp.is_adjective(before.group(1))):
+                target = _strip_det(target)
     new = prompt[:start] + target + prompt[end:]
     return _fix_articles(new)
+
+
+def _set_scene(prompt: str, clause: Clause, original: str) -> str:
+    """'make it winter' on '... in autumn': the prompt's word of the same class (season, weather, time of day)."""
+    wanted = {lexicon.attribute_class(w) for w in clause.target.split()}
+    for m in re.finditer(r"[\w-]+", prompt):
+        if lexicon.attribute_class(m.group(0)) in wanted:
+            return prompt[:m.start()] + clause.target + prompt[m.end():]
+    kind = " / ".join(sorted(w for w in wanted if w))
+    raise AlignmentError(f"the source prompt {original!r} does not say the scene's {kind}, so there is nothing to "
+                         f"change into {clause.target!r}: describe it in the source prompt (e.g. '... in autumn').")
+
+
+_PLACE = re.compile(rf"\b(?P<prep>{_PREPS})\s+(?P<np>(?:(?:the|a|an|some|this|that|its|his|her|their)\s+)?"
+                    r"[\w-]+(?:\s+(?!(?:on|in|at|with|and|near|by|under|while|next|beside|behind)\b)[\w-]+)*)", re.I)
+
+
+def _move(prompt: str, after: int, clause: Clause, original: str) -> str:
+    """'put the dog on a beach' on 'a dog lying on a carpet': the place phrase after the object becomes the new
+    one ('on a beach'); the pair is the place ('carpet' -> 'beach')."""
+    m = _PLACE.search(prompt, after)
+    if m is None:
+        raise AlignmentError(f"the source prompt {original!r} does not say where {clause.source!r} is, so there is no "
+                             "place to change: describe it in the source prompt (e.g. 'a dog lying on a carpet').")
+    target = clause.target if _leading_det(clause.target) else _with_article(clause.target)
+    return prompt[:m.start()] + f"{clause.prep} {target}" + prompt[m.end():]
 
 
 def _attribute_words(clause: Clause, found: str) -> str:
@@ -223,12 +350,21 @@ def _attribute_words(clause: Clause, found: str) -> str:
     return " ".join(w for w in clause.target.split() if w.lower() not in obj) or clause.target
 
 
-def _locate(prompt: str, phrase: str) -> tuple[int, int] | None:
-    """Where `phrase` is in `prompt`: exact words, then singular/plural variants, then its head noun."""
+def _locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | None:
+    """Where `phrase` is in `prompt`: exact words, then compound spellings ('teddy bear' / 'teddybear' /
+    'teddy-bear'), then singular/plural variants, then its head noun."""
     span = find_phrase(prompt, phrase)
     if span:
-        return _grow_to_modifiers(prompt, span)
+        return _grow_to_modifiers(prompt, span) if grow else span
     words = phrase.split()
+    if not words:
+        return None
+    compounds = {"".join(words), "-".join(words), " ".join(phrase.replace("-", " ").split()),
+                 phrase.replace("-", "")} - {phrase}
+    for v in compounds:
+        span = find_phrase(prompt, v) if v.strip() else None
+        if span:
+            return _grow_to_modifiers(prompt, span) if grow else span
     variants = {phrase}
     last = words[-1]
     for alt in (last + "s", last + "es", last[:-1] if last.endswith("s") else None,
@@ -239,18 +375,21 @@ def _locate(prompt: str, phrase: str) -> tuple[int, int] | None:
     for v in variants:
         span = find_phrase(prompt, v)
         if span:
-            return _grow_to_modifiers(prompt, span)
+            return _grow_to_modifiers(prompt, span) if grow else span
     if len(words) > 1:  # "the red berries" when the prompt says "berries"
-        return _locate(prompt, " ".join(words[1:]))
+        return _locate(prompt, " ".join(words[1:]), grow)
     return None
 
 
 def _grow_to_modifiers(prompt: str, span: tuple[int, int]) -> tuple[int, int]:
-    """Include colour words right before the phrase ('berries' in 'red berries' -> 'red berries')."""
+    """For attribute edits, include the attribute words right before the object ('bus' in 'a long yellow bus' ->
+    'long yellow bus'), so a new value can replace the old one of its class. Object replacements keep them
+    ('a red car' + 'a bus' -> 'a red bus')."""
     start, end = span
     while True:
         m = re.search(r"(\b\w+)\s+$", prompt[:start])
-        if not m or m.group(1).lower() not in nlp.COLOURS:
+        word = m.group(1) if m else ""
+        if not (lexicon.is_attribute_word(word) and lexicon.attribute_class(word) not in lexicon.SETTING_CLASSES):
             return start, end
         start = m.start(1)
 

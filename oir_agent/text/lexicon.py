@@ -1,0 +1,105 @@
+"""A small lexicon for instructions: attribute classes (a new value replaces the old one of the same class),
+comparatives, and category nouns ("the vehicle" standing for the car in the source prompt).
+
+Deliberately small and general: classes of words editing instructions use, not examples. Anything outside it
+falls back to the parser (spaCy POS tags) and, where the aligner has to guess, a warning says what it assumed.
+"""
+
+from __future__ import annotations
+
+from .nlp import COLOURS
+
+ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
+    "colour": frozenset(COLOURS | {"colorful", "colourful", "multicolored", "dark", "light", "pale", "bright"}),
+    "size": frozenset({"big", "small", "large", "tiny", "huge", "little", "giant", "long", "short", "tall", "wide",
+                       "narrow", "thick", "thin", "fat", "slim", "high", "low"}),
+    "material": frozenset({"wooden", "metal", "metallic", "glass", "plastic", "stone", "marble", "golden", "silver",
+                           "paper", "leather", "wool", "woolen", "woollen", "cotton", "ceramic", "concrete", "brick",
+                           "steel", "iron", "velvet", "denim", "silk", "bronze", "copper", "rubber", "crystal"}),
+    "finish": frozenset({"glossy", "matte", "shiny", "dull", "polished", "rough", "smooth", "rusty", "clean",
+                         "dirty", "wet", "dry", "furry", "fluffy", "striped", "spotted", "checkered", "plain"}),
+    "state": frozenset({"open", "closed", "folded", "unfolded", "broken", "whole", "full", "empty", "lit", "unlit",
+                        "on", "off", "melted", "frozen", "burning", "sliced", "peeled", "cooked", "raw", "ripe",
+                        "rotten", "fresh", "wilted", "blooming", "ruined", "standing", "sitting",
+                        "lying", "running", "flying", "sleeping", "jumping", "walking"}),
+    "emotion": frozenset({"happy", "sad", "angry", "smiling", "crying", "laughing", "surprised", "scared", "calm",
+                          "serious", "frowning", "tired", "excited", "bored", "grumpy", "cheerful"}),
+    "age": frozenset({"young", "old", "elderly", "adult", "teenage", "aged", "new", "ancient", "modern"}),
+    "season": frozenset({"spring", "summer", "autumn", "fall", "winter"}),
+    "weather": frozenset({"sunny", "rainy", "snowy", "foggy", "misty", "cloudy", "stormy", "windy", "clear"}),
+    "time": frozenset({"day", "night", "daytime", "nighttime", "morning", "evening", "sunset", "sunrise", "dawn",
+                       "dusk", "noon", "midnight", "twilight"}),
+}
+SETTING_CLASSES = ("season", "weather", "time")  # "make it winter": the scene's season, not an object's attribute
+
+COMPARATIVES = {"shorter": "short", "longer": "long", "taller": "tall", "bigger": "big", "smaller": "small",
+                "larger": "large", "wider": "wide", "narrower": "narrow", "thicker": "thick", "thinner": "thin",
+                "darker": "dark", "brighter": "bright", "lighter": "light", "older": "old", "younger": "young",
+                "happier": "happy", "sadder": "sad", "higher": "high", "lower": "low", "fatter": "fat",
+                "cleaner": "clean", "dirtier": "dirty", "shinier": "shiny", "smoother": "smooth", "rougher": "rough"}
+
+CATEGORIES: dict[str, frozenset[str]] = {
+    "animal": frozenset({"cat", "dog", "horse", "cow", "sheep", "goat", "pig", "bird", "lion", "tiger", "bear",
+                         "zebra", "giraffe", "elephant", "monkey", "rabbit", "fox", "wolf", "deer", "duck", "owl",
+                         "eagle", "parrot", "penguin", "fish", "frog", "mouse", "squirrel", "panda", "kitten",
+                         "puppy", "camel", "chicken", "hen", "swan", "goose", "butterfly", "snake", "turtle"}),
+    "pet": frozenset({"cat", "dog", "kitten", "puppy", "rabbit", "hamster", "parrot", "fish", "goldfish"}),
+    "vehicle": frozenset({"car", "truck", "bus", "van", "bike", "bicycle", "motorcycle", "motorbike", "scooter",
+                          "train", "tram", "boat", "ship", "plane", "airplane", "helicopter", "taxi", "jeep",
+                          "tractor", "ambulance", "sailboat", "yacht", "canoe"}),
+    "fruit": frozenset({"apple", "banana", "orange", "pear", "grape", "grapes", "lemon", "lime", "peach", "plum",
+                        "cherry", "cherries", "strawberry", "strawberries", "watermelon", "melon", "pineapple",
+                        "mango", "kiwi", "berries", "blueberries", "raspberries", "coconut", "apricot", "fig"}),
+    "vegetable": frozenset({"carrot", "potato", "tomato", "onion", "broccoli", "cabbage", "lettuce", "pepper",
+                            "cucumber", "pumpkin", "corn", "eggplant", "mushroom", "garlic", "beans", "peas"}),
+    "flower": frozenset({"rose", "roses", "tulip", "tulips", "lily", "lilies", "daisy", "daisies", "sunflower",
+                         "sunflowers", "orchid", "lotus", "poppy", "poppies", "lavender", "dandelion"}),
+    "food": frozenset({"pizza", "burger", "hamburger", "sandwich", "cake", "donut", "doughnut", "pasta", "noodles",
+                       "rice", "soup", "salad", "steak", "sushi", "dumplings", "bread", "cookie", "cookies",
+                       "pie", "taco", "hotdog", "croissant", "muffin", "cupcake", "pancakes", "eggs", "fries"}),
+    "drink": frozenset({"coffee", "tea", "juice", "milk", "wine", "beer", "water", "soda", "cocktail", "smoothie"}),
+    "furniture": frozenset({"chair", "table", "sofa", "couch", "bed", "desk", "bench", "stool", "shelf", "cabinet",
+                            "armchair", "wardrobe", "dresser"}),
+    "instrument": frozenset({"guitar", "piano", "violin", "drum", "drums", "flute", "trumpet", "saxophone", "cello",
+                             "harp"}),
+    "building": frozenset({"house", "castle", "church", "tower", "skyscraper", "cabin", "barn", "temple", "palace",
+                           "cottage", "hut", "lighthouse", "bridge"}),
+    "tree": frozenset({"oak", "pine", "palm", "maple", "birch", "willow", "tree", "trees"}),
+    "clothing": frozenset({"shirt", "t-shirt", "jacket", "coat", "dress", "hat", "cap", "scarf", "sweater",
+                           "hoodie", "jeans", "skirt", "suit", "shoes", "boots", "sneakers", "gloves", "tie"}),
+    "person": frozenset({"man", "woman", "boy", "girl", "child", "kid", "person", "lady", "gentleman", "baby",
+                         "teenager", "player", "chef", "doctor", "soldier", "dancer", "student"}),
+    "toy": frozenset({"teddy", "teddybear", "doll", "ball", "robot", "kite", "puzzle", "lego", "yoyo"}),
+    "container": frozenset({"cup", "mug", "glass", "bottle", "bowl", "jar", "vase", "basket", "box", "bucket",
+                            "plate", "pot", "kettle", "teapot"}),
+}
+CATEGORY_ALIASES = {"vehicles": "vehicle", "animals": "animal", "fruits": "fruit", "flowers": "flower",
+                    "plant": "flower", "creature": "animal", "dish": "food", "meal": "food", "beverage": "drink",
+                    "item": None, "object": None, "thing": None}
+
+
+def base_form(word: str) -> str:
+    """'shorter' -> 'short'; any other word as it is (lower case)."""
+    w = word.lower()
+    return COMPARATIVES.get(w, w)
+
+
+def attribute_class(word: str) -> str | None:
+    w = base_form(word)
+    for name, words in ATTRIBUTE_CLASSES.items():
+        if w in words:
+            return name
+    return None
+
+
+def is_attribute_word(word: str) -> bool:
+    return attribute_class(word) is not None
+
+
+def category_members(noun: str) -> frozenset[str] | None:
+    """The nouns a category noun stands for ('vehicle' -> car, bus, ...); None when `noun` is no category."""
+    n = noun.lower()
+    if n in CATEGORY_ALIASES:
+        name = CATEGORY_ALIASES[n]
+        return None if name is None else CATEGORIES[name]
+    return CATEGORIES.get(n)
