@@ -96,7 +96,8 @@ def edit_scores(runtime: Runtime, images: torch.Tensor, view: MaskedClipView, te
         pixels = view.pixels(chunk, c.clip_mean, c.clip_std)
         keep = view.keep.to(pixels.device).expand(chunk.shape[0], -1)
         feats = runtime.clip_image_features(pixels, keep)
-        scores.append(feats @ text_features.to(feats.device).T)
+        text = text_features.to(feats.device)
+        scores.append(feats @ (text if text.ndim == 1 else text.T))
     return torch.cat(scores)
 
 
