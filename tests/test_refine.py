@@ -173,6 +173,8 @@ async def test_mcp_edit_view_refine(server):
         assert not first.is_error
         edit_id = first.structured_content["edit_id"]
         assert edit_id and "refine_edit" in first.content[1].text
+        memory = first.structured_content["output"]["edit_memory"]
+        assert memory["edits"] >= 1 and edit_id in memory["ids"] and 0 < memory["used_mb"] <= memory["limit_mb"]
         images = [b for b in first.content if b.type == "image"]
         assert len(images) == 2 and len(images[1].data) * 3 // 4 < 1_000_000  # preview + contact sheet < 1 MB
         view = await c.call_tool("view_candidates", {"edit_id": edit_id, "pair": "red circle"})

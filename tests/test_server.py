@@ -354,7 +354,8 @@ async def test_output_schema_matches_diagnostics_recursively(make_server, editor
     result = editor.edit(scene(), source_prompt=SOURCE, target_prompt=TARGET, masks=[scene_masks()[0]],
                          config=OIRConfig(num_inference_steps=3))
     d = result.to_dict()
-    d["output"] = {"uri": "oir://outputs/x.png", "width": 1, "height": 1, "sheet_uri": None, "diagnostics_uri": None}
+    d["output"] = {"uri": "oir://outputs/x.png", "width": 1, "height": 1, "sheet_uri": None, "diagnostics_uri": None,
+                   "edit_memory": {"edits": 1, "used_mb": 0.5, "limit_mb": 512.0, "ids": ["e-1"]}}
     _schema_keys_match(schema, d, defs)
     assert d["config"]["num_inference_steps"] == 3 and d["config"]["search"] == "budgeted"
     assert set(d["config"]) == set(OIRConfig.__dataclass_fields__)

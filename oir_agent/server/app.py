@@ -193,6 +193,7 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
             progress.from_thread(_event("load", 0, 1, "loading model" if not holder.loaded else "model ready"))
             editor = holder.get()
             result = editor.run(request, progress=progress.from_thread, cancel=cancel)
+            result.edit_memory = editor.edits.occupancy()  # reported with the result (OutputModel.edit_memory)
             return _write_edit(result, store, diagnostic_sheet, argument_reference(image))
 
         result, names = await gated_edit(gate, progress, cancel, store, work, "edit_image", before=prepare)

@@ -199,7 +199,8 @@ def _edit_reply(result, names: dict, store: OutputStore, settings, return_image:
     data = result.to_dict()
     data["output"] = {"uri": store.uri(names["image"]), "width": result.image.width, "height": result.image.height,
                       "sheet_uri": store.uri(names["sheet"]) if "sheet" in names else None,
-                      "diagnostics_uri": store.uri(names["diagnostics"])}
+                      "diagnostics_uri": store.uri(names["diagnostics"]),
+                      "edit_memory": getattr(result, "edit_memory", None)}
     content: list = []
     if return_image in ("preview", "both"):
         content.append(_image_block(result.image, settings))

@@ -60,6 +60,7 @@ def add_refine_tools(server: MCPServer, holder, gate, store, settings) -> None:
             editor = _editor(holder, edit_id)
             result = editor.refine(edit_id, steps, progress=progress.from_thread, cancel=cancel, search=search,
                                    search_text=search_text)
+            result.edit_memory = editor.edits.occupancy()
             return _write_edit(result, store, False, None)
 
         result, names = await gated_edit(gate, progress, cancel, store, work, "refine_edit")

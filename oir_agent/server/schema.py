@@ -7,8 +7,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..diagnostics import EditDiagnostics
 
 
+class EditMemoryModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    edits: int = Field(description="finished edits kept for refine_edit")
+    used_mb: float = Field(description="memory they use")
+    limit_mb: float = Field(description="the bound (serve --edit-memory); least recently used edits go first")
+    ids: list[str] = Field(description="the most recently used edit_ids (up to 20)")
+
+
 class OutputModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    edit_memory: EditMemoryModel | None = Field(default=None, description="the server's store of kept edits")
     uri: str = Field(description="oir://outputs/... URI of the full-size PNG; pass it as `image` to edit again")
     width: int
     height: int
