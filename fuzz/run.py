@@ -71,12 +71,22 @@ def _setup(name: str):
             text = head + fdp.ConsumeUnicodeNoSurrogates(fdp.ConsumeIntInRange(0, 4096))
             checked(lambda: load_image_argument(text, policy))
     elif name == "data_url":
+        buf = io.BytesIO()
+        Image.new("RGB", (40, 30), (10, 200, 30)).save(buf, "PNG")
+        png = buf.getvalue()
+
         def one(data: bytes):
             fdp = atheris.FuzzedDataProvider(data)
             head = fdp.PickValueInList(["data:image/png;base64,", "data:;base64,", "data:image/png,", "data:x/y;base64,",
-                                        ""])
-            body = fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 8192))
-            text = head + (base64.b64encode(body).decode() if fdp.ConsumeBool() else body.decode("latin-1"))
+                                        "data:image/png;charset=x;base64,", ""])
+            if fdp.ConsumeBool():  # a real image, perhaps damaged, perhaps with junk around its base64
+                body = bytearray(png)
+                for _ in range(fdp.ConsumeIntInRange(0, 4)):
+                    body[fdp.ConsumeIntInRange(0, len(body) - 1)] = fdp.ConsumeInt(1) & 0xFF
+                text = head + base64.b64encode(bytes(body)).decode() + fdp.ConsumeUnicodeNoSurrogates(8)
+            else:
+                body = fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 8192))
+                text = head + (base64.b64encode(body).decode() if fdp.ConsumeBool() else body.decode("latin-1"))
             checked(lambda: load_image_argument(text, policy))
     elif name == "image_bytes":
         seeds = []
