@@ -1,7 +1,8 @@
 """Reliability figures for the MCP server and the CLI on the tiny preset: soak, concurrency, fault injection.
 
-    python benchmarks/reliability.py soak [--edits 200] [--seed 0]   # one HTTP server, random valid/invalid calls,
-                                                                     # random cancels: RSS growth, leaked files, gates
+    python benchmarks/reliability.py soak [--edits 200] [--edit-memory MB]   # one HTTP server, random valid and
+                                                                     # invalid calls, random cancels: RSS growth,
+                                                                     # leaked files, gates
     python benchmarks/reliability.py concurrency [--callers 20]      # simultaneous callers: answered or "busy", 0 lost
     python benchmarks/reliability.py faults                          # OOM in a UNet call, full disk, SIGTERM mid-edit
 
@@ -39,11 +40,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def http_server(out: Path, queue_size: int = 2):
+def http_server(out: Path, queue_size: int = 2, model: str = "tiny", extra: list[str] | tuple = ()):
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--port", str(port),
-                             "--model", "tiny", "--allowed-dir", str(EX), "--output-dir", str(out), "--queue-size",
-                             str(queue_size), "--preload"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--model", model, "--allowed-dir", str(EX), "--output-dir", str(out), "--queue-size",
+                             str(queue_size), "--preload", *extra], env=ENV, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
@@ -63,6 +65,17 @@ def rss_mb(pid: int) -> float:
     import psutil
 
     return psutil.Process(pid).memory_info().rss / 2**20
+
+
+async def settled_rss_mb(pid: int) -> float:
+    """RSS between calls without an edit's transient tensors: after a pause (cancelled work finishes), the least
+    of five samples."""
+    await anyio.sleep(1.0)
+    samples = []
+    for _ in range(5):
+        samples.append(rss_mb(pid))
+        await anyio.sleep(0.2)
+    return min(samples)
 
 
 def random_call(rng: random.Random) -> tuple[str, dict, bool]:
@@ -85,18 +98,23 @@ def random_call(rng: random.Random) -> tuple[str, dict, bool]:
     return "edit_image", bad, False
 
 
-async def soak(edits: int, seed: int) -> int:
+async def soak(edits: int, seed: int, edit_memory: float = 0) -> int:
     from mcp import Client
 
     rng = random.Random(seed)
     out = Path(tempfile.mkdtemp(prefix="oir-soak-"))
     counts = {"ok": 0, "refused": 0, "cancelled": 0, "unexpected": 0}
     kept: set[str] = set()
-    with http_server(out) as (proc, url):
+    # Kept edits (for refine) grow RSS by design, up to --edit-memory; 0 (the default here) measures leaks alone.
+    with http_server(out, extra=["--edit-memory", str(edit_memory)]) as (proc, url):
         warm_rss = None
         async with Client(url, read_timeout_seconds=300) as c:
             t0 = time.time()
             for i in range(edits):
+                if i == min(50, edits // 4):  # warmed up: the allocator's pools have grown (RSS flat from ~50 on)
+                    warm_rss = await settled_rss_mb(proc.pid)
+                if i and i % 100 == 0:
+                    print(f"soak: {i} calls, settled server RSS {await settled_rss_mb(proc.pid):.0f} MB", flush=True)
                 tool, args, valid = random_call(rng)
                 cancel_after = rng.uniform(0.02, 0.4) if valid and rng.random() < 0.25 else None
                 if cancel_after is not None:
@@ -116,9 +134,7 @@ async def soak(edits: int, seed: int) -> int:
                     if tool == "edit_image":
                         o = r.structured_content["output"]
                         kept.update(u.split("/")[-1] for u in (o["uri"], o["diagnostics_uri"]))
-                if i == 19:
-                    warm_rss = rss_mb(proc.pid)
-            end_rss = rss_mb(proc.pid)
+            end_rss = await settled_rss_mb(proc.pid)
             took = time.time() - t0
             await anyio.sleep(1.0)  # let cancelled work finish its rollback
             t1 = time.time()
@@ -133,7 +149,7 @@ async def soak(edits: int, seed: int) -> int:
     growth = (end_rss - warm_rss) / warm_rss * 100 if warm_rss else float("nan")
     print(f"soak: {edits} calls in {took:.0f} s: {counts['ok']} ok, {counts['refused']} refused cleanly, "
           f"{counts['cancelled']} cancelled, {counts['unexpected']} unexpected")
-    print(f"soak: server RSS {warm_rss:.0f} MB after 20 calls -> {end_rss:.0f} MB after {edits} "
+    print(f"soak: server RSS {warm_rss:.0f} MB after warm-up -> {end_rss:.0f} MB after {edits} "
           f"({growth:+.1f}%); files on disk {len(on_disk)}, leaked {len(leaked)} {leaked[:5]}; "
           f"device gate free afterwards: {gate_ok}")
     return int(counts["unexpected"] > 0 or bool(leaked) or not gate_ok or growth > 5)
@@ -313,10 +329,12 @@ def main(argv=None) -> int:
     p.add_argument("--edits", type=int, default=200)
     p.add_argument("--callers", type=int, default=20)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--edit-memory", type=float, default=0, help="soak: the server's --edit-memory MB (default 0: "
+                                                                  "kept edits would grow RSS by design)")
     a = p.parse_args(argv)
     os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     if a.what == "soak":
-        return anyio.run(soak, a.edits, a.seed)
+        return anyio.run(soak, a.edits, a.seed, a.edit_memory)
     if a.what == "concurrency":
         return anyio.run(concurrency, a.callers)
     return faults()

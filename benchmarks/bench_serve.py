@@ -1,0 +1,109 @@
+"""Serving many callers, today's baseline: K concurrent MCP clients over streamable HTTP on loopback, each sending
+edits to one server (one edit at a time on the device, `--queue-size` waiting, the rest told "busy").
+
+    python benchmarks/bench_serve.py [--model tiny|shapes] [--callers 1 4 16] [--edits-per-caller 3] [--steps 10]
+                                     [--queue-size 16]
+
+Prints per K: edits/min, p50/p95 latency of answered edits, busy refusals, errors, peak server RSS. Bounded in
+count and time, loopback only. (Cross-request batching and replicas are issue 16's next steps; this is the
+number they must beat.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import anyio
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reliability import SRC, TGT, http_server
+
+DEMO = Path(__file__).resolve().parents[1] / "oir_agent" / "presets" / "shapes" / "demo"
+
+
+def edit_arguments(model: str, steps: int, seed: int) -> dict:
+    if model == "shapes":
+        return {"image": str(DEMO / "scene.png"), "steps": steps, "seed": seed, "return_image": "link",
+                "source_prompt": "a red circle on the left and a blue square on the right on a gray background",
+                "pairs": [{"source": "red circle", "target": "green triangle", "mask": str(DEMO / "mask_left.png")},
+                          {"source": "blue square", "target": "yellow circle",
+                           "mask": str(DEMO / "mask_right.png")}]}
+    return {"image": "dumplings.png", "source_prompt": SRC, "target_prompt": TGT, "steps": steps, "seed": seed,
+            "return_image": "link"}
+
+
+async def run_level(url: str, model: str, callers: int, per_caller: int, steps: int) -> dict:
+    from mcp import Client
+
+    latencies, outcome = [], {"ok": 0, "busy": 0, "error": 0}
+
+    async def caller(i: int):
+        async with Client(url, read_timeout_seconds=900) as c:
+            for j in range(per_caller):
+                t = time.perf_counter()
+                r = await c.call_tool("edit_image", edit_arguments(model, steps, seed=i * 100 + j))
+                if not r.is_error:
+                    outcome["ok"] += 1
+                    latencies.append(time.perf_counter() - t)
+                elif "busy" in r.content[0].text:
+                    outcome["busy"] += 1
+                    await anyio.sleep(0.5)  # a polite client backs off
+                else:
+                    outcome["error"] += 1
+
+    t0 = time.perf_counter()
+    with anyio.fail_after(1800):
+        async with anyio.create_task_group() as tg:
+            for i in range(callers):
+                tg.start_soon(caller, i)
+    wall = time.perf_counter() - t0
+    lat = sorted(latencies)
+    return {"wall": wall, "per_min": outcome["ok"] / wall * 60, **outcome,
+            "p50": statistics.median(lat) if lat else float("nan"),
+            "p95": lat[min(len(lat) - 1, int(0.95 * len(lat)))] if lat else float("nan")}
+
+
+def _sample_rss(pid: int, peak: list[float], stop: threading.Event) -> None:
+    import psutil
+
+    while not stop.is_set():
+        try:
+            peak[0] = max(peak[0], psutil.Process(pid).memory_info().rss / 2**20)
+        except psutil.Error:
+            return
+        time.sleep(0.2)
+
+
+def main(argv=None) -> int:
+    import tempfile
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default="tiny", choices=["tiny", "shapes"])
+    p.add_argument("--callers", type=int, nargs="+", default=[1, 4, 16])
+    p.add_argument("--edits-per-caller", type=int, default=3)
+    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--queue-size", type=int, default=16)
+    a = p.parse_args(argv)
+    extra = ["--allowed-dir", str(DEMO)] if a.model == "shapes" else []
+    for k in a.callers:
+        out = Path(tempfile.mkdtemp(prefix="oir-serve-"))
+        with http_server(out, queue_size=a.queue_size, model=a.model, extra=extra) as (proc, url):
+            peak, stop = [0.0], threading.Event()
+            watcher = threading.Thread(target=_sample_rss, args=(proc.pid, peak, stop), daemon=True)
+            watcher.start()
+            r = anyio.run(run_level, url, a.model, k, a.edits_per_caller, a.steps)
+            stop.set()
+        print(f"{a.model} K={k:>2}: {r['ok']} edits in {r['wall']:.1f} s = {r['per_min']:.1f} edits/min; latency p50 "
+              f"{r['p50']:.1f} s, p95 {r['p95']:.1f} s; busy {r['busy']}, errors {r['error']}; peak RSS "
+              f"{peak[0]:.0f} MB (one edit at a time, queue {a.queue_size})", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
