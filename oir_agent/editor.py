@@ -23,7 +23,7 @@ from .engine.runtime import Runtime, check_prompt_lengths
 from .errors import InvalidInputError
 from .masks.base import MaskRequest, MaskResult, area_warnings
 from .masks.given import load_given_mask
-from .request import MIN_SIDE, EditRequest, prepare_edit, step_overrides
+from .request import EditRequest, check_image_size, prepare_edit, step_overrides
 from .types import Cost, EditPair, EditResult, MaskInfo, PairReport, ProgressEvent, SearchCurve
 
 logger = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ class OIREditor:
                             target_prompt=target_prompt, image_size=size, working_size=work_size, config=config,
                             inverted=out.inverted, engine_pairs=engine_pairs, edit_pairs=edit_pairs,
                             masks=mask_results, searches=out.searches, steps=[s.optimal_step for s in out.searches],
-                            warnings=[w for w in warnings if w not in runtime.notes])
+                            warnings=list(warnings))  # the inputs' warnings; search and runtime notes come after
         edit_id = stored.edit_id if self._keep(stored, warnings) else None
         timings["total"] = time.perf_counter() - t_start + prepare_seconds  # this edit; "load" is the one-time load
         return self._result(stored, out.image, out.searches, stored.steps, runtime, timings, warnings, edit_id)
@@ -224,7 +224,7 @@ class OIREditor:
                 timings: dict[str, float], warnings: list[str], edit_id: str | None) -> EditResult:
         config = stored.config
         for search in searches:
-            warnings.extend(n for n in search.notes if n not in warnings)
+            warnings.extend(search.notes)
         warnings.extend(runtime.notes)
         edited = imgio.to_pil(image)
         if edited.size != stored.image_size:
@@ -256,10 +256,7 @@ class OIREditor:
         if long:
             raise InvalidInputError(f"phrases {long} are over {MAX_PHRASE_CHARS} characters: name each object in a few "
                                     "words, e.g. 'red car'.")
-        original = imgio.to_rgb(imgio.open_image(image))
-        if min(original.size) < MIN_SIDE:
-            raise InvalidInputError(f"image is {original.width}x{original.height} pixels; the smallest side must be "
-                                    f"at least {MIN_SIDE} px (upscale it first).")
+        original = check_image_size(imgio.to_rgb(imgio.open_image(image)))
         size = imgio.working_size(*original.size, config.max_side, multiple=self.components.vae_scale_factor)
         work = original.resize(size, Image.LANCZOS) if size != original.size else original
         chosen, note = resolve_provider(self, provider)

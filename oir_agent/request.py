@@ -51,13 +51,10 @@ def prepare_edit(image: imgio.ImageLike, source_prompt: str | None = None, targe
     config = config or OIRConfig()
     if not isinstance(config, OIRConfig):
         raise ConfigError(f"config must be an OIRConfig, got {type(config).__name__}.")
-    original = imgio.to_rgb(imgio.open_image(image))
-    if min(original.size) < MIN_SIDE:
-        raise InvalidInputError(f"image is {original.width}x{original.height} pixels; the smallest side must be at "
-                                f"least {MIN_SIDE} px (upscale it first).")
+    original = check_image_size(imgio.to_rgb(imgio.open_image(image)))
     edit_pairs, source, target, warnings = align(source_prompt, target_prompt, instruction, pairs)
     fixed = step_overrides(steps, edit_pairs, config.num_inference_steps)
-    given = ordered_masks(masks, edit_pairs, original.size) if masks is not None else None
+    given = ordered_masks(masks, edit_pairs) if masks is not None else None
     if given is None and config.mask_provider == "given":
         raise MaskError("mask_provider='given' but no masks were passed: give one mask per pair, "
                         f"in this order: {[p.source for p in edit_pairs]}.")
@@ -71,6 +68,14 @@ def prepare_edit(image: imgio.ImageLike, source_prompt: str | None = None, targe
             f"(num_inference_steps={config.num_inference_steps}, search={config.search!r}); "
             "on a CPU that can take hours.")
     return request
+
+
+def check_image_size(image: Image.Image) -> Image.Image:
+    """The image, if both sides reach MIN_SIDE; a clear error otherwise."""
+    if min(image.size) < MIN_SIDE:
+        raise InvalidInputError(f"image is {image.width}x{image.height} pixels; the smallest side must be at "
+                                f"least {MIN_SIDE} px (upscale it first).")
+    return image
 
 
 def align(source_prompt, target_prompt, instruction, pairs) -> tuple[list[EditPair], str, str, list[str]]:
@@ -129,9 +134,9 @@ def step_overrides(steps: Mapping[str, int] | None, pairs: list[EditPair], n: in
     return out
 
 
-def ordered_masks(masks, pairs: list[EditPair], size: tuple[int, int]) -> list[Image.Image]:
+def ordered_masks(masks, pairs: list[EditPair]) -> list[Image.Image]:
     """The caller's masks in the pairs' order, each opened and checked (readable, not empty)."""
-    from .masks.given import load_given_mask
+    from .masks.given import check_not_empty
 
     if isinstance(masks, Mapping):
         lookup = {str(k).strip().lower(): v for k, v in masks.items()}
@@ -157,6 +162,6 @@ def ordered_masks(masks, pairs: list[EditPair], size: tuple[int, int]) -> list[I
             img = imgio.open_image(m, argument=f"mask for {p.source!r}")
         except InvalidInputError as exc:
             raise MaskError(str(exc)) from exc
-        load_given_mask(img, size, p.source)  # raises MaskError when empty
+        check_not_empty(img, p.source)  # the editor resizes it to the working size later
         opened.append(img)
     return opened

@@ -73,7 +73,7 @@ def test_costly_settings_warn_with_the_estimate_before_loading(tmp_path, capsys,
 @pytest.mark.parametrize("argv, message", [
     (["edit", "missing.png", "-s", SRC, "-t", TGT, "-o", "o.png"], "does not exist"),
     (["edit", str(EX / "dumplings.png"), "-s", SRC, "-t", SRC, "-o", "o.png"], "nothing to edit"),
-    (["edit", str(EX / "dumplings.png"), "-s", SRC, "-i", "make it nicer please", "-o", "o.png"], ""),
+    (["edit", str(EX / "dumplings.png"), "-s", SRC, "-i", "make it nicer please", "-o", "o.png"], "instruction"),
     (["edit", str(EX / "dumplings.png"), "-s", SRC, "-t", TGT, "--mask", f"dumplings={EX / 'nope.png'}",
       "--mask", f"chopsticks={EX / 'masks' / 'chopsticks.png'}", "-o", "o.png"], "does not exist"),
     (["edit", str(EX / "dumplings.png"), "-s", SRC, "-t", TGT, "--steps", "1", "-o", "o.png"], "--steps 1"),

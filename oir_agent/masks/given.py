@@ -18,10 +18,7 @@ def load_given_mask(source: ImageLike, size: tuple[int, int], phrase: str) -> Ma
         img = open_image(source, argument=f"mask for {phrase!r}")
     except InvalidInputError as exc:
         raise MaskError(str(exc)) from exc
-    inside = _inside(img)
-    if not inside.any():
-        raise MaskError(f"mask for {phrase!r} is empty (no non-zero pixel); paint the object's region in a "
-                        "non-zero colour on a black or transparent background.")
+    inside = check_not_empty(img, phrase)
     notes = []
     w, h = size
     src_w, src_h = img.size
@@ -30,6 +27,15 @@ def load_given_mask(source: ImageLike, size: tuple[int, int], phrase: str) -> Ma
                      "its aspect ratio differs, so it was stretched to fit; check that it lines up.")
     mask = _resize(inside, (w, h))
     return MaskResult(mask=mask, provider="given", score=None, notes=notes)
+
+
+def check_not_empty(img: Image.Image, phrase: str) -> np.ndarray:
+    """The mask's inside pixels; an empty mask is a MaskError."""
+    inside = _inside(img)
+    if not inside.any():
+        raise MaskError(f"mask for {phrase!r} is empty (no non-zero pixel); paint the object's region in a "
+                        "non-zero colour on a black or transparent background.")
+    return inside
 
 
 def _inside(img: Image.Image) -> np.ndarray:
