@@ -16,12 +16,14 @@ is checked against the sum, so a miscount stops the run).
   oir_invert_shallow       the default's choice of steps, shallow pairs inverted from their candidate
   oir_strict_background    the default with strict_background (outside the masks reset to the inversion path
                            at every step of the final denoise)
+  oir_regenerate           the default without keep_outside (the whole image regenerated, as before)
   oir_attn                 the default with noise-difference (DiffEdit-style) masks from the same model (cost included)
   shared_step              ablation: one step for all pairs (the mean of the pairs' scores over all steps)
   no_reinv                 ablation: the default without re-inversion
   fixed_k                  invert k levels, denoise k with the target prompt, k = 10%..100% of N by 10%
                            (all depths denoised in shared calls from the shared inversion; depth k is charged
                            k + 2k, and the counted denoising total must equal sum 2k)
+  keepfixed_k              fixed_k with the default's keep_outside applied with the ground-truth masks (free)
   diffedit, diffedit_gt    StableDiffusionDiffEditPipeline with its own masks / the ground-truth masks
   ledits                   LEditsPPPipelineStableDiffusion, one edit concept (the target phrase) per pair
 Judge (benchmarks/shapeworld/cases.py): pair success, concept mismatch, preserved-region PSNR, strict success.
@@ -46,6 +48,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from shapeworld.cases import SPLITS, STRICT_DB, TYPES, Case, judge, make_cases, pair_regions, strict_success  # noqa: E402
 
 from oir_agent import OIRConfig, OIREditor, align_prompts  # noqa: E402
+from oir_agent.engine.compose import edit_weight, keep_outside, margin_pixels  # noqa: E402
 from oir_agent.engine.costs import edit_sample_evals, fixed_depth_sample_evals  # noqa: E402
 from oir_agent.engine.oir import EnginePair, Reassembly, fixed_depth_edits, invert_image, reassemble_many, search_pairs  # noqa: E402
 from oir_agent.engine.runtime import Runtime  # noqa: E402
@@ -109,6 +112,7 @@ class Runner:
             "oir_invert_shallow": (Reassembly(gt, budgeted, cfg.replace(shallow_rule="invert-candidate")),
                                    budgeted_cost),
             "oir_strict_background": (Reassembly(gt, budgeted, cfg.replace(strict_background=True)), budgeted_cost),
+            "oir_regenerate": (Reassembly(gt, budgeted, cfg.replace(keep_outside=False)), budgeted_cost),
             "no_reinv": (Reassembly(gt, budgeted, cfg, reinversion_steps=0), budgeted_cost),
         }
         if self.exhaustive:
@@ -158,8 +162,12 @@ class Runner:
         images = fixed_depth_edits(rt, inv, self.depths, cfg.guidance_scale)
         if spent() - before != sum(2 * k for k in self.depths):
             raise RuntimeError("fixed-depth denoising cost differs from sum(2k)")
+        margin, feather = margin_pixels(*images.shape[-2:], cfg.keep_margin)
+        weight = edit_weight(torch.stack(gt), margin, feather)
         for k, img in zip(self.depths, images):
             out[f"fixed_{k}"] = {"image": _u8(img), "steps": [k] * len(pairs), "evals": fixed_depth_sample_evals(k)}
+            out[f"keepfixed_{k}"] = {"image": _u8(keep_outside(inv.image, img, weight)), "steps": [k] * len(pairs),
+                                     "evals": fixed_depth_sample_evals(k)}
 
         if self.peers is not None:
             diffedit, ledits = self.peers
@@ -211,12 +219,15 @@ def summarise(cases: list[Case], results: list[dict]) -> dict:
                     "mean_step_by_kind": {k: float(np.mean(v)) for k, v in sorted(steps_by_kind.items())},
                     "success_by_case_type": {k: float(np.mean(by_type[k])) for k in TYPES if k in by_type},
                     "strict_by_case_type": {k: float(np.mean(strict_by_type[k])) for k in TYPES if k in strict_by_type}}
-    fixed = [m for m in table if m.startswith("fixed_")]
-    best_strict = max(fixed, key=lambda m: (table[m]["strict_success"]["24"], -int(m.split("_")[1])))
-    best_plain = max(fixed, key=lambda m: (table[m]["pair_success_2pair"] or table[m]["pair_success"],
-                                           -int(m.split("_")[1])))
-    table["best_fixed_strict"] = dict(table[best_strict], k=int(best_strict.split("_")[1]))
-    table["best_fixed_2pair"] = dict(table[best_plain], k=int(best_plain.split("_")[1]))
+    for prefix in ("fixed", "keepfixed"):
+        fixed = [m for m in table if m.startswith(prefix + "_")]
+        if not fixed:
+            continue
+        best_strict = max(fixed, key=lambda m: (table[m]["strict_success"]["24"], -int(m.split("_")[1])))
+        best_plain = max(fixed, key=lambda m: (table[m]["pair_success_2pair"] or table[m]["pair_success"],
+                                               -int(m.split("_")[1])))
+        table[f"best_{prefix}_strict"] = dict(table[best_strict], k=int(best_strict.split("_")[1]))
+        table[f"best_{prefix}_2pair"] = dict(table[best_plain], k=int(best_plain.split("_")[1]))
     agreement = {}
     for a, b in (("oir", "oir_exhaustive"), ("oir", "oir_paper")):
         if a in judged and b in judged:
@@ -264,7 +275,7 @@ def frontier(summary: dict, path: Path, size: tuple[int, int] = (900, 600)) -> N
     """Pair success (y) vs preserved-region PSNR (x): the fixed depths as a line, every other method as a point."""
     t = summary["methods"]
     pts = {m: (v["bg_psnr_db"], v["pair_success"]) for m, v in t.items()
-           if v["bg_psnr_db"] is not None and not m.startswith("best_fixed")}
+           if v["bg_psnr_db"] is not None and not m.startswith("best_")}
     xs = [p[0] for p in pts.values()]
     x0, x1 = min(xs) - 1, max(xs) + 1
     w, h, pad = size[0], size[1], 60
@@ -280,16 +291,19 @@ def frontier(summary: dict, path: Path, size: tuple[int, int] = (900, 600)) -> N
     for x in range(int(x0) + 1, int(x1) + 1):
         d.text((to(x, 0)[0] - 6, h - pad + 8), f"{x}", fill="black")
     d.text((w // 2 - 120, h - 25), "preserved-region PSNR (dB)", fill="black")
-    d.text((10, 10), "pair success; line: fixed depth k; points: methods", fill="black")
-    fixed = sorted((int(m.split("_")[1]), p) for m, p in pts.items() if m.startswith("fixed_"))
-    d.line([to(*p) for _, p in fixed], fill=(120, 120, 120), width=2)
-    for k, p in fixed:
-        x, y = to(*p)
-        d.ellipse([x - 3, y - 3, x + 3, y + 3], fill=(120, 120, 120))
-        d.text((x + 4, y + 2), f"k={k}", fill=(90, 90, 90))
+    d.text((10, 10), "pair success; lines: fixed depth k (grey), the same + original pixels kept outside the "
+                     "masks (blue); points: methods", fill="black")
+    for prefix, grey in (("fixed_", (120, 120, 120)), ("keepfixed_", (170, 170, 210))):
+        fixed = sorted((int(m.split("_")[1]), p) for m, p in pts.items() if m.startswith(prefix))
+        if len(fixed) > 1:
+            d.line([to(*p) for _, p in fixed], fill=grey, width=2)
+        for k, p in fixed:
+            x, y = to(*p)
+            d.ellipse([x - 3, y - 3, x + 3, y + 3], fill=grey)
+            d.text((x + 4, y + 2), f"k={k}" if prefix == "fixed_" else f"k={k}+keep", fill=grey)
     colours = [(200, 30, 30), (30, 90, 200), (20, 150, 60), (160, 60, 160), (220, 130, 0), (0, 150, 150),
                (120, 80, 20), (90, 90, 200), (200, 80, 120), (60, 60, 60)]
-    for i, (m, p) in enumerate((m, p) for m, p in pts.items() if not m.startswith("fixed_")):
+    for i, (m, p) in enumerate((m, p) for m, p in pts.items() if not m.startswith(("fixed_", "keepfixed_"))):
         x, y = to(*p)
         c = colours[i % len(colours)]
         d.ellipse([x - 5, y - 5, x + 5, y + 5], fill=c)

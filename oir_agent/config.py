@@ -56,6 +56,8 @@ class OIRConfig:
     latent_mask_threshold: float = 0.5  # a latent cell is inside a mask when this fraction of it is covered
     mask_dilation: int = 0  # pixels (working size) to grow every mask before reassembly
     strict_background: bool = False  # blend the background back to the inversion during the final denoise
+    keep_outside: bool = True  # the original pixels outside the pairs' regions (grown, feathered) after decoding
+    keep_margin: float = 0.0625  # how far (fraction of the shorter side) an edit may reach past its mask
     mask_provider: str = "auto"  # "auto" | "grounded-sam" | "noise-difference" (alias "attention") | "given"
     mask_fallback: str | None = None  # None: a missing object is an error; "noise-difference": fall back, warned
     box_threshold: float = 0.3  # GroundingDINO box score threshold (Grounded-SAM defaults)
@@ -94,6 +96,9 @@ class OIRConfig:
                "a number in (0, 1]")
         _check(isinstance(self.mask_dilation, int) and self.mask_dilation >= 0, "mask_dilation",
                self.mask_dilation, "an integer >= 0 (pixels)")
+        _check(isinstance(self.keep_outside, bool), "keep_outside", self.keep_outside, "true or false")
+        _check(isinstance(self.keep_margin, (int, float)) and 0.0 <= self.keep_margin <= 0.5, "keep_margin",
+               self.keep_margin, "a fraction in [0, 0.5] of the image's shorter side")
         _check(self.mask_provider in MASK_PROVIDERS, "mask_provider", self.mask_provider, f"one of {MASK_PROVIDERS}")
         _check(self.mask_fallback in MASK_FALLBACKS, "mask_fallback", self.mask_fallback,
                "None or 'noise-difference' (or its older name 'attention')")
@@ -128,9 +133,10 @@ class OIRConfig:
     @classmethod
     def paper(cls, **changes) -> OIRConfig:
         """The paper's search as the first release ran it: every step, Eq. 1-3 on the silhouette view, shallow pairs
-        inverted from their candidate (reproduces the first release's results bit for bit)."""
+        inverted from their candidate, the whole image regenerated (reproduces the first release's results bit for
+        bit)."""
         return cls(**{"search": "exhaustive", "search_metric": "paper", "clip_mask": "mask",
-                      "shallow_rule": "invert-candidate", **changes})
+                      "shallow_rule": "invert-candidate", "keep_outside": False, **changes})
 
     def replace(self, **changes) -> OIRConfig:
         """A copy with some fields changed (validated again)."""

@@ -76,6 +76,11 @@ class CostModel(BaseModel):
     vae_encodes: int = Field(description="images encoded to latents")
     clip_images: int = Field(description="images through the metric CLIP's vision tower")
     search_unet_calls: int = Field(description="the part of unet_calls spent in the step search")
+    shared_unet_calls: int = Field(0, description="of unet_calls, those that ran in one batch with other concurrent "
+                                   "edits' samples (serve --max-concurrent > 1); 0 when the edit ran alone")
+    shared_unet_samples: int = Field(0, description="samples of all edits in those shared calls (divided by "
+                                     "shared_unet_calls: the mean shared batch); this edit's own cost is "
+                                     "unet_sample_evals either way")
 
 
 class FilesModel(BaseModel):

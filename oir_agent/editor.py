@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from PIL import Image
 from . import images as imgio
 from .config import DEFAULT_MODEL, OIRConfig
 from .edits import DEFAULT_EDIT_MEMORY, EditStore, StoredEdit, new_edit_id
+from .engine.batching import SharedBatcher
 from .engine.components import Components
 from .engine.oir import EnginePair, run_oir
 from .engine.runtime import Runtime, check_prompt_lengths
@@ -44,6 +46,17 @@ class OIREditor:
         self.edits = EditStore(edit_memory)  # what refine() reuses, LRU by bytes (0 = keep nothing)
         self._grounding = None  # Grounded-SAM models, loaded on first use
         self._grounding_lock = threading.Lock()
+        self.batcher: SharedBatcher | None = None  # set by share_calls(): concurrent edits share model calls
+
+    def share_calls(self, max_rows: int | None = None, max_wait_s: float = 0.005) -> SharedBatcher:
+        """Let edits run concurrently (each in its own thread) share their model calls (engine/batching.py): one
+        UNet / VAE / CLIP call carries the ready work of every running edit, up to `max_rows` rows. Each edit's
+        result matches running it alone within floating-point summation order; its cost stays its own."""
+        self.batcher = SharedBatcher(max_rows=max_rows, max_wait_s=max_wait_s)
+        return self.batcher
+
+    def _member(self):
+        return self.batcher.member() if self.batcher is not None else nullcontext()
 
     @classmethod
     def from_pretrained(cls, model: str | Path = DEFAULT_MODEL, device: str | None = None,
@@ -101,12 +114,16 @@ class OIREditor:
     def run(self, request: EditRequest, progress: Callable[[ProgressEvent], None] | None = None,
             cancel: Any = None, prepare_seconds: float = 0.0) -> EditResult:
         """Run a checked edit (from `prepare_edit`) on this model: masks, inversion, search, reassembly."""
+        with self._member():
+            return self._run(request, progress, cancel, prepare_seconds)
+
+    def _run(self, request: EditRequest, progress, cancel, prepare_seconds: float) -> EditResult:
         if not isinstance(request, EditRequest):
             raise InvalidInputError(f"run() takes the EditRequest of prepare_edit(...), got {type(request).__name__}; "
                                     "or call edit(image, ...).")
         t_start = time.perf_counter()
         config = request.config
-        runtime = Runtime(self.components, Cost(), cancel=cancel, progress=progress)
+        runtime = Runtime(self.components, Cost(), cancel=cancel, progress=progress, batcher=self.batcher)
         timings = {"load": self.load_seconds}
         warnings: list[str] = []
 
@@ -193,10 +210,10 @@ class OIREditor:
             raise InvalidInputError(f"{both}: give a pair either a step or a search range, not both.")
         if search_metric is not None and search_metric not in ("edit-first", "paper"):
             raise InvalidInputError(f"search_metric={search_metric!r} is invalid: use 'edit-first' or 'paper'.")
-        runtime = Runtime(self.components, Cost(), cancel=cancel, progress=progress)
+        runtime = Runtime(self.components, Cost(), cancel=cancel, progress=progress, batcher=self.batcher)
         work = stored.to(self.device)
         searches, pairs = work.searches, list(work.engine_pairs)
-        with torch.no_grad():
+        with torch.no_grad(), self._member():
             if ranges:
                 searches, found = research(runtime, work.inverted, pairs, searches, ranges, stored.config,
                                            texts, search_metric)

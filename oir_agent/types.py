@@ -131,11 +131,14 @@ class Cost:
     vae_encodes: int = 0  # images encoded to latents
     clip_images: int = 0  # images through the CLIP vision tower
     search_unet_calls: int = 0  # the part of unet_calls spent in the step search
+    shared_unet_calls: int = 0  # of unet_calls, those that ran in one batch with other edits' samples
+    shared_unet_samples: int = 0  # samples (all edits) of those shared calls
 
     def to_dict(self) -> dict[str, int]:
         return {"unet_calls": self.unet_calls, "unet_sample_evals": self.unet_sample_evals,
                 "vae_decodes": self.vae_decodes, "vae_encodes": self.vae_encodes,
-                "clip_images": self.clip_images, "search_unet_calls": self.search_unet_calls}
+                "clip_images": self.clip_images, "search_unet_calls": self.search_unet_calls,
+                "shared_unet_calls": self.shared_unet_calls, "shared_unet_samples": self.shared_unet_samples}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import torch
 
 from ..config import OIRConfig
-from . import reassembly
+from . import compose, reassembly
 from .inversion import invert
 from .runtime import Runtime
 from .sampler import Job, run_jobs
@@ -133,7 +133,18 @@ def reassemble_many(runtime: Runtime, inv: Inverted,
     finals = reassembly.reinvert_and_denoise_many(runtime, inv.schedule, inv.embeddings, pasted, r, depths,
                                                   SOURCE_ROW, TARGET_ROW, guidance, keeps, items[0].config.max_batch)
     images = runtime.decode_latents(torch.stack(finals), len(finals))
+    images = [kept(inv.image, img, it) for img, it in zip(images, items)]
     return [(img, m, z) for img, m, z in zip(images, masks_out, pasted)]
+
+
+def kept(original: torch.Tensor, edited: torch.Tensor, item: Reassembly) -> torch.Tensor:
+    """The decoded edit with the original pixels outside the pairs' regions (config.keep_outside)."""
+    if not item.config.keep_outside:
+        return edited
+    height, width = edited.shape[-2:]
+    margin, feather = compose.margin_pixels(height, width, item.config.keep_margin)
+    masks = torch.stack([m.to(edited.device) for m in item.masks])
+    return compose.keep_outside(original, edited, compose.edit_weight(masks, margin, feather))
 
 
 def fixed_depth_edits(runtime: Runtime, inv: Inverted, depths: list[int], guidance_scale: float,

@@ -3,26 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import threading
 from typing import Any
 
 import torch
 
 from ..errors import AlignmentError, Cancelled, ResourceError
 from ..types import Cost, ProgressEvent
+from .batching import SharedBatcher, SharedCallFailed
 
 ProgressFn = Callable[[ProgressEvent], None]
+TOKENIZER_LOCK = threading.Lock()  # tokenizers keep per-call state (truncation, padding): one call at a time
 
 
 class Runtime:
     """Counted, cancellable model calls on one device. Latents and pixels stay fp32 outside the models."""
 
     def __init__(self, components, cost: Cost | None = None, cancel: Any = None,
-                 progress: ProgressFn | None = None):
+                 progress: ProgressFn | None = None, batcher: SharedBatcher | None = None):
         self.c = components
         self.cost = cost if cost is not None else Cost()
         self._cancel = cancel
         self._progress = progress
+        self.batcher = batcher  # concurrent edits share model calls through it (engine/batching.py)
         self.notes: list[str] = []  # warnings worth reporting in the result (e.g. memory retries)
+
+    def _shared(self, kind: str, inputs: tuple[torch.Tensor, ...], fn) -> torch.Tensor | None:
+        """fn(*inputs) through the batcher (None when there is none, or the shared call ran out of memory: the
+        caller then runs alone). UNet calls shared with other edits are counted in cost.shared_*."""
+        if self.batcher is None:
+            return None
+        key = (kind, tuple(tuple(x.shape[1:]) for x in inputs), tuple(x.dtype for x in inputs), str(self.device))
+        try:
+            out, rows = self.batcher.run(kind, key, inputs, fn)
+        except SharedCallFailed:
+            note = "out of device memory in a call shared with other edits: this edit's rows ran alone."
+            if note not in self.notes:
+                self.notes.append(note)
+            return None
+        if kind == "unet" and rows > inputs[0].shape[0]:
+            self.cost.shared_unet_calls += 1
+            self.cost.shared_unet_samples += rows
+        return out
 
     @property
     def device(self) -> torch.device:
@@ -56,9 +78,14 @@ class Runtime:
         """
         self.check_cancel()
         batch = latents.shape[0]
+        shared = self._shared("unet", (latents.to(self.dtype), timesteps.to(self.device), embeddings.to(self.dtype)),
+                              self._unet_forward)
+        if shared is not None:
+            self.cost.unet_calls += 1
+            self.cost.unet_sample_evals += batch
+            return shared.float()
         try:
-            out = self.c.unet(latents.to(self.dtype), timesteps.to(self.device),
-                              encoder_hidden_states=embeddings.to(self.dtype)).sample
+            out = self._unet_forward(latents.to(self.dtype), timesteps.to(self.device), embeddings.to(self.dtype))
         except torch.OutOfMemoryError as exc:
             if batch == 1:
                 raise ResourceError("out of device memory for a single UNet sample: use a smaller max_side or "
@@ -76,14 +103,18 @@ class Runtime:
         self.cost.unet_sample_evals += batch
         return out.float()
 
+    def _unet_forward(self, latents: torch.Tensor, timesteps: torch.Tensor, embeddings: torch.Tensor) -> torch.Tensor:
+        return self.c.unet(latents, timesteps, encoder_hidden_states=embeddings).sample
+
     # --- text ----------------------------------------------------------------------------------------
     @torch.no_grad()
     def encode_prompts(self, prompts: list[str]) -> torch.Tensor:
         """(P, 77, D) text-encoder hidden states, as Stable Diffusion conditions on them."""
         tok = self.c.tokenizer
         check_prompt_lengths(tok, prompts, "the diffusion model's text encoder")
-        ids = tok(prompts, padding="max_length", max_length=tok.model_max_length, truncation=True,
-                  return_tensors="pt").input_ids.to(self.device)
+        with TOKENIZER_LOCK:
+            ids = tok(prompts, padding="max_length", max_length=tok.model_max_length, truncation=True,
+                      return_tensors="pt").input_ids.to(self.device)
         return self.c.text_encoder(ids)[0].float()
 
     @torch.no_grad()
@@ -91,7 +122,8 @@ class Runtime:
         """(T, D) L2-normalised CLIP text embeddings."""
         tok = self.c.clip_tokenizer
         check_prompt_lengths(tok, texts, "the metric CLIP")
-        enc = tok(texts, padding=True, truncation=True, max_length=77, return_tensors="pt").to(self.device)
+        with TOKENIZER_LOCK:
+            enc = tok(texts, padding=True, truncation=True, max_length=77, return_tensors="pt").to(self.device)
         feats = self.c.clip.get_text_features(input_ids=enc.input_ids, attention_mask=enc.attention_mask)
         feats = feats.pooler_output if hasattr(feats, "pooler_output") else feats
         return torch.nn.functional.normalize(feats.float(), dim=-1)
@@ -102,7 +134,8 @@ class Runtime:
         """images (B, 3, H, W) in [0, 1] -> latents (B, 4, H/8, W/8): posterior mean x scaling factor."""
         vae = self.c.vae
         pixels = (images * 2 - 1).to(self.device, self.dtype)
-        mean = vae.encode(pixels).latent_dist.mean.float()
+        mean = self._shared("vae_encode", (pixels,), self._vae_encode)
+        mean = (mean if mean is not None else self._vae_encode(pixels)).float()
         self.cost.vae_encodes += images.shape[0]
         shift = getattr(vae.config, "shift_factor", None) or 0.0
         return (mean - shift) * vae.config.scaling_factor
@@ -117,9 +150,17 @@ class Runtime:
             self.check_cancel()
             chunk = latents[start:start + batch_size]
             z = (chunk / vae.config.scaling_factor + shift).to(self.device, self.dtype)
-            out.append(((vae.decode(z).sample.float() + 1) / 2).clamp(0, 1))
+            decoded = self._shared("vae_decode", (z,), self._vae_decode)
+            decoded = decoded if decoded is not None else self._vae_decode(z)
+            out.append(((decoded.float() + 1) / 2).clamp(0, 1))
             self.cost.vae_decodes += chunk.shape[0]
         return torch.cat(out)
+
+    def _vae_encode(self, pixels: torch.Tensor) -> torch.Tensor:
+        return self.c.vae.encode(pixels).latent_dist.mean
+
+    def _vae_decode(self, z: torch.Tensor) -> torch.Tensor:
+        return self.c.vae.decode(z).sample
 
     # --- CLIP vision ---------------------------------------------------------------------------------
     @torch.no_grad()
@@ -127,7 +168,10 @@ class Runtime:
         """Masked CLIP image embedding (metric.masked_image_features), L2-normalised and counted."""
         from .metric import masked_image_features
 
-        feats = masked_image_features(self.c.clip, pixels.to(self.device, self.dtype), keep.to(self.device))
+        inputs = (pixels.to(self.device, self.dtype), keep.to(self.device))
+        forward = lambda p, k: masked_image_features(self.c.clip, p, k)  # noqa: E731
+        feats = self._shared("clip_image", inputs, forward)
+        feats = feats if feats is not None else forward(*inputs)
         self.cost.clip_images += pixels.shape[0]
         return torch.nn.functional.normalize(feats.float(), dim=-1)
 
@@ -136,7 +180,8 @@ def check_prompt_lengths(tokenizer, prompts: list[str], what: str) -> None:
     """Refuse prompts longer than the tokenizer's window: truncation would silently drop words."""
     limit = min(int(tokenizer.model_max_length), 77)
     for prompt in prompts:
-        n = len(tokenizer(prompt, truncation=False).input_ids)
+        with TOKENIZER_LOCK:
+            n = len(tokenizer(prompt, truncation=False).input_ids)
         if n > limit:
             raise AlignmentError(
                 f"prompt {prompt[:80]!r}... is {n} tokens long; {what} reads at most {limit} "

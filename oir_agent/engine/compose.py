@@ -1,0 +1,54 @@
+"""Keep what was not asked to change: the original pixels outside the edited regions (docs/DECISIONS.md,
+"Keeping the unedited pixels").
+
+The reassembly regenerates the whole latent (re-inversion + the final denoise), so pixels far from every edited
+object drift too (VAE round trip, the target prompt redrawing other objects). After the final decode the edited
+image is blended with the original by a weight that is 1 on each pair's region grown by a margin (an edit may
+change an object's outline: a square becoming a triangle reaches past the square), falls linearly to 0 over a
+feather ring, and is 0 beyond. A region larger than half the frame is a setting (a background), not an object
+whose outline moves: it is used as it is, with no margin and no feather, so the objects it surrounds stay exact.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from .geometry import dilate
+
+SETTING_FRACTION = 0.5  # a mask covering more than this fraction of the frame is a setting: no margin, no feather
+
+
+def margin_pixels(height: int, width: int, fraction: float) -> tuple[int, int]:
+    """(margin, feather) in pixels for an image of this size: margin = ceil(fraction * shorter side), feather =
+    ceil(margin / 2)."""
+    margin = math.ceil(fraction * min(height, width)) if fraction > 0 else 0
+    return margin, math.ceil(margin / 2)
+
+
+def edit_weight(masks: torch.Tensor, margin: int, feather: int) -> torch.Tensor:
+    """(K, H, W) bool masks -> (H, W) float32 weight of the edited image: 1 within `margin` pixels of a mask,
+    1 - i / (feather + 1) at margin + i (i = 1..feather), 0 beyond; a setting-sized mask counts as it is."""
+    height, width = masks.shape[-2:]
+    weight = torch.zeros(height, width, dtype=torch.float32, device=masks.device)
+    for mask in masks.bool():
+        if not mask.any():
+            continue
+        if mask.float().mean() > SETTING_FRACTION:
+            weight = torch.maximum(weight, mask.float())
+            continue
+        w = dilate(mask, margin).float()
+        for i in range(1, feather + 1):
+            ring = dilate(mask, margin + i).float()
+            w = torch.maximum(w, ring * (1.0 - i / (feather + 1)))
+        weight = torch.maximum(weight, w)
+    return weight
+
+
+def keep_outside(original: torch.Tensor, edited: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """original, edited (3, H, W) in [0, 1]; weight (H, W) -> edited where weight is 1, original where it is 0.
+    Where the weight is 0 the result equals `original` exactly."""
+    w = weight.to(edited.device, edited.dtype)[None]
+    return torch.where(w > 0, edited * w + original.to(edited.device, edited.dtype) * (1 - w),
+                       original.to(edited.device, edited.dtype))

@@ -1,0 +1,75 @@
+"""Keeping the unedited pixels: the weight's geometry, exact original outside, the setting rule, and the engine
+path (an edit's pixels beyond the grown, feathered masks are the input's, bit for bit)."""
+
+import torch
+from conftest import SOURCE, scene, scene_masks
+
+from oir_agent import OIRConfig
+from oir_agent import images as imgio
+from oir_agent.engine import compose
+from oir_agent.engine.oir import EnginePair, run_oir
+from oir_agent.engine.runtime import Runtime
+
+
+def _square(size=32, box=(10, 10, 16, 16)):
+    m = torch.zeros(size, size, dtype=torch.bool)
+    x0, y0, x1, y1 = box
+    m[y0:y1, x0:x1] = True
+    return m
+
+
+def test_margin_and_feather_scale_with_the_shorter_side():
+    assert compose.margin_pixels(32, 32, 0.0625) == (2, 1)
+    assert compose.margin_pixels(512, 768, 0.0625) == (32, 16)
+    assert compose.margin_pixels(64, 64, 0.0) == (0, 0)
+
+
+def test_weight_is_one_within_the_margin_ramps_over_the_feather_and_is_zero_beyond():
+    m = _square()
+    w = compose.edit_weight(m[None], margin=2, feather=2)
+    assert w[10:16, 10:16].eq(1).all()
+    assert w[13, 8] == 1 and w[13, 17] == 1  # 2 px outside: inside the margin
+    assert abs(float(w[13, 7]) - 2 / 3) < 1e-6 and abs(float(w[13, 6]) - 1 / 3) < 1e-6  # feather ring 1, 2
+    assert w[13, 5] == 0 and w[0, 0] == 0
+    assert w[5, 5] == 0  # diagonal distance 5 (square structuring element): beyond margin + feather
+
+
+def test_a_setting_sized_mask_is_used_as_it_is():
+    background = ~_square(box=(8, 8, 24, 24))  # 75% of the frame: a setting
+    obj = _square(box=(2, 2, 5, 5))  # a small object inside the setting also edited
+    w = compose.edit_weight(torch.stack([background, obj]), margin=2, feather=1)
+    assert w[8:24, 8:24].eq(0).all()  # the object the setting surrounds is not grown into
+    assert w[background].eq(1).all()
+
+
+def test_keep_outside_is_the_original_exactly_where_the_weight_is_zero():
+    torch.manual_seed(0)
+    original, edited = torch.rand(3, 32, 32), torch.rand(3, 32, 32)
+    w = compose.edit_weight(_square()[None], 2, 1)
+    out = compose.keep_outside(original, edited, w)
+    assert torch.equal(out[:, w == 0], original[:, w == 0])
+    assert torch.equal(out[:, w == 1], edited[:, w == 1])
+    half = (w > 0) & (w < 1)
+    assert torch.allclose(out[:, half], 0.5 * (edited[:, half] + original[:, half]))
+
+
+def test_an_edit_keeps_the_input_pixels_beyond_its_regions(components):
+    img = imgio.to_tensor(scene())
+    disc, square = scene_masks()
+    pairs = [EnginePair(SOURCE, "red circle", torch.from_numpy(disc)),
+             EnginePair(SOURCE, "blue square", torch.from_numpy(square))]
+    cfg = OIRConfig(num_inference_steps=6)
+    kept = run_oir(Runtime(components), img, SOURCE, "a green circle and a blue square", pairs, cfg).image
+    regenerated = run_oir(Runtime(components), img, SOURCE, "a green circle and a blue square", pairs,
+                          cfg.replace(keep_outside=False)).image
+    margin, feather = compose.margin_pixels(*img.shape[-2:], cfg.keep_margin)
+    w = compose.edit_weight(torch.stack([torch.from_numpy(disc), torch.from_numpy(square)]), margin, feather)
+    outside, inside = w == 0, w == 1
+    assert outside.sum() > 100
+    assert torch.equal(kept[:, outside], img[:, outside])
+    assert (regenerated[:, outside] - img[:, outside]).abs().max() > 1e-3  # the random model redraws it
+    assert torch.equal(kept[:, inside], regenerated[:, inside])  # inside: the reassembly's own pixels
+
+
+def test_the_paper_config_regenerates_the_whole_image():
+    assert OIRConfig.paper().keep_outside is False and OIRConfig().keep_outside is True
