@@ -38,7 +38,7 @@ def _concurrent(editor, jobs, kw_per_job=None):
         start.wait()
         try:
             results[i] = _edit(editor, jobs[i], **kw_per_job.get(i, {}))
-        except BaseException as exc:  # noqa: BLE001 - the test inspects it
+        except BaseException as exc:
             errors[i] = exc
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(len(jobs))]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -169,7 +169,7 @@ class Runtime:
         from .metric import masked_image_features
 
         inputs = (pixels.to(self.device, self.dtype), keep.to(self.device))
-        forward = lambda p, k: masked_image_features(self.c.clip, p, k)  # noqa: E731
+        forward = lambda p, k: masked_image_features(self.c.clip, p, k)
         feats = self._shared("clip_image", inputs, forward)
         feats = feats if feats is not None else forward(*inputs)
         self.cost.clip_images += pixels.shape[0]
