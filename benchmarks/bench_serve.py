@@ -1,12 +1,14 @@
-"""Serving many callers, today's baseline: K concurrent MCP clients over streamable HTTP on loopback, each sending
-edits to one server (one edit at a time on the device, `--queue-size` waiting, the rest told "busy").
+"""Serving many callers: K concurrent MCP clients over streamable HTTP on loopback, each sending edits to one server,
+(serial) one edit at a time on the device, (batched) up to K edits together with their model calls shared
+(`serve --max-concurrent K`), (ray) Ray Serve with 2 replicas (`serve --backend ray --replicas 2`, needs the ray
+extra); `--queue-size` waiting, the rest told "busy".
 
     python benchmarks/bench_serve.py [--model tiny|shapes] [--callers 1 4 16] [--edits-per-caller 3] [--steps 10]
-                                     [--queue-size 16]
+                                     [--queue-size 16] [--modes serial batched ray]
 
-Prints per K: edits/min, p50/p95 latency of answered edits, busy refusals, errors, peak server RSS. Bounded in
-count and time, loopback only. (Cross-request batching and replicas are issue 16's next steps; this is the
-number they must beat.)
+Prints per K and mode: edits/min (and the ratio to serial), p50/p95 latency of answered edits, busy refusals,
+errors, unanswered calls, peak server RSS (the front process; Ray replicas run in their own processes). Bounded in
+count and time, loopback only.
 """
 
 from __future__ import annotations
@@ -89,19 +91,34 @@ def main(argv=None) -> int:
     p.add_argument("--edits-per-caller", type=int, default=3)
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--queue-size", type=int, default=16)
+    p.add_argument("--modes", nargs="+", default=["serial", "batched"], choices=["serial", "batched", "ray"],
+                   help="serial: one edit at a time; batched: --max-concurrent K (cross-request batching); ray: "
+                        "--backend ray --replicas 2")
+    p.add_argument("--max-concurrent", type=int, default=None, help="batched mode (default: K, the callers)")
     a = p.parse_args(argv)
-    extra = ["--allowed-dir", str(DEMO)] if a.model == "shapes" else []
+    base = ["--allowed-dir", str(DEMO)] if a.model == "shapes" else []
+    rates: dict = {}
     for k in a.callers:
-        out = Path(tempfile.mkdtemp(prefix="oir-serve-"))
-        with http_server(out, queue_size=a.queue_size, model=a.model, extra=extra) as (proc, url):
-            peak, stop = [0.0], threading.Event()
-            watcher = threading.Thread(target=_sample_rss, args=(proc.pid, peak, stop), daemon=True)
-            watcher.start()
-            r = anyio.run(run_level, url, a.model, k, a.edits_per_caller, a.steps)
-            stop.set()
-        print(f"{a.model} K={k:>2}: {r['ok']} edits in {r['wall']:.1f} s = {r['per_min']:.1f} edits/min; latency p50 "
-              f"{r['p50']:.1f} s, p95 {r['p95']:.1f} s; busy {r['busy']}, errors {r['error']}; peak RSS "
-              f"{peak[0]:.0f} MB (one edit at a time, queue {a.queue_size})", flush=True)
+        for mode in a.modes:
+            extra = list(base)
+            if mode == "batched":
+                extra += ["--max-concurrent", str(a.max_concurrent or k)]
+            elif mode == "ray":
+                extra += ["--backend", "ray", "--replicas", "2"]
+            out = Path(tempfile.mkdtemp(prefix="oir-serve-"))
+            with http_server(out, queue_size=a.queue_size, model=a.model, extra=extra) as (proc, url):
+                peak, stop = [0.0], threading.Event()
+                watcher = threading.Thread(target=_sample_rss, args=(proc.pid, peak, stop), daemon=True)
+                watcher.start()
+                r = anyio.run(run_level, url, a.model, k, a.edits_per_caller, a.steps)
+                stop.set()
+            rates[(k, mode)] = r["per_min"]
+            ratio = (f"; {r['per_min'] / rates[(k, 'serial')]:.2f}x serial" if mode != "serial"
+                     and rates.get((k, "serial")) else "")
+            lost = k * a.edits_per_caller - r["ok"] - r["busy"] - r["error"]
+            print(f"{a.model} {mode:7s} K={k:>2}: {r['ok']} edits in {r['wall']:.1f} s = {r['per_min']:.1f} edits/min"
+                  f"{ratio}; latency p50 {r['p50']:.1f} s, p95 {r['p95']:.1f} s; busy {r['busy']}, errors "
+                  f"{r['error']}, unanswered {lost}; peak RSS {peak[0]:.0f} MB (queue {a.queue_size})", flush=True)
     return 0
 
 

@@ -46,7 +46,7 @@ def http_server(out: Path, queue_size: int = 2, model: str = "tiny", extra: list
                              "--model", model, "--allowed-dir", str(EX), "--output-dir", str(out), "--queue-size",
                              str(queue_size), "--preload", *extra], env=ENV, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
+    deadline = time.time() + 300  # --preload: the model (or Ray and its replicas) loads before the port opens
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()

@@ -59,7 +59,8 @@ class ServerSettings:
 
     allowed_dirs: list[Path] = field(default_factory=lambda: [Path.cwd()])
     output_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "oir-agent" / "outputs")
-    queue_size: int = 2  # edits allowed to wait behind the running one; more get "busy, retry later"
+    queue_size: int = 2  # edits allowed to wait behind the running ones; more get "busy, retry later"
+    max_concurrent: int = 1  # edits running together on the device, sharing model calls (cross-request batching)
     structured: bool = True  # False: diagnostics as text only (for clients that drop images next to structured data)
     max_steps: int = 100
     max_file_bytes: int = 30 * 1024 * 1024
@@ -110,7 +111,7 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
     """The MCP server; `editor_factory()` returns an OIREditor (called once, lazily)."""
     settings = settings or ServerSettings()
     holder = EditorHolder(editor_factory)
-    gate = DeviceGate(settings.queue_size)
+    gate = DeviceGate(settings.queue_size, settings.max_concurrent)
     policy = InputPolicy(allowed_dirs=settings.allowed_dirs, output_dir=settings.output_dir,
                          max_file_bytes=settings.max_file_bytes, max_pixels=settings.max_pixels)
     store = OutputStore(settings.output_dir)

@@ -52,31 +52,38 @@ class EditorHolder:
 
 
 class DeviceGate:
-    """One job at a time on the device; at most `queue_size` waiting; beyond that, refuse at once."""
+    """Admission control: up to `max_concurrent` jobs run on the device together (their model calls shared through
+    the editor's batcher), at most `queue_size` wait; beyond that, refuse at once."""
 
-    def __init__(self, queue_size: int):
+    def __init__(self, queue_size: int, max_concurrent: int = 1):
         self.queue_size = queue_size
-        self._lock = anyio.Lock()
+        self.max_concurrent = max_concurrent
+        self._slots = anyio.Semaphore(max_concurrent)
         self._waiting = 0
+
+    @property
+    def running(self) -> int:
+        return self.max_concurrent - self._slots.value
 
     @asynccontextmanager
     async def slot(self, on_queued: Callable[[int], Any]):
-        if self._lock.locked() or self._waiting:
+        if self._slots.value == 0 or self._waiting:
             if self._waiting >= self.queue_size:
-                raise ToolError(f"busy: an edit is running and {self._waiting} more are waiting (queue limit "
+                running = "an edit is running" if self.max_concurrent == 1 else f"{self.running} edits are running"
+                raise ToolError(f"busy: {running} and {self._waiting} more are waiting (queue limit "
                                 f"{self.queue_size}); retry later.")
             self._waiting += 1
             try:
                 await on_queued(self._waiting)
-                await self._lock.acquire()
+                await self._slots.acquire()
             finally:
                 self._waiting -= 1
         else:
-            await self._lock.acquire()
+            await self._slots.acquire()
         try:
             yield
         finally:
-            self._lock.release()
+            self._slots.release()
 
 
 class Progress:
@@ -147,7 +154,7 @@ async def gated_edit(gate, progress, cancel: threading.Event, store: OutputStore
 
     try:
         checked = await anyio.to_thread.run_sync(before) if before is not None else None
-        async with gate.slot(lambda n: progress.send(1, f"queue: waiting behind the running edit (position {n})")):
+        async with gate.slot(lambda n: progress.send(1, f"queue: waiting for a free slot (position {n})")):
             done = await run_in_worker(lambda: work(checked), cancel,
                                        rollback=lambda finished: store.delete(finished[1].values()))
     except (OIRError, ToolError) as exc:

@@ -34,7 +34,19 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
                    help="Host header values accepted over HTTP when binding a non-loopback address (e.g. myhost:8765)")
     add_model_arguments(p)
     p.add_argument("--preload", action="store_true", help="load the model at start instead of on the first edit")
-    p.add_argument("--queue-size", type=int, default=2, help="edits that may wait behind the running one (default 2)")
+    p.add_argument("--queue-size", type=int, default=2, help="edits that may wait behind the running ones (default 2)")
+    p.add_argument("--max-concurrent", type=int, default=1,
+                   help="edits that run together on the device, their UNet/VAE/CLIP calls batched across requests "
+                        "(default 1: one at a time)")
+    p.add_argument("--backend", choices=["local", "ray"], default="local",
+                   help="local (default): the model in this process; ray: Ray Serve replicas (pip install -e '.[ray]')")
+    p.add_argument("--replicas", type=int, default=2, help="with --backend ray: editor replicas (default 2)")
+    p.add_argument("--ray-address", default=None,
+                   help="with --backend ray: a running Ray cluster (e.g. ray://head:10001 or auto; default: start a "
+                        "local Ray instance)")
+    p.add_argument("--max-batch", type=int, default=None,
+                   help="with --max-concurrent > 1: most rows (samples) in one shared model call (default: no limit; "
+                        "set it on a GPU to bound memory)")
     p.add_argument("--max-steps", type=int, default=100, help="largest `steps` a caller may ask for (default 100)")
     p.add_argument("--edit-memory", type=float, default=512, metavar="MB",
                    help="memory (MB) for finished edits kept for refine_edit, least recently used dropped first; "
@@ -46,7 +58,15 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
 def settings_from_args(args):
     from .app import ServerSettings
 
-    settings = ServerSettings(queue_size=args.queue_size, structured=not args.no_structured, max_steps=args.max_steps)
+    if args.max_concurrent < 1 or args.queue_size < 0 or (args.max_batch is not None and args.max_batch < 1) \
+            or args.replicas < 1:
+        raise SystemExit("oir-agent serve: --max-concurrent, --max-batch and --replicas must be >= 1, --queue-size "
+                         ">= 0.")
+    concurrent = args.max_concurrent
+    if args.backend == "ray" and concurrent == 1:
+        concurrent = args.replicas  # one edit in flight per replica; Ray Serve routes them
+    settings = ServerSettings(queue_size=args.queue_size, max_concurrent=concurrent,
+                              structured=not args.no_structured, max_steps=args.max_steps)
     if args.allowed_dir:
         settings.allowed_dirs = [Path(d) for d in args.allowed_dir]
     if args.output_dir:
@@ -61,8 +81,21 @@ def editor_factory(args):
     def build():
         from ..editor import OIREditor
 
-        return OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model,
-                                         edit_memory=int(args.edit_memory * 2**20))
+        if getattr(args, "backend", "local") == "ray":
+            import atexit
+
+            from .ray_backend import RayEditor
+
+            editor = RayEditor.start(args.model, args.replicas, address=args.ray_address, device=args.device,
+                                     dtype=args.dtype, clip_model=args.clip_model)
+            atexit.register(editor.shutdown)
+            return editor
+
+        editor = OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype,
+                                           clip_model=args.clip_model, edit_memory=int(args.edit_memory * 2**20))
+        if args.max_concurrent > 1:
+            editor.share_calls(max_rows=args.max_batch)
+        return editor
 
     return build
 
@@ -92,7 +125,7 @@ def run_serve(args) -> int:
               "(set OIR_AGENT_TOKEN) and --allowed-host values; or bind 127.0.0.1.", file=sys.stderr)
         return 2
     server = build_server(editor_factory(args), settings)
-    if args.preload:
+    if args.preload or args.backend == "ray":  # Ray starts in the main thread, before the port opens
         server.holder.get()
     print(start_line(args, settings), file=sys.stderr, flush=True)  # stdout is the protocol on stdio
     if args.transport == "stdio":
@@ -111,7 +144,10 @@ def start_line(args, settings) -> str:
     """The one line a server prints (to stderr) when it starts: where it listens, which model, which folders."""
     host = f"[{args.host}]" if ":" in args.host else args.host
     where = "on stdio" if args.transport == "stdio" else f"listening on http://{host}:{args.port}/mcp"
-    model = f"model {args.model} ({'loaded' if args.preload else 'loads on the first edit'})"
+    if getattr(args, "backend", "local") == "ray":
+        model = f"model {args.model} on {args.replicas} Ray Serve replica(s)"
+    else:
+        model = f"model {args.model} ({'loaded' if args.preload else 'loads on the first edit'})"
     dirs = ", ".join(str(d) for d in settings.allowed_dirs)
     return f"oir-agent MCP server {where}; {model}; reads images from {dirs}; writes results to {settings.output_dir}"
 
