@@ -103,9 +103,11 @@ def test_cancelling_one_of_three_leaves_the_others_whole(shared_editor, solo):
 
 def _threads(batcher, n, calls, fn, rows=1):
     outs = [[] for _ in range(n)]
+    everyone = threading.Barrier(n)
 
     def work(i):
         with batcher.member():
+            everyone.wait()  # every member registered before the first call
             for c in range(calls):
                 x = torch.full((rows, 3), float(100 * i + c))
                 outs[i].append((x, batcher.run("f", (3,), (x,), fn)))
@@ -165,8 +167,11 @@ def test_an_error_in_a_shared_call_reaches_every_caller():
     b = SharedBatcher(max_wait_s=0.5)
     errors = []
 
+    everyone = threading.Barrier(3)
+
     def work():
         with b.member():
+            everyone.wait()
             try:
                 b.run("f", (), (torch.ones(1),), fn)
             except ValueError as exc:

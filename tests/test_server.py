@@ -56,12 +56,14 @@ class GatedEditor:
     def __init__(self, editor):
         self.editor, self.release, self.cancelled = editor, threading.Event(), []
         self.entered = threading.Event()  # set when an edit reaches the editor (it holds the device)
+        self.entries = 0  # edits that reached the editor
         self.release.set()
 
     def __getattr__(self, name):
         return getattr(self.editor, name)
 
     def run(self, *args, **kwargs):
+        self.entries += 1
         self.entered.set()
         self.release.wait(30)
         from oir_agent import Cancelled
@@ -304,6 +306,38 @@ async def test_busy_when_queue_full_and_pairs_never_wait(make_server):
             assert not pairs.is_error and not server.gated.release.is_set()  # answered while the device was held
             server.gated.release.set()
     assert not results["running"].is_error and not results["queued"].is_error
+
+
+async def test_admission_runs_max_concurrent_together_then_queues_then_refuses(make_server):
+    """--max-concurrent 2 --queue-size 1: two edits are inside the editor at once, the third waits, the fourth is
+    told busy; all admitted edits finish."""
+    server = make_server(queue_size=1, max_concurrent=2)
+    server.gated.release.clear()
+    results = {}
+    queued = anyio.Event()
+
+    async def on_progress(progress, total, message):
+        if message and message.startswith("queue"):
+            queued.set()
+
+    async with Client(server) as c:
+        async def edit(key, progress=None):
+            results[key] = await c.call_tool("edit_image", {"image": "scene.png", **EDIT}, progress_callback=progress)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(edit, "a")
+            tg.start_soon(edit, "b")
+            with anyio.fail_after(60):
+                while server.gated.entries < 2:  # both inside the editor while it is held: they run together
+                    await anyio.sleep(0.01)
+            tg.start_soon(edit, "c", on_progress)
+            with anyio.fail_after(60):
+                await queued.wait()
+            assert server.gated.entries == 2  # the third waits for a slot
+            busy = await c.call_tool("edit_image", {"image": "scene.png", **EDIT})
+            assert busy.is_error and "2 edits are running and 1 more are waiting" in busy.content[0].text
+            server.gated.release.set()
+    assert all(not results[k].is_error for k in "abc") and server.gated.entries == 3
 
 
 async def test_no_structured_mode_returns_text_diagnostics(make_server):
