@@ -18,6 +18,7 @@ from PIL import Image
 from . import images as imgio
 from .config import DEFAULT_MODEL, OIRConfig
 from .edits import DEFAULT_EDIT_MEMORY, EditStore, StoredEdit, new_edit_id
+from .engine import compose
 from .engine.batching import SharedBatcher
 from .engine.components import Components
 from .engine.oir import EnginePair, run_oir
@@ -170,7 +171,7 @@ class OIREditor:
                             target_prompt=target_prompt, image_size=size, working_size=work_size, config=config,
                             inverted=out.inverted, engine_pairs=engine_pairs, edit_pairs=edit_pairs,
                             masks=mask_results, searches=out.searches, steps=[s.optimal_step for s in out.searches],
-                            warnings=list(warnings))  # the inputs' warnings; search and runtime notes come after
+                            warnings=list(warnings), original=_original_if_resized(original, work_size, config))  # the inputs' warnings; search and runtime notes come after
         edit_id = stored.edit_id if self._keep(stored, warnings) else None
         timings["total"] = time.perf_counter() - t_start + prepare_seconds  # this edit; "load" is the one-time load
         return self._result(stored, out.image, out.searches, stored.steps, runtime, timings, warnings, edit_id)
@@ -246,6 +247,8 @@ class OIREditor:
         edited = imgio.to_pil(image)
         if edited.size != stored.image_size:
             edited = edited.resize(stored.image_size, Image.LANCZOS)
+            if stored.original is not None:  # outside the pairs' regions: the input's own full-size pixels
+                edited = _keep_at_full_size(edited, stored)
         reports = [_report(p, m, replace(s, optimal_step=i))
                    for p, m, s, i in zip(stored.edit_pairs, stored.masks, searches, steps)]
         return EditResult(
@@ -298,6 +301,23 @@ class OIREditor:
                               seed=config.seed, runtime=runtime, box_threshold=config.box_threshold,
                               text_threshold=config.text_threshold)
         return make_masks(self, work, request, config)
+
+
+def _original_if_resized(original: Image.Image, work_size: tuple[int, int], config: OIRConfig) -> torch.Tensor | None:
+    if not config.keep_outside or original.size == work_size:
+        return None
+    return torch.from_numpy(np.asarray(original.convert("RGB"), dtype=np.uint8).copy())
+
+
+def _keep_at_full_size(edited: Image.Image, stored: StoredEdit) -> Image.Image:
+    """The resized-back edit with the input's full-size pixels outside the pairs' regions (keep_outside): a large
+    photo keeps its own resolution everywhere the edit did not reach."""
+    masks = torch.stack([p.mask.cpu().bool() for p in stored.engine_pairs])
+    weight = compose.resize_weight(compose.weight_for(masks, stored.config.keep_margin), edited.size[1],
+                                   edited.size[0])
+    original = stored.original.permute(2, 0, 1).float() / 255
+    out = compose.keep_outside(original, imgio.to_tensor(edited), weight)
+    return imgio.to_pil(out)
 
 
 def _pair_keyed(mapping, pairs: list[EditPair], name: str, check) -> dict[int, Any]:

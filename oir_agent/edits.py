@@ -47,6 +47,7 @@ class StoredEdit:
     searches: list[PairSearch]
     steps: list[int]  # the steps of the latest result (the search's choice, then each refine's)
     warnings: list[str] = field(default_factory=list)  # the original edit's input warnings (resize, aligner, ...)
+    original: torch.Tensor | None = None  # (H, W, 3) uint8 input at its own size, kept when it was resized to work
     created: float = field(default_factory=time.time)
 
     @property
@@ -67,6 +68,8 @@ class StoredEdit:
 def _tensors(entry: StoredEdit):
     inv = entry.inverted
     yield from (inv.image, inv.embeddings, inv.trajectory)
+    if entry.original is not None:
+        yield entry.original
     for p in entry.engine_pairs:
         yield p.mask
     for s in entry.searches:
@@ -139,7 +142,7 @@ def save_edit(entry: StoredEdit, path: str | Path) -> Path:
     state = {
         "version": FILE_VERSION, "edit_id": e.edit_id, "model": e.model, "source_prompt": e.source_prompt,
         "target_prompt": e.target_prompt, "image_size": list(e.image_size), "working_size": list(e.working_size),
-        "config": asdict(e.config), "steps": list(e.steps), "warnings": list(e.warnings),
+        "config": asdict(e.config), "steps": list(e.steps), "warnings": list(e.warnings), "original": e.original,
         "inverted": {"image": inv.image, "embeddings": inv.embeddings, "trajectory": inv.trajectory,
                      "timesteps": inv.schedule.timesteps, "alphas": inv.schedule.alphas,
                      "prediction_type": inv.schedule.prediction_type,
@@ -172,13 +175,14 @@ def load_edit(path: str | Path) -> StoredEdit:
                                          prediction_type=i["prediction_type"],
                                          clip_sample_range=i["clip_sample_range"]))
     tup = lambda v: tuple(v) if isinstance(v, list) else v
+    config = {"keep_outside": False, **state["config"]}  # files from before keep_outside regenerated everything
     return StoredEdit(
         edit_id=state["edit_id"], model=state["model"], source_prompt=state["source_prompt"],
         target_prompt=state["target_prompt"], image_size=tuple(state["image_size"]),
-        working_size=tuple(state["working_size"]), config=OIRConfig(**state["config"]), inverted=inv,
+        working_size=tuple(state["working_size"]), config=OIRConfig(**config), inverted=inv,
         engine_pairs=[EnginePair(**p) for p in state["engine_pairs"]],
         edit_pairs=[EditPair(**{k: tup(v) for k, v in p.items()}) for p in state["edit_pairs"]],
         masks=[MaskResult(mask=m["mask"].numpy(), provider=m["provider"], score=m["score"], box=tup(m["box"]),
                           notes=list(m["notes"])) for m in state["masks"]],
         searches=[PairSearch(**s) for s in state["searches"]], steps=list(state["steps"]),
-        warnings=list(state["warnings"]))
+        warnings=list(state["warnings"]), original=state.get("original"))

@@ -73,3 +73,21 @@ def test_an_edit_keeps_the_input_pixels_beyond_its_regions(components):
 
 def test_the_paper_config_regenerates_the_whole_image():
     assert OIRConfig.paper().keep_outside is False and OIRConfig().keep_outside is True
+
+
+def test_a_resized_edit_keeps_the_full_size_input_outside_and_refines_to_the_same_bytes(editor):
+    """A picture larger than max_side is edited at the working size; outside the pairs' regions the result is the
+    input's own full-size pixels (not a resized-twice copy), and a refine with the same steps gives the same bytes."""
+    import numpy as np
+
+    img = scene(192, 128, seed=1)
+    disc, square = scene_masks(192, 128)
+    result = editor.edit(img, source_prompt=SOURCE, pairs=[("red circle", "green triangle")], masks=[disc],
+                         config=OIRConfig(num_inference_steps=6, max_side=96))
+    assert result.image.size == (192, 128) and result.working_size == (96, 64)
+    got, want = np.asarray(result.image), np.asarray(img)
+    far = ~compose.dilate(torch.from_numpy(disc), 32).numpy()  # beyond the margin and feather at full size
+    assert far.sum() > 5000 and (got[far] == want[far]).all()
+    assert (got[torch.from_numpy(disc).numpy()] != want[torch.from_numpy(disc).numpy()]).any()  # edited inside
+    again = editor.refine(result.edit_id, {"red circle": result.pairs[0].optimal_step})
+    assert np.array_equal(np.asarray(again.image), got)

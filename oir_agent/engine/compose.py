@@ -46,6 +46,21 @@ def edit_weight(masks: torch.Tensor, margin: int, feather: int) -> torch.Tensor:
     return weight
 
 
+def weight_for(masks: torch.Tensor, fraction: float) -> torch.Tensor:
+    """The edit weight of (K, H, W) masks with the margin and feather `fraction` gives at their size."""
+    margin, feather = margin_pixels(*masks.shape[-2:], fraction)
+    return edit_weight(masks, margin, feather)
+
+
+def resize_weight(weight: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """A weight at another size (bilinear): the working-size weight applied to the full-size input."""
+    if tuple(weight.shape[-2:]) == (height, width):
+        return weight
+    out = torch.nn.functional.interpolate(weight[None, None], size=(height, width), mode="bilinear",
+                                          align_corners=False)[0, 0]
+    return out.clamp(0, 1)
+
+
 def keep_outside(original: torch.Tensor, edited: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     """original, edited (3, H, W) in [0, 1]; weight (H, W) -> edited where weight is 1, original where it is 0.
     Where the weight is 0 the result equals `original` exactly."""

@@ -141,10 +141,8 @@ def kept(original: torch.Tensor, edited: torch.Tensor, item: Reassembly) -> torc
     """The decoded edit with the original pixels outside the pairs' regions (config.keep_outside)."""
     if not item.config.keep_outside:
         return edited
-    height, width = edited.shape[-2:]
-    margin, feather = compose.margin_pixels(height, width, item.config.keep_margin)
     masks = torch.stack([m.to(edited.device) for m in item.masks])
-    return compose.keep_outside(original, edited, compose.edit_weight(masks, margin, feather))
+    return compose.keep_outside(original, edited, compose.weight_for(masks, item.config.keep_margin))
 
 
 def fixed_depth_edits(runtime: Runtime, inv: Inverted, depths: list[int], guidance_scale: float,
