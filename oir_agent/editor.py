@@ -171,7 +171,8 @@ class OIREditor:
                             target_prompt=target_prompt, image_size=size, working_size=work_size, config=config,
                             inverted=out.inverted, engine_pairs=engine_pairs, edit_pairs=edit_pairs,
                             masks=mask_results, searches=out.searches, steps=[s.optimal_step for s in out.searches],
-                            warnings=list(warnings), original=_original_if_resized(original, work_size, config))  # the inputs' warnings; search and runtime notes come after
+                            warnings=list(warnings),  # the inputs' warnings; search and runtime notes come after
+                            original=_original_if_resized(original, work_size, config))
         edit_id = stored.edit_id if self._keep(stored, warnings) else None
         timings["total"] = time.perf_counter() - t_start + prepare_seconds  # this edit; "load" is the one-time load
         return self._result(stored, out.image, out.searches, stored.steps, runtime, timings, warnings, edit_id)
