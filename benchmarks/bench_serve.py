@@ -58,6 +58,7 @@ async def run_level(url: str, model: str, callers: int, per_caller: int, steps: 
                     await anyio.sleep(0.5)  # a polite client backs off
                 else:
                     outcome["error"] += 1
+                    outcome.setdefault("messages", []).append(r.content[0].text.splitlines()[0][:160])
 
     t0 = time.perf_counter()
     with anyio.fail_after(1800):
@@ -82,6 +83,21 @@ def _sample_rss(pid: int, peak: list[float], stop: threading.Event) -> None:
         time.sleep(0.2)
 
 
+def _kill_one_replica() -> None:
+    """SIGKILL one Ray Serve replica process of the oir-agent app (found by its process title)."""
+    import signal
+
+    import psutil
+
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        title = " ".join(proc.info["cmdline"] or [])
+        if "ServeReplica:oir-agent:EditorReplica" in title:
+            proc.send_signal(signal.SIGKILL)
+            print(f"    killed replica pid {proc.info['pid']}", flush=True)
+            return
+    print("    no replica process found to kill", flush=True)
+
+
 def main(argv=None) -> int:
     import tempfile
 
@@ -95,6 +111,8 @@ def main(argv=None) -> int:
                    help="serial: one edit at a time; batched: --max-concurrent K (cross-request batching); ray: "
                         "--backend ray --replicas 2")
     p.add_argument("--max-concurrent", type=int, default=None, help="batched mode (default: K, the callers)")
+    p.add_argument("--kill-replica-after", type=float, default=None, metavar="S",
+                   help="ray mode: SIGKILL one replica process S seconds into each run (a replica dying mid-edit)")
     a = p.parse_args(argv)
     base = ["--allowed-dir", str(DEMO)] if a.model == "shapes" else []
     rates: dict = {}
@@ -110,8 +128,14 @@ def main(argv=None) -> int:
                 peak, stop = [0.0], threading.Event()
                 watcher = threading.Thread(target=_sample_rss, args=(proc.pid, peak, stop), daemon=True)
                 watcher.start()
+                killer = None
+                if mode == "ray" and a.kill_replica_after is not None:
+                    killer = threading.Timer(a.kill_replica_after, _kill_one_replica)
+                    killer.start()
                 r = anyio.run(run_level, url, a.model, k, a.edits_per_caller, a.steps)
                 stop.set()
+                if killer is not None:
+                    killer.cancel()
             rates[(k, mode)] = r["per_min"]
             ratio = (f"; {r['per_min'] / rates[(k, 'serial')]:.2f}x serial" if mode != "serial"
                      and rates.get((k, "serial")) else "")
@@ -119,6 +143,8 @@ def main(argv=None) -> int:
             print(f"{a.model} {mode:7s} K={k:>2}: {r['ok']} edits in {r['wall']:.1f} s = {r['per_min']:.1f} edits/min"
                   f"{ratio}; latency p50 {r['p50']:.1f} s, p95 {r['p95']:.1f} s; busy {r['busy']}, errors "
                   f"{r['error']}, unanswered {lost}; peak RSS {peak[0]:.0f} MB (queue {a.queue_size})", flush=True)
+            for message in sorted(set(r.get("messages", []))):
+                print(f"    error: {message}", flush=True)
     return 0
 
 

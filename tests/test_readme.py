@@ -19,6 +19,7 @@ NOT_HERE = [
     (re.compile(r"\bserve\b|server\.py"), "starts a long-running server (the client example and tests cover it)"),
     (re.compile(r"^\.ci/run$"), "is the test command itself"),
     (re.compile(r"^pip install "), "installs into the current Python (the GPU recipe), not the project's venv"),
+    (re.compile(r"\[ray\]"), "installs the optional Ray extra (.ci/run installs it; tests/test_ray.py covers it)"),
 ]
 MUST_RUN = ["oir-agent demo", "oir-agent edit examples/dumplings.png --model tiny", "oir-agent pairs -s",
             "oir-agent pairs -i", "examples/client_stdio.py", "oir-agent refine out/first.oir"]
