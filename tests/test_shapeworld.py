@@ -141,4 +141,4 @@ def test_demo_end_to_end(tmp_path):
     for name in ("mask_left.png", "mask_right.png"):
         objects |= np.asarray(Image.open(DEMO / name).convert("L")) > 127
     far = ~dilate(torch.from_numpy(objects), 3).numpy()
-    assert psnr(edited, source, far) > 28  # 34 dB measured: away from the objects, nothing moves
+    assert (edited[far] == source[far]).all()  # keep_outside: away from the objects, the input's own pixels
