@@ -103,3 +103,38 @@ async def test_bearer_token_middleware():
         assert (await h.get("/mcp", headers={"authorization": "Bearer wrong"})).status_code == 401
         assert (await h.get("/mcp", headers={"authorization": "Bearer s3cret"})).status_code == 200
     assert seen == ["/mcp"]
+
+
+async def test_max_concurrent_serves_edits_together_with_shared_calls(tmp_path):
+    """`serve --max-concurrent 3`: the editor shares model calls, three concurrent MCP edits all finish, and their
+    diagnostics say they shared UNet calls; bad values are refused at start."""
+    import anyio
+
+    from oir_agent.server.app import build_server
+    from oir_agent.server.transports import add_serve_arguments, editor_factory, settings_from_args
+
+    parser = __import__("argparse").ArgumentParser()
+    add_serve_arguments(parser)
+    args = parser.parse_args(["--model", "tiny", "--max-concurrent", "3", "--queue-size", "0", "--allowed-dir",
+                              str(ROOT / "examples"), "--output-dir", str(tmp_path)])
+    settings = settings_from_args(args)
+    assert settings.max_concurrent == 3
+    server = build_server(editor_factory(args), settings)
+    assert server.holder.get().batcher is not None
+    results = []
+
+    async def one(seed):
+        async with Client(server) as c:
+            results.append(await c.call_tool("edit_image", {
+                "image": "dumplings.png", "steps": 6, "seed": seed,
+                "source_prompt": "a bowl of dumplings on the left and chopsticks on the right",
+                "target_prompt": "a bowl of fried rice on the left and a knife on the right"}))
+
+    async with anyio.create_task_group() as tg:
+        for seed in range(3):
+            tg.start_soon(one, seed)
+    assert all(not r.is_error for r in results), [r.content[0].text for r in results if r.is_error]
+    assert sum(r.structured_content["cost"]["shared_unet_calls"] for r in results) > 0
+    for bad in (["--max-concurrent", "0"], ["--max-batch", "0"], ["--replicas", "0"]):
+        with pytest.raises(SystemExit):
+            settings_from_args(parser.parse_args(["--model", "tiny", *bad]))
