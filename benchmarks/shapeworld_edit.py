@@ -10,8 +10,9 @@ work batched across methods - the reassemblies, the fixed depths - is split by c
 is checked against the sum, so a miscount stops the run).
   oir                      the default: budgeted search, edit-first metric, ground-truth masks
   oir_exhaustive           the same metric over every step (the budgeted search's reference)
-  oir_paper                the first release: exhaustive search, the paper's metric (Eq. 1-3), shallow pairs
-                           inverted from their candidate
+  oir_paper                the first release's step choice: exhaustive search, the paper's metric (Eq. 1-3),
+                           shallow pairs inverted from their candidate (with the default's keep_outside, so
+                           the two metrics are compared under one reassembly)
   oir_paper_source_latent  the paper's choice of steps, shallow pairs pasted from z_r
   oir_invert_shallow       the default's choice of steps, shallow pairs inverted from their candidate
   oir_strict_background    the default with strict_background (outside the masks reset to the inversion path
