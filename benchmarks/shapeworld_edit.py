@@ -164,7 +164,7 @@ class Runner:
         if spent() - before != sum(2 * k for k in self.depths):
             raise RuntimeError("fixed-depth denoising cost differs from sum(2k)")
         margin, feather = margin_pixels(*images.shape[-2:], cfg.keep_margin)
-        weight = edit_weight(torch.stack(gt), margin, feather)
+        weight = edit_weight(torch.stack(gt), margin, feather, cfg.keep_region)
         for k, img in zip(self.depths, images):
             out[f"fixed_{k}"] = {"image": _u8(img), "steps": [k] * len(pairs), "evals": fixed_depth_sample_evals(k)}
             out[f"keepfixed_{k}"] = {"image": _u8(keep_outside(inv.image, img, weight)), "steps": [k] * len(pairs),

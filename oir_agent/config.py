@@ -57,7 +57,8 @@ class OIRConfig:
     mask_dilation: int = 0  # pixels (working size) to grow every mask before reassembly
     strict_background: bool = False  # blend the background back to the inversion during the final denoise
     keep_outside: bool = True  # the original pixels outside the pairs' regions (grown, feathered) after decoding
-    keep_margin: float = 0.0625  # how far (fraction of the shorter side) an edit may reach past its mask
+    keep_margin: float = 0.0625  # how far (fraction of the shorter side) an edit may reach past its region
+    keep_region: str = "box"  # a pair's region for keep_outside: its mask's bounding "box" or the "mask" itself
     mask_provider: str = "auto"  # "auto" | "grounded-sam" | "noise-difference" (alias "attention") | "given"
     mask_fallback: str | None = None  # None: a missing object is an error; "noise-difference": fall back, warned
     box_threshold: float = 0.3  # GroundingDINO box score threshold (Grounded-SAM defaults)
@@ -99,6 +100,7 @@ class OIRConfig:
         _check(isinstance(self.keep_outside, bool), "keep_outside", self.keep_outside, "true or false")
         _check(isinstance(self.keep_margin, (int, float)) and 0.0 <= self.keep_margin <= 0.5, "keep_margin",
                self.keep_margin, "a fraction in [0, 0.5] of the image's shorter side")
+        _check(self.keep_region in ("box", "mask"), "keep_region", self.keep_region, "'box' or 'mask'")
         _check(self.mask_provider in MASK_PROVIDERS, "mask_provider", self.mask_provider, f"one of {MASK_PROVIDERS}")
         _check(self.mask_fallback in MASK_FALLBACKS, "mask_fallback", self.mask_fallback,
                "None or 'noise-difference' (or its older name 'attention')")

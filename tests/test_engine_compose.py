@@ -1,6 +1,7 @@
 """Keeping the unedited pixels: the weight's geometry, exact original outside, the setting rule, and the engine
 path (an edit's pixels beyond the grown, feathered masks are the input's, bit for bit)."""
 
+import pytest
 import torch
 from conftest import SOURCE, scene, scene_masks
 
@@ -32,6 +33,21 @@ def test_weight_is_one_within_the_margin_ramps_over_the_feather_and_is_zero_beyo
     assert abs(float(w[13, 7]) - 2 / 3) < 1e-6 and abs(float(w[13, 6]) - 1 / 3) < 1e-6  # feather ring 1, 2
     assert w[13, 5] == 0 and w[0, 0] == 0
     assert w[5, 5] == 0  # diagonal distance 5 (square structuring element): beyond margin + feather
+
+
+def test_the_region_is_the_mask_bounding_box_by_default():
+    """A square replacing a triangle fills the triangle's box: the box's corners are in the edit region, far
+    from the triangle's slanted sides (region="mask" would keep the original there)."""
+    tri = torch.zeros(32, 32, dtype=torch.bool)
+    for y in range(8, 20):  # apex at the top, base at the bottom
+        half = (y - 8) // 2
+        tri[y, 16 - half:17 + half] = True
+    box = compose.edit_weight(tri[None], margin=1, feather=0)
+    silhouette = compose.edit_weight(tri[None], margin=1, feather=0, region="mask")
+    assert box[8, 11] == 1 and silhouette[8, 11] == 0  # the box's top-left corner, 5 px from the apex
+    assert box[25, 16] == 0 and silhouette[tri].eq(1).all()
+    with pytest.raises(ValueError):
+        compose.edit_weight(tri[None], 1, 0, region="circle")
 
 
 def test_a_setting_sized_mask_is_used_as_it_is():

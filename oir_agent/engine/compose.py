@@ -3,10 +3,12 @@
 
 The reassembly regenerates the whole latent (re-inversion + the final denoise), so pixels far from every edited
 object drift too (VAE round trip, the target prompt redrawing other objects). After the final decode the edited
-image is blended with the original by a weight that is 1 on each pair's region grown by a margin (an edit may
-change an object's outline: a square becoming a triangle reaches past the square), falls linearly to 0 over a
-feather ring, and is 0 beyond. A region larger than half the frame is a setting (a background), not an object
-whose outline moves: it is used as it is, with no margin and no feather, so the objects it surrounds stay exact.
+image is blended with the original by a weight that is 1 on each pair's region grown by a margin, falls linearly
+to 0 over a feather ring, and is 0 beyond. The region is the mask's bounding box by default (an edit may change
+an object's outline: a square replacing a triangle fills the triangle's box, far past its slanted sides; the
+search's CLIP view is that box too), or the mask itself (`keep_region="mask"`). A mask larger than half the
+frame is a setting (a background), not an object whose outline moves: it is used as it is, with no margin and no
+feather, so the objects it surrounds stay exact.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import math
 
 import torch
 
-from .geometry import dilate
+from .geometry import bounding_box, dilate
 
 SETTING_FRACTION = 0.5  # a mask covering more than this fraction of the frame is a setting: no margin, no feather
 
@@ -27,9 +29,12 @@ def margin_pixels(height: int, width: int, fraction: float) -> tuple[int, int]:
     return margin, math.ceil(margin / 2)
 
 
-def edit_weight(masks: torch.Tensor, margin: int, feather: int) -> torch.Tensor:
-    """(K, H, W) bool masks -> (H, W) float32 weight of the edited image: 1 within `margin` pixels of a mask,
-    1 - i / (feather + 1) at margin + i (i = 1..feather), 0 beyond; a setting-sized mask counts as it is."""
+def edit_weight(masks: torch.Tensor, margin: int, feather: int, region: str = "box") -> torch.Tensor:
+    """(K, H, W) bool masks -> (H, W) float32 weight of the edited image: 1 within `margin` pixels of each pair's
+    region (its mask's bounding box, or with region="mask" the mask itself), 1 - i / (feather + 1) at margin + i
+    (i = 1..feather), 0 beyond; a setting-sized mask counts as it is."""
+    if region not in ("box", "mask"):
+        raise ValueError(f"region must be 'box' or 'mask', not {region!r}")
     height, width = masks.shape[-2:]
     weight = torch.zeros(height, width, dtype=torch.float32, device=masks.device)
     for mask in masks.bool():
@@ -38,6 +43,10 @@ def edit_weight(masks: torch.Tensor, margin: int, feather: int) -> torch.Tensor:
         if mask.float().mean() > SETTING_FRACTION:
             weight = torch.maximum(weight, mask.float())
             continue
+        if region == "box":
+            x0, y0, x1, y1 = bounding_box(mask)
+            mask = torch.zeros_like(mask)
+            mask[y0:y1, x0:x1] = True
         w = dilate(mask, margin).float()
         for i in range(1, feather + 1):
             ring = dilate(mask, margin + i).float()
@@ -46,10 +55,10 @@ def edit_weight(masks: torch.Tensor, margin: int, feather: int) -> torch.Tensor:
     return weight
 
 
-def weight_for(masks: torch.Tensor, fraction: float) -> torch.Tensor:
+def weight_for(masks: torch.Tensor, fraction: float, region: str = "box") -> torch.Tensor:
     """The edit weight of (K, H, W) masks with the margin and feather `fraction` gives at their size."""
     margin, feather = margin_pixels(*masks.shape[-2:], fraction)
-    return edit_weight(masks, margin, feather)
+    return edit_weight(masks, margin, feather, region)
 
 
 def resize_weight(weight: torch.Tensor, height: int, width: int) -> torch.Tensor:
