@@ -58,7 +58,7 @@ class OIRConfig:
     strict_background: bool = False  # blend the background back to the inversion during the final denoise
     keep_outside: bool = True  # the original pixels outside the pairs' regions (grown, feathered) after decoding
     keep_margin: float = 0.0625  # how far (fraction of the shorter side) an edit may reach past its region
-    keep_region: str = "box"  # a pair's region for keep_outside: its mask's bounding "box" or the "mask" itself
+    keep_region: str = "mask"  # a pair's region for keep_outside: the "mask" itself or its bounding "box"
     mask_provider: str = "auto"  # "auto" | "grounded-sam" | "noise-difference" (alias "attention") | "given"
     mask_fallback: str | None = None  # None: a missing object is an error; "noise-difference": fall back, warned
     box_threshold: float = 0.3  # GroundingDINO box score threshold (Grounded-SAM defaults)

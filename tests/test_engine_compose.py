@@ -35,15 +35,15 @@ def test_weight_is_one_within_the_margin_ramps_over_the_feather_and_is_zero_beyo
     assert w[5, 5] == 0  # diagonal distance 5 (square structuring element): beyond margin + feather
 
 
-def test_the_region_is_the_mask_bounding_box_by_default():
-    """A square replacing a triangle fills the triangle's box: the box's corners are in the edit region, far
-    from the triangle's slanted sides (region="mask" would keep the original there)."""
+def test_the_region_is_the_mask_or_its_bounding_box():
+    """A square replacing a triangle fills the triangle's box: with region="box" the box's corners are in the edit
+    region, far from the triangle's slanted sides; with the default region (the mask) they keep the original."""
     tri = torch.zeros(32, 32, dtype=torch.bool)
     for y in range(8, 20):  # apex at the top, base at the bottom
         half = (y - 8) // 2
         tri[y, 16 - half:17 + half] = True
-    box = compose.edit_weight(tri[None], margin=1, feather=0)
-    silhouette = compose.edit_weight(tri[None], margin=1, feather=0, region="mask")
+    box = compose.edit_weight(tri[None], margin=1, feather=0, region="box")
+    silhouette = compose.edit_weight(tri[None], margin=1, feather=0)
     assert box[8, 11] == 1 and silhouette[8, 11] == 0  # the box's top-left corner, 5 px from the apex
     assert box[25, 16] == 0 and silhouette[tri].eq(1).all()
     with pytest.raises(ValueError):
