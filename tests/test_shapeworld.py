@@ -93,8 +93,10 @@ def test_edit_benchmark_smoke(tmp_path):
         # the default search's cost per case is the closed form of the candidates it evaluated
         chosen = case["oir"]["steps"]
         assert all(s in e for s, e in zip(chosen, evaluated))
-        for t in ("20", "24", "28"):  # strict success implies every pair right
-            assert methods["oir"]["strict_success"][t] <= methods["oir"]["pair_success"] + 1e-9
+        assert not case["oir"]["strict"] or all(case["oir"]["success"])  # strict success implies every pair right
+    for t in ("20", "24", "28"):  # strict success is a fraction of cases, each needing all its pairs right
+        strict_cases = sum(all(c["oir"]["success"]) for c in summary["per_case"]) / 3
+        assert methods["oir"]["strict_success"][t] <= strict_cases + 1e-9
     oir_evals = [n + sum(2 * i for e in c["search_steps"] for i in e) + re + 2 * (r + re) for c in summary["per_case"]]
     assert methods["oir"]["unet_sample_evals"] == pytest.approx(sum(oir_evals) / 3)
     assert methods["oir_exhaustive"]["unet_sample_evals"] == pytest.approx(
