@@ -111,6 +111,7 @@ def main(argv=None) -> int:
                    help="serial: one edit at a time; batched: --max-concurrent K (cross-request batching); ray: "
                         "--backend ray --replicas 2")
     p.add_argument("--max-concurrent", type=int, default=None, help="batched mode (default: K, the callers)")
+    p.add_argument("--server-log", default=None, help="append the servers' stderr (their log) to this file")
     p.add_argument("--kill-replica-after", type=float, default=None, metavar="S",
                    help="ray mode: SIGKILL one replica process S seconds into each run (a replica dying mid-edit)")
     a = p.parse_args(argv)
@@ -124,7 +125,8 @@ def main(argv=None) -> int:
             elif mode == "ray":
                 extra += ["--backend", "ray", "--replicas", "2"]
             out = Path(tempfile.mkdtemp(prefix="oir-serve-"))
-            with http_server(out, queue_size=a.queue_size, model=a.model, extra=extra) as (proc, url):
+            log = Path(a.server_log) if a.server_log else None
+            with http_server(out, queue_size=a.queue_size, model=a.model, extra=extra, log=log) as (proc, url):
                 peak, stop = [0.0], threading.Event()
                 watcher = threading.Thread(target=_sample_rss, args=(proc.pid, peak, stop), daemon=True)
                 watcher.start()

@@ -40,12 +40,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def http_server(out: Path, queue_size: int = 2, model: str = "tiny", extra: list[str] | tuple = ()):
+def http_server(out: Path, queue_size: int = 2, model: str = "tiny", extra: list[str] | tuple = (),
+                log: Path | None = None):
     port = free_port()
+    stderr = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--port", str(port),
                              "--model", model, "--allowed-dir", str(EX), "--output-dir", str(out), "--queue-size",
                              str(queue_size), "--preload", *extra], env=ENV, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=stderr)
     deadline = time.time() + 300  # --preload: the model (or Ray and its replicas) loads before the port opens
     while time.time() < deadline:
         try:

@@ -27,14 +27,15 @@ def anyio_backend():
 @pytest.fixture(scope="module")
 def ray_server(tmp_path_factory):
     out = tmp_path_factory.mktemp("ray-out")
+    log = out.parent / "ray-server.log"  # a file, not a pipe: a full pipe would block the server
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--port",
                              str(port), "--model", "tiny", "--backend", "ray", "--replicas", "2", "--queue-size", "8",
                              "--allowed-dir", str(ROOT / "examples"), "--output-dir", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**__import__("os").environ,
-                                                                                    "HF_HUB_OFFLINE": "1"})
+                            stdout=subprocess.DEVNULL, stderr=open(log, "wb"),  # noqa: SIM115
+                            env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"})
     deadline = time.time() + 400
     while time.time() < deadline and proc.poll() is None:
         try:
@@ -43,8 +44,8 @@ def ray_server(tmp_path_factory):
         except OSError:
             time.sleep(0.5)
     if proc.poll() is not None:
-        pytest.fail("the Ray server exited: " + proc.stderr.read().decode()[-2000:])
-    yield f"http://127.0.0.1:{port}/mcp", out
+        pytest.fail("the Ray server exited: " + log.read_text(errors="replace")[-2000:])
+    yield f"http://127.0.0.1:{port}/mcp", out, log
     proc.terminate()
     try:
         proc.wait(60)
@@ -53,7 +54,7 @@ def ray_server(tmp_path_factory):
 
 
 async def test_two_replicas_answer_four_concurrent_edits(ray_server):
-    url, out = ray_server
+    url, out, _ = ray_server
     results = []
 
     async def one(seed):
@@ -75,3 +76,40 @@ async def test_two_replicas_answer_four_concurrent_edits(ray_server):
     async with Client(url) as c:
         r = await c.call_tool("refine_edit", {"edit_id": "abc", "steps": {"dumplings": 3}})
         assert r.is_error and "Ray Serve replicas" in r.content[0].text
+
+
+async def test_a_replica_killed_mid_edit_loses_no_request(ray_server):
+    """SIGKILL one replica while both are editing: both calls still end with a result (the killed replica's edit is
+    resent to the live one, as the server's log says); the server goes on serving."""
+    import signal
+
+    import psutil
+
+    url, out, log = ray_server
+    results = []
+
+    async def one(seed):
+        async with Client(url, read_timeout_seconds=600) as c:
+            results.append(await c.call_tool("edit_image", {"image": "dumplings.png", "source_prompt": SRC,
+                                                            "target_prompt": TGT, "steps": 80, "seed": seed,
+                                                            "return_image": "link"}))
+
+    def replicas():
+        return [p for p in psutil.process_iter(["cmdline"])
+                if "ServeReplica:oir-agent:EditorReplica" in " ".join(p.info["cmdline"] or [])]
+
+    async with anyio.create_task_group() as tg:
+        for seed in range(2):
+            tg.start_soon(one, 10 + seed)
+        await anyio.sleep(1.5)  # both replicas are inside an edit
+        victims = replicas()
+        assert len(victims) == 2
+        victims[0].send_signal(signal.SIGKILL)
+    assert len(results) == 2
+    for r in results:  # the killed replica's edit was resent to the live one
+        assert not r.is_error, r.content[0].text
+    assert "Ray Serve replica failed during edit" in log.read_text(errors="replace")  # the resend path ran
+    async with Client(url, read_timeout_seconds=600) as c:  # still serving
+        r = await c.call_tool("edit_image", {"image": "dumplings.png", "source_prompt": SRC, "target_prompt": TGT,
+                                             "steps": 6, "seed": 99, "return_image": "link"})
+        assert not r.is_error, r.content[0].text
