@@ -155,3 +155,18 @@ def test_console_script_entry_point():
     r = subprocess.run([sys.executable, "-m", "oir_agent.cli", "pairs", "-s", "a cat", "-t", "a dog", "--json"],
                        capture_output=True, text=True)
     assert r.returncode == 0 and json.loads(r.stdout)["pairs"][0]["target"] == "dog"
+
+
+def test_keep_outside_flags(tiny_dir, tmp_path, capsys):
+    """--regenerate-all turns keep_outside off, --keep-margin sets the margin (recorded in the diagnostics); an
+    out-of-range margin is refused naming the flag, before any model loads."""
+    base = ["edit", str(EX / "dumplings.png"), "--model", str(tiny_dir), "--device", "cpu", "-s", SRC,
+            "--pair", "dumplings=>fried rice", "--mask", f"dumplings={EX / 'masks' / 'dumplings.png'}",
+            "--steps", "4", "--quiet"]
+    for extra, keep, margin in ((["--regenerate-all"], False, 0.0625), (["--keep-margin", "0.2"], True, 0.2)):
+        diag = tmp_path / "d.json"
+        assert main([*base, *extra, "-o", str(tmp_path / "o.png"), "--diagnostics", str(diag)]) == 0
+        config = json.loads(diag.read_text())["config"]
+        assert config["keep_outside"] is keep and config["keep_margin"] == margin
+    assert main([*base, "--keep-margin", "0.9", "-o", str(tmp_path / "x.png")]) == 2
+    assert "--keep-margin" in capsys.readouterr().err

@@ -407,3 +407,14 @@ def test_to_dict_refuses_a_field_the_schema_lacks(editor, monkeypatch):
     monkeypatch.setattr(MaskInfo, "to_dict", lambda self: dict(original(self), colour="red"))
     with pytest.raises(ValidationError):
         result.to_dict()
+
+
+async def test_keep_margin_argument_reaches_the_config(make_server):
+    async with Client(make_server()) as c:
+        wide = await c.call_tool("edit_image", {"image": "scene.png", **EDIT, "keep_margin": 0.2})
+        off = await c.call_tool("edit_image", {"image": "scene.png", **EDIT, "keep_margin": 0.5})
+        bad = await c.call_tool("edit_image", {"image": "scene.png", **EDIT, "keep_margin": 0.7})
+    assert wide.structured_content["config"]["keep_margin"] == 0.2
+    assert wide.structured_content["config"]["keep_outside"] is True
+    assert off.structured_content["config"]["keep_outside"] is False
+    assert bad.is_error and "keep_margin" in bad.content[0].text

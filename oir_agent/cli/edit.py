@@ -29,6 +29,7 @@ def run_edit(args) -> int:
             raise InvalidInputError("--mask needs pairs: give --pair or prompts that define them.")
         config = OIRConfig(num_inference_steps=args.steps, guidance_scale=args.guidance_scale, seed=args.seed,
                            max_batch=args.max_batch, max_side=args.max_side, strict_background=args.strict_background,
+                           keep_outside=not args.regenerate_all, keep_margin=args.keep_margin,
                            search=args.search, search_metric=args.search_metric,
                            mask_provider="given" if args.mask else args.masks,
                            mask_fallback=None if args.mask_fallback == "none" else args.mask_fallback)

@@ -11,6 +11,7 @@ API_TO_FLAG = {
     "model": "--model", "clip_model": "--clip-model", "search": "--search", "search_metric": "--search-metric",
     "mask_provider": "--masks", "mask_fallback": "--mask-fallback", "source_prompt": "--source-prompt",
     "target_prompt": "--target-prompt", "instruction": "--instruction", "strict_background": "--strict-background",
+    "keep_margin": "--keep-margin", "keep_outside": "--regenerate-all",
 }
 _VALUE = r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,;:)\]]+?)(?=[\s,;:)\]]|\.(?:\s|$)|$)"""
 _ASSIGNMENT = re.compile(r"(?<![\w\[.-])(" + "|".join(API_TO_FLAG) + r")=" + _VALUE)

@@ -103,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--max-batch", type=int, default=None, help="UNet samples per call (default unlimited)")
     e.add_argument("--max-side", type=int, default=512, help="longest side of the working image (default 512)")
     e.add_argument("--strict-background", action="store_true", help="keep the background on the inversion path")
+    e.add_argument("--regenerate-all", action="store_true",
+                   help="let the final denoise redraw the whole image (default: the input's own pixels are kept "
+                        "outside the pairs' masks, grown by --keep-margin)")
+    e.add_argument("--keep-margin", type=float, default=0.0625, metavar="F",
+                   help="how far an edit may reach past its mask, as a fraction of the shorter side (default "
+                        "0.0625; raise it when a new object is much larger than the old one)")
     e.add_argument("-o", "--output", required=True, help="output image path (same size as the input)")
     e.add_argument("--diagnostics", default=None, help="write the diagnostics JSON here")
     e.add_argument("--sheet", default=None, help="write a contact sheet (candidates + score curves) here")

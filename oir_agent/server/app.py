@@ -149,6 +149,10 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
                                                 "search, keyed by the pair's source phrase, e.g. {\"dumplings\": "
                                                 "30}; higher = more change. Read optimal_step and the score curves "
                                                 "of an earlier result to choose")] = None,
+        keep_margin: Annotated[float, Field(ge=0.0, le=0.5, description="how far an edit may reach past its object's "
+                                            "mask (fraction of the shorter side); outside it the input's own "
+                                            "pixels are kept. Raise it (e.g. 0.15) when a new object is much "
+                                            "larger than the old one; 0.5 keeps nothing")] = 0.0625,
         return_image: Annotated[Literal["preview", "link", "both"],
                                 Field(description="preview: a JPEG in the reply; link: only the full-size "
                                                   "oir://outputs/ URI; both (default)")] = "both",
@@ -184,8 +188,8 @@ def build_server(editor_factory: Callable[[], Any], settings: ServerSettings | N
                                     "inconsistently).")
                 if all(given):
                     masks = [load_image_argument(m, policy, f"mask for {p.source!r}") for m, p in zip(given, pairs)]
-            config = OIRConfig(num_inference_steps=steps, seed=seed,
-                               mask_provider="given" if masks is not None else "auto")
+            config = OIRConfig(num_inference_steps=steps, seed=seed, keep_outside=keep_margin < 0.5,
+                               keep_margin=keep_margin, mask_provider="given" if masks is not None else "auto")
             return prepare_edit(img, source_prompt=source_prompt, target_prompt=target_prompt,
                                 instruction=instruction, pairs=[(p.source, p.target) for p in pairs] if pairs else None,
                                 masks=masks, config=config, steps=pair_steps)
