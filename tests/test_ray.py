@@ -24,6 +24,12 @@ def anyio_backend():
     return "asyncio"
 
 
+async def _edit(url: str, seed: int, steps: int):
+    async with Client(url, read_timeout_seconds=600) as c:
+        return await c.call_tool("edit_image", {"image": "dumplings.png", "source_prompt": SRC, "target_prompt": TGT,
+                                                "steps": steps, "seed": seed, "return_image": "link"})
+
+
 @pytest.fixture(scope="module")
 def ray_server(tmp_path_factory):
     out = tmp_path_factory.mktemp("ray-out")
@@ -58,10 +64,7 @@ async def test_two_replicas_answer_four_concurrent_edits(ray_server):
     results = []
 
     async def one(seed):
-        async with Client(url, read_timeout_seconds=600) as c:
-            results.append(await c.call_tool("edit_image", {"image": "dumplings.png", "source_prompt": SRC,
-                                                            "target_prompt": TGT, "steps": 6, "seed": seed,
-                                                            "return_image": "link"}))
+        results.append(await _edit(url, seed, steps=6))
 
     async with anyio.create_task_group() as tg:
         for seed in range(4):
@@ -89,10 +92,7 @@ async def test_a_replica_killed_mid_edit_loses_no_request(ray_server):
     results = []
 
     async def one(seed):
-        async with Client(url, read_timeout_seconds=600) as c:
-            results.append(await c.call_tool("edit_image", {"image": "dumplings.png", "source_prompt": SRC,
-                                                            "target_prompt": TGT, "steps": 80, "seed": seed,
-                                                            "return_image": "link"}))
+        results.append(await _edit(url, seed, steps=80))  # long enough to be in flight at the kill
 
     def replicas():
         return [p for p in psutil.process_iter(["cmdline"])
@@ -109,7 +109,5 @@ async def test_a_replica_killed_mid_edit_loses_no_request(ray_server):
     for r in results:  # the killed replica's edit was resent to the live one
         assert not r.is_error, r.content[0].text
     assert "Ray Serve replica failed during edit" in log.read_text(errors="replace")  # the resend path ran
-    async with Client(url, read_timeout_seconds=600) as c:  # still serving
-        r = await c.call_tool("edit_image", {"image": "dumplings.png", "source_prompt": SRC, "target_prompt": TGT,
-                                             "steps": 6, "seed": 99, "return_image": "link"})
-        assert not r.is_error, r.content[0].text
+    r = await _edit(url, 99, steps=6)  # still serving
+    assert not r.is_error, r.content[0].text

@@ -276,36 +276,42 @@ async def test_cancel_stops_and_writes_nothing(make_server, dirs):
     assert not list(dirs["out"].glob("*.part"))
 
 
+class QueuedCalls:
+    """edit_image calls on one client, results by key; `queued` is set once a watched call reports the queue."""
+
+    def __init__(self, client):
+        self.client, self.results, self.queued = client, {}, anyio.Event()
+
+    async def _progress(self, progress, total, message):
+        if message and message.startswith("queue"):
+            self.queued.set()
+
+    async def edit(self, key, watch_queue=False):
+        self.results[key] = await self.client.call_tool("edit_image", {"image": "scene.png", **EDIT},
+                                                        progress_callback=self._progress if watch_queue else None)
+
+
 async def test_busy_when_queue_full_and_pairs_never_wait(make_server):
     """Ordered by events, not by sleeps: the first edit holds the device, the second is seen queued, the third is
     refused at once, and the aligner answers meanwhile."""
     server = make_server(queue_size=1)
     server.gated.release.clear()  # the first edit holds the device until released
-    results = {}
-    queued = anyio.Event()
-
-    async def on_progress(progress, total, message):
-        if message and message.startswith("queue"):
-            queued.set()
-
     async with Client(server) as c:
-        async def edit(key, progress=None):
-            results[key] = await c.call_tool("edit_image", {"image": "scene.png", **EDIT}, progress_callback=progress)
-
+        calls = QueuedCalls(c)
         async with anyio.create_task_group() as tg:
-            tg.start_soon(edit, "running")
+            tg.start_soon(calls.edit, "running")
             with anyio.fail_after(60):
                 while not server.gated.entered.is_set():
                     await anyio.sleep(0.01)
-            tg.start_soon(edit, "queued", on_progress)
+            tg.start_soon(calls.edit, "queued", True)
             with anyio.fail_after(60):
-                await queued.wait()
+                await calls.queued.wait()
             busy = await c.call_tool("edit_image", {"image": "scene.png", **EDIT})
             assert busy.is_error and "busy" in busy.content[0].text and "retry later" in busy.content[0].text
             pairs = await c.call_tool("extract_edit_pairs", {"source_prompt": SOURCE, "target_prompt": TARGET})
             assert not pairs.is_error and not server.gated.release.is_set()  # answered while the device was held
             server.gated.release.set()
-    assert not results["running"].is_error and not results["queued"].is_error
+    assert not calls.results["running"].is_error and not calls.results["queued"].is_error
 
 
 async def test_admission_runs_max_concurrent_together_then_queues_then_refuses(make_server):
@@ -313,31 +319,22 @@ async def test_admission_runs_max_concurrent_together_then_queues_then_refuses(m
     told busy; all admitted edits finish."""
     server = make_server(queue_size=1, max_concurrent=2)
     server.gated.release.clear()
-    results = {}
-    queued = anyio.Event()
-
-    async def on_progress(progress, total, message):
-        if message and message.startswith("queue"):
-            queued.set()
-
     async with Client(server) as c:
-        async def edit(key, progress=None):
-            results[key] = await c.call_tool("edit_image", {"image": "scene.png", **EDIT}, progress_callback=progress)
-
+        calls = QueuedCalls(c)
         async with anyio.create_task_group() as tg:
-            tg.start_soon(edit, "a")
-            tg.start_soon(edit, "b")
+            tg.start_soon(calls.edit, "a")
+            tg.start_soon(calls.edit, "b")
             with anyio.fail_after(60):
                 while server.gated.entries < 2:  # both inside the editor while it is held: they run together
                     await anyio.sleep(0.01)
-            tg.start_soon(edit, "c", on_progress)
+            tg.start_soon(calls.edit, "c", True)
             with anyio.fail_after(60):
-                await queued.wait()
+                await calls.queued.wait()
             assert server.gated.entries == 2  # the third waits for a slot
             busy = await c.call_tool("edit_image", {"image": "scene.png", **EDIT})
             assert busy.is_error and "2 edits are running and 1 more are waiting" in busy.content[0].text
             server.gated.release.set()
-    assert all(not results[k].is_error for k in "abc") and server.gated.entries == 3
+    assert all(not calls.results[k].is_error for k in "abc") and server.gated.entries == 3
 
 
 async def test_no_structured_mode_returns_text_diagnostics(make_server):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import threading
 import time
 from typing import Any
@@ -66,9 +65,6 @@ class EditorReplica:
     async def find_objects(self, image, phrases: list[str], provider: str) -> Any:
         return await asyncio.to_thread(self.editor.find_objects, image, phrases, provider)
 
-    def pid(self) -> int:
-        return os.getpid()
-
 
 def deployment(replicas: int, device: str | None, cpus_per_replica: float | None = None):
     """The Serve deployment: `replicas` copies, one edit at a time each (max_ongoing_requests=1), requests beyond
@@ -89,10 +85,9 @@ def app_builder(args: dict):
 class RayEditor:
     """What the MCP front calls instead of an OIREditor: the same run / find_objects, served by replicas."""
 
-    def __init__(self, handle, model_name: str, replicas: int, owns_ray: bool):
+    def __init__(self, handle, model_name: str, owns_ray: bool):
         self.handle = handle
         self.model_name = model_name
-        self.replicas = replicas
         self.edits = EditStore(0)  # nothing kept on the front; replicas keep nothing either
         self._owns_ray = owns_ray
 
@@ -114,7 +109,7 @@ class RayEditor:
                                "clip_model": clip_model, "cpus_per_replica": 1})
             handle = serve.run(app, name=APP_NAME, route_prefix=None)
             logger.info("deployed %d Ray Serve replica(s) of %s", replicas, model)
-        return cls(handle, model, replicas, owns)
+        return cls(handle, model, owns)
 
     def run(self, request, progress=None, cancel=None) -> Any:
         from ..types import ProgressEvent
@@ -135,10 +130,10 @@ class RayEditor:
                                 "replicas, which keep no finished edits; run edit_image again with pair_steps.")
 
     def _call(self, method: str, args: tuple, cancel) -> Any:
-        ray, _ = _require_ray()
+        _require_ray()
         from ray import exceptions as rex
 
-        dead = (rex.RayActorError, rex.ActorUnavailableError, getattr(rex, "ActorDiedError", rex.RayActorError))
+        dead = (rex.RayActorError, rex.ActorUnavailableError)  # ActorDiedError is a RayActorError
         last: BaseException | None = None
         for attempt in range(RETRIES + 1):
             response = getattr(self.handle, method).remote(*args)
