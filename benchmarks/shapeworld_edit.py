@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from shapeworld.cases import SPLITS, STRICT_DB, TYPES, Case, judge, make_cases, pair_regions, strict_success  # noqa: E402
 
 from oir_agent import OIRConfig, OIREditor, align_prompts  # noqa: E402
-from oir_agent.engine.compose import keep_outside, weight_for  # noqa: E402
+from oir_agent.engine.compose import final_weight, keep_outside  # noqa: E402
 from oir_agent.engine.costs import edit_sample_evals, fixed_depth_sample_evals  # noqa: E402
 from oir_agent.engine.oir import EnginePair, Reassembly, fixed_depth_edits, invert_image, reassemble_many, search_pairs  # noqa: E402
 from oir_agent.engine.runtime import Runtime  # noqa: E402
@@ -163,10 +163,12 @@ class Runner:
         images = fixed_depth_edits(rt, inv, self.depths, cfg.guidance_scale)
         if spent() - before != sum(2 * k for k in self.depths):
             raise RuntimeError("fixed-depth denoising cost differs from sum(2k)")
-        weight = weight_for(torch.stack(gt), cfg.keep_margin, cfg.keep_region)  # what the default applies to OIR
+        masks = torch.stack(gt)
+        keep = lambda img: keep_outside(inv.image, img, final_weight(inv.image, img, masks, cfg.keep_margin,
+                                                                     cfg.keep_region, cfg.keep_ring))  # as OIR's
         for k, img in zip(self.depths, images):
             out[f"fixed_{k}"] = {"image": _u8(img), "steps": [k] * len(pairs), "evals": fixed_depth_sample_evals(k)}
-            out[f"keepfixed_{k}"] = {"image": _u8(keep_outside(inv.image, img, weight)), "steps": [k] * len(pairs),
+            out[f"keepfixed_{k}"] = {"image": _u8(keep(img)), "steps": [k] * len(pairs),
                                      "evals": fixed_depth_sample_evals(k)}
 
         if self.peers is not None:

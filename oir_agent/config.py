@@ -59,6 +59,7 @@ class OIRConfig:
     keep_outside: bool = True  # the original pixels outside the pairs' regions (grown, feathered) after decoding
     keep_margin: float = 0.0625  # how far (fraction of the shorter side) an edit may reach past its region
     keep_region: str = "mask"  # a pair's region for keep_outside: the "mask" itself or its bounding "box"
+    keep_ring: str = "changed"  # the margin ring takes the edit where it visibly changed ("changed") or wholly ("all")
     mask_provider: str = "auto"  # "auto" | "grounded-sam" | "noise-difference" (alias "attention") | "given"
     mask_fallback: str | None = None  # None: a missing object is an error; "noise-difference": fall back, warned
     box_threshold: float = 0.3  # GroundingDINO box score threshold (Grounded-SAM defaults)
@@ -101,6 +102,7 @@ class OIRConfig:
         _check(isinstance(self.keep_margin, (int, float)) and 0.0 <= self.keep_margin <= 0.5, "keep_margin",
                self.keep_margin, "a fraction in [0, 0.5] of the image's shorter side")
         _check(self.keep_region in ("box", "mask"), "keep_region", self.keep_region, "'box' or 'mask'")
+        _check(self.keep_ring in ("changed", "all"), "keep_ring", self.keep_ring, "'changed' or 'all'")
         _check(self.mask_provider in MASK_PROVIDERS, "mask_provider", self.mask_provider, f"one of {MASK_PROVIDERS}")
         _check(self.mask_fallback in MASK_FALLBACKS, "mask_fallback", self.mask_fallback,
                "None or 'noise-difference' (or its older name 'attention')")

@@ -79,12 +79,60 @@ def test_an_edit_keeps_the_input_pixels_beyond_its_regions(components):
     regenerated = run_oir(Runtime(components), img, SOURCE, "a green circle and a blue square", pairs,
                           cfg.replace(keep_outside=False)).image
     margin, feather = compose.margin_pixels(*img.shape[-2:], cfg.keep_margin)
-    w = compose.edit_weight(torch.stack([torch.from_numpy(disc), torch.from_numpy(square)]), margin, feather)
-    outside, inside = w == 0, w == 1
+    masks = torch.stack([torch.from_numpy(disc), torch.from_numpy(square)])
+    w = compose.edit_weight(masks, margin, feather)
+    outside, inside = w == 0, masks.any(0)
     assert outside.sum() > 100
     assert torch.equal(kept[:, outside], img[:, outside])
     assert (regenerated[:, outside] - img[:, outside]).abs().max() > 1e-3  # the random model redraws it
     assert torch.equal(kept[:, inside], regenerated[:, inside])  # inside: the reassembly's own pixels
+    ring = (w > 0) & ~inside  # the margin ring: the edit as far as it changed the pixel
+    gate = compose.changed(img, regenerated, smooth=feather)
+    want = compose.keep_outside(img, regenerated, torch.where(inside, w, w * gate))
+    assert torch.equal(kept[:, ring], want[:, ring])
+    whole = run_oir(Runtime(components), img, SOURCE, "a green circle and a blue square", pairs,
+                    cfg.replace(keep_ring="all")).image
+    assert torch.equal(whole[:, w == 1], regenerated[:, w == 1])  # ring="all": the whole ring is the edit's
+
+
+def test_the_ring_takes_the_edit_only_where_it_visibly_changed():
+    """Regeneration drift in the margin ring (under CHANGE_LOW) goes back to the original exactly; a new outline
+    (a large change) keeps the edit; the region itself always takes the edit; ring="all" is the plain geometry."""
+    torch.manual_seed(0)
+    original = torch.rand(3, 32, 32) * 0.5
+    mask = _square()  # rows/cols 10..15
+    edited = original + 0.03  # drift everywhere
+    edited[:, mask] = 1.0 - original[:, mask]  # the edit inside its region
+    edited[:, 10:16, 16:18] = original[:, 10:16, 16:18] + 0.45  # the new outline: 2 px past the right side
+    w = compose.final_weight(original, edited, mask[None], 0.0625)  # 32 px: margin 2, feather 1, smoothing 1
+    assert w[mask].eq(1).all()
+    assert w[11:15, 8].eq(0).all() and w[8, 11:15].eq(0).all()  # left / top ring: drift only
+    assert (w[11:15, 9] <= 1 / 3 + 1e-6).all()  # next to the region: a third of its 3x3 window changed
+    assert (w[11:15, 16] >= 2 / 3 - 1e-6).all()  # the outline, smoothed over 3x3
+    out = compose.keep_outside(original, edited, w)
+    assert torch.equal(out[:, 11:15, 8], original[:, 11:15, 8])
+    assert torch.equal(out[:, mask], edited[:, mask])
+    assert (out[:, 11:15, 16] - original[:, 11:15, 16]).abs().min() > 0.25  # the outline is visible
+    assert torch.equal(compose.final_weight(original, edited, mask[None], 0.0625, ring="all"),
+                       compose.weight_for(mask[None], 0.0625))
+    with pytest.raises(ValueError, match="ring"):
+        compose.final_weight(original, edited, mask[None], 0.0625, ring="some")
+
+
+def test_the_ring_rule_at_full_size_draws_geometry_at_the_working_size():
+    """Masks at the working size (32 px), images at full size (64 px): the region (scaled) takes the edit, pixels
+    beyond the scaled margin and feather keep the original, drift in the ring goes back to the original."""
+    torch.manual_seed(1)
+    original = torch.rand(3, 64, 64) * 0.5
+    mask = _square()
+    big = torch.nn.functional.interpolate(mask[None, None].float(), size=(64, 64))[0, 0].bool()
+    edited = original + 0.02
+    edited[:, big] = 1.0 - original[:, big]
+    w = compose.final_weight(original, edited, mask[None], 0.0625)
+    assert w.shape == (64, 64)
+    assert w[22:30, 22:30].eq(1).all()  # inside the scaled region
+    assert w[:, :12].eq(0).all() and w[:, 40:].eq(0).all()  # beyond margin + feather (scaled x2)
+    assert w[24:30, 14:17].eq(0).all()  # the ring, drift only
 
 
 def test_the_paper_config_regenerates_the_whole_image():

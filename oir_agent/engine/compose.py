@@ -9,6 +9,13 @@ to 0 over a feather ring, and is 0 beyond. The region is the mask itself by defa
 dev split it gave the same successes at 1 dB less preservation, so it is an option, not the default). A mask larger than half the
 frame is a setting (a background), not an object whose outline moves: it is used as it is, with no margin and no
 feather, so the objects it surrounds stay exact.
+
+The margin ring is where an edit *may* reach (a circle replacing a square, a longer tail), not where it did. With
+`ring="changed"` (the default) a ring pixel takes the edit only as far as the edit visibly changed it: the weight
+there is multiplied by a ramp of the largest channel change |edited - original|, 0 below CHANGE_LOW of the pixel
+range and 1 above CHANGE_HIGH, smoothed over the feather width so the ring does not speckle. Regeneration drift
+(median 0.025, 75% below 0.045 on the dev study) goes back to the original; a new outline (90% of its pixels above
+0.1, median 0.34) stays. The region itself always takes the edit.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ import torch
 from .geometry import bounding_box, dilate
 
 SETTING_FRACTION = 0.5  # a mask covering more than this fraction of the frame is a setting: no margin, no feather
+CHANGE_LOW, CHANGE_HIGH = 0.10, 0.25  # ring="changed": a ring pixel's weight ramps from 0 to 1 over this change
+RINGS = ("changed", "all")
 
 
 def margin_pixels(height: int, width: int, fraction: float) -> tuple[int, int]:
@@ -33,20 +42,12 @@ def edit_weight(masks: torch.Tensor, margin: int, feather: int, region: str = "m
     """(K, H, W) bool masks -> (H, W) float32 weight of the edited image: 1 within `margin` pixels of each pair's
     region (the mask itself, or with region="box" its bounding box), 1 - i / (feather + 1) at margin + i
     (i = 1..feather), 0 beyond; a setting-sized mask counts as it is."""
-    if region not in ("box", "mask"):
-        raise ValueError(f"region must be 'box' or 'mask', not {region!r}")
     height, width = masks.shape[-2:]
     weight = torch.zeros(height, width, dtype=torch.float32, device=masks.device)
-    for mask in masks.bool():
-        if not mask.any():
-            continue
-        if mask.float().mean() > SETTING_FRACTION:
+    for mask, setting in regions(masks, region):
+        if setting:
             weight = torch.maximum(weight, mask.float())
             continue
-        if region == "box":
-            x0, y0, x1, y1 = bounding_box(mask)
-            mask = torch.zeros_like(mask)
-            mask[y0:y1, x0:x1] = True
         w = dilate(mask, margin).float()
         for i in range(1, feather + 1):
             ring = dilate(mask, margin + i).float()
@@ -55,10 +56,60 @@ def edit_weight(masks: torch.Tensor, margin: int, feather: int, region: str = "m
     return weight
 
 
+def regions(masks: torch.Tensor, region: str = "mask") -> list[tuple[torch.Tensor, bool]]:
+    """(region, is_setting) of each non-empty (H, W) mask: the mask itself or its bounding box; a setting-sized
+    mask stays as it is."""
+    if region not in ("box", "mask"):
+        raise ValueError(f"region must be 'box' or 'mask', not {region!r}")
+    out = []
+    for mask in masks.bool():
+        if not mask.any():
+            continue
+        if mask.float().mean() > SETTING_FRACTION:
+            out.append((mask, True))
+            continue
+        if region == "box":
+            x0, y0, x1, y1 = bounding_box(mask)
+            mask = torch.zeros_like(mask)
+            mask[y0:y1, x0:x1] = True
+        out.append((mask, False))
+    return out
+
+
 def weight_for(masks: torch.Tensor, fraction: float, region: str = "mask") -> torch.Tensor:
     """The edit weight of (K, H, W) masks with the margin and feather `fraction` gives at their size."""
     margin, feather = margin_pixels(*masks.shape[-2:], fraction)
     return edit_weight(masks, margin, feather, region)
+
+
+def changed(original: torch.Tensor, edited: torch.Tensor, smooth: int = 0) -> torch.Tensor:
+    """(H, W) in [0, 1]: how visibly `edited` changed each pixel of `original` ((3, H, W) in [0, 1]): the largest
+    channel change ramped from 0 at CHANGE_LOW to 1 at CHANGE_HIGH, then averaged over a (2 smooth + 1)^2 box."""
+    delta = (edited - original.to(edited.device, edited.dtype)).abs().amax(0)
+    ramp = ((delta - CHANGE_LOW) / (CHANGE_HIGH - CHANGE_LOW)).clamp(0, 1)
+    if smooth > 0:
+        ramp = torch.nn.functional.avg_pool2d(ramp[None, None], 2 * smooth + 1, stride=1, padding=smooth,
+                                              count_include_pad=False)[0, 0]
+    return torch.nan_to_num(ramp, nan=1.0)
+
+
+def final_weight(original: torch.Tensor, edited: torch.Tensor, masks: torch.Tensor, fraction: float,
+                 region: str = "mask", ring: str = "changed") -> torch.Tensor:
+    """The (H, W) weight keep_outside applies to `original`, `edited` (3, H, W): the regions take the edit; the
+    margin ring takes it as far as the edit changed the pixel (ring="changed") or wholly (ring="all"); beyond the
+    ring the original stays. The masks (K, h, w) may be at a smaller working size: the geometry is drawn there and
+    resized, the change is measured at (H, W)."""
+    if ring not in RINGS:
+        raise ValueError(f"ring must be one of {RINGS}, not {ring!r}")
+    height, width = edited.shape[-2:]
+    margin, feather = margin_pixels(*masks.shape[-2:], fraction)
+    weight = resize_weight(edit_weight(masks, margin, feather, region), height, width)
+    if ring == "all" or margin == 0:
+        return weight
+    core = resize_weight(edit_weight(masks, 0, 0, region), height, width) >= 1.0
+    scale = max(height / masks.shape[-2], width / masks.shape[-1])
+    gate = changed(original, edited, smooth=round(feather * scale)).to(weight.device)
+    return torch.where(core.to(weight.device), weight, weight * gate)
 
 
 def resize_weight(weight: torch.Tensor, height: int, width: int) -> torch.Tensor:
