@@ -9,6 +9,18 @@ def m(rows):
     return torch.tensor(rows, dtype=torch.bool)
 
 
+def test_box_mean_matches_average_pooling_and_is_exact_at_the_borders():
+    torch.manual_seed(0)
+    x = torch.rand(23, 31)
+    for r in (1, 2, 5):
+        want = torch.nn.functional.avg_pool2d(x[None, None], 2 * r + 1, stride=1, padding=r,
+                                              count_include_pad=False)[0, 0]
+        assert torch.allclose(geometry.box_mean(x, r), want, atol=1e-6)
+        assert torch.allclose(geometry.box_mean(x, r)[0, 0], x[:r + 1, :r + 1].mean(), atol=1e-6)  # corner
+    assert torch.allclose(geometry.box_mean(x, 40), x.mean().expand(23, 31), atol=1e-6)  # window > image
+    assert torch.equal(geometry.box_mean(x, 0), x)
+
+
 def test_dilate_square():
     x = torch.zeros(5, 5, dtype=torch.bool)
     x[2, 2] = True

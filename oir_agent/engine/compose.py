@@ -24,7 +24,7 @@ import math
 
 import torch
 
-from .geometry import bounding_box, dilate
+from .geometry import bounding_box, box_mean, dilate
 
 SETTING_FRACTION = 0.5  # a mask covering more than this fraction of the frame is a setting: no margin, no feather
 CHANGE_LOW, CHANGE_HIGH = 0.10, 0.25  # ring="changed": a ring pixel's weight ramps from 0 to 1 over this change
@@ -87,10 +87,7 @@ def changed(original: torch.Tensor, edited: torch.Tensor, smooth: int = 0) -> to
     channel change ramped from 0 at CHANGE_LOW to 1 at CHANGE_HIGH, then averaged over a (2 smooth + 1)^2 box."""
     delta = (edited - original.to(edited.device, edited.dtype)).abs().amax(0)
     ramp = ((delta - CHANGE_LOW) / (CHANGE_HIGH - CHANGE_LOW)).clamp(0, 1)
-    if smooth > 0:
-        ramp = torch.nn.functional.avg_pool2d(ramp[None, None], 2 * smooth + 1, stride=1, padding=smooth,
-                                              count_include_pad=False)[0, 0]
-    return torch.nan_to_num(ramp, nan=1.0)
+    return box_mean(torch.nan_to_num(ramp, nan=1.0), smooth)  # a NaN pixel counts as changed
 
 
 def final_weight(original: torch.Tensor, edited: torch.Tensor, masks: torch.Tensor, fraction: float,

@@ -25,6 +25,22 @@ def dilate(mask: torch.Tensor, pixels: int) -> torch.Tensor:
     return grown[0, 0] > 0.5
 
 
+def box_mean(values: torch.Tensor, radius: int) -> torch.Tensor:
+    """(H, W) -> the mean over each pixel's (2 radius + 1)^2 window, clipped at the borders (only pixels inside
+    the image count). Summed-area table: the cost does not grow with the radius (a full-size photo's window can
+    be hundreds of pixels wide)."""
+    if radius <= 0:
+        return values
+    height, width = values.shape
+    table = F.pad(values.double().cumsum(0).cumsum(1), (1, 0, 1, 0))  # (H + 1, W + 1)
+    ys, xs = torch.arange(height, device=values.device), torch.arange(width, device=values.device)
+    y0, y1 = (ys - radius).clamp(min=0), (ys + radius + 1).clamp(max=height)
+    x0, x1 = (xs - radius).clamp(min=0), (xs + radius + 1).clamp(max=width)
+    total = table[y1][:, x1] - table[y0][:, x1] - table[y1][:, x0] + table[y0][:, x0]
+    count = (y1 - y0)[:, None] * (x1 - x0)[None, :]
+    return (total / count).to(values.dtype)
+
+
 def resolve_overlaps(masks: torch.Tensor) -> torch.Tensor:
     """(K, H, W) -> (K, H, W) disjoint masks: where masks overlap, the smaller mask wins (docs/METHOD.md Sec. 4).
 
