@@ -32,13 +32,14 @@ def box_mean(values: torch.Tensor, radius: int) -> torch.Tensor:
     if radius <= 0:
         return values
     height, width = values.shape
-    table = F.pad(values.double().cumsum(0).cumsum(1), (1, 0, 1, 0))  # (H + 1, W + 1)
-    ys, xs = torch.arange(height, device=values.device), torch.arange(width, device=values.device)
+    device = values.device if values.device.type != "mps" else torch.device("cpu")  # MPS has no float64
+    table = F.pad(values.to(device, torch.float64).cumsum(0).cumsum(1), (1, 0, 1, 0))  # (H + 1, W + 1)
+    ys, xs = torch.arange(height, device=device), torch.arange(width, device=device)
     y0, y1 = (ys - radius).clamp(min=0), (ys + radius + 1).clamp(max=height)
     x0, x1 = (xs - radius).clamp(min=0), (xs + radius + 1).clamp(max=width)
     total = table[y1][:, x1] - table[y0][:, x1] - table[y1][:, x0] + table[y0][:, x0]
     count = (y1 - y0)[:, None] * (x1 - x0)[None, :]
-    return (total / count).to(values.dtype)
+    return (total / count).to(values.device, values.dtype)
 
 
 def resolve_overlaps(masks: torch.Tensor) -> torch.Tensor:
