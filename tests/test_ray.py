@@ -98,12 +98,19 @@ async def test_a_replica_killed_mid_edit_loses_no_request(ray_server):
         return [p for p in psutil.process_iter(["cmdline"])
                 if "ServeReplica:oir-agent:EditorReplica" in " ".join(p.info["cmdline"] or [])]
 
+    def busy(p) -> float:  # CPU seconds the replica has spent
+        t = p.cpu_times()
+        return t.user + t.system
+
+    victims = replicas()
+    assert len(victims) == 2
+    idle = {p.pid: busy(p) for p in victims}
     async with anyio.create_task_group() as tg:
         for seed in range(2):
             tg.start_soon(one, 10 + seed)
-        await anyio.sleep(1.5)  # both replicas are inside an edit
-        victims = replicas()
-        assert len(victims) == 2
+        deadline = time.time() + 120  # both replicas inside an edit: each has worked >= 1 CPU second since
+        while time.time() < deadline and not all(busy(p) - idle[p.pid] >= 1.0 for p in victims):
+            await anyio.sleep(0.2)
         victims[0].send_signal(signal.SIGKILL)
     assert len(results) == 2
     for r in results:  # the killed replica's edit was resent to the live one
