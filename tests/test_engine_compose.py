@@ -114,7 +114,7 @@ def test_the_ring_takes_the_edit_only_where_it_visibly_changed():
     assert torch.equal(out[:, mask], edited[:, mask])
     assert (out[:, 11:15, 16] - original[:, 11:15, 16]).abs().min() > 0.25  # the outline is visible
     assert torch.equal(compose.final_weight(original, edited, mask[None], 0.0625, ring="all"),
-                       compose.weight_for(mask[None], 0.0625))
+                       compose.edit_weight(mask[None], *compose.margin_pixels(32, 32, 0.0625)))
     with pytest.raises(ValueError, match="ring"):
         compose.final_weight(original, edited, mask[None], 0.0625, ring="some")
 

@@ -76,12 +76,6 @@ def regions(masks: torch.Tensor, region: str = "mask") -> list[tuple[torch.Tenso
     return out
 
 
-def weight_for(masks: torch.Tensor, fraction: float, region: str = "mask") -> torch.Tensor:
-    """The edit weight of (K, H, W) masks with the margin and feather `fraction` gives at their size."""
-    margin, feather = margin_pixels(*masks.shape[-2:], fraction)
-    return edit_weight(masks, margin, feather, region)
-
-
 def changed(original: torch.Tensor, edited: torch.Tensor, smooth: int = 0) -> torch.Tensor:
     """(H, W) in [0, 1]: how visibly `edited` changed each pixel of `original` ((3, H, W) in [0, 1]): the largest
     channel change ramped from 0 at CHANGE_LOW to 1 at CHANGE_HIGH, then averaged over a (2 smooth + 1)^2 box."""
