@@ -83,12 +83,16 @@ def test_budgeted_search_cost_is_closed_form_and_within_budget(default_result):
 
 def test_budgeted_search_refines_around_the_best_grid_step(default_result):
     for p in default_result.pairs:
-        grid = [s for s in p.search.steps if (50 - s) % 5 == 0]
-        assert grid == list(range(5, 51, 5))
-        extra = sorted(set(p.search.steps) - set(grid))
-        assert extra, "refinement added no candidate"
-        assert all(min(abs(s - g) for g in grid) <= 2 for s in extra)
-        assert abs(p.optimal_step - max(grid, key=lambda g: p.search.score[p.search.steps.index(g)])) <= 3
+        shallow = [s for s in p.search.steps if s <= 10]
+        assert shallow == list(range(1, 11))  # every step <= r: one option under the default shallow rule
+        grid = [s for s in p.search.steps if s > 10 and (50 - s) % 5 == 0]
+        assert grid == list(range(15, 51, 5))
+        extra = sorted(set(p.search.steps) - set(grid) - set(shallow))
+        best_grid = max(shallow + grid, key=lambda g: p.search.score[p.search.steps.index(g)])
+        if best_grid > 10:
+            assert extra, "refinement added no candidate"
+        assert all(min(abs(s - g) for g in grid + [10]) <= 2 for s in extra)
+        assert abs(p.optimal_step - best_grid) <= 3
 
 
 def test_step_override_skips_the_search_for_that_pair(editor):

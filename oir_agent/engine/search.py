@@ -7,9 +7,9 @@ z_{i_k} -> level r is free: it is exactly the start of candidate i_k's own traje
 
 Strategies (docs/DECISIONS.md, "Budgeted search"):
 - "exhaustive": every step 1..N (the paper), N(N+1) sample evaluations per pair.
-- "budgeted": a coarse grid anchored at N, then refinement rounds around the best step so far with halving
-  radius, never spending more than `budget` x the exhaustive search's sample evaluations (counted per pair:
-  a candidate of step i costs exactly 2i). The metric rises then falls over steps (paper Sec. 4.2), so the
+- "budgeted": every step <= r (cheap, and one option under the default shallow rule) and a coarse grid anchored
+  at N, then refinement rounds around the best step so far with halving radius, never spending more than
+  `budget` x the exhaustive search's sample evaluations (counted per pair: a candidate of step i costs 2i). The metric rises then falls over steps (paper Sec. 4.2), so the
   grid brackets the optimum and the refinement finds it.
 - a pair with `fixed_step` (a caller override) runs that one candidate and nothing else; a pair with `steps`
   (a targeted re-search) runs exactly those candidates.
@@ -82,25 +82,36 @@ class SearchSettings:
     clip_mask: str = "mask"  # S_e sees the patches of "mask" (the paper) or of the mask's bounding "box"
 
 
-def coarse_grid(n: int, budget_evals: float) -> list[int] | None:
-    """Steps of the budgeted search's first round: N, N-g, N-2g, ... >= 1 (ascending).
+def coarse_grid(n: int, budget_evals: float, shallow_upto: int = 0) -> list[int] | None:
+    """Steps of the budgeted search's first round (ascending): every step 1..shallow_upto, then N, N-g, N-2g, ...
+    above shallow_upto.
 
-    g starts at round(N/10) and grows until the grid spends at most 55% of the budget, leaving the rest for
-    refinement. None when even the single deepest candidate does not fit (tiny N: search exhaustively).
+    The shallow block (steps <= r, r(r+1) sample evaluations in all: 4% of the exhaustive search at N = 50, r = 10)
+    is searched densely because under the default shallow rule every step <= r delivers the same reassembly (z_r
+    pasted), so "shallow or not" is one decision that the exhaustive search makes from all r of those candidates
+    (docs/DECISIONS.md, "Budgeted search"). The deep grid's g starts at round(N/10) and grows until the deep grid
+    spends at most 55% of the budget, leaving the rest for refinement; the shallow block is dropped when it does
+    not fit beside it. None when even the single deepest candidate does not fit (tiny N: search exhaustively).
     """
     g = max(1, round(n / 10))
     while True:
-        grid = sorted(range(n, 0, -g))
-        if sum(candidate_cost(i) for i in grid) <= 0.55 * budget_evals:
-            return grid
+        deep = sorted(range(n, shallow_upto, -g))
+        if sum(candidate_cost(i) for i in deep) <= 0.55 * budget_evals:
+            break
         if g >= n:
             return None
         g += 1
+    if not deep:
+        return None
+    shallow = list(range(1, shallow_upto + 1))
+    if sum(candidate_cost(i) for i in shallow + deep) > budget_evals:
+        return coarse_grid(n, budget_evals) if shallow_upto else None
+    return shallow + deep
 
 
 def refinement_radii(grid: list[int]) -> list[int]:
-    """Halving radii after a grid of spacing g: g//2, g//4, ..., 1 (none when the grid is already dense)."""
-    g = grid[1] - grid[0] if len(grid) > 1 else 1
+    """Halving radii after a grid whose deepest spacing is g: g//2, g//4, ..., 1 (none when the grid is dense)."""
+    g = grid[-1] - grid[-2] if len(grid) > 1 else 1
     radii, rad = [], g // 2
     while rad >= 1:
         radii.append(rad)
@@ -169,7 +180,8 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
     if settings.strategy not in STRATEGIES:
         raise ValueError(f"unknown search strategy {settings.strategy!r}")
     budget_evals = settings.budget * exhaustive_cost(n)
-    grid = coarse_grid(n, budget_evals) if settings.strategy == "budgeted" else None
+    grid = (coarse_grid(n, budget_evals, max(0, settings.reassembly_step)) if settings.strategy == "budgeted"
+            else None)
     states, first = [], []
     for pair in pairs:
         if pair.steps is not None:
