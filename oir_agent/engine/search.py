@@ -9,8 +9,9 @@ Strategies (docs/DECISIONS.md, "Budgeted search"):
 - "exhaustive": every step 1..N (the paper), N(N+1) sample evaluations per pair.
 - "budgeted": every step <= r (cheap, and one option under the default shallow rule) and a coarse grid anchored
   at N, then refinement rounds around the best step so far with halving radius, never spending more than
-  `budget` x the exhaustive search's sample evaluations (counted per pair: a candidate of step i costs 2i). The metric rises then falls over steps (paper Sec. 4.2), so the
-  grid brackets the optimum and the refinement finds it.
+  `budget` x the exhaustive search's sample evaluations (counted per pair: a candidate of step i costs 2i).
+  The metric rises then falls over steps (paper Sec. 4.2), so the grid brackets the optimum and the refinement
+  finds it.
 - a pair with `fixed_step` (a caller override) runs that one candidate and nothing else; a pair with `steps`
   (a targeted re-search) runs exactly those candidates.
 All pairs' candidates of one round share UNet calls.
