@@ -67,7 +67,8 @@ def scene(width: int, height: int):
 
 def budgeted_steps(n: int, best: int, budget: float = 0.4) -> list[int]:
     """The steps a budgeted search evaluates when its best step stays at `best` (for the FLOPs estimate only)."""
-    grid = coarse_grid(n, budget * n * (n + 1), round(0.2 * n)) or list(range(1, n + 1))
+    r = OIRConfig(num_inference_steps=n).resolved_reassembly_step
+    grid = coarse_grid(n, budget * n * (n + 1), r) or list(range(1, n + 1))
     seen = set(grid)
     centre = min(grid, key=lambda g: abs(g - best))
     for radius in refinement_radii(grid):

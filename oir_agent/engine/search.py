@@ -102,11 +102,11 @@ def coarse_grid(n: int, budget_evals: float, shallow_upto: int = 0) -> list[int]
         if g >= n:
             return None
         g += 1
-    if not deep:
+    if not deep:  # shallow_upto >= n: no step above the block
         return None
     shallow = list(range(1, shallow_upto + 1))
-    if sum(candidate_cost(i) for i in shallow + deep) > budget_evals:
-        return coarse_grid(n, budget_evals) if shallow_upto else None
+    if sum(candidate_cost(i) for i in shallow + deep) > budget_evals:  # only possible with a shallow block
+        return coarse_grid(n, budget_evals)
     return shallow + deep
 
 
@@ -181,8 +181,7 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
     if settings.strategy not in STRATEGIES:
         raise ValueError(f"unknown search strategy {settings.strategy!r}")
     budget_evals = settings.budget * exhaustive_cost(n)
-    grid = (coarse_grid(n, budget_evals, max(0, settings.reassembly_step)) if settings.strategy == "budgeted"
-            else None)
+    grid = coarse_grid(n, budget_evals, settings.reassembly_step) if settings.strategy == "budgeted" else None
     states, first = [], []
     for pair in pairs:
         if pair.steps is not None:
