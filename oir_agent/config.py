@@ -28,48 +28,109 @@ def add_model_arguments(parser) -> None:
     parser.add_argument("--dtype", default=None, help="fp32 | fp16 | bf16 (default: fp16 on CUDA, fp32 on CPU)")
 
 
+
+
+# Every set of choices, once (the CLI's choices, the MCP schemas and the engine's checks read these).
 MASK_PROVIDERS = ("auto", "grounded-sam", "noise-difference", "attention", "given")  # "attention": older name
+FIND_PROVIDERS = tuple(p for p in MASK_PROVIDERS if p != "given")  # masks made by the server (find_objects, masks)
 MASK_FALLBACKS = (None, "noise-difference", "attention")
 SEARCH_STRATEGIES = ("budgeted", "exhaustive")
+SEARCH_KINDS = SEARCH_STRATEGIES + ("override", "targeted")  # a pair's recorded search: + fixed step, re-search
 SEARCH_METRICS = ("edit-first", "paper")
 SHALLOW_RULES = ("source-latent", "invert-candidate")
+CLIP_TEXTS = ("phrase", "prompt")
+CLIP_REGIONS = ("crop", "full")
+CLIP_MASKS = ("box", "mask")
+KEEP_REGIONS = ("mask", "box")
+KEEP_RINGS = ("changed", "all")
+
+
+def knob(default, help: str | None = None, *, flag: str | None = None, choices: tuple | None = None):
+    """A config field with its door metadata: `help` (shown by the CLI and the MCP schemas; a field with help is one
+    the doors expose), the CLI `flag` when it is not the field's name, and its `choices`."""
+    return dataclasses.field(default=default, metadata={"help": help, "flag": flag, "choices": choices})
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One OIRConfig field as the doors see it."""
+
+    name: str
+    default: object
+    help: str | None
+    flag: str
+    choices: tuple | None
+
+
+def knobs() -> dict[str, Knob]:
+    """Every OIRConfig field with its default, help, CLI flag and choices (the one source the doors build from)."""
+    out = {}
+    for f in dataclasses.fields(OIRConfig):
+        meta = f.metadata or {}
+        out[f.name] = Knob(f.name, f.default, meta.get("help"), meta.get("flag") or "--" + f.name.replace("_", "-"),
+                           meta.get("choices"))
+    return out
+
+
+def default(name: str):
+    """OIRConfig's default for field `name` (for a door's signature)."""
+    return knobs()[name].default
+
+
+def resolve_model(name: str | None, recorded: str | None = None) -> str:
+    """The model a command uses: the one named (--model), else the one that made a recorded edit (a replay or a
+    refine must use it), else $OIR_MODEL, else the default. The one selection rule for every door."""
+    import os
+
+    return name or recorded or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
 
 
 @dataclass(frozen=True)
 class OIRConfig:
     """Knobs of one OIR edit. Levels are 0-based: level 0 is the clean latent, level N pure-ish noise."""
 
-    num_inference_steps: int = 50  # N DDIM steps (paper Sec. 4: 50)
-    guidance_scale: float = 7.5  # CFG scale of every denoise (paper Sec. 4)
+    num_inference_steps: int = knob(50, "DDIM steps N (the paper: 50; 20-30 is faster and usually fine; the cost "
+                                    "grows with N squared: 100 costs ~4x)", flag="--steps")
+    guidance_scale: float = knob(7.5, "classifier-free guidance of every denoise (7.5, as the paper)")
     reassembly_step: int | None = None  # r; None -> 20% of N (paper Sec. 3.2)
     reinversion_steps: int | None = None  # re; None -> 20% of N (paper Sec. 3.2)
-    seed: int = 0  # seeds every random draw (noise-difference masks); DDIM itself is deterministic
-    max_batch: int | None = None  # UNet samples per call (a CFG job counts 2); None = unlimited
+    seed: int = knob(0, "random seed; same seed, same result")
+    max_batch: int | None = knob(None, "UNet samples per call (a CFG job counts 2; default unlimited)")
     decode_batch: int = 8  # latents per VAE decode call (memory knob only)
     clip_batch: int = 32  # images per CLIP vision call (memory knob only)
-    max_side: int = 512  # longest side of the working image; sides become multiples of 8
-    clip_text: str = "phrase"  # S_e text: "phrase" (target phrase, as the release) or "prompt" (guided prompt, Eq. 1)
-    clip_region: str = "crop"  # "crop": square box around the mask; "full": whole frame padded (paper A.5)
-    clip_mask: str = "box"  # S_e sees the mask's bounding "box" (docs/DECISIONS.md) or the "mask" itself (paper)
+    max_side: int = knob(512, "longest side of the working image (sides become multiples of 8)")
+    clip_text: str = knob("phrase", choices=CLIP_TEXTS)  # S_e text: target "phrase" (release) or guided "prompt" (Eq. 1)
+    clip_region: str = knob("crop", choices=CLIP_REGIONS)  # "crop": box around the mask; "full": frame padded (A.5)
+    clip_mask: str = knob("box", choices=CLIP_MASKS)  # S_e sees the mask's "box" (docs/DECISIONS.md) or "mask" (paper)
     clip_crop_margin: float = 0.15  # margin around the mask's box for clip_region="crop"
     clip_patch_coverage: float = 0.5  # a CLIP patch is inside the mask when this fraction of it is covered
     latent_mask_threshold: float = 0.5  # a latent cell is inside a mask when this fraction of it is covered
     mask_dilation: int = 0  # pixels (working size) to grow every mask before reassembly
-    strict_background: bool = False  # blend the background back to the inversion during the final denoise
-    keep_outside: bool = True  # the original pixels outside the pairs' regions (grown, feathered) after decoding
-    keep_margin: float = 0.0625  # how far (fraction of the shorter side) an edit may reach past its region
-    keep_region: str = "mask"  # a pair's region for keep_outside: the "mask" itself or its bounding "box"
-    keep_ring: str = "changed"  # the margin ring takes the edit where it visibly changed ("changed") or wholly ("all")
-    mask_provider: str = "auto"  # "auto" | "grounded-sam" | "noise-difference" (alias "attention") | "given"
-    mask_fallback: str | None = None  # None: a missing object is an error; "noise-difference": fall back, warned
+    strict_background: bool = knob(False, "keep the background on the inversion path during the final denoise")
+    keep_outside: bool = knob(True, "let the final denoise redraw the whole image (default: the input's own pixels "
+                                    "are kept outside the pairs' masks, grown by --keep-margin)",
+                              flag="--regenerate-all")
+    keep_margin: float = knob(0.0625, "how far an edit may reach past its object's mask, as a fraction of the "
+                                      "shorter side; outside it the input's own pixels are kept. Raise it (e.g. "
+                                      "0.15) when a new object is much larger than the old one; 0.5 keeps nothing")
+    keep_region: str = knob("mask", choices=KEEP_REGIONS)  # a pair's region for keep_outside: "mask" or its "box"
+    keep_ring: str = knob("changed", choices=KEEP_RINGS)  # margin ring takes the edit where it changed / wholly
+    mask_provider: str = knob("auto", "how to get masks when none are given (auto: Grounded-SAM when its models "
+                                      "are available, else noise-difference, DiffEdit-style; 'attention' is the "
+                                      "older name of noise-difference)", flag="--masks", choices=MASK_PROVIDERS)
+    mask_fallback: str | None = knob(None, "when Grounded-SAM finds nothing: fail (none) or use noise-difference "
+                                           "masks (alias attention)", choices=MASK_FALLBACKS)
     box_threshold: float = 0.3  # GroundingDINO box score threshold (Grounded-SAM defaults)
     text_threshold: float = 0.25  # GroundingDINO text score threshold
-    search: str = "budgeted"  # "budgeted": grid + refinement within search_budget; "exhaustive": every step (paper)
-    search_metric: str = "edit-first"  # "edit-first" (docs/DECISIONS.md) or "paper" (Eq. 1-3, min-max of both terms)
+    search: str = knob("budgeted", "budgeted (grid + refinement, at most 40% of the exhaustive cost) or exhaustive "
+                                   "(every step, as the paper)", choices=SEARCH_STRATEGIES)
+    search_metric: str = knob("edit-first", "edit-first (best preservation among candidates that reach the edit) "
+                                            "or paper (Eq. 3)", choices=SEARCH_METRICS)
     search_budget: float = 0.4  # budgeted search: at most this fraction of the exhaustive search's sample evals
     min_search_step: int = 1  # smallest candidate step the search considers (1 = all, as the paper)
-    shallow_rule: str = "source-latent"  # pair whose step is <= r: paste z_r ("source-latent") or invert its
-    # finished candidate up to r ("invert-candidate", the first release); docs/DECISIONS.md has the measurement
+    shallow_rule: str = knob("source-latent", choices=SHALLOW_RULES)  # pair whose step is <= r: paste z_r
+    # ("source-latent") or invert its finished candidate up to r ("invert-candidate", the first release);
+    # docs/DECISIONS.md has the measurement
 
     def __post_init__(self) -> None:
         n = self.num_inference_steps
@@ -88,9 +149,9 @@ class OIRConfig:
         _check(self.clip_batch >= 1, "clip_batch", self.clip_batch, "an integer >= 1")
         _check(isinstance(self.max_side, int) and 64 <= self.max_side <= 4096, "max_side", self.max_side,
                "an integer in [64, 4096]")
-        _check(self.clip_text in ("phrase", "prompt"), "clip_text", self.clip_text, "'phrase' or 'prompt'")
-        _check(self.clip_region in ("crop", "full"), "clip_region", self.clip_region, "'crop' or 'full'")
-        _check(self.clip_mask in ("box", "mask"), "clip_mask", self.clip_mask, "'box' or 'mask'")
+        _check(self.clip_text in CLIP_TEXTS, "clip_text", self.clip_text, "'phrase' or 'prompt'")
+        _check(self.clip_region in CLIP_REGIONS, "clip_region", self.clip_region, "'crop' or 'full'")
+        _check(self.clip_mask in CLIP_MASKS, "clip_mask", self.clip_mask, "'box' or 'mask'")
         _check(0.0 <= self.clip_crop_margin <= 2.0, "clip_crop_margin", self.clip_crop_margin, "a number in [0, 2]")
         _check(0.0 < self.clip_patch_coverage <= 1.0, "clip_patch_coverage", self.clip_patch_coverage,
                "a number in (0, 1]")
@@ -101,8 +162,8 @@ class OIRConfig:
         _check(isinstance(self.keep_outside, bool), "keep_outside", self.keep_outside, "true or false")
         _check(isinstance(self.keep_margin, (int, float)) and 0.0 <= self.keep_margin <= 0.5, "keep_margin",
                self.keep_margin, "a fraction in [0, 0.5] of the image's shorter side")
-        _check(self.keep_region in ("box", "mask"), "keep_region", self.keep_region, "'box' or 'mask'")
-        _check(self.keep_ring in ("changed", "all"), "keep_ring", self.keep_ring, "'changed' or 'all'")
+        _check(self.keep_region in KEEP_REGIONS, "keep_region", self.keep_region, "'box' or 'mask'")
+        _check(self.keep_ring in KEEP_RINGS, "keep_ring", self.keep_ring, "'changed' or 'all'")
         _check(self.mask_provider in MASK_PROVIDERS, "mask_provider", self.mask_provider, f"one of {MASK_PROVIDERS}")
         _check(self.mask_fallback in MASK_FALLBACKS, "mask_fallback", self.mask_fallback,
                "None or 'noise-difference' (or its older name 'attention')")

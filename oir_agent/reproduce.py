@@ -22,8 +22,9 @@ def read_diagnostics(path: str | Path) -> dict[str, Any]:
         raise InvalidInputError(f"--from-diagnostics: {str(p)!r} is not JSON ({exc}).") from exc
     missing = [k for k in ("source_prompt", "target_prompt", "pairs", "config", "model") if not data.get(k)]
     if missing:
-        raise InvalidInputError(f"--from-diagnostics: {str(p)!r} lacks {missing}; diagnostics written before "
-                                "version 0.2 do not record the whole configuration and cannot be replayed.")
+        raise InvalidInputError(f"--from-diagnostics: {str(p)!r} lacks {missing}: it is not an oir-agent "
+                                "diagnostics file, or one too old to record the whole configuration; it cannot be "
+                                "replayed.")
     return data
 
 

@@ -68,7 +68,7 @@ def test_latents_at_reassembly_inverts_when_step_not_above_r(components, rt_sche
                    final_latents={3: fin_a}, at_reassembly={})
     b = PairSearch(steps=[8], s_edit=empty, s_background=empty, score=empty, optimal_step=8,
                    final_latents={8: torch.randn(4, 8, 12)}, at_reassembly={8: at_r_b})
-    got = reassembly.latents_at_reassembly(rt, sched, emb, [a, b], [2, 3], r, None)
+    got = reassembly.latents_at_reassembly(rt, sched, emb, [a, b], [2, 3], r, None, None, "invert-candidate")
     ref_a = run_jobs(rt, sched, emb, [Job(latent=fin_a, start=0, end=r, cond=2)])[0].latent
     assert torch.equal(got[1], at_r_b)
     assert (got[0] - ref_a).abs().max() <= 1e-6

@@ -105,7 +105,8 @@ def test_python_api_prepare_edit_checks_everything_without_a_model(no_model_load
 def test_mcp_edit_refuses_bad_inputs_without_loading(tmp_path):
     from mcp import Client
 
-    from oir_agent.server.app import ServerSettings, build_server
+    from oir_agent.server.app import build_server
+    from oir_agent.server.settings import ServerSettings
 
     loads = []
     server = build_server(lambda: loads.append(1), ServerSettings(allowed_dirs=[EX], output_dir=tmp_path))
@@ -217,7 +218,7 @@ def test_stdio_server_prints_its_start_line(tmp_path):
 
 
 def test_http_start_line():
-    from oir_agent.server.app import ServerSettings
+    from oir_agent.server.settings import ServerSettings
     from oir_agent.server.transports import start_line
 
     args = argparse.Namespace(transport="http", host="127.0.0.1", port=8765, model="shapes", preload=True)

@@ -17,7 +17,9 @@ from mcp import Client
 from PIL import Image
 
 from oir_agent.errors import AlignmentError, InvalidInputError
-from oir_agent.server.app import ServerSettings, build_server, run_in_worker
+from oir_agent.server.app import build_server
+from oir_agent.server.calls import run_in_worker
+from oir_agent.server.settings import ServerSettings
 from oir_agent.server.inputs import InputPolicy, load_image_argument
 from oir_agent.server.outputs import OutputStore
 
@@ -226,7 +228,7 @@ def test_full_disk_is_a_clean_error_with_nothing_left(tmp_path, monkeypatch):
 
     import oir_agent.files as files
     from oir_agent.errors import ResourceError
-    from oir_agent.server.app import _write_edit
+    from oir_agent.server.calls import write_edit
 
     store = OutputStore(tmp_path)
     saved = store.save_text
@@ -243,7 +245,7 @@ def test_full_disk_is_a_clean_error_with_nothing_left(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store, "save_text", second_write_fails)
     with pytest.raises(ResourceError):
-        _write_edit(Result(), store, False, None)
+        write_edit(Result(), store, False, None)
     assert list(tmp_path.iterdir()) == []  # the image written first was rolled back
     monkeypatch.setattr(store, "save_text", saved)
 

@@ -156,7 +156,8 @@ def anyio_backend():
 
 @pytest.fixture
 def server(editor, tmp_path):
-    from oir_agent.server.app import ServerSettings, build_server
+    from oir_agent.server.app import build_server
+    from oir_agent.server.settings import ServerSettings
 
     scene().save(tmp_path / "scene.png")
     return build_server(lambda: editor, ServerSettings(allowed_dirs=[tmp_path], output_dir=tmp_path / "out"))
@@ -196,7 +197,8 @@ async def test_mcp_edit_view_refine(server):
 
 @pytest.mark.anyio
 async def test_refine_obeys_the_device_gate(editor, tmp_path):
-    from oir_agent.server.app import ServerSettings, build_server
+    from oir_agent.server.app import build_server
+    from oir_agent.server.settings import ServerSettings
 
     release, entered = threading.Event(), threading.Event()
 

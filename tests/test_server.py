@@ -15,7 +15,9 @@ from conftest import SOURCE, scene, scene_masks
 from mcp import Client
 from PIL import Image
 
-from oir_agent.server.app import ServerSettings, build_server
+from oir_agent.server.app import server_for
+from oir_agent.server.settings import ServerSettings
+from oir_agent.server.state import ServerState
 
 TARGET = SOURCE.replace("red circle", "green triangle")
 pytestmark = pytest.mark.anyio
@@ -80,8 +82,9 @@ def make_server(editor, dirs):
     def make(**kw):
         gated = GatedEditor(editor)
         settings = ServerSettings(allowed_dirs=[dirs["allowed"]], output_dir=dirs["out"], **kw)
-        server = build_server(lambda: gated, settings)
-        server.gated = gated
+        state = ServerState.create(lambda: gated, settings)
+        server = server_for(state)
+        server.gated, server.state = gated, state
         return server
 
     return make
@@ -116,7 +119,7 @@ async def test_extract_edit_pairs_is_instant_and_loads_no_model(make_server):
     assert not r.is_error
     assert r.structured_content["pairs"][0]["source"] == "red circle"
     assert r.structured_content["pairs"][0]["guided_prompt"] == TARGET
-    assert not server.holder.loaded
+    assert not server.state.holder.loaded
 
 
 @pytest.mark.parametrize("form", ["path", "absolute", "file_uri", "data_url", "bare_base64"])

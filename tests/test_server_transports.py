@@ -110,7 +110,8 @@ async def test_max_concurrent_serves_edits_together_with_shared_calls(tmp_path):
     diagnostics say they shared UNet calls; bad values are refused at start."""
     import anyio
 
-    from oir_agent.server.app import build_server
+    from oir_agent.server.app import server_for
+    from oir_agent.server.state import ServerState
     from oir_agent.server.transports import add_serve_arguments, editor_factory, settings_from_args
 
     parser = __import__("argparse").ArgumentParser()
@@ -119,8 +120,9 @@ async def test_max_concurrent_serves_edits_together_with_shared_calls(tmp_path):
                               str(ROOT / "examples"), "--output-dir", str(tmp_path)])
     settings = settings_from_args(args)
     assert settings.max_concurrent == 3
-    server = build_server(editor_factory(args), settings)
-    assert server.holder.get().batcher is not None
+    state = ServerState.create(editor_factory(args, settings), settings)
+    server = server_for(state)
+    assert state.holder.get().batcher is not None
     results = []
 
     async def one(seed):

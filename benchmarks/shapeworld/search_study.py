@@ -27,10 +27,9 @@ sys.path.insert(0, str(ROOT))
 from shapeworld import cases as bench  # noqa: E402
 
 from oir_agent import OIRConfig, OIREditor, align_prompts  # noqa: E402
-from oir_agent.engine.inversion import invert  # noqa: E402
+from oir_agent.engine.oir import invert_image, search_settings  # noqa: E402
 from oir_agent.engine.runtime import Runtime  # noqa: E402
-from oir_agent.engine.schedule import DDIMSchedule  # noqa: E402
-from oir_agent.engine.search import PairInput, SearchSettings, search_steps  # noqa: E402
+from oir_agent.engine.search import PairInput, search_steps  # noqa: E402
 from oir_agent.images import to_tensor  # noqa: E402
 from oir_agent.shapeworld.world import edit_scene  # noqa: E402
 
@@ -54,21 +53,20 @@ def main(argv=None):
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     editor = OIREditor.from_pretrained("shapes", device="cpu")
-    cfg = OIRConfig(num_inference_steps=args.steps)
-    schedule = DDIMSchedule.from_config(editor.components.scheduler_config, args.steps)
-    settings = SearchSettings(guidance_scale=cfg.guidance_scale, reassembly_step=cfg.resolved_reassembly_step,
-                              max_batch=None, decode_batch=64, clip_batch=64, clip_region=cfg.clip_region,
-                              clip_crop_margin=cfg.clip_crop_margin, clip_patch_coverage=cfg.clip_patch_coverage,
-                              thumbnail_side=32, clip_mask=args.clip_mask)
+    # every step, scored by the paper's metric (the study records each candidate; the metric's choice is not used)
+    cfg = OIRConfig(num_inference_steps=args.steps, search="exhaustive", search_metric="paper",
+                    clip_mask=args.clip_mask, decode_batch=64, clip_batch=64)
+    settings = search_settings(cfg, thumbnail_side=32)
     records = []
     t0 = time.time()
     for case in bench.make_cases(args.cases, args.seed0):
         alignment = align_prompts(case.source.caption, case.target.caption)
         regions = bench.pair_regions(case, alignment.pairs)
         rt = Runtime(editor.components)
-        emb = rt.encode_prompts([case.source.caption, case.target.caption] + [p.guided_prompt for p in alignment.pairs])
         image = to_tensor(Image.fromarray(case.source.image))
-        traj = invert(rt, schedule, emb, rt.encode_images(image[None])[0], 0)
+        inv = invert_image(rt, image, case.source.caption, case.target.caption,
+                           [p.guided_prompt for p in alignment.pairs], args.steps)
+        schedule, emb, traj = inv.schedule, inv.embeddings, inv.trajectory
         inputs = [PairInput(guided_row=2 + k, clip_text=p.target, mask=torch.from_numpy(m), clip_source_text=p.source)
                   for k, (p, (_, m)) in enumerate(zip(alignment.pairs, regions))]
         searches = search_steps(rt, schedule, emb, traj, 0, inputs, image, settings)

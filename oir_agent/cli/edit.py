@@ -6,33 +6,33 @@ and only then is the model loaded (seconds to minutes).
 
 from __future__ import annotations
 
-import os
 import sys
 
 from .output import StageProgress, check_writable, write_outputs
 
 
 def run_edit(args) -> int:
-    from ..config import DEFAULT_MODEL, OIRConfig
+    from ..config import OIRConfig, resolve_model
     from ..errors import InvalidInputError
     from ..request import prepare_edit
 
     masks = dict(args.mask) if args.mask else None
+    recorded_model = None
     if args.from_diagnostics:
         from ..reproduce import edit_arguments, read_diagnostics
 
         recorded = read_diagnostics(args.from_diagnostics)
         kwargs = edit_arguments(recorded, masks)
-        args.model = args.model or recorded["model"]
+        recorded_model = recorded["model"]
     else:
         if args.mask and not args.pair and not (args.source_prompt and (args.target_prompt or args.instruction)):
             raise InvalidInputError("--mask needs pairs: give --pair or prompts that define them.")
-        config = OIRConfig(num_inference_steps=args.steps, guidance_scale=args.guidance_scale, seed=args.seed,
-                           max_batch=args.max_batch, max_side=args.max_side, strict_background=args.strict_background,
-                           keep_outside=not args.regenerate_all, keep_margin=args.keep_margin,
-                           search=args.search, search_metric=args.search_metric,
-                           mask_provider="given" if args.mask else args.masks,
-                           mask_fallback=None if args.mask_fallback == "none" else args.mask_fallback)
+        from .config_flags import config_values
+
+        values = config_values(args)
+        if args.mask:
+            values["mask_provider"] = "given"
+        config = OIRConfig(**values)
         kwargs = dict(source_prompt=args.source_prompt, target_prompt=args.target_prompt, instruction=args.instruction,
                       pairs=args.pair, masks=masks, config=config, steps=dict(args.step) if args.step else None)
     request = prepare_edit(args.image, **kwargs)
@@ -43,7 +43,7 @@ def run_edit(args) -> int:
     for w in request.warnings:
         if "UNet sample evaluations" in w:  # the cost warning: say it before the wait, not after
             print(f"warning: {w}", file=sys.stderr)
-    args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
+    args.model = resolve_model(args.model, recorded_model)
     from ..editor import OIREditor
     from ..models import resolve_device, resolve_dtype
 

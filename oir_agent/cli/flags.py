@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import re
 
-API_TO_FLAG = {
-    "num_inference_steps": "--steps", "guidance_scale": "--guidance-scale", "seed": "--seed",
-    "max_batch": "--max-batch", "max_side": "--max-side", "device": "--device", "dtype": "--dtype",
-    "model": "--model", "clip_model": "--clip-model", "search": "--search", "search_metric": "--search-metric",
-    "mask_provider": "--masks", "mask_fallback": "--mask-fallback", "source_prompt": "--source-prompt",
-    "target_prompt": "--target-prompt", "instruction": "--instruction", "strict_background": "--strict-background",
-    "keep_margin": "--keep-margin", "keep_outside": "--regenerate-all",
-}
+from .config_flags import api_to_flag
+
+API_TO_FLAG = api_to_flag()
 _VALUE = r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,;:)\]]+?)(?=[\s,;:)\]]|\.(?:\s|$)|$)"""
 _ASSIGNMENT = re.compile(r"(?<![\w\[.-])(" + "|".join(API_TO_FLAG) + r")=" + _VALUE)
 _STEP_KEY = re.compile(r"\bsteps\[('(?:[^'\\]|\\.)*'|\"[^\"]*\")\]=" + _VALUE)

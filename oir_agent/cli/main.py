@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 
 from ..errors import OIRError
@@ -84,31 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="explicit editing pair (repeatable); SRC must appear in --source-prompt")
     e.add_argument("--mask", action="append", type=_parse_mask, default=None, metavar="SRC=PATH",
                    help="mask image for a pair's source phrase (repeatable); non-zero = inside")
-    e.add_argument("--masks", choices=["auto", "grounded-sam", "noise-difference", "attention", "given"], default="auto",
-                   help="how to get masks when --mask is not given (default auto)")
-    e.add_argument("--mask-fallback", choices=["none", "noise-difference", "attention"], default="none",
-                   help="when Grounded-SAM finds nothing: fail (none) or use noise-difference masks (alias attention)")
     _model_args(e)
-    e.add_argument("--steps", type=int, default=50,
-                   help="DDIM steps N (default 50; the cost grows with N squared: 100 costs ~4x)")
     e.add_argument("--step", action="append", type=_parse_step, default=None, metavar="SRC=K",
                    help="fix a pair's inversion step (1..N) and skip its search (repeatable), e.g. dumplings=30")
-    e.add_argument("--search", choices=["budgeted", "exhaustive"], default="budgeted",
-                   help="budgeted (default: grid + refinement, <= 40%% of the exhaustive cost) or exhaustive (paper)")
-    e.add_argument("--search-metric", choices=["edit-first", "paper"], default="edit-first",
-                   help="edit-first (default: best preservation among candidates that reach the edit) or paper (Eq. 3)")
-    e.add_argument("--guidance-scale", type=float, default=7.5,
-                   help="classifier-free guidance of every denoise (default 7.5, as the paper)")
-    e.add_argument("--seed", type=int, default=0, help="random seed; same seed, same result (default 0)")
-    e.add_argument("--max-batch", type=int, default=None, help="UNet samples per call (default unlimited)")
-    e.add_argument("--max-side", type=int, default=512, help="longest side of the working image (default 512)")
-    e.add_argument("--strict-background", action="store_true", help="keep the background on the inversion path")
-    e.add_argument("--regenerate-all", action="store_true",
-                   help="let the final denoise redraw the whole image (default: the input's own pixels are kept "
-                        "outside the pairs' masks, grown by --keep-margin)")
-    e.add_argument("--keep-margin", type=float, default=0.0625, metavar="F",
-                   help="how far an edit may reach past its mask, as a fraction of the shorter side (default "
-                        "0.0625; raise it when a new object is much larger than the old one)")
+    from .config_flags import add_config_flags
+
+    add_config_flags(e)
     e.add_argument("-o", "--output", required=True, help="output image path (same size as the input)")
     e.add_argument("--diagnostics", default=None, help="write the diagnostics JSON here")
     e.add_argument("--sheet", default=None, help="write a contact sheet (candidates + score curves) here")
@@ -138,11 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("masks", help="find objects and write a mask overlay picture (no edit)")
     m.add_argument("image")
     m.add_argument("--phrase", action="append", required=True, help="object to find (repeatable)")
-    m.add_argument("--masks", choices=["auto", "grounded-sam", "noise-difference", "attention"], default="auto",
-                   help="mask provider (default: Grounded-SAM when its models are available, else noise-difference, "
-                        "DiffEdit-style; 'attention' is its older name)")
     _model_args(m)
-    m.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    from ..config import FIND_PROVIDERS
+
+    add_config_flags(m, ("mask_provider", "seed"), choices={"mask_provider": FIND_PROVIDERS})
     m.add_argument("-o", "--output", required=True, help="overlay picture path")
     m.add_argument("--json", action="store_true", help="print boxes and scores as JSON on stdout")
     d = sub.add_parser("demo", help="a 2-pair edit with the shipped ShapeWorld model (offline, CPU, ~15-30 s)")
@@ -217,11 +196,11 @@ def cmd_serve(args) -> int:
 
 
 def cmd_masks(args) -> int:
-    from ..config import DEFAULT_MODEL
+    from ..config import resolve_model
     from .masks import run_masks
     from .output import check_writable
 
-    args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
+    args.model = resolve_model(args.model)
     check_writable(args.output, "--output")
     return run_masks(args)
 

@@ -17,7 +17,7 @@ def run_masks(args) -> int:
 
     editor = OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype, clip_model=args.clip_model,
                                        seed=args.seed)
-    results, work = editor.find_objects(args.image, args.phrase, provider=args.masks, config=OIRConfig(seed=args.seed))
+    results, work = editor.find_objects(args.image, args.phrase, provider=args.mask_provider, config=OIRConfig(seed=args.seed))
     overlay = mask_overlay(work, [r.mask for r in results], args.phrase, [r.score for r in results])
     original_size = to_rgb(open_image(args.image)).size  # as displayed: EXIF orientation applied, like find_objects
     save_image(overlay.resize(original_size, Image.LANCZOS) if overlay.size != original_size else overlay,

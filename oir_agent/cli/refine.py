@@ -3,7 +3,6 @@ search (the model is loaded again; only the reassembly runs)."""
 
 from __future__ import annotations
 
-import os
 import sys
 
 from .output import StageProgress, check_writable, write_outputs
@@ -22,7 +21,9 @@ def run_refine(args) -> int:
             check_writable(path, flag)
     from ..editor import OIREditor
 
-    model = args.model or os.environ.get("OIR_MODEL") or stored.model
+    from ..config import resolve_model
+
+    model = resolve_model(args.model, stored.model)
     if not args.quiet:
         print(f"loading model {model!r} ...", file=sys.stderr)
     editor = OIREditor.from_pretrained(model, device=args.device, edit_memory=0, seed=stored.config.seed)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import torch
 import torch.nn.functional as F
 
+from ..config import SEARCH_METRICS
 from . import geometry
 
 if TYPE_CHECKING:  # the runtime imports this module to compute features: no cycle at run time
@@ -128,7 +129,6 @@ def inside_change(images: torch.Tensor, original: torch.Tensor, mask: torch.Tens
 WEAK_CHANGE = 0.03  # mean absolute change inside the mask below this (~8/255): the edit is practically invisible
 
 
-SEARCH_METRICS = ("edit-first", "paper")
 RELATIVE_TOLERANCE = 1e-6  # spans below this (relative) are numerical noise: identical images move ~2e-8 in a CLIP batch
 
 

@@ -19,7 +19,7 @@ from .search import PairSearch
 
 def latents_at_reassembly(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor,
                           searches: list[PairSearch], guided_rows: list[int], r: int, max_batch: int | None,
-                          trajectory: torch.Tensor | None = None, shallow_rule: str = "invert-candidate",
+                          trajectory: torch.Tensor | None, shallow_rule: str,
                           steps: list[int] | None = None) -> torch.Tensor:
     """(K, 4, h, w): each pair's latent at level r, for its optimal step (or `steps[k]` when given).
 

@@ -25,13 +25,13 @@ from dataclasses import dataclass, field, replace
 import torch
 import torch.nn.functional as F
 
+from ..config import SEARCH_STRATEGIES as STRATEGIES
 from . import metric
 from .costs import candidate_cost, exhaustive_cost
 from .runtime import Runtime
 from .sampler import Job, run_jobs
 from .schedule import DDIMSchedule
 
-STRATEGIES = ("budgeted", "exhaustive")
 
 
 @dataclass
@@ -75,12 +75,12 @@ class SearchSettings:
     clip_region: str
     clip_crop_margin: float
     clip_patch_coverage: float
-    thumbnail_side: int = 128
-    metric: str = "paper"  # see metric.SEARCH_METRICS
-    strategy: str = "exhaustive"  # see STRATEGIES
-    budget: float = 0.4  # budgeted: fraction of the exhaustive search's sample evaluations, per pair
-    min_step: int = 1  # the smallest candidate step searched (steps below are never evaluated)
-    clip_mask: str = "mask"  # S_e sees the patches of "mask" (the paper) or of the mask's bounding "box"
+    metric: str  # see config.SEARCH_METRICS
+    strategy: str  # see config.SEARCH_STRATEGIES
+    budget: float  # budgeted: fraction of the exhaustive search's sample evaluations, per pair
+    min_step: int  # the smallest candidate step searched (steps below are never evaluated)
+    clip_mask: str  # S_e sees the patches of "mask" (the paper) or of the mask's bounding "box"
+    thumbnail_side: int = 128  # side of the kept candidate thumbnails (not a config field: a report size)
 
 
 def coarse_grid(n: int, budget_evals: float, shallow_upto: int = 0) -> list[int] | None:

@@ -1,5 +1,5 @@
 """What every tool call shares: the editor holder, the device gate, progress, worker threads with cancel and
-rollback, the last-resort error, result files and replies. Tools live in app.py and refine_tools.py."""
+rollback, the last-resort error, result files and replies. Each tool lives in its own module under tools/."""
 
 from __future__ import annotations
 
@@ -176,13 +176,13 @@ def internal_error(exc: BaseException, tool: str) -> ToolError:
                      "the details are in its log. Retry, or change the arguments.")
 
 
-def _event(stage: str, completed: int, total: int, message: str):
+def event(stage: str, completed: int, total: int, message: str):
     from ..types import ProgressEvent
 
     return ProgressEvent(stage=stage, completed=completed, total=total, message=message)
 
 
-def _write_edit(result, store: OutputStore, sheet: bool, input_ref: str | None):
+def write_edit(result, store: OutputStore, sheet: bool, input_ref: str | None):
     """Atomic writes of the result (and sheet, diagnostics); all or nothing: when one write fails (a full disk), the
     files already written are removed, so failed or cancelled edits leave nothing behind."""
     names: dict[str, str] = {}
@@ -201,16 +201,16 @@ def _write_edit(result, store: OutputStore, sheet: bool, input_ref: str | None):
     return result, names
 
 
-def _edit_reply(result, names: dict, store: OutputStore, settings, return_image: str,
-                candidates: bool = False) -> CallToolResult:
+def edit_reply(result, names: dict, store: OutputStore, settings, return_image: str, candidates: bool = False,
+               edit_memory: dict | None = None) -> CallToolResult:
+    """edit_image's / refine_edit's reply; `edit_memory`: the editor's store of kept edits after this one."""
     data = result.to_dict()
     data["output"] = {"uri": store.uri(names["image"]), "width": result.image.width, "height": result.image.height,
                       "sheet_uri": store.uri(names["sheet"]) if "sheet" in names else None,
-                      "diagnostics_uri": store.uri(names["diagnostics"]),
-                      "edit_memory": getattr(result, "edit_memory", None)}
+                      "diagnostics_uri": store.uri(names["diagnostics"]), "edit_memory": edit_memory}
     content: list = []
     if return_image in ("preview", "both"):
-        content.append(_image_block(result.image, settings))
+        content.append(image_block(result.image, settings))
     content.append(TextContent(type="text", text=summary(data)))
     if return_image in ("link", "both"):
         content.append(ResourceLink(type="resource_link", uri=data["output"]["uri"], name=names["image"],
@@ -223,19 +223,19 @@ def _edit_reply(result, names: dict, store: OutputStore, settings, return_image:
 
         sheet = preview_jpeg(contact_sheet(result), max_side=2048, max_bytes=SHEET_MAX_BYTES)
         content.append(ImageContent(type="image", data=base64.b64encode(sheet).decode("ascii"), mimeType="image/jpeg"))
-    return _reply(content, data, settings)
+    return reply(content, data, settings)
 
 
 SHEET_MAX_BYTES = 1_000_000
 
 
-def _reply(content: list, data: dict, settings) -> CallToolResult:
+def reply(content: list, data: dict, settings) -> CallToolResult:
     if settings.structured:
         return CallToolResult(content=content, structured_content=data)
     return CallToolResult(content=content + [TextContent(type="text", text=json.dumps(data))])
 
 
-def _image_block(image, settings) -> ImageContent:
+def image_block(image, settings) -> ImageContent:
     data = preview_jpeg(image, settings.preview_side)
     return ImageContent(type="image", data=base64.b64encode(data).decode("ascii"), mimeType="image/jpeg")
 

@@ -22,6 +22,7 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     from ..config import add_model_arguments
+    from .settings import setting_default
 
     p.add_argument("--transport", choices=["stdio", "http"], default="stdio",
                    help="stdio (default: for desktop MCP clients that launch the server) or http (streamable HTTP)")
@@ -34,10 +35,11 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
                    help="Host header values accepted over HTTP when binding a non-loopback address (e.g. myhost:8765)")
     add_model_arguments(p)
     p.add_argument("--preload", action="store_true", help="load the model at start instead of on the first edit")
-    p.add_argument("--queue-size", type=int, default=2, help="edits that may wait behind the running ones (default 2)")
-    p.add_argument("--max-concurrent", type=int, default=1,
+    p.add_argument("--queue-size", type=int, default=setting_default("queue_size"),
+                   help="edits that may wait behind the running ones (default %(default)s)")
+    p.add_argument("--max-concurrent", type=int, default=setting_default("max_concurrent"),
                    help="edits that run together on the device, their UNet/VAE/CLIP calls batched across requests "
-                        "(default 1: one at a time)")
+                        "(default %(default)s: one at a time)")
     p.add_argument("--backend", choices=["local", "ray"], default="local",
                    help="local (default): the model in this process; ray: Ray Serve replicas (pip install -e '.[ray]')")
     p.add_argument("--replicas", type=int, default=2, help="with --backend ray: editor replicas (default 2)")
@@ -47,16 +49,17 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-batch", type=int, default=None,
                    help="with --max-concurrent > 1: most rows (samples) in one shared model call (default: no limit; "
                         "set it on a GPU to bound memory)")
-    p.add_argument("--max-steps", type=int, default=100, help="largest `steps` a caller may ask for (default 100)")
-    p.add_argument("--edit-memory", type=float, default=512, metavar="MB",
+    p.add_argument("--max-steps", type=int, default=setting_default("max_steps"),
+                   help="largest `steps` a caller may ask for (default %(default)s)")
+    p.add_argument("--edit-memory", type=float, default=setting_default("edit_memory_mb"), metavar="MB",
                    help="memory (MB) for finished edits kept for refine_edit, least recently used dropped first; "
-                        "0 keeps none (default 512)")
+                        "0 keeps none (default %(default)s)")
     p.add_argument("--no-structured", action="store_true",
                    help="return diagnostics as text only (for clients that drop images next to structured output)")
 
 
 def settings_from_args(args):
-    from .app import ServerSettings
+    from .settings import ServerSettings
 
     if args.max_concurrent < 1 or args.queue_size < 0 or (args.max_batch is not None and args.max_batch < 1) \
             or args.replicas < 1:
@@ -66,7 +69,8 @@ def settings_from_args(args):
     if args.backend == "ray" and concurrent == 1:
         concurrent = args.replicas  # one edit in flight per replica; Ray Serve routes them
     settings = ServerSettings(queue_size=args.queue_size, max_concurrent=concurrent,
-                              structured=not args.no_structured, max_steps=args.max_steps)
+                              structured=not args.no_structured, max_steps=args.max_steps,
+                              edit_memory_mb=args.edit_memory)
     if args.allowed_dir:
         settings.allowed_dirs = [Path(d) for d in args.allowed_dir]
     if args.output_dir:
@@ -77,7 +81,7 @@ def settings_from_args(args):
     return settings
 
 
-def editor_factory(args):
+def editor_factory(args, settings):
     def build():
         from ..editor import OIREditor
 
@@ -92,7 +96,7 @@ def editor_factory(args):
             return editor
 
         editor = OIREditor.from_pretrained(args.model, device=args.device, dtype=args.dtype,
-                                           clip_model=args.clip_model, edit_memory=int(args.edit_memory * 2**20))
+                                           clip_model=args.clip_model, edit_memory=settings.edit_memory_bytes)
         if args.max_concurrent > 1:
             editor.share_calls(max_rows=args.max_batch)
             if editor.device.type == "cpu":
@@ -114,11 +118,12 @@ def is_loopback(host: str) -> bool:
 
 
 def run_serve(args) -> int:
-    from ..config import DEFAULT_MODEL
-    from .app import build_server
+    from ..config import resolve_model
+    from .app import server_for
+    from .state import ServerState
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    args.model = args.model or os.environ.get("OIR_MODEL") or DEFAULT_MODEL
+    args.model = resolve_model(args.model)
     settings = settings_from_args(args)
     if args.edit_memory < 0:
         print("oir-agent serve: --edit-memory must be >= 0 (MB).", file=sys.stderr)
@@ -128,9 +133,10 @@ def run_serve(args) -> int:
         print(f"oir-agent serve: refusing to bind {args.host!r}: a non-loopback address needs an auth token "
               "(set OIR_AGENT_TOKEN) and --allowed-host values; or bind 127.0.0.1.", file=sys.stderr)
         return 2
-    server = build_server(editor_factory(args), settings)
+    state = ServerState.create(editor_factory(args, settings), settings)
+    server = server_for(state)
     if args.preload or args.backend == "ray":  # Ray starts in the main thread, before the port opens
-        server.holder.get()
+        state.holder.get()
     print(start_line(args, settings), file=sys.stderr, flush=True)  # stdout is the protocol on stdio
     if args.transport == "stdio":
         server.run("stdio")
