@@ -1,51 +1,77 @@
-"""The diagnostics contract (docs/ARCHITECTURE.md): pydantic models that `EditResult.to_dict()` validates
-through, and that the MCP server publishes as edit_image's output schema. One definition for both: a field
-missing on either side fails validation (extra fields are forbidden, required ones must be present)."""
+"""The diagnostics contract (docs/ARCHITECTURE.md), defined once: pydantic models that read the library's own
+objects (`EditResult`, `PairReport`, the engine's `PairSearch`, the masks' `MaskResult`, `Cost`, `OIRConfig`, the
+aligner's `Alignment`) by attribute. `EditResult.to_dict()` is `EditDiagnostics` dumped; the MCP server publishes
+the same models as its output schemas; README's table names every field (tests/test_contracts.py). A field added
+here reaches all three; nothing restates it."""
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import typing
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, create_model
 
 from .config import OIRConfig
+
+READ = ConfigDict(extra="forbid", from_attributes=True)
+
+
+def _json_number(x) -> float | None:
+    """Rounded for JSON; NaN and infinities (excluded candidates) become null, which JSON can carry."""
+    if x is None:
+        return None
+    x = float(x)
+    return round(x, 6) if math.isfinite(x) else None
+
+
+def _as_list(x):
+    """Tensors and arrays (the engine's curves) as plain lists; lists and tuples pass."""
+    return x.tolist() if hasattr(x, "tolist") else x
+
+
+# A number kept at full precision in memory and rounded (non-finite: null) only when written.
+Num = Annotated[float | None, PlainSerializer(_json_number, return_type=float | None)]
+Curve = Annotated[list[Num], BeforeValidator(_as_list)]
+IntList = Annotated[list[int], BeforeValidator(_as_list)]
 
 
 def _config_model() -> type[BaseModel]:
     """OIRConfig's fields as a pydantic model (derived, so a new config field appears here by itself)."""
     hints = typing.get_type_hints(OIRConfig)
-    fields = {f.name: (hints[f.name], f.default) for f in dataclasses.fields(OIRConfig)}
-    return create_model("ConfigModel", __config__=ConfigDict(extra="forbid"), **fields)
+    fields = {f.name: (hints[f.name], Field(f.default, description=(f.metadata or {}).get("help")))
+              for f in dataclasses.fields(OIRConfig)}
+    return create_model("ConfigModel", __config__=READ, **fields)
 
 
 ConfigModel = _config_model()
 
 
 class MaskModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = READ
     provider: str = Field(description="given | grounded-sam | noise-difference")
-    area_fraction: float = Field(description="fraction of the image the mask covers")
-    box: list[int] | None = Field(description="[x0, y0, x1, y1] in working-image pixels")
-    score: float | None = Field(description="detection / provider confidence; null for given masks")
+    area_fraction: Num = Field(description="fraction of the image the mask covers")
+    box: IntList | None = Field(description="[x0, y0, x1, y1] in working-image pixels")
+    score: Num = Field(description="detection / provider confidence; null for given masks")
 
 
 class SearchModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    steps: list[int] = Field(description="candidate inversion steps that were evaluated (ascending)")
-    s_edit: list[float | None] = Field(description="RAW (not normalised) S_e per step: cosine between CLIP features "
+    model_config = READ
+    steps: IntList = Field(description="candidate inversion steps that were evaluated (ascending)")
+    s_edit: Curve = Field(description="RAW (not normalised) S_e per step: cosine between CLIP features "
                                                    "of the candidate's edit region and the target phrase (higher = "
                                                    "more like the target)")
-    s_background: list[float | None] = Field(description="RAW S_ne per step: -MSE (pixels in [0, 1]) between the "
+    s_background: Curve = Field(description="RAW S_ne per step: -MSE (pixels in [0, 1]) between the "
                                                          "candidate and the input outside the mask (0 = untouched; "
                                                          "PSNR dB = -10 log10(-s_background))")
-    s_source: list[float | None] | None = Field(description="RAW cosine of the same region with the source phrase "
+    s_source: Curve | None = Field(description="RAW cosine of the same region with the source phrase "
                                                             "per step; s_edit - s_source > 0 means CLIP sees the "
                                                             "target more than the source (edit-first metric)")
-    inside_change: list[float | None] | None = Field(
+    inside_change: Curve | None = Field(
         default=None, description="mean absolute change of the candidate vs the input inside the mask (pixels in "
                                   "[0, 1]) per step; under 0.03 the edit is practically invisible")
-    score: list[float | None] = Field(description="the search metric per step, derived from the normalised terms; "
+    score: Curve = Field(description="the search metric per step, derived from the normalised terms; "
                                                   "only its ranking matters (edit-first: 1000 + preserved PSNR for "
                                                   "candidates that reach the edit, below 1 for the others; paper: "
                                                   "Eq. 3 on min-max normalised terms). null = excluded "
@@ -55,21 +81,36 @@ class SearchModel(BaseModel):
     metric: str = Field(description="search metric: edit-first | paper")
 
 
-class PairModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PairCore(BaseModel):
+    """An editing pair as the aligner makes it (extract_edit_pairs, and the start of every pair's diagnostics)."""
+
+    model_config = READ
     source: str = Field(description="the object's (or attribute's) words in the source prompt")
     target: str = Field(description="what they become in the target prompt")
     mask_phrase: str = Field(description="the phrase the mask was made for (the source object)")
     kind: str = Field(description="object | attribute")
     guided_prompt: str = Field(description="the source prompt with only this pair changed: the prompt that "
                                            "generated this pair's candidates")
+
+
+class AlignmentModel(BaseModel):
+    """The aligner's answer (`Alignment.to_dict()`, extract_edit_pairs' structured output, `pairs --json`)."""
+
+    model_config = READ
+    source_prompt: str
+    target_prompt: str
+    pairs: list[PairCore]
+    warnings: list[str]
+
+
+class PairModel(PairCore):
     mask: MaskModel
     optimal_step: int = Field(description="chosen inversion step (higher = more change, less preservation)")
     search: SearchModel
 
 
 class CostModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = READ
     unet_calls: int = Field(description="UNet forward passes of any batch size (counted, never estimated)")
     unet_sample_evals: int = Field(description="latents through the UNet; a CFG step on one latent counts 2")
     vae_decodes: int = Field(description="latents decoded to images")
@@ -84,15 +125,19 @@ class CostModel(BaseModel):
 
 
 class FilesModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = READ
     input: str | None = Field(description="the input image's path or URI (null when it was passed inline)")
     output: str | None = Field(description="the edited image's path or oir://outputs/ URI")
     diagnostics: str | None = Field(description="where this JSON was written, when it was")
     sheet: str | None = Field(description="the contact sheet's path or URI, when one was written")
 
 
+def _timings(d: dict) -> dict[str, float]:
+    return {k: round(float(v), 4) for k, v in d.items()}
+
+
 class EditDiagnostics(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = READ
     version: str = Field(description="the oir-agent version that made the edit")
     edit_id: str | None = Field(default=None, description="pass it to refine (refine_edit) to re-pick pairs' steps "
                                                           "without redoing the search; null when it was not kept")
@@ -104,11 +149,11 @@ class EditDiagnostics(BaseModel):
     guidance_scale: float = Field(description="classifier-free guidance scale of every denoise")
     reassembly_step: int = Field(description="r: the level where the pair edits are pasted together")
     reinversion_steps: int = Field(description="re: inversion steps applied to the reassembled latent")
-    image_size: list[int] = Field(description="[width, height] of the input and of the result")
-    working_size: list[int] = Field(description="[width, height] the model worked at (masks and boxes use it)")
+    image_size: IntList = Field(description="[width, height] of the input and of the result")
+    working_size: IntList = Field(description="[width, height] the model worked at (masks and boxes use it)")
     pairs: list[PairModel] = Field(description="one entry per editing pair, in the aligner's order")
     cost: CostModel = Field(description="work actually done, counted at the call sites")
-    timings_s: dict[str, float] = Field(description="seconds per stage; 'load' is the one-time model load, "
+    timings_s: Annotated[dict[str, float], PlainSerializer(_timings)] = Field(description="seconds per stage; 'load' is the one-time model load, "
                                                     "'total' this edit")
     config: ConfigModel = Field(description="every OIRConfig field of the edit, so it can be reproduced")
     files: FilesModel | None = Field(default=None, description="where the input came from and the outputs went")

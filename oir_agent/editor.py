@@ -27,7 +27,7 @@ from .errors import InvalidInputError
 from .masks.base import MaskRequest, MaskResult, area_warnings
 from .masks.given import load_given_mask
 from .request import EditRequest, check_image_size, prepare_edit, step_overrides
-from .types import Cost, EditPair, EditResult, MaskInfo, PairReport, ProgressEvent, SearchCurve
+from .types import Cost, EditPair, EditResult, PairReport, ProgressEvent
 
 logger = logging.getLogger(__name__)
 MAX_PHRASE_CHARS = 200  # an object name for find_objects; the text encoders read ~77 tokens anyway
@@ -356,16 +356,9 @@ def _short_text(value) -> str:
 
 
 def _report(pair: EditPair, mask: MaskResult, search) -> PairReport:
+    from .diagnostics import MaskModel, SearchModel
+
     return PairReport(
-        pair=pair,
-        mask=MaskInfo(provider=mask.provider, area_fraction=mask.area_fraction, box=mask.box, score=mask.score,
-                      notes=tuple(mask.notes)),
-        optimal_step=search.optimal_step,
-        search=SearchCurve(steps=list(search.steps), s_edit=search.s_edit.tolist(),
-                           s_background=search.s_background.tolist(), score=search.score.tolist(),
-                           strategy=search.strategy, metric=search.metric,
-                           s_source=search.s_source.tolist() if search.s_source is not None else None,
-                           inside_change=(search.inside_change.tolist() if search.inside_change is not None
-                                          else None)),
-        mask_array=np.asarray(mask.mask, dtype=bool),
-        candidates=[imgio.to_pil(t) for t in search.thumbnails])
+        pair=pair, mask=MaskModel.model_validate(mask, from_attributes=True), optimal_step=search.optimal_step,
+        search=SearchModel.model_validate(search, from_attributes=True),
+        mask_array=np.asarray(mask.mask, dtype=bool), candidates=[imgio.to_pil(t) for t in search.thumbnails])

@@ -56,7 +56,7 @@ class PairSearch:
     score: torch.Tensor  # the search metric; -inf for excluded (non-finite) candidates
     optimal_step: int
     s_source: torch.Tensor | None = None  # the same view's cosine with the source text (None: not computed)
-    strategy: str = "exhaustive"  # "exhaustive" | "budgeted" | "override"
+    strategy: str = "exhaustive"  # one of config.SEARCH_KINDS: budgeted, exhaustive, override, targeted
     metric: str = "paper"
     final_latents: dict[int, torch.Tensor] = field(default_factory=dict, repr=False)  # step -> latent at level 0
     at_reassembly: dict[int, torch.Tensor] = field(default_factory=dict, repr=False)  # step -> level r (steps > r)

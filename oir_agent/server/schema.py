@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..diagnostics import EditDiagnostics
+from ..diagnostics import AlignmentModel, EditDiagnostics
 
 
 class EditMemoryModel(BaseModel):
@@ -31,19 +31,7 @@ class EditToolResult(EditDiagnostics):
     output: OutputModel | None = None
 
 
-class PairSummary(BaseModel):
-    source: str
-    target: str
-    mask_phrase: str
-    kind: str
-    guided_prompt: str
-
-
-class PairsResult(BaseModel):
-    source_prompt: str
-    target_prompt: str
-    pairs: list[PairSummary]
-    warnings: list[str]
+PairsResult = AlignmentModel  # extract_edit_pairs: the aligner's answer, one definition
 
 
 class FoundObject(BaseModel):

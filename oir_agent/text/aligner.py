@@ -33,10 +33,9 @@ class Alignment:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source_prompt": self.source_prompt, "target_prompt": self.target_prompt,
-                "pairs": [{k: v for k, v in p.to_dict().items() if k in
-                           ("source", "target", "mask_phrase", "kind", "guided_prompt")} for p in self.pairs],
-                "warnings": list(self.warnings)}
+        from ..diagnostics import AlignmentModel
+
+        return AlignmentModel.model_validate(self, from_attributes=True).model_dump(mode="json")
 
 
 def align_prompts(source_prompt: str, target_prompt: str) -> Alignment:
