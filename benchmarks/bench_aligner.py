@@ -4,6 +4,7 @@ extract_edit_pairs call (target <= 1.5 s on a 2-core CPU).
 
     python benchmarks/bench_aligner.py
     python benchmarks/bench_aligner.py --eval tests/data/aligner_cases.jsonl [--split dev|test]
+    python benchmarks/bench_aligner.py --human tests/data/instructions_human/dev.jsonl [--show wrong|refused]
 """
 
 from __future__ import annotations
@@ -90,6 +91,25 @@ def evaluate(path: str, split: str) -> None:
               f"{v['errors']:>6}")
 
 
+def evaluate_human(path: str, show: str | None) -> None:
+    """Human-written instructions (tests/human_eval.py): right / wrong / refused per category, and warm latency."""
+    from human_eval import answer, category, load, report, score
+
+    records = load(Path(path))
+    get_parser()
+    t0 = time.perf_counter()
+    result = score(records)
+    per = (time.perf_counter() - t0) / len(records)
+    print(report(result))
+    print(f"warm parse: mean {per * 1e3:.1f} ms per instruction")
+    if show:
+        for r in records:
+            verdict, text = answer(r)
+            if verdict == show:
+                print(f"[{category(r)}] {r['edit']!r} | {r['input'][:80]!r}\n    human: {r['output'][:80]!r}\n    ours:  "
+                      f"{(text or '')[:160]!r}")
+
+
 if __name__ == "__main__":
     import argparse
 
@@ -97,8 +117,13 @@ if __name__ == "__main__":
     ap.add_argument("--eval", metavar="FILE", default=None,
                     help="score a JSONL case file (e.g. tests/data/aligner_cases.jsonl) instead of timing")
     ap.add_argument("--split", default="all", choices=["all", "dev", "test"])
+    ap.add_argument("--human", metavar="FILE", default=None,
+                    help="score human-written instructions (tests/data/instructions_human/dev.jsonl)")
+    ap.add_argument("--show", choices=["right", "wrong", "refused"], default=None, help="with --human: list these")
     a = ap.parse_args()
-    if a.eval:
+    if a.human:
+        evaluate_human(a.human, a.show)
+    elif a.eval:
         evaluate(a.eval, a.split)
     else:
         main()

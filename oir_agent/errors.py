@@ -10,7 +10,16 @@ class InvalidInputError(OIRError, ValueError):
 
 
 class AlignmentError(InvalidInputError):
-    """The prompts or instruction do not yield editing pairs."""
+    """The prompts or instruction do not yield editing pairs.
+
+    `code` names the reason for a program ("ambiguous", "unsupported", "not-found", "no-slot", "unreadable", ...);
+    `suggestion` is what to send instead, as data: {"source_prompt", "target_prompt"} or {"readings": [...]}
+    (each a complete retry), filled with the caller's own words where possible; None when there is none."""
+
+    def __init__(self, message: str, code: str = "unreadable", suggestion: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.suggestion = suggestion
 
 
 class MaskError(InvalidInputError):

@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 
 from ..errors import AlignmentError
-from . import lexicon, nlp
+from . import lexicon, nlp, slots
 from .aligner import Alignment, align_prompts, check_prompt
 from .pairs import find_phrase
 
-MAX_INSTRUCTION_CHARS = 1000  # a few clauses; longer texts make the clause search slow for nothing
+MAX_INSTRUCTION_CHARS = 1000
+UNKNOWN_CLASS_REPLACES = True  # a new adjective of unknown class replaces old ones (measured: docs/DECISIONS.md)  # a few clauses; longer texts make the clause search slow for nothing
 
 ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y (Y an adjective)",
                   "change the color of X to Y", "paint X Y", "X -> Y", "X to Y", "X should be Y", "what if X was Y",
@@ -162,6 +163,9 @@ def _with_inherited_verb(group: str, before: list[str]) -> Clause | None:
     if before and _is_attribute(group.strip()):
         prev = parse_clause(before[-1])
         if prev is not None and prev.kind == "attribute":
+            new = {lexicon.attribute_class(w) for w in _attribute_words(prev, "").split()}
+            if {lexicon.attribute_class(w) for w in group.split()} <= new - {None}:
+                return None  # 'orange and white': one coordinated value of one class, not a second change
             obj = " ".join(w for w in prev.source.split() if not lexicon.is_attribute_word(w)) or prev.source
             return parse_clause(f"make {obj} {group.strip()}")
     for part in reversed(before):
@@ -179,6 +183,8 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                            rf"(?:to\s+|into\s+|as\s+)?(?P<y>.+)$", re.I), False),
     ("place", re.compile(rf"^(?:put|place|move|set|show|have)\s+{_DET}(?P<x>.+?)\s+(?P<prep>{_PREPS})\s+(?P<y>.+)$",
                          re.I), False),
+    ("place", re.compile(rf"^(?:put|place|move|relocate|take|bring|send|transport)\s+{_DET}(?P<x>.+?)\s+"
+                         rf"(?P<prep>to|into)\s+(?P<y>.+)$", re.I), False),
     ("color", re.compile(rf"^(?:change|make|turn|set|paint)\s+{_DET}(?P<attr>{'|'.join(ATTRIBUTE_NOUNS)})\s+of\s+"
                          rf"{_DET}(?P<x>.+?)\s+(?:to|into|as)\s+(?P<y>.+)$", re.I), False),
     ("replace", re.compile(rf"^(?:replace|swap out|swap|switch out|switch|exchange)\s+{_DET}(?P<x>.+?)\s+"
@@ -194,8 +200,10 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                        re.I), True),
     ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter)\s+{_DET}(?P<x>.+?)\s+"
                           rf"(?:to|into|in)\s+(?P<y>.+)$", re.I), False),
+    ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:into\s+)?(?P<y>(?:a|an|some)\s+.+)$", re.I),
+     False),
     ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:look\s+|appear\s+|be\s+)?(?:into\s+)?"
-                        rf"(?P<y>\S+(?:\s+\S+)?)$", re.I), False),
+                        rf"(?P<y>\S+(?:\s+\S+)?(?:\s+(?:and|or)\s+\S+)?)$", re.I), False),
     ("become", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:should be|becomes|become|is now|are now|turns into|needs to "
                           rf"become|needs to be|has to be|must be|should become|should turn into)\s+(?P<y>.+)$",
                           re.I), False),
@@ -207,6 +215,50 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
 ]
 
 
+_REF_IMPLICIT = (r"(?:it|this|that|everything|them|(?:the\s+)?(?:whole\s+|entire\s+)?"
+                 r"(?:image|picture|photo|photograph|scene|thing))")
+# Instructions whose reference is implicit ("make it winter", "turn into a campsite", "by Lisa Frank", "as a
+# watercolor"): the value alone; slots.py finds what it replaces by its class.
+_IMPLICIT = [
+    re.compile(r"^(?P<y>by\s+\S.*)$", re.I),
+    re.compile(rf"^(?:make|turn|change|transform|convert|morph|switch|render|recreate|reimagine|redo|remake|redraw|"
+               rf"paint|draw|show|do|swap|replace|exchange)\s+(?:{_REF_IMPLICIT}\s+)?(?:(?:look|be|more)\s+)?"
+               rf"(?:into|to|as|like|with|for|in)\s+(?P<y>.+)$", re.I),
+    re.compile(rf"^(?:make|have|let|give)\s+{_REF_IMPLICIT}\s+(?:(?:be|become|look|seem|appear|feel)\s+)?"
+               rf"(?:(?:more|less)\s+like\s+|like\s+|more\s+)?(?P<y>.+)$", re.I),
+    re.compile(rf"^(?:see|show|imagine|picture|view)\s+{_REF_IMPLICIT}\s+(?:in|at|as|during)\s+(?P<y>.+)$", re.I),
+    re.compile(r"^(?:as|like|in the (?:style|manner) of|in|during|at)\s+(?P<y>.+)$", re.I),
+    re.compile(r"^(?:more\s+like|more)\s+(?P<y>.+)$", re.I),
+    re.compile(r"^(?:it|this|everything)\s+(?:is|was|should be|becomes)\s+(?:now\s+)?(?P<y>.+)$", re.I),
+    re.compile(r"^(?:swapped|replaced|changed|turned)\s+(?:with|into|to|for|by)\s+(?P<y>.+)$", re.I),
+]
+_VALUE_TAIL = re.compile(r"\s+(?:instead(?:\s+of\s+.*)?|as well|too|please|for me|now)$", re.I)
+_VALUE_HEAD = re.compile(r"^(?:be|become|look like|looks like|like|more like|more|a bit|slightly|much|really|very|"
+                         r"made of|made out of|made from)\s+",
+                         re.I)
+
+
+def clean_value(value: str) -> str:
+    """What a value says, without the words around it: 'be a giant fire' -> 'a giant fire', 'more jagged' ->
+    'jagged', 'wine instead' -> 'wine'."""
+    v = value.strip().strip(",.;:!?\"'").strip()
+    while True:
+        shorter = _VALUE_HEAD.sub("", _VALUE_TAIL.sub("", v)).strip()
+        if shorter == v or not shorter:
+            return v
+        v = shorter
+
+
+def _implicit_clause(text: str) -> Clause | None:
+    for pattern in _IMPLICIT:
+        m = pattern.match(text)
+        if m:
+            y = clean_value(m.group("y"))
+            if y and y.lower() not in slots.PRONOUNS:
+                return Clause(source="", target=y, kind="implicit")
+    return None
+
+
 def parse_clause(text: str) -> Clause | None:
     """One clause in an accepted form, or None."""
     text = text.strip().rstrip(".!?")
@@ -216,6 +268,9 @@ def parse_clause(text: str) -> Clause | None:
             break
         text = shorter
     text = _FILLER.sub("", text).strip()
+    implicit = _implicit_clause(text)
+    if implicit is not None:
+        return implicit
     for verb, pattern, _ in _FORMS:
         m = pattern.match(text)
         if not m:
@@ -225,7 +280,14 @@ def parse_clause(text: str) -> Clause | None:
             if all(lexicon.attribute_class(w) in lexicon.SETTING_CLASSES for w in y.split()):
                 return Clause(source="", target=y, kind="setting")
             continue
-        x, y = _clean(m.group("x")), _clean(m.group("y"), keep_det=True)
+        raw_y = _clean(m.group("y"), keep_det=True)
+        x, y = _clean(m.group("x")), clean_value(raw_y)
+        if x and y and re.match(r"(?:be\s+)?made\s+(?:out\s+)?(?:of|from)\s", raw_y, re.I):  # a material
+            return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
+        possessive = re.match(rf"^(?P<obj>.+?)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})$", x, re.I)
+        if possessive and y:  # "the horse's color" -> the horse, an attribute edit
+            return Clause(source=possessive.group("obj"), target=_attribute_target(possessive.group("obj"),
+                                                                                  _strip_det(y)), kind="attribute")
         if verb == "place":
             if not x or not y:
                 continue
@@ -257,7 +319,9 @@ def parse_clause(text: str) -> Clause | None:
 def _is_attribute(phrase: str) -> bool:
     """Adjective-like words only: POS adjectives, or words of the lexicon's attribute classes / comparatives."""
     words = phrase.split()
-    return bool(words) and all(lexicon.is_attribute_word(w) or nlp.is_adjective(w) for w in words)
+    inner = {k for k, w in enumerate(words) if w.lower() in ("and", "or") and 0 < k < len(words) - 1}
+    return bool(words) and all(k in inner or lexicon.is_attribute_word(w) or nlp.is_adjective(w)
+                               for k, w in enumerate(words))
 
 
 def _clean(phrase: str, keep_det: bool = False) -> str:
@@ -272,17 +336,30 @@ def _strip_det(phrase: str) -> str:
     return " ".join(words)
 
 
-def _attribute_target(obj: str, attribute: str) -> str:
+def _attribute_target(obj: str, attribute: str, replace_unknown: bool = UNKNOWN_CLASS_REPLACES,
+                      keep: set[str] = frozenset()) -> str:
     """'red berries' + 'purple' -> 'purple berries': a new value replaces the object's old value of the same class
-    (colour, size, material, finish, state, emotion, ...; 'shorter' counts as 'short'); other adjectives prepend."""
+    (colour, size, material, pattern, state, emotion, ...; 'shorter' counts as 'short'). Where the class of the new
+    value or of an old modifier is unknown, `replace_unknown` decides (docs/DECISIONS.md, "Modifiers of unknown
+    class"): the new value replaces the old adjectives whose class is not known to differ ('quiet creek' + 'dark'
+    -> 'dark creek'), or is put before them. Coordinated values stay together ('black and white cat' + 'orange and
+    white' -> 'orange and white cat')."""
     attr_words = [lexicon.base_form(w) for w in attribute.split()]
+    obj_words = obj.split()
+    head = len(obj_words) - 1
+    new_classes = {lexicon.attribute_class(a) for a in attr_words if a not in ("and", "or")}
     out, placed = [], set()
-    for w in obj.split():
+    for k, w in enumerate(obj_words):
         cls = lexicon.attribute_class(w)
         same = [a for a in attr_words if cls is not None and lexicon.attribute_class(a) == cls]
         if same:  # the new value takes the old one's place ('long yellow bus' + 'green' -> 'long green bus')
-            out.extend(a for a in same if a not in placed)
-            placed.update(same)
+            out.extend(a for a in attr_words if a not in placed and (a in same or a in ("and", "or")))
+            placed.update(attr_words if "and" in attr_words or "or" in attr_words else same)
+        elif w.lower() in ("and", "or") and out and lexicon.attribute_class(out[-1]) in new_classes:
+            continue  # the old coordination ('black and white') went with its values
+        elif replace_unknown and k < head and (cls is None or None in new_classes) and w.lower() not in keep \
+                and w.lower() not in attr_words and nlp.is_adjective(w):
+            continue  # an old adjective of unknown (or not provably different) class gives way
         elif w.lower() not in attr_words:
             out.append(w)
     return " ".join([a for a in attr_words if a not in placed] + out)
@@ -290,43 +367,168 @@ def _attribute_target(obj: str, attribute: str) -> str:
 
 def _apply(prompt: str, clause: Clause, original: str) -> str:
     """Replace the clause's object in `prompt` (it must occur in the original source prompt)."""
-    if clause.kind == "setting":
-        return _set_scene(prompt, clause, original)
+    if clause.kind in ("setting", "implicit"):
+        return _apply_slot(prompt, clause.target, None, original)
     span = _locate(prompt, clause.source, grow=clause.kind == "attribute")
+    if span is None and _locate(original, clause.source) is None:
+        ref = clause.source.lower()
+        if ref in slots.CLASS_NOUNS:  # "change the artist to X", "make the season winter"
+            value = _attribute_words(clause, "") if clause.kind == "attribute" else clause.target
+            return _apply_slot(prompt, value, slots.CLASS_NOUNS[ref], original)
+        if ref in slots.PERSON_PRONOUNS or ref in slots.PRONOUNS:  # "make her old", "make them elephants"
+            cls = "category:person" if ref in slots.PERSON_PRONOUNS else None
+            if clause.kind == "attribute" or cls:
+                found = slots.distinct(prompt, slots.slots(prompt, cls)) if cls else []
+                if len(found) == 1:
+                    value = _attribute_words(clause, "") if clause.kind == "attribute" else clause.target
+                    return _apply(prompt, Clause(source=found[0], target=value, kind=clause.kind), original)
+            if clause.kind != "attribute":
+                return _apply_slot(prompt, clause.target, None, original)
     if span is None and _locate(original, clause.source) is not None:
         raise AlignmentError(f"the instruction changes {clause.source!r} more than once (an earlier change already "
                              "replaced it); say once what each object becomes.")
     if span is None:
-        raise AlignmentError(f"the instruction mentions {clause.source!r}, which is not in the source prompt "
-                             f"{original!r}; name objects with the words the source prompt uses.")
+        value = clause.target if clause.kind != "attribute" else clause.target
+        raise AlignmentError(
+            f"the instruction mentions {clause.source!r}, which is not in the source prompt {original!r}: name the "
+            "object with the source prompt's words, or, if the image shows it, describe it in source_prompt (e.g. "
+            f"source_prompt {original + ', with ' + _with_article(clause.source)!r}).", code="not-found",
+            suggestion={"source_prompt": f"{original}, with {_with_article(clause.source)}",
+                        "target_prompt": f"{original}, with {_with_article(value)}"})
     start, end = span
     found = prompt[start:end]
     target = clause.target
     if clause.kind == "place":
         return _fix_articles(_move(prompt, end, clause, original))
     if clause.kind == "attribute":
-        target = _attribute_target(found, _attribute_words(clause, found))
-    elif _leading_det(target):
-        det = re.search(r"(?:\b(?:the|a|an|some|two|three)\s+)$", prompt[:start], re.I)
-        if det:  # "a cat" + "a dog": the target brings its own determiner
-            start = det.start()
-        else:  # "a red car" + "a bus": the modifiers stay ("a red bus"), so the target's own "a" goes
-            before = re.search(r"(\w+)\s+$", prompt[:start])
-            if before and (lexicon.is_attribute_word(before.group(1)) or nlp.is_adjective(before.group(1))):
-                target = _strip_det(target)
+        target = _attribute_target(found, _attribute_words(clause, found),
+                                   keep={w.lower() for w in clause.source.split()})
+    else:
+        start, target = _replace_phrase(prompt, start, end, target)
     new = prompt[:start] + target + prompt[end:]
     return _fix_articles(new)
 
 
-def _set_scene(prompt: str, clause: Clause, original: str) -> str:
-    """'make it winter' on '... in autumn': the prompt's word of the same class (season, weather, time of day)."""
-    wanted = {lexicon.attribute_class(w) for w in clause.target.split()}
-    for m in re.finditer(r"[\w-]+", prompt):
-        if lexicon.attribute_class(m.group(0)) in wanted:
-            return prompt[:m.start()] + clause.target + prompt[m.end():]
-    kind = " / ".join(sorted(w for w in wanted if w))
-    raise AlignmentError(f"the source prompt {original!r} does not say the scene's {kind}, so there is nothing to "
-                         f"change into {clause.target!r}: describe it in the source prompt (e.g. '... in autumn').")
+def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int, str]:
+    """A new noun (phrase) for the object whose words start at `start`: (where the replacement starts, its text).
+
+    The modifiers before the object are read from the source prompt's parse, and survive by what they are:
+    nouns used as modifiers describe the old object's kind and go with it ('cobblestone street' + 'a forest' ->
+    'a forest'); adjectives stay ('a red car' + 'a bus' -> 'a red bus') unless the value brings one of the same
+    class (or, by the unknown-class rule, one whose class is not known to differ); names (proper nouns) are never
+    modifiers here and stay. 'a snowy one' keeps the old head noun and replaces its modifiers. The value's own
+    determiner replaces the prompt's."""
+    words = value.split()
+    det = words[0] if words and words[0].lower() in ("a", "an", "the", "some", "two", "three") else ""
+    body = words[1:] if det else words
+    one = bool(body) and body[-1].lower() == "one"
+    mod_start = _phrase_start(prompt, start)
+    old_mods = prompt[mod_start:start].split()
+    if one:  # the head stays: the located words are the head
+        head_text = None
+        new_mods = body[:-1]
+    else:
+        head_text = " ".join(body)
+        new_mods = body[:-1]
+    new_classes = {lexicon.attribute_class(w) for w in new_mods}
+    kept = []
+    for w in old_mods:
+        cls = lexicon.attribute_class(w)
+        adjective = cls is not None or nlp.is_adjective(w)
+        if not adjective:
+            continue  # a noun modifier: part of the old object's kind
+        if cls is not None and cls in new_classes:
+            continue  # the value's own modifier of that class replaces it
+        if new_mods and UNKNOWN_CLASS_REPLACES and (cls is None or None in new_classes) and one:
+            continue
+        kept.append(w)
+    if one:
+        return mod_start, " ".join(kept + new_mods + [prompt[start:end]])
+    text = " ".join(kept + ([head_text] if head_text else []))
+    prompt_det = re.search(r"(?:\b(?:the|a|an|some|two|three|this|that|his|her|its|their)\s+)$", prompt[:mod_start],
+                           re.I)
+    if det and prompt_det:  # "a cat" + "a dog": the target brings its own determiner
+        return prompt_det.start(), f"{det} {text}"
+    return mod_start, (f"{det} {text}" if det and not prompt_det and not kept else text)
+
+
+def _is_one(target: str) -> bool:
+    words = target.lower().split()
+    return len(words) >= 2 and words[-1] == "one" and words[0] in ("a", "an", "the", "some")
+
+
+def _phrase_start(prompt: str, start: int) -> int:
+    """Where the noun phrase ending in the word at `start` begins: its modifiers (adjectives, attribute words and
+    nouns used as modifiers, 'cobblestone street'), by the source prompt's parse; the determiner is not included."""
+    words = list(re.finditer(r"[\w'-]+", prompt[:start]))
+    if not words:
+        return start
+    doc = nlp.get_parser().nlp(prompt[:start] + "X")
+    for tok in reversed(list(doc)[:-1]):
+        if tok.is_punct or tok.lower_ in nlp.DETERMINERS or tok.lower_ in nlp.FUNCTION_WORDS:
+            break
+        if nlp.is_parsed(doc) and tok.pos_ not in ("ADJ", "NOUN", "VERB") \
+                and not lexicon.is_attribute_word(tok.text):
+            break  # names (proper nouns) say which thing it is, not what it looks like: they stay
+        if prompt[tok.idx + len(tok.text):start].strip() not in ("", "-"):
+            break
+        start = tok.idx
+    return start
+
+
+def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
+    """Replace the one phrase of `prompt` of the value's class (slots.py); refuse, with what to send, when the prompt
+    has none or several different ones."""
+    if cls is None and not _is_attribute(value):  # "make it a modern hospital" on "old hospital": that phrase
+        head = _strip_det(value).split()[-1]
+        if _locate(prompt, head) is not None and len(_strip_det(value).split()) > 1:
+            return _apply(prompt, Clause(source=head, target=value if _leading_det(value) else _with_article(value),
+                                         kind="object"), original)
+    cls = cls or slots.value_class(value)
+    if cls is None:
+        raise AlignmentError(
+            f"could not tell which words of the source prompt {original!r} {value!r} should replace: name them "
+            f"(e.g. 'change the <words> to {value}'), or send source and target prompts.", code="no-reference",
+            suggestion={"source_prompt": original, "target_prompt": f"{original} (edit: replace the changed words "
+                                                                    f"with {value!r})"})
+    found = slots.slots(prompt, cls)
+    texts = slots.distinct(prompt, found)
+    label = {"credit": "artist credit ('by ...')", "medium": "medium or style word (photo, painting, ...)"}.get(
+        cls, cls.split(":")[-1] + " word")
+    if not texts:
+        suggestion = None
+        if cls == "medium":
+            value_np = value if _leading_det(value) else _with_article(value)
+            suggestion = {"source_prompt": f"a photograph of {original}", "target_prompt": f"{value_np} of {original}"}
+        what = (f"does not say the scene's {cls}, so there is nothing to change into {value!r}"
+                if cls in lexicon.SETTING_CLASSES else f"has no {label} for {value!r} to replace")
+        raise AlignmentError(
+            f"the source prompt {original!r} {what}, and OIR changes what the prompt describes: say it in "
+            "source_prompt (what the picture is now) and target_prompt (what it becomes)"
+            + (f", e.g. {suggestion['source_prompt']!r} -> {suggestion['target_prompt']!r}." if suggestion else "."),
+            code="no-slot", suggestion=suggestion)
+    readings = [_replace_slots(prompt, [f for f in found if f.text(prompt).lower() == t.lower()], value, cls)
+                for t in texts]
+    if len(texts) > 1:
+        raise AlignmentError(
+            f"{value!r} could replace {' or '.join(repr(t) for t in texts)} in {original!r}: name the one to change "
+            f"(e.g. 'change the {texts[0]} to {value}').", code="ambiguous",
+            suggestion={"readings": [{"source_prompt": original, "target_prompt": r, "pairs": [[t, value]]}
+                                     for t, r in zip(texts, readings)]})
+    if cls.startswith("category:"):  # an object: the noun-phrase rules of an object replacement
+        return _apply(prompt, Clause(source=texts[0], target=value, kind="object"), original)
+    return readings[0]
+
+
+def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
+    new = re.sub(r"^by\s+", "", value, flags=re.I) if cls == "credit" else _strip_det(value) if _leading_det(value) \
+        else value
+    nouns = [f for f in found if f.text(prompt).split()[-1].lower() in lexicon.SETTING_NOUNS]
+    if cls in lexicon.SETTING_HEADS and nouns and all(w.lower() not in lexicon.SETTING_NOUNS for w in new.split()):
+        new = f"{new} {lexicon.SETTING_HEADS[cls]}"  # 'in thick fog' + 'sunny' -> 'in sunny weather'
+    for f in sorted(found, key=lambda f: -f.start):
+        prompt = prompt[:f.start] + new + prompt[f.end:]
+    return _fix_articles(prompt)
 
 
 _PLACE = re.compile(rf"\b(?P<prep>{_PREPS})\s+(?P<np>(?:(?:the|a|an|some|this|that|its|his|her|their)\s+)?"
@@ -336,12 +538,14 @@ _PLACE = re.compile(rf"\b(?P<prep>{_PREPS})\s+(?P<np>(?:(?:the|a|an|some|this|th
 def _move(prompt: str, after: int, clause: Clause, original: str) -> str:
     """'put the dog on a beach' on 'a dog lying on a carpet': the place phrase after the object becomes the new
     one ('on a beach'); the pair is the place ('carpet' -> 'beach')."""
-    m = _PLACE.search(prompt, after)
+    m = next((m for m in _PLACE.finditer(prompt, after)
+              if not (m.group("prep").lower() == "by" and m.group("np")[:1].isupper())), None)  # 'by NAME': credit
     if m is None:
         raise AlignmentError(f"the source prompt {original!r} does not say where {clause.source!r} is, so there is no "
                              "place to change: describe it in the source prompt (e.g. 'a dog lying on a carpet').")
     target = clause.target if _leading_det(clause.target) else _with_article(clause.target)
-    return prompt[:m.start()] + f"{clause.prep} {target}" + prompt[m.end():]
+    prep = m.group("prep") if clause.prep in ("to", "into") else clause.prep  # 'move X to Y': where X is now
+    return prompt[:m.start()] + f"{prep} {target}" + prompt[m.end():]
 
 
 def _attribute_words(clause: Clause, found: str) -> str:
@@ -381,15 +585,24 @@ def _locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | N
     return None
 
 
-def _grow_to_modifiers(prompt: str, span: tuple[int, int]) -> tuple[int, int]:
-    """For attribute edits, include the attribute words right before the object ('bus' in 'a long yellow bus' ->
-    'long yellow bus'), so a new value can replace the old one of its class. Object replacements keep them
-    ('a red car' + 'a bus' -> 'a red bus')."""
+def _grow_to_modifiers(prompt: str, span: tuple[int, int], any_adjective: bool = UNKNOWN_CLASS_REPLACES
+                       ) -> tuple[int, int]:
+    """For attribute edits, include the modifiers right before the object ('bus' in 'a long yellow bus' ->
+    'long yellow bus'), so a new value can replace the old one of its class: attribute words, and with
+    `any_adjective` every adjective the parser sees ('plaid rug'). Object replacements without a determiner keep
+    them ('a red car' + 'bus' -> 'a red bus')."""
     start, end = span
     while True:
-        m = re.search(r"(\b\w+)\s+$", prompt[:start])
+        m = re.search(r"(\b[\w-]+)\s+$", prompt[:start])
         word = m.group(1) if m else ""
-        if not (lexicon.is_attribute_word(word) and lexicon.attribute_class(word) not in lexicon.SETTING_CLASSES):
+        both = re.search(r"(\b[\w-]+)\s+(?:and|or)\s+$", prompt[:start])
+        if both and lexicon.is_attribute_word(both.group(1)) and start < len(prompt) \
+                and lexicon.attribute_class(both.group(1)) == lexicon.attribute_class(prompt[start:].split()[0]):
+            start = both.start(1)  # 'black and white cat': coordinated values of one class go together
+            continue
+        attribute = lexicon.is_attribute_word(word) and lexicon.attribute_class(word) not in lexicon.SETTING_CLASSES
+        if not word or not (attribute or (any_adjective and word.lower() not in nlp.DETERMINERS
+                                          and word.lower() not in nlp.FUNCTION_WORDS and nlp.is_adjective(word))):
             return start, end
         start = m.start(1)
 

@@ -26,11 +26,20 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                           "serious", "frowning", "tired", "excited", "bored", "grumpy", "cheerful"}),
     "age": frozenset({"young", "old", "elderly", "adult", "teenage", "aged", "new", "ancient", "modern"}),
     "season": frozenset({"spring", "summer", "autumn", "fall", "winter"}),
-    "weather": frozenset({"sunny", "rainy", "snowy", "foggy", "misty", "cloudy", "stormy", "windy", "clear"}),
+    "weather": frozenset({"sunny", "rainy", "snowy", "foggy", "misty", "cloudy", "stormy", "windy", "clear",
+                          "snow", "rain", "fog", "mist", "storm", "snowstorm", "thunderstorm", "hail", "hailstorm",
+                          "blizzard", "sunshine"}),
     "time": frozenset({"day", "night", "daytime", "nighttime", "morning", "evening", "sunset", "sunrise", "dawn",
-                       "dusk", "noon", "midnight", "twilight"}),
+                       "dusk", "noon", "midnight", "twilight", "afternoon", "midday", "night-time", "nightfall",
+                       "daybreak"}),
 }
-SETTING_CLASSES = ("season", "weather", "time")  # "make it winter": the scene's season, not an object's attribute
+SETTING_CLASSES = ("season", "weather", "time")
+# The nouns among the setting words ('in thick fog'): an adjective value for one needs a head ('in sunny weather').
+SETTING_NOUNS = frozenset({"snow", "rain", "fog", "mist", "storm", "snowstorm", "thunderstorm", "hail", "hailstorm",
+                           "blizzard", "sunshine", "day", "night", "daytime", "nighttime", "morning", "evening",
+                           "sunset", "sunrise", "dawn", "dusk", "noon", "midnight", "twilight", "afternoon", "midday",
+                           "night-time", "nightfall", "daybreak", "spring", "summer", "autumn", "fall", "winter"})
+SETTING_HEADS = {"weather": "weather", "time": "light", "season": "season"}  # "make it winter": the scene's season, not an object's attribute
 
 COMPARATIVES = {"shorter": "short", "longer": "long", "taller": "tall", "bigger": "big", "smaller": "small",
                 "larger": "large", "wider": "wide", "narrower": "narrow", "thicker": "thick", "thinner": "thin",

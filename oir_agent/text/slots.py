@@ -1,0 +1,135 @@
+"""Resolving a reference by class: which words of the source prompt a value can stand in for.
+
+One rule serves every instruction whose reference is implicit ("make it winter", "turn into a campsite", "by Lisa
+Frank", "as a watercolor"), a class name ("change the artist to ...", "the season", "the background colour") or a
+pronoun ("make her old"): the value has a class (a credit "by NAME", a medium or style, a lexicon attribute class
+such as season, time of day, weather or colour, a category of nouns such as animal or building), and the reference
+is the one phrase of the source prompt of that class. None: nothing to change (refused: say it in the source
+prompt). Several different ones: ambiguous (refused with the readings). No guessing beyond that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon
+
+# Words that name a picture's medium or style. A value naming one replaces the source prompt's medium phrase.
+MEDIUM = frozenset({
+    "painting", "paintings", "photograph", "photographs", "photo", "photos", "photography", "picture", "sketch",
+    "drawing", "illustration", "watercolor", "watercolour", "art", "artwork", "carving", "sculpture", "statue",
+    "cartoon", "comic", "anime", "manga", "poster", "print", "render", "rendering", "mosaic", "engraving", "etching",
+    "lithograph", "graffiti", "daguerreotype", "daguerrotype", "polaroid", "tapestry", "fresco", "mural", "collage",
+    "woodcut", "pastel", "snapshot", "selfie", "screenshot", "3d", "cgi", "image", "vector", "pixel", "doodle",
+    "lineart", "oil", "acrylic", "charcoal", "pencil", "ink", "stencil",
+})
+# Nouns that name a class instead of a thing ("change the artist to X", "make the season winter").
+CLASS_NOUNS = {
+    "artist": "credit", "author": "credit", "painter": "credit", "photographer": "credit", "creator": "credit",
+    "style": "medium", "medium": "medium", "art style": "medium", "technique": "medium", "look": "medium",
+    "season": "season", "weather": "weather", "time": "time", "time of day": "time", "lighting": "time",
+    "light": "time", "sky": "weather", "colour": "colour", "color": "colour", "colors": "colour",
+    "colours": "colour",
+}
+PRONOUNS = frozenset({"it", "this", "that", "them", "they", "these", "those", "everything", "him", "her", "he",
+                      "she", "image", "picture", "photo", "photograph", "scene", "whole image", "whole picture",
+                      "whole thing", "image itself", "the image", ""})
+PERSON_PRONOUNS = {"him": "person", "her": "person", "he": "person", "she": "person"}
+_WORD = re.compile(r"[\w'-]+")
+_CREDIT = re.compile(r"\bby\s+(?P<name>(?:[A-Z]\.\s*|[^\W\d][\w'’.-]*\s*)+?)\s*"
+                     r"(?=$|[,;|()\[\]–—:~]|\.\s|\.$|\s-\s|\s(?:on|via|at|for|in|from|with)\s)")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A span of the source prompt that a value of `cls` replaces."""
+
+    start: int
+    end: int
+    cls: str
+
+    def text(self, prompt: str) -> str:
+        return prompt[self.start:self.end]
+
+
+def value_class(value: str) -> str | None:
+    """The class of a value: 'credit' (by NAME), 'medium', a lexicon attribute class, or a noun category."""
+    v = value.strip()
+    if re.match(r"by\s+\S", v, re.I):
+        return "credit"
+    words = [w.lower() for w in _WORD.findall(v)]
+    while len(words) > 1 and words[0] in ("a", "an", "the", "some"):
+        words = words[1:]
+    if not words:
+        return None
+    if any(w in MEDIUM for w in words) or v.lower().endswith((" art", " style")):
+        return "medium"
+    classes = {lexicon.attribute_class(w) for w in words} - {None}
+    setting = [c for c in classes if c in lexicon.SETTING_CLASSES]
+    if setting and all(lexicon.attribute_class(w) or w in ("and", "or", "time", "lighting", "light")
+                       for w in words):
+        return setting[0]
+    head = words[-1]
+    for name, members in lexicon.CATEGORIES.items():
+        if name in ("pet",):
+            continue
+        if head in members or head.rstrip("s") in members:
+            return "category:" + name
+    if len(classes) == 1 and all(lexicon.attribute_class(w) or w in ("and", "or") for w in words):
+        return classes.pop()  # attribute words only ("make it red"): the prompt's word of that class
+    return None
+
+
+def slots(prompt: str, cls: str) -> list[Slot]:
+    """Every span of `prompt` of class `cls`."""
+    if cls == "credit":
+        return [Slot(m.start("name"), m.end("name"), cls) for m in _CREDIT.finditer(prompt)]
+    out = []
+    words = list(_WORD.finditer(prompt))
+    if cls == "medium":
+        i = 0
+        while i < len(words):
+            if words[i].group(0).lower() in MEDIUM:
+                j, k = i, i
+                while k > 0 and prompt[words[k - 1].end():words[k].start()].strip() in ("", "-") \
+                        and is_modifier(words[k - 1].group(0)):
+                    k -= 1
+                while j + 1 < len(words) and words[j + 1].group(0).lower() in MEDIUM \
+                        and prompt[words[j].end():words[j + 1].start()].strip() in ("", "-"):
+                    j += 1
+                out.append(Slot(words[k].start(), words[j].end(), cls))
+                i = j + 1
+            else:
+                i += 1
+        return out
+    if cls.startswith("category:"):
+        members = lexicon.CATEGORIES[cls.split(":", 1)[1]]
+        return [Slot(m.start(), m.end(), cls) for m in words
+                if m.group(0).lower() in members or m.group(0).lower().rstrip("s") in members]
+    out = []
+    for i, m in enumerate(words):
+        if lexicon.attribute_class(m.group(0)) != cls:
+            continue
+        k = i  # a setting noun with its modifiers ('thick fog'); an adjective alone ('misty')
+        while k > 0 and prompt[words[k - 1].end():words[k].start()].strip() == "" and is_modifier(words[k - 1].group(0)) \
+                and m.group(0).lower() in lexicon.SETTING_NOUNS and lexicon.attribute_class(words[k - 1].group(0)) != cls:
+            k -= 1
+        out.append(Slot(words[k].start(), m.end(), cls))
+    return out
+
+
+def is_modifier(word: str) -> bool:
+    """An adjective or attribute word (what describes a medium: 'stock photo', 'futurist art')."""
+    from .nlp import DETERMINERS, FUNCTION_WORDS, is_adjective
+
+    w = word.lower()
+    return w not in DETERMINERS and w not in FUNCTION_WORDS and (lexicon.is_attribute_word(w) or is_adjective(w))
+
+
+def distinct(prompt: str, found: list[Slot]) -> list[str]:
+    """The different texts (case-insensitive) among `found`, in order."""
+    seen: dict[str, str] = {}
+    for s in found:
+        seen.setdefault(s.text(prompt).lower(), s.text(prompt))
+    return list(seen.values())
