@@ -59,6 +59,12 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
             c = _resolve_category(c, target_prompt, warnings)
             target_prompt = _apply(target_prompt, c, source_prompt)
     else:
+        implicit = [c.target for c in clauses if not c.source]
+        if implicit:
+            raise AlignmentError(
+                f"{implicit[0]!r} says what the picture should become but not what it is now: give source_prompt (a "
+                "description of the image) so the words it replaces can be found.", code="needs-source",
+                suggestion={"source_prompt": "<a short description of the image>", "instruction": instruction})
         source_prompt, target_prompt = _prompts_from_clauses(clauses)
         warnings.append(f"no source_prompt given: the prompts were built from the instruction ({source_prompt!r} -> "
                         f"{target_prompt!r}); a real description of the image as source_prompt gives better edits.")
