@@ -15,8 +15,8 @@ from . import lexicon, nlp, slots
 from .aligner import Alignment, align_prompts, check_prompt
 from .pairs import find_phrase
 
-MAX_INSTRUCTION_CHARS = 1000
-UNKNOWN_CLASS_REPLACES = True  # a new adjective of unknown class replaces old ones (measured: docs/DECISIONS.md)  # a few clauses; longer texts make the clause search slow for nothing
+MAX_INSTRUCTION_CHARS = 1000  # a few clauses; longer texts make the clause search slow for nothing
+UNKNOWN_CLASS_REPLACES = False  # a new adjective of unknown class goes before the old ones (docs/DECISIONS.md)
 
 ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y (Y an adjective)",
                   "change the color of X to Y", "paint X Y", "X -> Y", "X to Y", "X should be Y", "what if X was Y",
@@ -453,9 +453,9 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
     text = " ".join(kept + ([head_text] if head_text else []))
     prompt_det = re.search(r"(?:\b(?:the|a|an|some|two|three|this|that|his|her|its|their)\s+)$", prompt[:mod_start],
                            re.I)
-    if det and prompt_det:  # "a cat" + "a dog": the target brings its own determiner
+    if det and prompt_det:  # "a cat" + "a dog": the value's determiner replaces the prompt's
         return prompt_det.start(), f"{det} {text}"
-    return mod_start, (f"{det} {text}" if det and not prompt_det and not kept else text)
+    return mod_start, text  # the prompt had none: none is added ("Yosemite National Park" -> "Yosemite zoo")
 
 
 def _is_one(target: str) -> bool:
@@ -486,10 +486,12 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     """Replace the one phrase of `prompt` of the value's class (slots.py); refuse, with what to send, when the prompt
     has none or several different ones."""
     if cls is None and not _is_attribute(value):  # "make it a modern hospital" on "old hospital": that phrase
-        head = _strip_det(value).split()[-1]
-        if _locate(prompt, head) is not None and len(_strip_det(value).split()) > 1:
-            return _apply(prompt, Clause(source=head, target=value if _leading_det(value) else _with_article(value),
-                                         kind="object"), original)
+        body = _strip_det(value).split()
+        tails = [" ".join(body[k:]) for k in range(len(body) - 1, 0, -1)]  # 'shed', 'shearing shed' (not all)
+        found = [t for t in tails if find_phrase(prompt, t) is not None]
+        if found and len(body) > 1:  # the longest of the value's tails that the prompt names is the reference
+            return _apply(prompt, Clause(source=found[-1], target=value if _leading_det(value) else
+                                         _with_article(value), kind="object"), original)
     cls = cls or slots.value_class(value)
     if cls is None:
         raise AlignmentError(

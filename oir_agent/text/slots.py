@@ -18,12 +18,15 @@ from . import lexicon
 # Words that name a picture's medium or style. A value naming one replaces the source prompt's medium phrase.
 MEDIUM = frozenset({
     "painting", "paintings", "photograph", "photographs", "photo", "photos", "photography", "picture", "sketch",
-    "drawing", "illustration", "watercolor", "watercolour", "art", "artwork", "carving", "sculpture", "statue",
+    "drawing", "illustration", "watercolor", "watercolour", "artwork", "carving", "sculpture", "statue",
     "cartoon", "comic", "anime", "manga", "poster", "print", "render", "rendering", "mosaic", "engraving", "etching",
     "lithograph", "graffiti", "daguerreotype", "daguerrotype", "polaroid", "tapestry", "fresco", "mural", "collage",
-    "woodcut", "pastel", "snapshot", "selfie", "screenshot", "3d", "cgi", "image", "vector", "pixel", "doodle",
+    "woodcut", "pastel", "snapshot", "selfie", "screenshot", "3d", "cgi", "vector", "pixel", "doodle",
     "lineart", "oil", "acrylic", "charcoal", "pencil", "ink", "stencil",
 })
+# Words that grade a setting noun and go with it ('thick fog', 'heavy rain', 'early morning').
+GRADES = frozenset({"thick", "heavy", "light", "dense", "thin", "early", "late", "deep", "strong", "gentle", "soft",
+                    "bright", "dark", "cold", "warm", "hot"})
 # Nouns that name a class instead of a thing ("change the artist to X", "make the season winter").
 CLASS_NOUNS = {
     "artist": "credit", "author": "credit", "painter": "credit", "photographer": "credit", "creator": "credit",
@@ -36,7 +39,7 @@ PRONOUNS = frozenset({"it", "this", "that", "them", "they", "these", "those", "e
                       "she", "image", "picture", "photo", "photograph", "scene", "whole image", "whole picture",
                       "whole thing", "image itself", "the image", ""})
 PERSON_PRONOUNS = {"him": "person", "her": "person", "he": "person", "she": "person"}
-_WORD = re.compile(r"[\w'-]+")
+_WORD = re.compile(r"\w[\w'-]*")
 _CREDIT = re.compile(r"\bby\s+(?P<name>(?:[A-Z]\.\s*|[^\W\d][\w'’.-]*\s*)+?)\s*"
                      r"(?=$|[,;|()\[\]–—:~]|\.\s|\.$|\s-\s|\s(?:on|via|at|for|in|from|with)\s)")
 
@@ -113,7 +116,7 @@ def slots(prompt: str, cls: str) -> list[Slot]:
             continue
         k = i  # a setting noun with its modifiers ('thick fog'); an adjective alone ('misty')
         while k > 0 and prompt[words[k - 1].end():words[k].start()].strip() == "" and is_modifier(words[k - 1].group(0)) \
-                and m.group(0).lower() in lexicon.SETTING_NOUNS and lexicon.attribute_class(words[k - 1].group(0)) != cls:
+                and m.group(0).lower() in lexicon.SETTING_NOUNS and words[k - 1].group(0).lower() in GRADES:
             k -= 1
         out.append(Slot(words[k].start(), m.end(), cls))
     return out
