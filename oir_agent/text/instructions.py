@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import AlignmentError
-from . import lexicon, nlp, slots
+from . import lexicon, nlp, slots, verbs
 from .aligner import Alignment, align_prompts, check_prompt
 from .pairs import find_phrase
 
@@ -265,6 +265,29 @@ def _implicit_clause(text: str) -> Clause | None:
     return None
 
 
+_VERB_CHANGE = re.compile(rf"^(?:make|have|let|get)\s+{_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)?)\s+(?:to\s+)?"
+                          r"(?P<y>[a-z]+(?:\s+.+)?)$", re.I)
+_STATES = {"open": "open", "close": "closed", "shut": "shut", "raise": "raised", "lower": "lowered",
+           "fold": "folded", "unfold": "unfolded", "light": "lit", "extinguish": "unlit", "break": "broken",
+           "fill": "full", "empty": "empty", "melt": "melted", "freeze": "frozen", "peel": "peeled", "slice": "sliced"}
+_STATE_CHANGE = re.compile(rf"^(?P<v>{'|'.join(_STATES)})\s+{_DET}(?P<x>.+)$", re.I)
+
+
+_DIRECTIONS = {"at", "to", "toward", "towards", "away", "up", "down", "around", "back", "over", "into"}
+_LINKING = {"look", "appear", "seem", "be", "become", "turn", "get", "feel", "grow", "go", "stay", "remain", "into"}
+
+
+def _is_action(x: str, y: str) -> bool:
+    """'the dog' + 'sit': an object and a base-form verb (not a linking verb, adjective or noun phrase)."""
+    words = y.split()
+    xs = x.split()
+    linking = words and words[0].lower() in _LINKING and not (len(words) > 1 and words[1].lower() in _DIRECTIONS)
+    if not words or linking or words[0].lower() in nlp.DETERMINERS or not xs \
+            or xs[-1].lower() in nlp.DETERMINERS or lexicon.is_attribute_word(words[0]) or _is_attribute(y):
+        return False
+    return verbs.is_verb_phrase(y)
+
+
 def parse_clause(text: str) -> Clause | None:
     """One clause in an accepted form, or None."""
     text = text.strip().rstrip(".!?")
@@ -277,6 +300,16 @@ def parse_clause(text: str) -> Clause | None:
     implicit = _implicit_clause(text)
     if implicit is not None:
         return implicit
+    m = _VERB_CHANGE.match(text)
+    if m:  # "make the dog sit": the object's own verbal phrase changes (the object is one or two words)
+        rest = (m.group("x") + " " + m.group("y")).split()
+        for k in (1, 2):
+            x, y = " ".join(rest[:k]), " ".join(rest[k:])
+            if _is_action(x, y):
+                return Clause(source=_clean(x), target=clean_value(y), kind="verb")
+    m = _STATE_CHANGE.match(text)
+    if m:  # "open the bear's mouth": a state of the object
+        return Clause(source=_clean(m.group("x")), target=_STATES[m.group("v").lower()], kind="attribute")
     for verb, pattern, _ in _FORMS:
         m = pattern.match(text)
         if not m:
@@ -376,6 +409,11 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if clause.kind in ("setting", "implicit"):
         return _apply_slot(prompt, clause.target, None, original)
     span = _locate(prompt, clause.source, grow=clause.kind == "attribute")
+    if span is None and "'s " in clause.source:  # "the bear's mouth": the mouth, where the prompt names it
+        owned = clause.source.split("'s ", 1)[1]
+        if _locate(prompt, owned) is not None:
+            return _apply(prompt, Clause(source=owned, target=clause.target.replace(clause.source, owned),
+                                         kind=clause.kind, prep=clause.prep), original)
     if span is None and _locate(original, clause.source) is None:
         ref = clause.source.lower()
         if ref in slots.CLASS_NOUNS:  # "change the artist to X", "make the season winter"
@@ -404,11 +442,26 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     start, end = span
     found = prompt[start:end]
     target = clause.target
+    if clause.kind == "verb":
+        where = verbs.verb_span(prompt, start, end, clause.target)
+        if where is None:
+            raise AlignmentError(
+                f"the source prompt {original!r} does not say what {found!r} is doing, so there is no pose or action "
+                f"to change: describe it (e.g. '{_with_article(found)} standing ...'), or send source and target "
+                "prompts.", code="no-slot", suggestion=None)
+        v0, v1, words = where
+        return prompt[:v0] + words + prompt[v1:]
     if clause.kind == "place":
         return _fix_articles(_move(prompt, end, clause, original))
     if clause.kind == "attribute":
-        target = _attribute_target(found, _attribute_words(clause, found),
-                                   keep={w.lower() for w in clause.source.split()})
+        new_words = _attribute_words(clause, found)
+        after = re.match(r"\s+([\w-]+)", prompt[end:])
+        if after and after.group(1).lower() not in nlp.FUNCTION_WORDS \
+                and lexicon.attribute_class(after.group(1)) is not None and lexicon.attribute_class(after.group(1)) \
+                in {lexicon.attribute_class(w) for w in new_words.split()}:  # 'its mouth closed' + 'open'
+            a0, a1 = end + after.start(1), end + after.end(1)
+            return prompt[:a0] + new_words + prompt[a1:]
+        target = _attribute_target(found, new_words, keep={w.lower() for w in clause.source.split()})
     else:
         start, target = _replace_phrase(prompt, start, end, target)
     new = prompt[:start] + target + prompt[end:]

@@ -1,0 +1,84 @@
+"""Verb, pose and state changes: 'make the dog sit' on 'a dog lying on the sofa' -> 'a dog sitting on the sofa'.
+
+The pair is the source's own verbal phrase of the object (its participle, 'lying', or the verb it is the subject
+of, 'a boy smiling'), read from the parse; the new verb takes that verb's form (-ing, -s or as given). Words of the
+old phrase that the new one says again (an adverb, a 'at the sky' when the new one says 'at the camera') go.
+"""
+
+from __future__ import annotations
+
+from . import nlp
+
+VOWELS = "aeiou"
+
+
+def is_verb_phrase(text: str) -> bool:
+    """Does `text` start with a base-form verb ('sit', 'look at the camera')? Adjectives and nouns do not."""
+    p = nlp.get_parser()
+    if not p.parsed or not text.strip():
+        return False
+    doc = p.nlp(f"to {text}")
+    return len(doc) > 1 and doc[1].tag_ == "VB" and doc[0].tag_ == "TO"
+
+
+def ing(verb: str) -> str:
+    """sit -> sitting, lie -> lying, smile -> smiling, cry -> crying, open -> opening."""
+    v = verb.lower()
+    if v.endswith("ie"):
+        return v[:-2] + "ying"
+    if v.endswith("e") and not v.endswith(("ee", "ye", "oe")) and len(v) > 2:
+        return v[:-1] + "ing"
+    groups = sum(1 for k, c in enumerate(v) if c in VOWELS and (k == 0 or v[k - 1] not in VOWELS))
+    if groups == 1 and len(v) >= 3 and v[-1] not in VOWELS + "wxy" and v[-2] in VOWELS and v[-3] not in VOWELS:
+        return v + v[-1] + "ing"
+    return v + "ing"
+
+
+def third_person(verb: str) -> str:
+    v = verb.lower()
+    if v.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return v + "es"
+    if v.endswith("y") and len(v) > 1 and v[-2] not in VOWELS:
+        return v[:-1] + "ies"
+    return v + "s"
+
+
+def verb_span(prompt: str, noun_start: int, noun_end: int, value: str) -> tuple[int, int, str] | None:
+    """(start, end, replacement) of the verbal phrase of the object at [noun_start, noun_end), or None when the
+    prompt says nothing the object does."""
+    p = nlp.get_parser()
+    if not p.parsed:
+        return None
+    doc = p.nlp(prompt)
+    nouns = [t for t in doc if t.idx >= noun_start and t.idx + len(t.text) <= noun_end]
+    if not nouns:
+        return None
+    noun = nouns[-1]
+    verbs = [t for t in noun.children if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX")]
+    if not verbs and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB":
+        verbs = [noun.head]
+    if not verbs:
+        return None
+    verb = verbs[0]
+    words = value.split()
+    if verb.tag_ == "VBG":
+        words[0] = ing(words[0])
+    elif verb.tag_ == "VBZ":
+        words[0] = third_person(words[0])
+    new_preps = {w.lower() for w in words[1:]}
+    end = verb.idx + len(verb.text)
+    for child in verb.children:  # what the new phrase says again goes: 'looking away' -> 'looking at the camera'
+        if child.i <= verb.i:
+            continue
+        says_again = child.dep_ in ("advmod", "prt", "dobj", "acomp", "xcomp") and len(words) > 1 \
+            or child.dep_ == "prep" and child.lower_ in new_preps
+        if says_again and child.i == _next_index(doc, end):
+            end = max(end, max(t.idx + len(t.text) for t in child.subtree))
+    return verb.idx, end, " ".join(words)
+
+
+def _next_index(doc, char: int) -> int:
+    for t in doc:
+        if t.idx >= char:
+            return t.i
+    return len(doc)
