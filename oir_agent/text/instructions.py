@@ -508,7 +508,11 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
                            re.I)
     if det and prompt_det:  # "a cat" + "a dog": the value's determiner replaces the prompt's
         return prompt_det.start(), f"{det} {text}"
-    return mod_start, text  # the prompt had none: none is added ("Yosemite National Park" -> "Yosemite zoo")
+    before = re.search(r"([\w'-]+)\s+$", prompt[:mod_start])
+    inside = kept or (before and before.group(1).lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS)
+    if det and not inside:  # "and chopsticks" + "a knife" -> "and a knife"
+        return mod_start, f"{det} {text}"
+    return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
 
 
 def _is_one(target: str) -> bool:
