@@ -50,7 +50,7 @@ ConfigModel = _config_model()
 
 class MaskModel(BaseModel):
     model_config = READ
-    provider: str = Field(description="given | grounded-sam | noise-difference")
+    provider: str = Field(description="given | grounded-sam | noise-difference | whole-image (a global pair)")
     area_fraction: Num = Field(description="fraction of the image the mask covers")
     box: IntList | None = Field(description="[x0, y0, x1, y1] in working-image pixels")
     score: Num = Field(description="detection / provider confidence; null for given masks")
@@ -88,7 +88,9 @@ class PairCore(BaseModel):
     source: str = Field(description="the object's (or attribute's) words in the source prompt")
     target: str = Field(description="what they become in the target prompt")
     mask_phrase: str = Field(description="the phrase the mask was made for (the source object)")
-    kind: str = Field(description="object | attribute")
+    kind: str = Field(description="object | attribute | global (the whole picture's medium, style, season, weather "
+                                  "or time of day: a whole-image mask, and the search takes the shallowest step on "
+                                  "the edit plateau)")
     guided_prompt: str = Field(description="the source prompt with only this pair changed: the prompt that "
                                            "generated this pair's candidates")
 

@@ -153,7 +153,8 @@ class OIREditor:
         mask_results = self._masks(work, edit_pairs, request.masks, config, runtime, source_prompt)
         for pair, m in zip(edit_pairs, mask_results):
             warnings.extend(m.notes)
-            warnings.extend(area_warnings(m, pair.mask_phrase))
+            if pair.kind != "global":  # a global pair covers the whole image on purpose
+                warnings.extend(area_warnings(m, pair.mask_phrase))
         runtime.report("masks", len(edit_pairs), len(edit_pairs), "masks ready")
         timings["masks"] = time.perf_counter() - t0
 
@@ -297,11 +298,20 @@ class OIREditor:
             return [load_given_mask(m, work.size, p.source) for m, p in zip(masks, pairs)]
         from .masks.select import make_masks
 
-        request = MaskRequest(phrases=[p.mask_phrase for p in pairs], source_prompt=source_prompt,
-                              guided_prompts=[p.guided_prompt for p in pairs],
-                              seed=config.seed, runtime=runtime, box_threshold=config.box_threshold,
-                              text_threshold=config.text_threshold)
-        return make_masks(self, work, request, config)
+        # A global pair (medium, style, season, weather, time of day) covers the whole image: no detector is asked.
+        # Overlaps resolve to the smaller mask, so object pairs keep their own regions inside it.
+        objects = [p for p in pairs if p.kind != "global"]
+        found = []
+        if objects:
+            request = MaskRequest(phrases=[p.mask_phrase for p in objects], source_prompt=source_prompt,
+                                  guided_prompts=[p.guided_prompt for p in objects],
+                                  seed=config.seed, runtime=runtime, box_threshold=config.box_threshold,
+                                  text_threshold=config.text_threshold)
+            found = make_masks(self, work, request, config)
+        it = iter(found)
+        whole = np.ones((work.size[1], work.size[0]), dtype=bool)
+        return [MaskResult(mask=whole.copy(), provider="whole-image", score=None) if p.kind == "global" else next(it)
+                for p in pairs]
 
 
 def _original_if_resized(original: Image.Image, work_size: tuple[int, int], config: OIRConfig) -> torch.Tensor | None:

@@ -41,7 +41,7 @@ PROMPT_CASES = [
      [("wooden chair", "metal chair", "attribute", "chair", "A metal chair next to a lamp."),
       ("lamp", "plant", "object", "lamp", "A wooden chair next to a plant.")]),
     ("a boat on a lake at sunset", "a boat on a lake at night",
-     [("sunset", "night", "object", "sunset", "a boat on a lake at night")]),
+     [("sunset", "night", "global", "the whole image", "a boat on a lake at night")]),  # time of day: global
     ("a bird sitting on a branch", "an eagle sitting on a branch",
      [("bird", "eagle", "object", "bird", "an eagle sitting on a branch")]),
     ("apples in a basket", "oranges in a basket", [("apples", "oranges", "object", "apples", "oranges in a basket")]),

@@ -150,7 +150,7 @@ async def gated_edit(gate, progress, cancel: threading.Event, store: OutputStore
                      tool: str, before: Callable[[], Any] | None = None):
     """An edit-like call: `before()` (input checks, in a thread, no device) then `work(checked)` on the device behind
     the gate, cancellable, its files rolled back if cancelled; every failure one clear ToolError."""
-    from ..errors import Cancelled, OIRError
+    from ..errors import AlignmentError, Cancelled, OIRError
 
     try:
         checked = await anyio.to_thread.run_sync(before) if before is not None else None
@@ -158,6 +158,8 @@ async def gated_edit(gate, progress, cancel: threading.Event, store: OutputStore
             done = await run_in_worker(lambda: work(checked), cancel,
                                        rollback=lambda finished: store.delete(finished[1].values()))
     except (OIRError, ToolError) as exc:
+        if isinstance(exc, AlignmentError):
+            raise Refusal(exc) from exc
         if isinstance(exc, Cancelled):
             raise ToolError(f"cancelled: {tool} stopped before its next UNet call; no file was written.") from exc
         raise exc if isinstance(exc, ToolError) else ToolError(str(exc)) from exc
@@ -165,6 +167,37 @@ async def gated_edit(gate, progress, cancel: threading.Event, store: OutputStore
         raise internal_error(exc, tool) from exc
     await progress.send(100, "done")
     return done
+
+
+class Refusal(ToolError):
+    """The prompts or instruction could not be read: a tool error whose reply also carries, as structured data, the
+    reason's code and what to send instead (`AlignmentError.suggestion`), so a client can retry without asking."""
+
+    def __init__(self, exc):
+        super().__init__(str(exc))
+        self.code = getattr(exc, "code", "unreadable")
+        self.suggestion = getattr(exc, "suggestion", None)
+
+    def result(self) -> CallToolResult:
+        data = {"error": {"message": str(self), "code": self.code, "suggestion": self.suggestion}}
+        text = str(self)
+        if self.suggestion:
+            text += "\nsuggestion (retry with): " + json.dumps(self.suggestion)
+        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data, is_error=True)
+
+
+def refusals(tool):
+    """Decorator for a tool: a Refusal raised inside becomes its error reply with the suggestion as data."""
+    import functools
+
+    @functools.wraps(tool)
+    async def wrapped(*args, **kwargs):
+        try:
+            return await tool(*args, **kwargs)
+        except Refusal as refusal:
+            return refusal.result()
+
+    return wrapped
 
 
 def internal_error(exc: BaseException, tool: str) -> ToolError:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import AlignmentError
 from ..types import EditPair
-from . import nlp
+from . import nlp, slots
 
 MAX_CHARS = 1000  # longer than any prompt 77 tokens can carry; also keeps spaCy far from its length limit
 MAX_WORDS = 75  # CLIP's text encoder reads 77 tokens including start/end; every word is >= 1 token
@@ -324,6 +324,8 @@ def _to_pair(src, tgt, r: _Region, emap: dict[int, int]) -> tuple[EditPair | Non
     s_char, t_char = _span(src, rs0, rs1), _span(tgt, rt0, rt1)
     guided = src.text[: s_char[0]] + tgt.text[t_char[0]: t_char[1]] + src.text[s_char[1]:]
     kind, mask_phrase = _kind_and_mask(src, tgt, a0, a1, b0, b1, r, emap)
+    if slots.is_global(src_text, tgt_text, src.text, _span(src, a0, a1)[0]):
+        kind, mask_phrase = "global", slots.WHOLE_IMAGE  # the medium, style or setting of the whole picture
     return EditPair(source=src_text, target=tgt_text, guided_prompt=guided, mask_phrase=mask_phrase, kind=kind,
                     source_span=_span(src, a0, a1), target_span=_span(tgt, b0, b1)), None
 

@@ -130,6 +130,26 @@ def is_modifier(word: str) -> bool:
     return w not in DETERMINERS and w not in FUNCTION_WORDS and (lexicon.is_attribute_word(w) or is_adjective(w))
 
 
+GLOBAL_CLASSES = ("credit", "medium", "season", "weather", "time")  # what the whole picture is, not one object
+WHOLE_IMAGE = "the whole image"  # the mask phrase of a global pair: no detector is asked
+
+
+def is_global(source: str, target: str, prompt: str, start: int | None) -> bool:
+    """Is a pair (source -> target, source at `start` in `prompt`) a whole-image change: the picture's medium or
+    style, its artist credit, or the scene's season, weather or time of day, on both sides?"""
+    def classes(text: str) -> set[str]:
+        words = [w.lower() for w in _WORD.findall(text)]
+        out = {lexicon.attribute_class(w) for w in words} & set(lexicon.SETTING_CLASSES)
+        if any(w in MEDIUM for w in words):
+            out.add("medium")
+        return out
+
+    if start is not None and re.search(r"\bby\s+$", prompt[:start], re.I):
+        return True  # an artist credit changes the whole picture's style
+    src, tgt = classes(source), classes(target)
+    return bool(src and tgt and src & tgt)
+
+
 def distinct(prompt: str, found: list[Slot]) -> list[str]:
     """The different texts (case-insensitive) among `found`, in order."""
     seen: dict[str, str] = {}

@@ -11,7 +11,7 @@ from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from ...config import default, knobs
-from ..calls import Progress, edit_reply, event, gated_edit, write_edit
+from ..calls import Progress, edit_reply, event, gated_edit, refusals, write_edit
 from ..inputs import argument_reference, load_image_argument
 from ..schema import EditToolResult
 from ..state import server_state
@@ -28,6 +28,7 @@ class PairArgument(BaseModel):
                                                        "white = the object")
 
 
+@refusals
 async def edit_image(
     image: Annotated[str, Field(description="the picture to edit: a file path under an allowed folder, a file:// "
                                             "URI, a data:image/...;base64 URL (or bare base64), or the "

@@ -10,8 +10,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
-from ...errors import OIRError
-from ..calls import internal_error, reply
+from ...errors import AlignmentError, OIRError
+from ..calls import Refusal, internal_error, reply
 from ..schema import PairsResult
 from ..state import server_state
 
@@ -44,6 +44,8 @@ async def extract_edit_pairs(
 
     try:
         alignment = await anyio.to_thread.run_sync(align)
+    except AlignmentError as exc:
+        return Refusal(exc).result()
     except OIRError as exc:
         raise ToolError(str(exc)) from exc
     except Exception as exc:
