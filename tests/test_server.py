@@ -404,3 +404,19 @@ async def test_keep_margin_argument_reaches_the_config(make_server):
     assert wide.structured_content["config"]["keep_outside"] is True
     assert off.structured_content["config"]["keep_outside"] is False
     assert bad.is_error and "keep_margin" in bad.content[0].text
+
+
+async def test_refusal_carries_what_to_send_instead_as_data(make_server):
+    async with Client(make_server()) as c:
+        r = await c.call_tool("extract_edit_pairs", {"instruction": "make it a dog",
+                                                     "source_prompt": "a cat and a horse in a field"})
+        e = await c.call_tool("edit_image", {"image": "scene.png", "instruction": "make it a watercolor",
+                                             "source_prompt": SOURCE, "steps": 3})
+        ok = await c.call_tool("extract_edit_pairs", {"source_prompt": SOURCE, "target_prompt": TARGET})
+    assert r.is_error and r.structured_content["error"]["code"] == "ambiguous"
+    readings = r.structured_content["error"]["suggestion"]["readings"]
+    assert [x["pairs"][0][0] for x in readings] == ["cat", "horse"]
+    assert "suggestion (retry with)" in r.content[0].text
+    assert e.is_error and e.structured_content["error"]["code"] == "no-slot"
+    assert e.structured_content["error"]["suggestion"]["target_prompt"].startswith("a watercolor of ")
+    assert not ok.is_error  # the server keeps serving

@@ -283,7 +283,8 @@ def _is_action(x: str, y: str) -> bool:
     xs = x.split()
     linking = words and words[0].lower() in _LINKING and not (len(words) > 1 and words[1].lower() in _DIRECTIONS)
     if not words or linking or words[0].lower() in nlp.DETERMINERS or not xs \
-            or xs[-1].lower() in nlp.DETERMINERS or lexicon.is_attribute_word(words[0]) or _is_attribute(y):
+            or xs[-1].lower() in nlp.DETERMINERS or xs[-1].lower().endswith("'s") \
+            or lexicon.is_attribute_word(words[0]) or _is_attribute(y):
         return False
     return verbs.is_verb_phrase(y)
 
@@ -297,6 +298,8 @@ def parse_clause(text: str) -> Clause | None:
             break
         text = shorter
     text = _FILLER.sub("", text).strip()
+    # "the horse's colour": the attribute noun only names the value's class; the reference is the horse
+    text = re.sub(rf"\b([\w-]+)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})\b", r"\1", text, flags=re.I)
     implicit = _implicit_clause(text)
     if implicit is not None:
         return implicit
@@ -498,8 +501,8 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
             continue  # a noun modifier: part of the old object's kind
         if cls is not None and cls in new_classes:
             continue  # the value's own modifier of that class replaces it
-        if new_mods and UNKNOWN_CLASS_REPLACES and (cls is None or None in new_classes) and one:
-            continue
+        if one and (cls is None or cls in new_classes):
+            continue  # 'a snowy one': the new modifiers replace the old ones not known to describe something else
         kept.append(w)
     if one:
         return mod_start, " ".join(kept + new_mods + [prompt[start:end]])
