@@ -420,3 +420,31 @@ async def test_refusal_carries_what_to_send_instead_as_data(make_server):
     assert e.is_error and e.structured_content["error"]["code"] == "no-slot"
     assert e.structured_content["error"]["suggestion"]["target_prompt"].startswith("a watercolor of ")
     assert not ok.is_error  # the server keeps serving
+
+
+def test_strict_tool_adapter():
+    """The one adapter on the SDK (server/strict.py): it relies on `Tool.fn_metadata.arg_model` validating the
+    arguments and on `Tool.run` raising ToolError caused by a ValidationError. If the SDK changes either, this fails."""
+    from mcp.server.mcpserver.exceptions import ToolError
+    from pydantic import ValidationError
+
+    from oir_agent.server.strict import StrictTool
+
+    async def probe(count: int, name: str = "x") -> str:
+        """probe"""
+        return f"{name}{count}"
+
+    tool = StrictTool.build(probe)
+    assert tool.parameters.get("additionalProperties") is False and tool.argument_names == ["count", "name"]
+
+    async def run(arguments):
+        return await tool.run(arguments, None)
+
+    assert anyio.run(run, {"count": 2}) == "x2"
+    with pytest.raises(ToolError) as unknown:
+        anyio.run(run, {"count": 2, "colour": "red"})
+    assert "colour: unknown argument (this tool's arguments are count, name)" in str(unknown.value)
+    assert isinstance(unknown.value.__cause__, ValidationError)
+    with pytest.raises(ToolError) as bad:
+        anyio.run(run, {"count": "many"})
+    assert str(bad.value).startswith("invalid arguments for probe: count:") and "\n" not in str(bad.value)

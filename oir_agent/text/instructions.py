@@ -555,8 +555,9 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     cls = cls or slots.value_class(value)
     if cls is None:
         raise AlignmentError(
-            f"could not tell which words of the source prompt {original!r} {value!r} should replace: name them "
-            f"(e.g. 'change the <words> to {value}'), or send source and target prompts.", code="no-reference",
+            f"could not tell which words of the source prompt {original!r} the instruction's {value!r} should "
+            f"replace: name them (e.g. 'change the <words> to {value}'), or send source and target prompts.",
+            code="no-reference",
             suggestion={"source_prompt": original, "target_prompt": f"{original} (edit: replace the changed words "
                                                                     f"with {value!r})"})
     found = slots.slots(prompt, cls)
