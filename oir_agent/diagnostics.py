@@ -138,6 +138,22 @@ def _timings(d: dict) -> dict[str, float]:
     return {k: round(float(v), 4) for k, v in d.items()}
 
 
+class RefineModel(BaseModel):
+    model_config = READ
+    steps: dict[str, int] = Field(default_factory=dict, description="pairs given a new step, by source phrase")
+    search: dict[str, list[int]] = Field(default_factory=dict, description="pairs re-searched over [lo, hi]")
+    search_text: dict[str, str] = Field(default_factory=dict, description="the text a re-searched pair was scored "
+                                                                        "against instead of its target phrase")
+    search_metric: str | None = Field(default=None, description="the re-search's metric (null: the edit's)")
+
+
+class ReplayModel(BaseModel):
+    model_config = READ
+    fixed_steps: dict[str, int] = Field(description="the edit's own fixed steps (pair_steps / --step), by source "
+                                                    "phrase; the other pairs were searched")
+    refines: list[RefineModel] = Field(description="every refine applied since the edit, in order")
+
+
 class EditDiagnostics(BaseModel):
     model_config = READ
     version: str = Field(description="the oir-agent version that made the edit")
@@ -159,5 +175,8 @@ class EditDiagnostics(BaseModel):
                                                     "'total' this edit")
     config: ConfigModel = Field(description="every OIRConfig field of the edit, so it can be reproduced")
     files: FilesModel | None = Field(default=None, description="where the input came from and the outputs went")
+    replay: ReplayModel | None = Field(default=None, description="what made this result, for `edit "
+                                                                "--from-diagnostics`: the edit's fixed steps and "
+                                                                "each refine since (the same bytes again)")
     warnings: list[str] = Field(description="anything the caller should know: resized input, weak or invisible "
                                             "edits, fallbacks, costly settings")

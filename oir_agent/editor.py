@@ -173,7 +173,9 @@ class OIREditor:
                             inverted=out.inverted, engine_pairs=engine_pairs, edit_pairs=edit_pairs,
                             masks=mask_results, searches=out.searches, steps=[s.optimal_step for s in out.searches],
                             warnings=list(warnings),  # the inputs' warnings; search and runtime notes come after
-                            original=_original_if_resized(original, work_size, config))
+                            original=_original_if_resized(original, work_size, config),
+                            replay={"fixed_steps": {p.source: s for p, s in zip(edit_pairs, request.fixed_steps)
+                                                    if s is not None}, "refines": []})
         edit_id = stored.edit_id if self._keep(stored, warnings) else None
         timings["total"] = time.perf_counter() - t_start + prepare_seconds  # this edit; "load" is the one-time load
         return self._result(stored, out.image, out.searches, stored.steps, runtime, timings, warnings, edit_id)
@@ -206,6 +208,10 @@ class OIREditor:
         fixed = step_overrides(steps or None, stored.edit_pairs, n) if steps else [None] * len(stored.edit_pairs)
         ranges = _pair_keyed(search, stored.edit_pairs, "search", lambda v: _step_range(v, n))
         texts = _pair_keyed(search_text, stored.edit_pairs, "search_text", _short_text)
+        names = [p.source for p in stored.edit_pairs]
+        record = {"steps": {names[k]: f for k, f in enumerate(fixed) if f is not None},
+                  "search": {names[k]: list(r) for k, r in ranges.items()},
+                  "search_text": {names[k]: t for k, t in texts.items()}, "search_metric": search_metric}
         if set(texts) - set(ranges):
             raise InvalidInputError("search_text needs a search range for the same pair (search={pair: [lo, hi]}).")
         both = [stored.edit_pairs[k].source for k in ranges if fixed[k] is not None]
@@ -225,7 +231,8 @@ class OIREditor:
                     pairs[k] = replace(pairs[k], clip_text=text)
             chosen = [f if f is not None else old for f, old in zip(fixed, stored.steps)]
             image, searches = run_refine(runtime, work.inverted, pairs, searches, chosen, stored.config)
-        updated = replace(work, searches=searches, steps=chosen, engine_pairs=pairs)
+        replay = {"fixed_steps": dict(stored.replay["fixed_steps"]), "refines": stored.replay["refines"] + [record]}
+        updated = replace(work, searches=searches, steps=chosen, engine_pairs=pairs, replay=replay)
         warnings = list(stored.warnings)
         edit_id = updated.edit_id if self._keep(updated, warnings) else None
         timings = {"load": self.load_seconds, "total": time.perf_counter() - t_start}
@@ -259,7 +266,7 @@ class OIREditor:
             guidance_scale=config.guidance_scale, reassembly_step=config.resolved_reassembly_step,
             reinversion_steps=config.resolved_reinversion_steps, image_size=stored.image_size,
             working_size=stored.working_size, pairs=reports, cost=runtime.cost, timings_s=timings,
-            warnings=warnings, config=config, edit_id=edit_id)
+            warnings=warnings, config=config, edit_id=edit_id, replay=stored.replay)
 
     def find_objects(self, image: imgio.ImageLike, phrases: Sequence[str], provider: str = "auto",
                      config: OIRConfig | None = None, cancel: Any = None) -> tuple[list[MaskResult], Image.Image]:

@@ -49,6 +49,7 @@ class StoredEdit:
     warnings: list[str] = field(default_factory=list)  # the original edit's input warnings (resize, aligner, ...)
     original: torch.Tensor | None = None  # (H, W, 3) uint8 input at its own size, kept when it was resized to work
     created: float = field(default_factory=time.time)
+    replay: dict = field(default_factory=lambda: {"fixed_steps": {}, "refines": []})  # what made the latest result
 
     @property
     def nbytes(self) -> int:
@@ -143,6 +144,7 @@ def save_edit(entry: StoredEdit, path: str | Path) -> Path:
         "version": FILE_VERSION, "edit_id": e.edit_id, "model": e.model, "source_prompt": e.source_prompt,
         "target_prompt": e.target_prompt, "image_size": list(e.image_size), "working_size": list(e.working_size),
         "config": asdict(e.config), "steps": list(e.steps), "warnings": list(e.warnings), "original": e.original,
+        "replay": e.replay,
         "inverted": {"image": inv.image, "embeddings": inv.embeddings, "trajectory": inv.trajectory,
                      "timesteps": inv.schedule.timesteps, "alphas": inv.schedule.alphas,
                      "prediction_type": inv.schedule.prediction_type,
@@ -186,4 +188,5 @@ def load_edit(path: str | Path) -> StoredEdit:
         masks=[MaskResult(mask=m["mask"].numpy(), provider=m["provider"], score=m["score"], box=tup(m["box"]),
                           notes=list(m["notes"])) for m in state["masks"]],
         searches=[PairSearch(**s) for s in state["searches"]], steps=list(state["steps"]),
-        warnings=list(state["warnings"]), original=state.get("original"))
+        warnings=list(state["warnings"]), original=state.get("original"),
+        replay=state.get("replay") or {"fixed_steps": {}, "refines": []})

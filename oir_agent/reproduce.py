@@ -28,6 +28,12 @@ def read_diagnostics(path: str | Path) -> dict[str, Any]:
     return data
 
 
+def recorded_refines(diagnostics: dict[str, Any]) -> list[dict[str, Any]]:
+    """Keyword arguments for OIREditor.refine, one per refine the result went through since its edit, in order."""
+    return [{k: (r.get(k) or None) for k in ("steps", "search", "search_text", "search_metric")}
+            for r in (diagnostics.get("replay") or {}).get("refines", [])]
+
+
 def edit_arguments(diagnostics: dict[str, Any], masks: dict[str, Any] | None = None) -> dict[str, Any]:
     """Keyword arguments for OIREditor.edit that repeat the recorded edit (the image is the caller's)."""
     from .text.aligner import align_prompts
@@ -40,7 +46,12 @@ def edit_arguments(diagnostics: dict[str, Any], masks: dict[str, Any] | None = N
                                 "--mask SOURCE=PATH (masks are not stored in the diagnostics).")
     source, target = diagnostics["source_prompt"], diagnostics["target_prompt"]
     aligned = [(p.source, p.target) for p in align_prompts(source, target).pairs]
-    steps = {p["source"]: p["optimal_step"] for p in diagnostics["pairs"] if p["search"]["strategy"] == "override"}
+    replay = diagnostics.get("replay")
+    if replay is not None:  # the edit's own fixed steps; refines are applied after (recorded_refines)
+        steps = dict(replay["fixed_steps"])
+    else:  # diagnostics written before the replay record: the overridden pairs' steps
+        steps = {p["source"]: p["optimal_step"] for p in diagnostics["pairs"]
+                 if p["search"]["strategy"] == "override"}
     args: dict[str, Any] = dict(source_prompt=source, config=config, masks=masks, steps=steps or None)
     if aligned == recorded:  # the aligner finds the same pairs: take its path (same guided prompts)
         args["target_prompt"] = target

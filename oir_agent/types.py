@@ -108,6 +108,7 @@ class EditResult:
     warnings: list[str] = field(default_factory=list)
     files: dict[str, str | None] | None = None  # input / output / diagnostics / sheet, set by whoever writes them
     edit_id: str | None = None  # refine(edit_id, ...) re-picks steps from it; None when it was not kept
+    replay: dict | None = None  # {"fixed_steps": {pair: step}, "refines": [...]}: what --from-diagnostics repeats
 
     @property
     def version(self) -> str:

@@ -17,12 +17,13 @@ def run_edit(args) -> int:
     from ..request import prepare_edit
 
     masks = dict(args.mask) if args.mask else None
-    recorded_model = None
+    recorded_model, refines = None, []
     if args.from_diagnostics:
-        from ..reproduce import edit_arguments, read_diagnostics
+        from ..reproduce import edit_arguments, read_diagnostics, recorded_refines
 
         recorded = read_diagnostics(args.from_diagnostics)
         kwargs = edit_arguments(recorded, masks)
+        refines = recorded_refines(recorded)
         recorded_model = recorded["model"]
     else:
         if args.mask and not args.pair and not (args.source_prompt and (args.target_prompt or args.instruction)):
@@ -56,6 +57,11 @@ def run_edit(args) -> int:
     bar = StageProgress(enabled=not args.quiet)
     try:
         result = editor.run(request, progress=bar)
+        for refine in refines:  # a replayed result that was refined: the same refines, in order
+            if result.edit_id is None:
+                raise InvalidInputError("--from-diagnostics: the replayed edit is too large for the edit memory, so "
+                                        "its refines cannot be repeated.")
+            result = editor.refine(result.edit_id, progress=bar, **refine)
     finally:
         bar.close()
     write_outputs(result, args.output, args.diagnostics, args.sheet, input_path=args.image)
