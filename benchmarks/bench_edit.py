@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from oir_agent import OIRConfig, OIREditor  # noqa: E402
-from oir_agent.engine.costs import edit_sample_evals  # noqa: E402
-from oir_agent.engine.search import coarse_grid, refinement_radii  # noqa: E402
+from oir_agent.engine.costs import edit_sample_evals, exhaustive_cost  # noqa: E402
+from oir_agent.engine.search import coarse_grid, refinement_radii, refinement_steps  # noqa: E402
 from oir_agent.presets.scene import two_object_masks, two_object_scene  # noqa: E402
 
 SOURCE = "a red circle on the left and a blue square on the right"
@@ -68,14 +68,11 @@ def scene(width: int, height: int):
 def budgeted_steps(n: int, best: int, budget: float = 0.4) -> list[int]:
     """The steps a budgeted search evaluates when its best step stays at `best` (for the FLOPs estimate only)."""
     r = OIRConfig(num_inference_steps=n).resolved_reassembly_step
-    grid = coarse_grid(n, budget * n * (n + 1), r) or list(range(1, n + 1))
+    budget_evals = budget * exhaustive_cost(n)
+    grid = coarse_grid(n, budget_evals, r) or list(range(1, n + 1))
     seen = set(grid)
-    centre = min(grid, key=lambda g: abs(g - best))
-    for radius in refinement_radii(grid):
-        for i in (centre - radius, centre + radius):
-            if 1 <= i <= n and sum(2 * j for j in seen | {i}) <= budget * n * (n + 1):
-                seen.add(i)
-        centre = min(seen, key=lambda g: abs(g - best))
+    for radius in refinement_radii(grid):  # the engine's own round, with the best step staying near `best`
+        seen.update(refinement_steps(seen, min(seen, key=lambda g: abs(g - best)), radius, n, 1, budget_evals))
     return sorted(seen)
 
 

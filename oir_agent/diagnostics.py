@@ -171,8 +171,8 @@ class EditDiagnostics(BaseModel):
     working_size: IntList = Field(description="[width, height] the model worked at (masks and boxes use it)")
     pairs: list[PairModel] = Field(description="one entry per editing pair, in the aligner's order")
     cost: CostModel = Field(description="work actually done, counted at the call sites")
-    timings_s: Annotated[dict[str, float], PlainSerializer(_timings)] = Field(description="seconds per stage; 'load' is the one-time model load, "
-                                                    "'total' this edit")
+    timings_s: Annotated[dict[str, float], PlainSerializer(_timings)] = Field(
+        description="seconds per stage; 'load' is the one-time model load, 'total' this edit")
     config: ConfigModel = Field(description="every OIRConfig field of the edit, so it can be reproduced")
     files: FilesModel | None = Field(default=None, description="where the input came from and the outputs went")
     replay: ReplayModel | None = Field(default=None, description="what made this result, for `edit "

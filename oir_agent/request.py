@@ -36,6 +36,7 @@ class EditRequest:
     masks: list[Image.Image] | None = None  # the caller's masks in the pairs' order (checked non-empty)
     fixed_steps: list[int | None] = field(default_factory=list)  # per pair; None = search
     warnings: list[str] = field(default_factory=list)
+    cost_warning: str | None = None  # set (and also in `warnings`) when the settings make the edit unusually costly
 
     @property
     def estimated_sample_evals(self) -> int:
@@ -62,11 +63,12 @@ def prepare_edit(image: imgio.ImageLike, source_prompt: str | None = None, targe
                           config=config, masks=given, fixed_steps=fixed, warnings=list(warnings))
     default = estimated_sample_evals(OIRConfig(), [True] * len(edit_pairs))
     if request.estimated_sample_evals > COSTLY_FACTOR * default:
-        request.warnings.append(
+        request.cost_warning = (
             f"this edit may cost up to {request.estimated_sample_evals:,} UNet sample evaluations, "
             f"{request.estimated_sample_evals / default:.0f}x the default settings' {default:,} "
             f"(num_inference_steps={config.num_inference_steps}, search={config.search!r}); "
             "on a CPU that can take hours.")
+        request.warnings.append(request.cost_warning)
     return request
 
 

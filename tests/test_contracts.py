@@ -59,8 +59,8 @@ def test_readme_table_names_every_diagnostics_field():
 
 def test_json_and_mcp_schema_are_the_models_fields(result):
     """to_dict's keys and the published output schema's properties are the models' fields, level by level."""
-    from oir_agent.server.tools.edit_image import edit_image
     from oir_agent.server.strict import StrictTool
+    from oir_agent.server.tools.edit_image import edit_image
 
     d = result.to_dict()
     assert set(d) == set(EditDiagnostics.model_fields)

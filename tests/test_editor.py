@@ -41,7 +41,7 @@ def test_diagnostics_json_fields(result):
     d = result.to_dict()
     assert set(d) == {"source_prompt", "target_prompt", "model", "seed", "num_inference_steps", "guidance_scale",
                       "reassembly_step", "reinversion_steps", "image_size", "working_size", "pairs", "cost",
-                      "timings_s", "warnings", "config", "version", "files", "edit_id"}
+                      "timings_s", "warnings", "config", "version", "files", "edit_id", "replay"}
     import oir_agent
 
     assert d["version"] == oir_agent.__version__ and d["files"] is None  # files: set by whoever writes them

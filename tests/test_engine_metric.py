@@ -81,10 +81,10 @@ def test_background_score_ignores_the_edit_region():
 def test_constant_term_contributes_zero_and_ties_go_to_smallest_step():
     s_e = torch.tensor([0.3, 0.3, 0.3, 0.3])
     s_ne = torch.tensor([-0.1, -0.2, -0.1, -0.4])
-    score = metric.search_metric(s_e, s_ne)
+    score = metric.paper_metric(s_e, s_ne)
     assert torch.allclose(score, 0.5 * torch.tensor([1.0, 2 / 3, 1.0, 0.0]))
     assert metric.best_index(score) == 0
-    both_const = metric.search_metric(torch.ones(5), torch.zeros(5))
+    both_const = metric.paper_metric(torch.ones(5), torch.zeros(5))
     assert torch.equal(both_const, torch.zeros(5)) and metric.best_index(both_const) == 0
 
 

@@ -112,5 +112,5 @@ def test_target_equal_source_reconstructs_the_input(components):
     # the pasted latent is at level r: inside the masks the candidates' latents at r, outside z_r; with an exactly
     # invertible model and target == source both are z_r (pasting another level's latent would differ)
     r = OIRConfig(num_inference_steps=10).resolved_reassembly_step
-    assert (out.reassembled - out.trajectory[r]).abs().max() <= 1e-5
-    assert (out.reassembled - out.trajectory[r + 1]).abs().max() > 1e-3
+    assert (out.reassembled - out.inverted.trajectory[r]).abs().max() <= 1e-5
+    assert (out.reassembled - out.inverted.trajectory[r + 1]).abs().max() > 1e-3

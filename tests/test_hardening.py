@@ -19,9 +19,9 @@ from PIL import Image
 from oir_agent.errors import AlignmentError, InvalidInputError
 from oir_agent.server.app import build_server
 from oir_agent.server.calls import run_in_worker
-from oir_agent.server.settings import ServerSettings
 from oir_agent.server.inputs import InputPolicy, load_image_argument
 from oir_agent.server.outputs import OutputStore
+from oir_agent.server.settings import ServerSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = SOURCE.replace("red circle", "green triangle")

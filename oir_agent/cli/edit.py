@@ -41,9 +41,8 @@ def run_edit(args) -> int:
                        (args.save_edit, "--save-edit")):
         if path:
             check_writable(path, flag)
-    for w in request.warnings:
-        if "UNet sample evaluations" in w:  # the cost warning: say it before the wait, not after
-            print(f"warning: {w}", file=sys.stderr)
+    if request.cost_warning:  # say it before the wait, not after
+        print(f"warning: {request.cost_warning}", file=sys.stderr)
     args.model = resolve_model(args.model, recorded_model)
     from ..editor import OIREditor
     from ..models import resolve_device, resolve_dtype

@@ -19,9 +19,8 @@ def run_refine(args) -> int:
     for path, flag in ((args.output, "--output"), (args.diagnostics, "--diagnostics"), (args.sheet, "--sheet")):
         if path:
             check_writable(path, flag)
-    from ..editor import OIREditor
-
     from ..config import resolve_model
+    from ..editor import OIREditor
 
     model = resolve_model(args.model, stored.model)
     if not args.quiet:

@@ -155,11 +155,6 @@ def paper_metric(s_edit: torch.Tensor, s_background: torch.Tensor) -> torch.Tens
     return torch.where(torch.isfinite(score), score, torch.full_like(score, float("-inf")))
 
 
-def search_metric(s_edit: torch.Tensor, s_background: torch.Tensor) -> torch.Tensor:
-    """The paper's metric (Eq. 1-3); kept under this name for callers of the first release."""
-    return paper_metric(s_edit, s_background)
-
-
 def search_score(name: str, s_edit: torch.Tensor, s_background: torch.Tensor,
                  s_source: torch.Tensor | None = None) -> torch.Tensor:
     """Score of every candidate under the named search metric (higher is better; -inf = excluded).

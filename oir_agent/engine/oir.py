@@ -2,7 +2,8 @@
 
 The stages are separate functions so that the editor, the benchmarks and the tests run the same code:
 `invert_image` (prompt table + one inversion), `search_pairs`, `reassemble` (any choice of steps, any
-re-inversion depth), and `fixed_depth` (the plain invert-k-then-denoise baseline, counted the same way).
+re-inversion depth), and `fixed_depth_edits` (the plain invert-k-then-denoise baseline at several depths, counted
+the same way).
 """
 
 from __future__ import annotations
@@ -50,11 +51,9 @@ class Inverted:
 class EngineOutput:
     image: torch.Tensor  # (3, H, W) in [0, 1], working size
     searches: list[PairSearch]
-    trajectory: torch.Tensor = field(repr=False)  # (N+1, 4, h, w) inversion of the input
-    latent_masks: torch.Tensor = field(repr=False)  # (K, h, w) disjoint reassembly masks
+    inverted: Inverted = field(repr=False)  # the prompt table and inversion trajectory; what a later refine reuses
     reassembled: torch.Tensor = field(repr=False)  # (4, h, w) the pasted latent at level r
     timings_s: dict[str, float] = field(default_factory=dict)
-    inverted: Inverted | None = field(default=None, repr=False)  # what a later refine reuses
 
 
 def invert_image(runtime: Runtime, image: torch.Tensor, source_prompt: str, target_prompt: str,
@@ -162,21 +161,6 @@ def fixed_depth_edits(runtime: Runtime, inv: Inverted, depths: list[int], guidan
 
 
 @torch.no_grad()
-def fixed_depth_edit(runtime: Runtime, image: torch.Tensor, source_prompt: str, target_prompt: str, depth: int,
-                     num_inference_steps: int, guidance_scale: float) -> torch.Tensor:
-    """The plain baseline OIR improves on: invert `depth` levels under the source prompt, denoise them with the
-    target prompt (CFG, negative = source prompt). image (3, H, W) -> (3, H, W). Every call is counted by the
-    runtime: depth + 2 * depth sample evaluations."""
-    schedule = DDIMSchedule.from_config(runtime.c.scheduler_config, num_inference_steps)
-    embeddings = runtime.encode_prompts([source_prompt, target_prompt])
-    latent0 = runtime.encode_images(image.to(runtime.device, torch.float32)[None])[0]
-    z_k = invert(runtime, schedule, embeddings, latent0, SOURCE_ROW, up_to=depth)[depth]
-    job = Job(latent=z_k, start=depth, end=0, cond=TARGET_ROW, uncond=SOURCE_ROW, guidance_scale=guidance_scale)
-    final = run_jobs(runtime, schedule, embeddings, [job], stage="denoise")[0].latent
-    return runtime.decode_latents(final[None], 1)[0]
-
-
-@torch.no_grad()
 def run_oir(runtime: Runtime, image: torch.Tensor, source_prompt: str, target_prompt: str,
             pairs: list[EnginePair], config: OIRConfig) -> EngineOutput:
     """image (3, H, W) in [0, 1] with H, W multiples of 8 -> the edited image and per-pair search results."""
@@ -195,7 +179,6 @@ def run_oir(runtime: Runtime, image: torch.Tensor, source_prompt: str, target_pr
 
     # 5. Reassemble at level r, re-invert re steps, denoise with the target prompt.
     t0 = time.perf_counter()
-    edited, latent_masks, pasted = reassemble(runtime, inv, [p.mask for p in pairs], searches, config)
+    edited, _, pasted = reassemble(runtime, inv, [p.mask for p in pairs], searches, config)
     timings["reassembly"] = time.perf_counter() - t0
-    return EngineOutput(image=edited, searches=searches, trajectory=inv.trajectory, latent_masks=latent_masks,
-                        reassembled=pasted, timings_s=timings, inverted=inv)
+    return EngineOutput(image=edited, searches=searches, inverted=inv, reassembled=pasted, timings_s=timings)

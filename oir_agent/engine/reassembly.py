@@ -64,19 +64,6 @@ def paste(background: torch.Tensor, pair_latents: torch.Tensor, masks: torch.Ten
     return out
 
 
-def reinvert_and_denoise(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor,
-                         reassembled: torch.Tensor, r: int, re: int, source_row: int, target_row: int,
-                         guidance_scale: float, keep_outside: tuple[torch.Tensor, torch.Tensor] | None,
-                         max_batch: int | None) -> torch.Tensor:
-    """Level r -> r+re (source prompt, no CFG) -> 0 (target prompt, CFG vs source). Returns the level-0 latent.
-
-    keep_outside (mask, trajectory): strict background, resetting latents outside the mask to the inversion
-    trajectory after every step (off by default, as in the paper).
-    """
-    return reinvert_and_denoise_many(runtime, schedule, embeddings, [reassembled], r, [re], source_row, target_row,
-                                     guidance_scale, [keep_outside], max_batch)[0]
-
-
 def reinvert_and_denoise_many(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor,
                               reassembled: list[torch.Tensor], r: int, re: list[int], source_row: int,
                               target_row: int, guidance_scale: float,

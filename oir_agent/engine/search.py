@@ -33,7 +33,6 @@ from .sampler import Job, run_jobs
 from .schedule import DDIMSchedule
 
 
-
 @dataclass
 class PairInput:
     """What the engine needs of one editing pair."""
@@ -122,6 +121,17 @@ def refinement_radii(grid: list[int]) -> list[int]:
     return radii
 
 
+def refinement_steps(evaluated, best: int, radius: int, n: int, min_step: int, budget_evals: float) -> list[int]:
+    """One refinement round of the budgeted search for one pair: best - radius and best + radius (within
+    [min_step, n]) that are new and still fit the budget (sample evaluations already spent on `evaluated`)."""
+    out, spent = [], sum(candidate_cost(i) for i in evaluated)
+    for i in (best - radius, best + radius):
+        if min_step <= i <= n and i not in evaluated and i not in out and spent + candidate_cost(i) <= budget_evals:
+            out.append(i)
+            spent += candidate_cost(i)
+    return out
+
+
 class _PairState:
     """Everything evaluated so far for one pair."""
 
@@ -155,17 +165,6 @@ class _PairState:
     def best(self, metric_name: str) -> int:
         steps, score = self.score(metric_name)
         return steps[metric.best_index(score)]
-
-    def affordable(self, steps: list[int]) -> list[int]:
-        """The new steps of `steps`, in order, as many as the budget still allows."""
-        out, spent = [], self.spent
-        for i in steps:
-            if i in self.final or i in out:
-                continue
-            if spent + candidate_cost(i) <= self.budget_evals:
-                out.append(i)
-                spent += candidate_cost(i)
-        return out
 
 
 def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor, trajectory: torch.Tensor,
@@ -212,9 +211,8 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
                 if state.strategy != "budgeted":
                     wanted.append([])
                     continue
-                best = state.best(settings.metric)
-                wanted.append(state.affordable([i for i in (best - radius, best + radius)
-                                                if settings.min_step <= i <= n]))
+                wanted.append(refinement_steps(state.final, state.best(settings.metric), radius, n,
+                                               settings.min_step, state.budget_evals))
             if any(wanted):
                 _evaluate(runtime, schedule, embeddings, trajectory, source_row, states, wanted, original, texts,
                           settings)

@@ -35,13 +35,13 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                        "dusk", "noon", "midnight", "twilight", "afternoon", "midday", "night-time", "nightfall",
                        "daybreak"}),
 }
-SETTING_CLASSES = ("season", "weather", "time")
+SETTING_CLASSES = ("season", "weather", "time")  # "make it winter": the scene's season, not an object's attribute
 # The nouns among the setting words ('in thick fog'): an adjective value for one needs a head ('in sunny weather').
 SETTING_NOUNS = frozenset({"snow", "rain", "fog", "mist", "storm", "snowstorm", "thunderstorm", "hail", "hailstorm",
                            "blizzard", "sunshine", "day", "night", "daytime", "nighttime", "morning", "evening",
                            "sunset", "sunrise", "dawn", "dusk", "noon", "midnight", "twilight", "afternoon", "midday",
                            "night-time", "nightfall", "daybreak", "spring", "summer", "autumn", "fall", "winter"})
-SETTING_HEADS = {"weather": "weather", "time": "light", "season": "season"}  # "make it winter": the scene's season, not an object's attribute
+SETTING_HEADS = {"weather": "weather", "time": "light", "season": "season"}
 
 COMPARATIVES = {"shorter": "short", "longer": "long", "taller": "tall", "bigger": "big", "smaller": "small",
                 "larger": "large", "wider": "wide", "narrower": "narrow", "thicker": "thick", "thinner": "thin",
