@@ -85,6 +85,9 @@ class PairCore(BaseModel):
     """An editing pair as the aligner makes it (extract_edit_pairs, and the start of every pair's diagnostics)."""
 
     model_config = READ
+    id: str = Field(description="the pair's id: its source phrase, qualified by the prompt's words when two pairs "
+                                "share it ('yellow triangle (left)'); masks, steps, refine_edit and view_candidates "
+                                "take it (or the pair's number, 1-based)")
     source: str = Field(description="the object's (or attribute's) words in the source prompt")
     target: str = Field(description="what they become in the target prompt")
     mask_phrase: str = Field(description="the phrase the mask was made for (the source object)")

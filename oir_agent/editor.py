@@ -174,8 +174,9 @@ class OIREditor:
                             masks=mask_results, searches=out.searches, steps=[s.optimal_step for s in out.searches],
                             warnings=list(warnings),  # the inputs' warnings; search and runtime notes come after
                             original=_original_if_resized(original, work_size, config),
-                            replay={"fixed_steps": {p.source: s for p, s in zip(edit_pairs, request.fixed_steps)
-                                                    if s is not None}, "refines": []})
+                            replay={"fixed_steps": {p.id or p.source: s for p, s in
+                                                    zip(edit_pairs, request.fixed_steps) if s is not None},
+                                    "refines": []})
         edit_id = stored.edit_id if self._keep(stored, warnings) else None
         timings["total"] = time.perf_counter() - t_start + prepare_seconds  # this edit; "load" is the one-time load
         return self._result(stored, out.image, out.searches, stored.steps, runtime, timings, warnings, edit_id)
@@ -208,7 +209,7 @@ class OIREditor:
         fixed = step_overrides(steps or None, stored.edit_pairs, n) if steps else [None] * len(stored.edit_pairs)
         ranges = _pair_keyed(search, stored.edit_pairs, "search", lambda v: _step_range(v, n))
         texts = _pair_keyed(search_text, stored.edit_pairs, "search_text", _short_text)
-        names = [p.source for p in stored.edit_pairs]
+        names = [p.id or p.source for p in stored.edit_pairs]
         record = {"steps": {names[k]: f for k, f in enumerate(fixed) if f is not None},
                   "search": {names[k]: list(r) for k, r in ranges.items()},
                   "search_text": {names[k]: t for k, t in texts.items()}, "search_metric": search_metric}
@@ -340,23 +341,10 @@ def _keep_at_full_size(edited: Image.Image, stored: StoredEdit) -> Image.Image:
 
 
 def _pair_keyed(mapping, pairs: list[EditPair], name: str, check) -> dict[int, Any]:
-    """{pair index: check(value)} from {source phrase (or mask phrase): value}; unknown phrases are refused."""
-    if not mapping:
-        return {}
-    if not isinstance(mapping, Mapping):
-        raise InvalidInputError(f"{name} must map a pair's source phrase to a value, got {type(mapping).__name__}.")
-    out = {}
-    for key, value in mapping.items():
-        k = next((i for i, p in enumerate(pairs) if str(key).strip().lower() in (p.source.lower(),
-                                                                                p.mask_phrase.lower())), None)
-        if k is None:
-            raise InvalidInputError(f"{name} names {key!r}, which is not an editing pair; the pairs are "
-                                    f"{[p.source for p in pairs]}.")
-        try:
-            out[k] = check(value)
-        except (TypeError, ValueError) as exc:
-            raise InvalidInputError(f"{name}[{key!r}]={value!r} is invalid: {exc}") from None
-    return out
+    """{pair index: check(value)} from {pair id, number or phrase: value}; unknown or ambiguous keys refused."""
+    from .pair_ids import keyed
+
+    return keyed(mapping, pairs, name, check)
 
 
 def _step_range(value, n: int) -> tuple[int, int]:

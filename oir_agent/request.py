@@ -108,32 +108,20 @@ def align(source_prompt, target_prompt, instruction, pairs) -> tuple[list[EditPa
 
 
 def step_overrides(steps: Mapping[str, int] | None, pairs: list[EditPair], n: int) -> list[int | None]:
-    """Per-pair fixed steps in the pairs' order (None = search), keyed by source phrase or mask phrase."""
+    """Per-pair fixed steps in the pairs' order (None = search), keyed by pair id, number or phrase."""
+    from .pair_ids import keyed, pair_id
+
     if steps is None:
         return [None] * len(pairs)
     if not isinstance(steps, Mapping):
-        raise InvalidInputError(f"steps must map a pair's source phrase to an inversion step, e.g. "
-                                f"{{{pairs[0].source!r}: 30}}; got {type(steps).__name__}.")
-    lookup: dict[str, int] = {}
+        raise InvalidInputError(f"steps must map a pair (id or source phrase) to an inversion step, e.g. "
+                                f"{{{pair_id(pairs[0])!r}: 30}}; got {type(steps).__name__}.")
     for key, value in steps.items():
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= n:
             raise InvalidInputError(f"steps[{key!r}]={value!r} is invalid: expected an integer inversion step in "
                                     f"[1, {n}] (num_inference_steps).")
-        lookup[str(key).strip().lower()] = value
-    out, used = [], set()
-    for p in pairs:
-        for key in (p.source.lower(), p.mask_phrase.lower()):
-            if key in lookup:
-                out.append(lookup[key])
-                used.add(key)
-                break
-        else:
-            out.append(None)
-    unknown = sorted(set(lookup) - used)
-    if unknown:
-        raise InvalidInputError(f"steps names {unknown}, which is not an editing pair; the pairs are "
-                                f"{[p.source for p in pairs]}: key steps by a pair's source phrase.")
-    return out
+    found = keyed(steps, pairs, "steps", lambda v: v)
+    return [found.get(k) for k in range(len(pairs))]
 
 
 def ordered_masks(masks, pairs: list[EditPair]) -> list[Image.Image]:
@@ -141,12 +129,17 @@ def ordered_masks(masks, pairs: list[EditPair]) -> list[Image.Image]:
     from .masks.given import check_not_empty
 
     if isinstance(masks, Mapping):
-        lookup = {str(k).strip().lower(): v for k, v in masks.items()}
-        missing = [p.source for p in pairs if p.source.lower() not in lookup and p.mask_phrase.lower() not in lookup]
+        from .pair_ids import keyed, pair_id
+
+        try:
+            found = keyed(masks, pairs, "masks", lambda v: v)
+        except InvalidInputError as exc:
+            raise MaskError(str(exc)) from None
+        missing = [pair_id(p) for k, p in enumerate(pairs) if k not in found]
         if missing:
-            raise MaskError(f"no mask given for {missing}; masks were given for {sorted(masks)}. Key masks by the "
-                            "source phrase of each pair.")
-        ordered = [lookup.get(p.source.lower(), lookup.get(p.mask_phrase.lower())) for p in pairs]
+            raise MaskError(f"no mask given for {missing}; masks were given for {sorted(map(str, masks))}. Key masks "
+                            "by each pair's id or source phrase.")
+        ordered = [found[k] for k in range(len(pairs))]
     else:
         try:
             if isinstance(masks, (str, bytes, Image.Image)):

@@ -25,6 +25,7 @@ class EditPair:
     kind: str = "object"  # "object" | "attribute"
     source_span: tuple[int, int] | None = None
     target_span: tuple[int, int] | None = None
+    id: str = ""  # unambiguous among the edit's pairs (oir_agent/pair_ids.py); the source phrase when it is unique
 
 
 @dataclass
@@ -54,6 +55,10 @@ class PairReport:
     @property
     def mask_phrase(self) -> str:
         return self.pair.mask_phrase
+
+    @property
+    def id(self) -> str:
+        return self.pair.id or self.pair.source
 
     @property
     def kind(self) -> str:

@@ -102,7 +102,7 @@ def test_pairs_json(capsys):
     assert set(d) == {"source_prompt", "target_prompt", "pairs", "warnings"}
     assert [(p["source"], p["target"], p["mask_phrase"], p["kind"]) for p in d["pairs"]] == [
         ("dumplings", "fried rice", "dumplings", "object"), ("chopsticks", "knife", "chopsticks", "object")]
-    assert set(d["pairs"][0]) == {"source", "target", "mask_phrase", "kind", "guided_prompt"}
+    assert set(d["pairs"][0]) == {"id", "source", "target", "mask_phrase", "kind", "guided_prompt"}
 
 
 def test_masks_overlay(tiny_dir, tmp_path, capsys):

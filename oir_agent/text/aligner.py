@@ -32,6 +32,11 @@ class Alignment:
     pairs: list[EditPair]
     warnings: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        from ..pair_ids import assign_ids
+
+        self.pairs = assign_ids(self.pairs, self.source_prompt)
+
     def to_dict(self) -> dict[str, Any]:
         from ..diagnostics import AlignmentModel
 

@@ -22,6 +22,14 @@ def find_phrase(prompt: str, phrase: str) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
+def find_all(prompt: str, phrase: str) -> list[tuple[int, int]]:
+    """Every character span of `phrase` in `prompt` (case-insensitive, on word boundaries), in order."""
+    if not phrase.strip():
+        return []
+    pattern = r"(?<!\w)" + re.escape(phrase.strip()) + r"(?!\w)"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, prompt, flags=re.IGNORECASE)]
+
+
 def replace_span(prompt: str, span: tuple[int, int], text: str) -> str:
     return prompt[: span[0]] + text + prompt[span[1]:]
 
@@ -63,7 +71,8 @@ def explicit_pairs(source_prompt: str, pairs: Iterable[Any]) -> tuple[list[EditP
                                  "what the object becomes, e.g. ('cat', 'dog').")
         if len(src) > 200 or len(tgt) > 200:
             raise AlignmentError(f"pairs[{i}]: a phrase is over 200 characters; name objects in a few words.")
-        span = find_phrase(source_prompt, src)
+        free = [s for s in find_all(source_prompt, src) if not any(s[0] < e and b < s[1] for b, e in spans)]
+        span = free[0] if free else find_phrase(source_prompt, src)  # twins: the next occurrence of the phrase
         if span is None:
             raise AlignmentError(f"pairs[{i}]: source phrase {src!r} does not occur in the source prompt "
                                  f"{source_prompt!r}; use the words exactly as they appear in the source prompt.")
@@ -75,6 +84,9 @@ def explicit_pairs(source_prompt: str, pairs: Iterable[Any]) -> tuple[list[EditP
         out.append(EditPair(source=source_prompt[span[0]:span[1]], target=tgt.strip(), guided_prompt=guided,
                             mask_phrase=mask_phrase_of(source_prompt[span[0]:span[1]]), kind="object",
                             source_span=span))
+    from ..pair_ids import assign_ids
+
+    out = assign_ids(out, source_prompt)
     if not out:
         raise AlignmentError("pairs is empty: give at least one (source, target) pair.")
     target = source_prompt

@@ -52,9 +52,9 @@ async def edit_image(
     = default("num_inference_steps"),
     pair_steps: Annotated[dict[str, int] | None,
                           Field(description="optional: fix a pair's inversion step (1..steps) and skip its "
-                                            "search, keyed by the pair's source phrase, e.g. {\"dumplings\": "
-                                            "30}; higher = more change. Read optimal_step and the score curves "
-                                            "of an earlier result to choose")] = None,
+                                            "search, keyed by the pair's id or source phrase (or number, 1-based), "
+                                            "e.g. {\"dumplings\": 30}; higher = more change. Read optimal_step "
+                                            "and the score curves of an earlier result to choose")] = None,
     keep_margin: Annotated[float, Field(ge=0.0, le=0.5, description=_K["keep_margin"].help)] = default("keep_margin"),
     return_image: Annotated[Literal["preview", "link", "both"],
                             Field(description="preview: a JPEG in the reply; link: only the full-size "

@@ -32,7 +32,7 @@ async def refine_edit(
     edit_id: Annotated[str, Field(max_length=64, description="the edit_id of an earlier edit_image (or "
                                                              "refine_edit) result")],
     ctx: Context,
-    steps: Annotated[dict[str, int] | None, Field(description="new inversion steps by the pair's source phrase, "
+    steps: Annotated[dict[str, int] | None, Field(description="new inversion steps by the pair's id or source phrase, "
                                                               "e.g. {\"dumplings\": 18}; higher = more change, "
                                                               "lower = closer to the input; unlisted pairs keep "
                                                               "their step")] = None,

@@ -25,7 +25,8 @@ MAX_VIEW = 8
 
 async def view_candidates(
     edit_id: Annotated[str, Field(max_length=64, description="the edit_id of an earlier edit")],
-    pair: Annotated[str, Field(max_length=200, description="the pair's source phrase, e.g. 'dumplings'")],
+    pair: Annotated[str, Field(max_length=200, description="the pair's id or source phrase (or its number, "
+                                                                "1-based), e.g. 'dumplings'")],
     ctx: Context,
     steps: Annotated[list[int] | None, Field(max_length=MAX_VIEW, description="candidate steps to show (default: "
                                                                                "up to 8 evaluated steps around the "
@@ -47,12 +48,10 @@ def _view(holder, edit_id: str, pair: str, steps: list[int] | None, settings) ->
     from ...report import enlarge
 
     stored = kept_edits_editor(holder, edit_id).edits.get(edit_id)
-    names = [p.source for p in stored.edit_pairs]
-    key = pair.strip().lower()
-    matches = [k for k, p in enumerate(stored.edit_pairs) if key in (p.source.lower(), p.mask_phrase.lower())]
-    if not matches:
-        raise InvalidInputError(f"pair {pair[:60]!r} is not in edit {edit_id!r}; its pairs are {names}.")
-    k = matches[0]
+    from ...pair_ids import key_index
+
+    names = [p.id or p.source for p in stored.edit_pairs]
+    k = key_index(pair, stored.edit_pairs, f"pair (edit {edit_id!r})")
     search, chosen = stored.searches[k], stored.steps[k]
     if steps:
         unknown = [i for i in steps if i not in search.steps]
