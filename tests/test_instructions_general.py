@@ -153,3 +153,32 @@ def test_global_pair_end_to_end_on_tiny(editor):
     # nothing is outside a whole-image mask: the preservation term is 0 for every candidate, so the step is the
     # shallowest one on the edit plateau
     assert all(b == 0.0 for b in p["search"]["s_background"])
+
+
+@pytest.mark.parametrize("instruction, source, target, expected", [
+    ("swap the red square and the blue circle", "a red square on the left and a blue circle on the right",
+     "a blue circle on the left and a red square on the right",
+     [("red square", "blue circle"), ("blue circle", "red square")]),
+    ("swap their colours", "a red square on the left and a blue circle on the right",
+     "a blue square on the left and a red circle on the right",
+     [("red square", "blue square"), ("blue circle", "red circle")]),
+    ("swap their shapes", "a red square on the left and a blue circle on the right",
+     "a red circle on the left and a blue square on the right",
+     [("red square", "red circle"), ("blue circle", "blue square")]),
+    ("make the red one blue and the blue one red", "a red cup and a blue cup on a table",
+     "a blue cup and a red cup on a table", [("red cup", "blue cup"), ("blue cup", "red cup")]),
+    ("replace the cat with a dog and the dog with a cat", "a cat and a dog on a sofa", "a dog and a cat on a sofa",
+     [("cat", "dog"), ("dog", "cat")]),
+])
+def test_chains_and_swaps_resolve_against_the_source(instruction, source, target, expected):
+    a = parse_instruction(instruction, source_prompt=source)
+    assert a.target_prompt == target
+    assert [(p.source, p.target) for p in a.pairs] == expected
+    # each pair's guided prompt is the source prompt with only that pair changed
+    for p in a.pairs:
+        assert p.guided_prompt == source[:p.source_span[0]] + p.target + source[p.source_span[1]:]
+
+
+def test_swap_with_something_new_is_a_replacement():
+    a = parse_instruction("swap the candle with a sword", source_prompt="a girl with a candle")
+    assert a.target_prompt == "a girl with a sword"

@@ -8,7 +8,7 @@ prompts are built from the clauses. The pairs then come from align_prompts, so b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import AlignmentError
 from . import lexicon, nlp, slots, verbs
@@ -52,13 +52,21 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
     if source_prompt is not None:
         check_prompt(source_prompt, "source_prompt")
     _refuse_unsupported(instruction)
-    clauses, warnings = _unique_clauses(split_clauses(instruction))
+    clauses = split_clauses(instruction)
     if source_prompt is not None and source_prompt.strip():
-        target_prompt = source_prompt
-        for c in clauses:
-            c = _resolve_category(c, target_prompt, warnings)
-            target_prompt = _apply(target_prompt, c, source_prompt)
+        clauses, warnings = _unique_clauses(_expand_swaps(clauses, source_prompt))
+        target_prompt, singles = _apply_all(source_prompt, clauses, warnings)
+        if singles is not None:  # each clause's pairs from its own change: its result is its guided prompt
+            alignment = _from_singles(source_prompt, target_prompt, singles, clauses, warnings)
+            if alignment is not None:
+                return alignment
+            target_prompt = _apply_in_order(source_prompt, clauses, warnings)
     else:
+        clauses, warnings = _unique_clauses(clauses)
+        if any(c.kind.startswith("swap") for c in clauses):
+            raise AlignmentError("a swap needs source_prompt: it says what the objects are now.", code="needs-source",
+                                 suggestion={"source_prompt": "<a short description of the image>",
+                                             "instruction": instruction})
         implicit = [c.target for c in clauses if not c.source]
         if implicit:
             raise AlignmentError(
@@ -74,6 +82,159 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
         alignment.warnings.append(f"the instruction has {len(clauses)} change(s) but {len(alignment.pairs)} editing "
                                   "pair(s) were found; check the pairs.")
     return alignment
+
+
+def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], clauses: list[Clause],
+                  warnings: list[str]) -> Alignment:
+    """The alignment from each clause's own change; None when two clauses change one object (then they apply in
+    order and align as one change)."""
+    pairs, notes = [], []
+    for single in singles:
+        one = align_prompts(source_prompt, single)
+        pairs += [replace(p, target_span=None) for p in one.pairs]
+        notes += [w for w in one.warnings if w not in notes]
+    spans = sorted(p.source_span for p in pairs if p.source_span)
+    if any(a[1] > b[0] for a, b in zip(spans, spans[1:])) or not pairs:
+        return None
+    alignment = Alignment(source_prompt=source_prompt, target_prompt=target_prompt,
+                          pairs=sorted(pairs, key=lambda p: p.source_span or (0, 0)), warnings=warnings + notes)
+    if len(alignment.pairs) != len(clauses):
+        alignment.warnings.append(f"the instruction has {len(clauses)} change(s) but {len(alignment.pairs)} editing "
+                                  "pair(s) were found; check the pairs.")
+    return alignment
+
+
+def _apply_all(source_prompt: str, clauses: list[Clause], warnings: list[str]) -> tuple[str, list[str] | None]:
+    """The target prompt. Every clause resolves its reference against the source prompt's own words and is applied
+    to it on its own; their changes are then put together, so chains and swaps work ('the cat with a dog and the
+    dog with a cat'). Clauses whose changes overlap (two changes of one object: 'make the bus shorter and green')
+    apply one after the other instead."""
+    singles, edits = [], []
+    for c in clauses:
+        c = _resolve_category(c, source_prompt, warnings)
+        singles.append(_apply(source_prompt, c, source_prompt))
+        edits.append(_changed_span(source_prompt, singles[-1]))
+    spans = sorted(e for e in edits if e is not None)
+    if all(a[1] <= b[0] for a, b in zip(spans, spans[1:])):
+        target = source_prompt
+        for start, end, text in reversed(spans):
+            target = target[:start] + text + target[end:]
+        return _fix_articles(target), [s for s in singles if s != source_prompt]
+    return _apply_in_order(source_prompt, clauses, warnings), None
+
+
+def _apply_in_order(source_prompt: str, clauses: list[Clause], warnings: list[str]) -> str:
+    target = source_prompt
+    for c in clauses:
+        c = _resolve_category(c, target, warnings)
+        target = _apply(target, c, source_prompt)
+    return target
+
+
+def _changed_span(before: str, after: str) -> tuple[int, int, str] | None:
+    """(start, end, new text): the words of `before` that `after` changes (whole words)."""
+    if before == after:
+        return None
+    p = 0
+    while p < min(len(before), len(after)) and before[p] == after[p]:
+        p += 1
+    s = 0
+    while s < min(len(before), len(after)) - p and before[-1 - s] == after[-1 - s]:
+        s += 1
+    while p > 0 and before[p - 1].isalnum():
+        p -= 1
+    while s > 0 and before[len(before) - s].isalnum():
+        s -= 1
+    return p, len(before) - s, after[p:len(after) - s]
+
+
+_SWAP = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the\s+(?:places|positions)\s+of\s+)?"
+                   rf"{_DET}(?P<a>.+?)\s+(?:and|with)\s+{_DET}(?P<b>.+?)(?:\s+(?:around|over|places|positions))?$",
+                   re.I)
+_SWAP_ATTR = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the|their)\s+"
+                        rf"(?P<attr>colou?rs?|shapes?|materials?|sizes?)(?:\s+of\s+{_DET}(?P<a>.+?)\s+and\s+"
+                        rf"{_DET}(?P<b>.+?))?$", re.I)
+
+
+def _expand_swaps(clauses: list[Clause], prompt: str) -> list[Clause]:
+    """A swap is two chained changes: 'swap the red square and the blue circle' -> red square -> blue circle and
+    blue circle -> red square; 'swap their colours' trades the two objects' colour words (shape: head nouns)."""
+    out = []
+    for c in clauses:
+        if c.kind == "swap" and find_phrase(prompt, c.target) is None:  # 'swap the candle with a sword': replace
+            out.append(Clause(source=c.source, target=c.prep or c.target, kind="object"))
+        elif c.kind == "swap":  # both are in the prompt: they trade places
+            a, b = (_locate_text(prompt, x) for x in (c.source, c.target))
+            out += [Clause(source=c.source, target=b, kind="object"), Clause(source=c.target, target=a, kind="object")]
+        elif c.kind == "swap-attr":
+            out += _swap_attributes(c, prompt)
+        else:
+            out.append(c)
+    return out
+
+
+def _locate_text(prompt: str, phrase: str) -> str:
+    span = _locate(prompt, phrase)
+    if span is None:
+        raise AlignmentError(f"the instruction swaps {phrase!r}, which is not in the source prompt {prompt!r}: name "
+                             "both objects with the source prompt's words.", code="not-found")
+    return prompt[span[0]:span[1]]
+
+
+def _swap_attributes(clause: Clause, prompt: str) -> list[Clause]:
+    cls = clause.prep  # "colour" | "shape" | "material" | "size"
+    if clause.source:
+        objects = [_locate_text(prompt, clause.source), _locate_text(prompt, clause.target)]
+        objects = [prompt[s:e] for s, e in (_grow_to_modifiers(prompt, _locate(prompt, o)) for o in objects)]
+    else:  # "their": the two noun phrases of the prompt that have a word of that class
+        chunks = _noun_phrases(prompt)
+        objects = [c for c in chunks if not set(c.lower().split()) <= POSITIONS
+                   and (cls == "shape" or any(lexicon.attribute_class(w) == cls for w in c.split()))]
+        if len(objects) != 2:
+            raise AlignmentError(f"'swap their {cls}s' needs exactly two objects with a {cls} in the source prompt "
+                                 f"{prompt!r}; found {objects}: name them ('swap the {cls}s of X and Y').",
+                                 code="ambiguous" if len(objects) > 2 else "no-slot")
+    if cls == "shape":  # the head nouns trade places, their modifiers stay
+        heads = [o.split()[-1] for o in objects]
+        return [Clause(source=objects[0], target=" ".join(objects[0].split()[:-1] + [heads[1]]), kind="object"),
+                Clause(source=objects[1], target=" ".join(objects[1].split()[:-1] + [heads[0]]), kind="object")]
+    values = [[w for w in o.split() if lexicon.attribute_class(w) == cls] for o in objects]
+    if not all(values):
+        raise AlignmentError(f"both objects need a {cls} word in the source prompt to swap: {objects}.",
+                             code="no-slot")
+    return [Clause(source=objects[0], target=_attribute_target(objects[0], " ".join(values[1])), kind="attribute"),
+            Clause(source=objects[1], target=_attribute_target(objects[1], " ".join(values[0])), kind="attribute")]
+
+
+POSITIONS = {"left", "right", "top", "bottom", "middle", "center", "centre", "side", "front", "back", "corner",
+             "background", "foreground", "distance", "edge"}
+
+
+def _one_reference(prompt: str, phrase: str) -> str | None:
+    """'the red one': the one noun phrase of `prompt` with those modifiers ('red cup'); None when `phrase` is not
+    an 'X one' reference. Several or none: refused, naming them."""
+    words = phrase.lower().split()
+    if len(words) < 2 or words[-1] not in ("one", "ones"):
+        return None
+    wanted = set(words[:-1])
+    found = [c for c in _noun_phrases(prompt) if wanted <= set(c.lower().split())]
+    if len(found) == 1:
+        return found[0]
+    raise AlignmentError(f"{phrase!r} could mean {found} in {prompt!r}: name it with the source prompt's words."
+                         if found else f"no object of the source prompt {prompt!r} is {' '.join(words[:-1])!r}: name "
+                         "it with the source prompt's words.", code="ambiguous" if found else "not-found")
+
+
+def _noun_phrases(prompt: str) -> list[str]:
+    """The prompt's noun phrases without their determiners (the parser's chunks)."""
+    p = nlp.get_parser()
+    doc = p.nlp(prompt)
+    out = []
+    for start, end in nlp.noun_chunks(doc):
+        words = [t.text for t in doc[start:end] if t.lower_ not in nlp.DETERMINERS]
+        if words:
+            out.append(" ".join(words))
+    return out
 
 
 def _refuse_unsupported(instruction: str) -> None:
@@ -206,6 +367,10 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                        re.I), True),
     ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter)\s+{_DET}(?P<x>.+?)\s+"
                           rf"(?:to|into|in)\s+(?P<y>.+)$", re.I), False),
+    ("made", re.compile(rf"^(?:make|have|let|turn)\s+{_DET}(?P<x>.+?)\s+(?:be\s+|look\s+)?made\s+(?:out\s+)?(?:of|from)\s+"
+                        rf"(?P<y>.+)$", re.I), False),  # 'make the city made of gold': a material
+    ("make", re.compile(rf"^(?:make|turn|paint|colou?r)\s+{_DET}(?P<x>[\w-]+(?:\s+[\w-]+)?\s+ones?)\s+(?:into\s+)?"
+                        rf"(?P<y>.+)$", re.I), False),  # 'make the red one blue'
     ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:into\s+)?(?P<y>(?:a|an|some)\s+.+)$", re.I),
      False),
     ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:look\s+|appear\s+|be\s+)?(?:into\s+)?"
@@ -300,6 +465,15 @@ def parse_clause(text: str) -> Clause | None:
     text = _FILLER.sub("", text).strip()
     # "the horse's colour": the attribute noun only names the value's class; the reference is the horse
     text = re.sub(rf"\b([\w-]+)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})\b", r"\1", text, flags=re.I)
+    m = _SWAP_ATTR.match(text)
+    if m:
+        cls = {"colour": "colour", "color": "colour", "shape": "shape", "material": "material", "size": "size"}[
+            m.group("attr").lower().rstrip("s")]
+        return Clause(source=_clean(m.group("a") or ""), target=_clean(m.group("b") or ""), kind="swap-attr", prep=cls)
+    m = _SWAP.match(text)
+    if m and not re.search(r"\b(?:for|with)\b", m.group("b"), re.I):  # the value as written rides along in prep
+        return Clause(source=_clean(m.group("a")), target=_clean(m.group("b")), kind="swap",
+                      prep=clean_value(_clean(m.group("b"), keep_det=True)))
     implicit = _implicit_clause(text)
     if implicit is not None:
         return implicit
@@ -347,9 +521,15 @@ def parse_clause(text: str) -> Clause | None:
         if x.lower() in SETTING_WORDS and all(lexicon.attribute_class(w) in lexicon.SETTING_CLASSES
                                               for w in _strip_det(y).split()):
             return Clause(source="", target=_strip_det(y), kind="setting")  # "change the season to winter"
+        if verb == "made":
+            return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
         if verb == "make":
             if not _is_attribute(y) and "into" not in text.lower() and not _leading_det(y):
-                continue
+                words = (x + " " + y).split()  # 'make the red cup blue': the object may be longer
+                split = next((k for k in range(2, len(words)) if _is_attribute(" ".join(words[k:]))), None)
+                if split is None:
+                    continue
+                x, y = " ".join(words[:split]), " ".join(words[split:])
             if not _leading_det(y) and _is_attribute(y):
                 return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
         if verb in ("change", "become", "whatif", "let") and not _leading_det(y) and _is_attribute(y):
@@ -411,6 +591,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     """Replace the clause's object in `prompt` (it must occur in the original source prompt)."""
     if clause.kind in ("setting", "implicit"):
         return _apply_slot(prompt, clause.target, None, original)
+    one = _one_reference(original, clause.source)
+    if one is not None:  # 'make the red one blue': the object with those words, in the source prompt
+        value = _attribute_words(clause, "") if clause.kind == "attribute" else clause.target
+        return _apply(prompt, Clause(source=one, target=value, kind=clause.kind, prep=clause.prep), original)
     span = _locate(prompt, clause.source, grow=clause.kind == "attribute")
     if span is None and "'s " in clause.source:  # "the bear's mouth": the mouth, where the prompt names it
         owned = clause.source.split("'s ", 1)[1]
