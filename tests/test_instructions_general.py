@@ -182,3 +182,13 @@ def test_chains_and_swaps_resolve_against_the_source(instruction, source, target
 def test_swap_with_something_new_is_a_replacement():
     a = parse_instruction("swap the candle with a sword", source_prompt="a girl with a candle")
     assert a.target_prompt == "a girl with a sword"
+
+
+@pytest.mark.parametrize("instruction, target", [
+    ("change the left dog into a cat and the right one into a fox", "a cat on the left and a fox on the right"),
+    ("make the dog on the right black", "a dog on the left and a black dog on the right"),
+    ("make the left dog black", "a black dog on the left and a dog on the right"),
+])
+def test_twins_addressed_by_their_position(instruction, target):
+    a = parse_instruction(instruction, source_prompt="a dog on the left and a dog on the right")
+    assert a.target_prompt == target

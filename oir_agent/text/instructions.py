@@ -225,6 +225,47 @@ def _one_reference(prompt: str, phrase: str) -> str | None:
                          "it with the source prompt's words.", code="ambiguous" if found else "not-found")
 
 
+_POSITION_AFTER = r"\s+(?:on|in|at|to|towards)\s+(?:the\s+)?(?:far\s+)?{pos}\b"
+
+
+def _positional_reference(prompt: str, phrase: str) -> tuple[int, int] | None:
+    """'the left dog', 'the dog on the right', 'the right one': the one object of `prompt` whose own words place it
+    there ('a dog on the left and a dog on the right'), as a character span; None when `phrase` names no position
+    or the prompt does not place one object there."""
+    words = phrase.lower().split()
+    m = re.match(r"^(?P<np>.+?)\s+(?:on|in|at|to)\s+(?:the\s+)?(?P<pos>\w+)$", phrase.strip(), re.I)
+    if m and m.group("pos").lower() in POSITIONS:
+        noun, pos = m.group("np").lower().split(), m.group("pos").lower()
+    elif any(w in POSITIONS for w in words[:-1]):
+        pos = next(w for w in words[:-1] if w in POSITIONS)
+        noun = [w for w in words if w != pos]
+    else:
+        return None
+    after = re.compile(_POSITION_AFTER.format(pos=re.escape(pos)), re.I)
+    found = []
+    for start, end, text in _noun_phrase_spans(prompt):
+        chunk = text.lower().split()
+        if set(chunk) <= POSITIONS:
+            continue
+        if noun[-1] not in ("one", "ones") and not all(w in chunk or w.rstrip("s") in chunk for w in noun):
+            continue
+        if after.match(prompt, end) or pos in chunk:
+            found.append((start, end))
+    return found[0] if len(found) == 1 else None
+
+
+def _noun_phrase_spans(prompt: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of the prompt's noun phrases without their determiners."""
+    doc = nlp.get_parser().nlp(prompt)
+    out = []
+    for start, end in nlp.noun_chunks(doc):
+        toks = [t for t in doc[start:end] if t.lower_ not in nlp.DETERMINERS]
+        if toks:
+            out.append((toks[0].idx, toks[-1].idx + len(toks[-1].text), prompt[toks[0].idx:toks[-1].idx +
+                                                                                  len(toks[-1].text)]))
+    return out
+
+
 def _noun_phrases(prompt: str) -> list[str]:
     """The prompt's noun phrases without their determiners (the parser's chunks)."""
     p = nlp.get_parser()
@@ -447,7 +488,7 @@ def _is_action(x: str, y: str) -> bool:
     words = y.split()
     xs = x.split()
     linking = words and words[0].lower() in _LINKING and not (len(words) > 1 and words[1].lower() in _DIRECTIONS)
-    if not words or linking or words[0].lower() in nlp.DETERMINERS or not xs \
+    if not words or linking or words[0].lower() in nlp.DETERMINERS or not xs or set(w.lower() for w in xs) <= POSITIONS \
             or xs[-1].lower() in nlp.DETERMINERS or xs[-1].lower().endswith("'s") \
             or lexicon.is_attribute_word(words[0]) or _is_attribute(y):
         return False
@@ -524,9 +565,12 @@ def parse_clause(text: str) -> Clause | None:
         if verb == "made":
             return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
         if verb == "make":
-            if not _is_attribute(y) and "into" not in text.lower() and not _leading_det(y):
+            # 'the dog on the' + 'right black' is no split: the object cannot end in a function word
+            dangling = len(x.split()) > 1 and x.split()[-1].lower() in nlp.DETERMINERS | nlp.FUNCTION_WORDS
+            if dangling or not _is_attribute(y) and "into" not in text.lower() and not _leading_det(y):
                 words = (x + " " + y).split()  # 'make the red cup blue': the object may be longer
-                split = next((k for k in range(2, len(words)) if _is_attribute(" ".join(words[k:]))), None)
+                split = next((k for k in range(2, len(words)) if _is_attribute(" ".join(words[k:]))
+                              and words[k - 1].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS), None)
                 if split is None:
                     continue
                 x, y = " ".join(words[:split]), " ".join(words[split:])
@@ -591,6 +635,9 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     """Replace the clause's object in `prompt` (it must occur in the original source prompt)."""
     if clause.kind in ("setting", "implicit"):
         return _apply_slot(prompt, clause.target, None, original)
+    where = _positional_reference(original, clause.source) if prompt == original else None
+    if where is not None:  # 'the left dog': that object, by its own position words in the source prompt
+        return _apply_at(prompt, where, clause, original)
     one = _one_reference(original, clause.source)
     if one is not None:  # 'make the red one blue': the object with those words, in the source prompt
         value = _attribute_words(clause, "") if clause.kind == "attribute" else clause.target
@@ -626,6 +673,11 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             f"source_prompt {original + ', with ' + _with_article(clause.source)!r}).", code="not-found",
             suggestion={"source_prompt": f"{original}, with {_with_article(clause.source)}",
                         "target_prompt": f"{original}, with {_with_article(value)}"})
+    return _apply_at(prompt, span, clause, original)
+
+
+def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str) -> str:
+    """Apply `clause` to the object at `span` of `prompt`."""
     start, end = span
     found = prompt[start:end]
     target = clause.target
