@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from shapeworld.cases import SPLITS, STRICT_DB, TYPES, Case, judge, make_cases, pair_regions, strict_success  # noqa: E402
+from shapeworld.cases import SPLITS, STRICT_DB, TYPES, Case, cases_for, judge, pair_regions, strict_success  # noqa: E402
 
 from oir_agent import OIRConfig, OIREditor, align_prompts  # noqa: E402
 from oir_agent.engine.compose import final_weight, keep_outside  # noqa: E402
@@ -345,7 +345,7 @@ def main(argv=None) -> dict:
     torch.set_num_threads(args.threads)
     seed0 = args.seed0 if args.seed0 is not None else SPLITS[args.split]
     editor = OIREditor.from_pretrained(args.model, device="cpu")
-    cases = make_cases(args.cases, seed0)
+    cases = cases_for(args.split, args.cases, args.seed0)
     overrides = {}
     for item in args.config:
         key, _, value = item.partition("=")

@@ -18,9 +18,12 @@ from oir_agent.shapeworld.evaluate import psnr, read_background, read_object, si
 from oir_agent.shapeworld.world import BACKGROUNDS, COLOURS, SHAPES, Scene, edit_scene, sample_scene
 
 SEED0 = 2_000_000
-SPLITS = {"default": SEED0, "dev": 3_000_000, "test": 7_000_000}
+SPLITS = {"default": SEED0, "dev": 3_000_000, "test": 7_000_000,
+          "collision-dev": 4_000_000, "collision-test": 8_000_000}  # make_collision_cases: pairs that collide
 TYPES = ["colour", "shape", "colour+shape", "background", "obj+obj", "obj+bg"]
 SHARES = {"colour": 10, "shape": 10, "colour+shape": 10, "background": 10, "obj+obj": 40, "obj+bg": 20}
+COLLISION_TYPES = ["chain", "swap-colour", "swap-shape", "swap-both", "twins", "twin-one", "shared-colour"]
+TYPES += COLLISION_TYPES
 STRICT_DB = (20.0, 22.0, 24.0, 26.0, 28.0)  # preserved-region thresholds strict success is reported at
 
 
@@ -85,6 +88,63 @@ def make_cases(n: int, seed0: int = SEED0) -> list[Case]:
         bg = next((e.target_background for e in edits if e.where == "background"), None)
         cases.append(Case(id=i, type=kind, source=scene, target=edit_scene(scene, changes, bg), edits=edits))
     return cases
+
+
+def make_collision_cases(n: int, seed0: int) -> list[Case]:
+    """n two-object cases whose pairs collide, the types in turn (COLLISION_TYPES), deterministic:
+    chain: one object takes the other's colour+shape, the other changes to something new; swap-colour / swap-shape /
+    swap-both: the two objects trade colour, shape or both; twins: two identical objects, each edited differently;
+    twin-one: two identical objects, only one edited; shared-colour: each object takes a new shape and the
+    other's colour (a chain through an attribute)."""
+    cases = []
+    for i in range(n):
+        kind = COLLISION_TYPES[i % len(COLLISION_TYPES)]
+        rng = np.random.default_rng(seed0 + i)
+        scene = sample_scene(seed0 + i, num_objects=2)
+        left, right = sorted(scene.objects, key=lambda o: o.side)
+        if left.colour == right.colour or left.shape == right.shape:  # distinct objects make collisions visible
+            colours = [c for c in COLOURS if c != left.colour]
+            shapes = [s for s in SHAPES if s != left.shape]
+            scene = edit_scene(scene, {"right": {"colour": str(rng.choice(colours)), "shape": str(rng.choice(shapes))}})
+            left, right = sorted(scene.objects, key=lambda o: o.side)
+        if kind in ("twins", "twin-one"):
+            scene = edit_scene(scene, {"right": {"colour": left.colour, "shape": left.shape}})
+            left, right = sorted(scene.objects, key=lambda o: o.side)
+        new_colours = [c for c in COLOURS if c not in (left.colour, right.colour)]
+        new_shapes = [s for s in SHAPES if s not in (left.shape, right.shape)]
+        if kind == "chain":
+            changes = {"left": {"colour": right.colour, "shape": right.shape},
+                       "right": {"colour": str(rng.choice(new_colours))}}
+        elif kind == "swap-colour":
+            changes = {"left": {"colour": right.colour}, "right": {"colour": left.colour}}
+        elif kind == "swap-shape":
+            changes = {"left": {"shape": right.shape}, "right": {"shape": left.shape}}
+        elif kind == "swap-both":
+            changes = {"left": {"colour": right.colour, "shape": right.shape},
+                       "right": {"colour": left.colour, "shape": left.shape}}
+        elif kind == "twins":
+            a, b = rng.choice(new_colours, size=2, replace=False)
+            changes = {"left": {"colour": str(a)}, "right": {"shape": str(rng.choice(new_shapes))}}
+            if rng.random() < 0.5:
+                changes["right"]["colour"] = str(b)
+        elif kind == "twin-one":
+            side = str(rng.choice(["left", "right"]))
+            changes = {side: {"colour": str(rng.choice(new_colours))}}
+        else:  # shared-colour
+            changes = {"left": {"colour": right.colour, "shape": str(rng.choice(new_shapes))},
+                       "right": {"colour": left.colour}}
+        edits = []
+        for side, change in sorted(changes.items()):
+            what = "+".join(k for k in ("colour", "shape") if k in change)
+            edits.append(Edit(side, what, target_colour=change.get("colour"), target_shape=change.get("shape")))
+        cases.append(Case(id=i, type=kind, source=scene, target=edit_scene(scene, changes), edits=edits))
+    return cases
+
+
+def cases_for(split: str, n: int, seed0: int | None = None) -> list[Case]:
+    """The cases of a split (a collision split uses make_collision_cases); `seed0` overrides the split's seeds."""
+    start = SPLITS[split] if seed0 is None else seed0
+    return make_collision_cases(n, start) if split.startswith("collision") else make_cases(n, start)
 
 
 def pair_regions(case: Case, pairs) -> list[tuple[str, np.ndarray]]:
