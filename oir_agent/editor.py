@@ -267,7 +267,8 @@ class OIREditor:
             guidance_scale=config.guidance_scale, reassembly_step=config.resolved_reassembly_step,
             reinversion_steps=config.resolved_reinversion_steps, image_size=stored.image_size,
             working_size=stored.working_size, pairs=reports, cost=runtime.cost, timings_s=timings,
-            warnings=warnings, config=config, edit_id=edit_id, replay=stored.replay)
+            warnings=warnings, config=config, edit_id=edit_id, replay=stored.replay,
+            input_image=imgio.to_pil(stored.inverted.image.cpu()))
 
     def find_objects(self, image: imgio.ImageLike, phrases: Sequence[str], provider: str = "auto",
                      config: OIRConfig | None = None, cancel: Any = None) -> tuple[list[MaskResult], Image.Image]:

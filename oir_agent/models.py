@@ -174,6 +174,21 @@ def _clip_normalisation(source: str | Path) -> tuple[tuple, tuple]:
     return CLIP_MEAN, CLIP_STD
 
 
+def ships_grounding(model: str | Path) -> bool | None:
+    """Does `model` bring its own Grounded-SAM models? True: the tiny preset (built from configs) or a folder with
+    grounding_dino/ and sam/; False: the other presets (shapes, sd-random) and folders without them; None: a hub id
+    (the hub's GroundingDINO and SAM may be cached or downloadable)."""
+    name = str(model)
+    if name == "tiny":
+        return True
+    if name in ("shapes", "sd-random"):
+        return False
+    local = Path(name)
+    if local.is_dir():
+        return (local / "grounding_dino").is_dir() and (local / "sam").is_dir()
+    return None
+
+
 PRESETS_HINT = ("or use an offline preset: model='shapes' (trained ShapeWorld model, ships with the package), "
                 "model='tiny' or model='sd-random' (random weights, for testing)")
 
@@ -184,10 +199,14 @@ def _quiet_hub():
     error that says what to do is ours (below), not two dozen retries."""
     import warnings
 
+    from transformers.utils import logging as hf_logging
+
     loggers = [logging.getLogger(n) for n in ("huggingface_hub", "diffusers", "transformers")]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
         lg.setLevel(logging.ERROR)
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # 'Loading weights: 100%' per model: noise on every load
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*local_dir_use_symlinks.*")
@@ -196,6 +215,8 @@ def _quiet_hub():
     finally:
         for lg, level in zip(loggers, levels):
             lg.setLevel(level)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 def _hub_state(repo_id: str, probe: str) -> tuple[bool, bool, str]:

@@ -25,7 +25,8 @@ def _font(size: int = 11):
 
 
 def contact_sheet(result: EditResult, columns: int = 10, cell: int = 96) -> Image.Image:
-    """One picture: the input-sized result with mask outlines, then per pair its candidates and curves."""
+    """One picture: the input with each pair's mask outlined and the result, then per pair its candidates and
+    curves."""
     sections = [_header(result, cell * columns)]
     for k, pair in enumerate(result.pairs):
         sections.append(_pair_section(pair, k, columns, cell))
@@ -46,12 +47,13 @@ def _header(result: EditResult, width: int) -> Image.Image:
             f"{result.cost.unet_sample_evals} | {result.timings_s.get('total', 0):.1f} s"]
     img = enlarge(result.image.copy(), MIN_VIEW)
     img.thumbnail((width // 2, 256))
-    overlay = mask_overlay(img, [p.mask_array for p in result.pairs if p.mask_array is not None],
-                           [p.pair.mask_phrase for p in result.pairs])
+    source = result.input_image.resize(img.size) if result.input_image is not None else img
+    overlay = mask_overlay(source, [p.mask_array for p in result.pairs if p.mask_array is not None],
+                           [p.pair.mask_phrase for p in result.pairs])  # the masks are of the input's objects
     h = max(img.height, 18 * len(text)) + 12
     out = Image.new("RGB", (max(width, img.width * 2 + 12), h + 6), BG)
-    out.paste(img, (4, 4))
-    out.paste(overlay, (img.width + 8, 4))
+    out.paste(overlay, (4, 4))
+    out.paste(img, (img.width + 8, 4))
     d = ImageDraw.Draw(out)
     for i, line in enumerate(text):
         d.text((img.width * 2 + 16, 6 + 18 * i), line, fill=INK, font=font)
@@ -99,7 +101,7 @@ def _pair_section(pair: PairReport, index: int, columns: int, cell: int) -> Imag
     rows = max(1, math.ceil(len(pair.candidates) / columns))
     aspect = pair.candidates[0].height / pair.candidates[0].width if pair.candidates else 1.0
     cell_h = max(24, int(round(cell * aspect)))
-    title_h, label_h, curve_h = 22, 14, 170
+    title_h, label_h, curve_h = 22, 14, 186
     width = columns * cell
     out = Image.new("RGB", (width, title_h + rows * (cell_h + label_h) + curve_h + 10), BG)
     d = ImageDraw.Draw(out)
@@ -116,7 +118,7 @@ def _pair_section(pair: PairReport, index: int, columns: int, cell: int) -> Imag
         d.text((x + cell // 2 - 12, y + cell_h), f"{'*' if chosen else ''}i={step}", fill=CHOSEN if chosen else INK,
                font=font)
     rows_h = title_h + rows * (cell_h + label_h)
-    _curves(d, pair, (34, rows_h + 4, width - 10, out.height - 20), font)
+    _curves(d, pair, (34, rows_h + 20, width - 10, out.height - 20), font)  # the legend goes above the plot
     return out
 
 
@@ -161,8 +163,8 @@ def _curves(d: ImageDraw.ImageDraw, pair: PairReport, box: tuple[int, int, int, 
     cx = sx(pair.optimal_step)
     d.line([(cx, y0), (cx, y1)], fill=CHOSEN, width=1)
     x = x0 + 6
-    for text, colour in legend:
-        d.text((x, y0 + 4), text, fill=colour, font=font)
+    for text, colour in legend:  # above the plot, never over the curves
+        d.text((x, y0 - 15), text, fill=colour, font=font)
         x += d.textbbox((0, 0), text, font=font)[2] + 18
     d.text((x0, y1 + 4), f"step {lo_step}", fill=INK, font=font)
     d.text((x1 - 50, y1 + 4), f"step {hi_step}", fill=INK, font=font)

@@ -55,7 +55,7 @@ def prepare_edit(image: imgio.ImageLike, source_prompt: str | None = None, targe
     original = check_image_size(imgio.to_rgb(imgio.open_image(image)))
     edit_pairs, source, target, warnings = align(source_prompt, target_prompt, instruction, pairs)
     fixed = step_overrides(steps, edit_pairs, config.num_inference_steps)
-    given = ordered_masks(masks, edit_pairs) if masks is not None else None
+    given = ordered_masks(masks, edit_pairs, original.size) if masks is not None else None
     if given is None and config.mask_provider == "given":
         raise MaskError("mask_provider='given' but no masks were passed: give one mask per pair, "
                         f"in this order: {[p.source for p in edit_pairs]}.")
@@ -124,9 +124,9 @@ def step_overrides(steps: Mapping[str, int] | None, pairs: list[EditPair], n: in
     return [found.get(k) for k in range(len(pairs))]
 
 
-def ordered_masks(masks, pairs: list[EditPair]) -> list[Image.Image]:
+def ordered_masks(masks, pairs: list[EditPair], image_size: tuple[int, int] | None = None) -> list[Image.Image]:
     """The caller's masks in the pairs' order, each opened and checked (readable, not empty)."""
-    from .masks.given import check_not_empty
+    from .masks.given import check_not_empty, check_shape
 
     if isinstance(masks, Mapping):
         from .pair_ids import keyed, pair_id
@@ -158,5 +158,7 @@ def ordered_masks(masks, pairs: list[EditPair]) -> list[Image.Image]:
         except InvalidInputError as exc:
             raise MaskError(str(exc)) from exc
         check_not_empty(img, p.source)  # the editor resizes it to the working size later
+        if image_size is not None:
+            check_shape(img.size, image_size, p.source)
         opened.append(img)
     return opened

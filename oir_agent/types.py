@@ -114,6 +114,7 @@ class EditResult:
     files: dict[str, str | None] | None = None  # input / output / diagnostics / sheet, set by whoever writes them
     edit_id: str | None = None  # refine(edit_id, ...) re-picks steps from it; None when it was not kept
     replay: dict | None = None  # {"fixed_steps": {pair: step}, "refines": [...]}: what --from-diagnostics repeats
+    input_image: Image.Image | None = field(default=None, repr=False)  # the input at the working size (pictures)
 
     @property
     def version(self) -> str:

@@ -182,12 +182,14 @@ def test_masks_by_phrase_and_path(editor, tmp_path):
     assert np.array_equal(r.pairs[1].mask_array, square)
 
 
-def test_mask_aspect_warning(editor):
+def test_mask_of_another_aspect_ratio_is_refused_before_any_model_call(editor):
+    from oir_agent.errors import MaskError
+
     mask = np.zeros((64, 64), bool)
     mask[10:30, 10:30] = True
-    r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS[:1], masks=[mask],
+    with pytest.raises(MaskError, match="64x64 but the image is 96x64"):
+        editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS[:1], masks=[mask],
                     config=OIRConfig(num_inference_steps=3))
-    assert any("aspect ratio" in w for w in r.warnings)
 
 
 def test_progress_reports_stages_in_order(editor):

@@ -199,11 +199,11 @@ def test_caller_mask_formats(fmt, tmp_path):
     assert np.array_equal(r.mask, disc) and r.provider == "given" and r.notes == []
 
 
-def test_caller_mask_resized_with_warning_and_empty_error():
+def test_caller_mask_scaled_when_proportional_refused_otherwise_and_empty_error():
     m = np.zeros((64, 64), bool)
     m[10:30, 10:30] = True
-    r = load_given_mask(m, (96, 64), "cat")
-    assert r.mask.shape == (64, 96) and "aspect ratio differs" in r.notes[0]
+    with pytest.raises(MaskError, match="aspect ratio"):
+        load_given_mask(m, (96, 64), "cat")
     same_ratio = load_given_mask(np.kron(scene_masks()[0], np.ones((2, 2), bool)), (96, 64), "cat")
     assert same_ratio.notes == [] and np.array_equal(same_ratio.mask, scene_masks()[0])
     with pytest.raises(MaskError, match="mask for 'cat' is empty"):

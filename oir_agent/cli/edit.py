@@ -76,5 +76,7 @@ def run_edit(args) -> int:
               file=sys.stderr)
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    print(args.output)
+    for path in (args.output, args.diagnostics, args.sheet, args.save_edit):  # every file written, as demo does
+        if path:
+            print(path)
     return 0

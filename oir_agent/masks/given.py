@@ -9,7 +9,7 @@ from ..errors import InvalidInputError, MaskError
 from ..images import ImageLike, open_image
 from .base import MaskResult
 
-ASPECT_TOLERANCE = 0.01  # warn when the mask's aspect ratio differs from the image's by more than 1%
+ASPECT_TOLERANCE = 0.01  # a mask whose aspect ratio differs from the image's by more is refused
 
 
 def load_given_mask(source: ImageLike, size: tuple[int, int], phrase: str) -> MaskResult:
@@ -19,14 +19,17 @@ def load_given_mask(source: ImageLike, size: tuple[int, int], phrase: str) -> Ma
     except InvalidInputError as exc:
         raise MaskError(str(exc)) from exc
     inside = check_not_empty(img, phrase)
-    notes = []
-    w, h = size
-    src_w, src_h = img.size
-    if abs((src_w / src_h) / (w / h) - 1) > ASPECT_TOLERANCE:
-        notes.append(f"mask for {phrase!r} is {src_w}x{src_h} but the image is {w}x{h} (working size): "
-                     "its aspect ratio differs, so it was stretched to fit; check that it lines up.")
-    mask = _resize(inside, (w, h))
-    return MaskResult(mask=mask, provider="given", score=None, notes=notes)
+    check_shape(img.size, size, phrase)
+    return MaskResult(mask=_resize(inside, size), provider="given", score=None)
+
+
+def check_shape(mask_size: tuple[int, int], image_size: tuple[int, int], phrase: str) -> None:
+    """A mask of another size is scaled to the image; one of another aspect ratio cannot line up: refused."""
+    (mw, mh), (w, h) = mask_size, image_size
+    if abs((mw / mh) / (w / h) - 1) > ASPECT_TOLERANCE:
+        raise MaskError(f"mask for {phrase!r} is {mw}x{mh} but the image is {w}x{h}: a mask of another aspect ratio "
+                        "cannot line up with the image; make it from the image itself (any size with the same "
+                        "proportions is scaled to fit).")
 
 
 def check_not_empty(img: Image.Image, phrase: str) -> np.ndarray:

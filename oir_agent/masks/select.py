@@ -29,11 +29,20 @@ def provider_named(editor, name: str, runtime, max_batch: int | None = None) -> 
     return GroundedSAM(editor.grounding())
 
 
+def _grounding_loaded(editor) -> bool:
+    return getattr(editor, "_grounding", None) is not None
+
+
 def resolve_provider(editor, requested: str) -> tuple[str, str | None]:
     """("grounded-sam" | "noise-difference", note) for a requested provider; "auto" falls back with a note."""
     requested = canonical(requested)
     if requested in ("grounded-sam", "noise-difference"):
         return requested, None
+    from ..models import ships_grounding
+
+    if ships_grounding(editor.model_name) is False and not _grounding_loaded(editor):
+        return "noise-difference", (f"model {editor.model_name!r} ships no Grounded-SAM models, so masks come from the "
+                                    "diffusion model's noise difference (DiffEdit-style); pass masks for exact ones.")
     try:
         editor.grounding()
         return "grounded-sam", None

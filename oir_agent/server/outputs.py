@@ -21,9 +21,8 @@ class OutputStore:
     """Results live in one folder and are addressed as oir://outputs/NAME."""
 
     def __init__(self, root: Path):
-        self.root = Path(root).expanduser().resolve()
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.removed_stale = self._remove_stale_parts()
+        self.root = Path(root).expanduser().resolve()  # created by the first write, not before
+        self.removed_stale = self._remove_stale_parts() if self.root.is_dir() else 0
 
     def _remove_stale_parts(self) -> int:
         """Temp files a killed server left behind (atomic_write's `.NAME.*.part`); recent ones may belong to

@@ -99,10 +99,6 @@ def editor_factory(args, settings):
                                            clip_model=args.clip_model, edit_memory=settings.edit_memory_bytes)
         if args.max_concurrent > 1:
             editor.share_calls(max_rows=args.max_batch)
-            if editor.device.type == "cpu":
-                logger.warning("--max-concurrent %d on the CPU: shared calls save per-call overhead only; a CPU that "
-                               "one edit already keeps busy gains no throughput (measured 0.65-1.1x on 2 cores); "
-                               "it pays off on a GPU.", args.max_concurrent)
         return editor
 
     return build
@@ -133,13 +129,24 @@ def run_serve(args) -> int:
         print(f"oir-agent serve: refusing to bind {args.host!r}: a non-loopback address needs an auth token "
               "(set OIR_AGENT_TOKEN) and --allowed-host values; or bind 127.0.0.1.", file=sys.stderr)
         return 2
+    if args.max_concurrent > 1 and args.backend == "local":
+        from ..models import resolve_device
+
+        if resolve_device(args.device).type == "cpu":  # said at start, not at the first edit
+            logger.warning("--max-concurrent %d on the CPU: shared calls save per-call overhead only; a CPU that one "
+                           "edit already keeps busy gains no throughput (measured 0.65-1.1x on 2 cores); it pays off "
+                           "on a GPU.", args.max_concurrent)
     state = ServerState.create(editor_factory(args, settings), settings)
     server = server_for(state)
     if args.preload or args.backend == "ray":  # Ray starts in the main thread, before the port opens
         state.holder.get()
     print(start_line(args, settings), file=sys.stderr, flush=True)  # stdout is the protocol on stdio
     if args.transport == "stdio":
-        server.run("stdio")
+        try:
+            server.run("stdio")
+        except KeyboardInterrupt:  # Ctrl-C: one line, like the HTTP server's clean exit
+            print("oir-agent serve: stopped (interrupted).", file=sys.stderr, flush=True)
+            os._exit(130)  # the SDK's stdin reader thread is blocked in read(): waiting for it would hang
         return 0
     import uvicorn
 
