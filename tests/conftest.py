@@ -63,17 +63,28 @@ def serve_http(out_dir, host: str = "127.0.0.1", extra: tuple = ()):
     with socket.socket() as s:
         s.bind((host, 0))
         port = s.getsockname()[1]
+    import tempfile
+
     examples = Path(__file__).resolve().parents[1] / "examples"
+    log = tempfile.TemporaryFile()  # the child's stderr: read when it fails to start (a pipe nobody reads can block)
     proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--host", host,
                              "--port", str(port), "--model", "tiny", "--allowed-dir", str(examples), "--output-dir",
-                             str(out_dir), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             str(out_dir), *extra], stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.time() + 60
-    while time.time() < deadline:
+    while True:
         try:
             socket.create_connection((host, port), timeout=0.2).close()
             break
         except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                log.seek(0)
+                raise RuntimeError(f"the HTTP server did not start (exit {proc.poll()}): "
+                                   f"{log.read().decode(errors='replace')[-2000:]}") from None
             time.sleep(0.2)
-    yield port
-    proc.terminate()
-    proc.wait(10)
+    try:
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()

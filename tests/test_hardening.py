@@ -261,12 +261,25 @@ def test_full_disk_is_a_clean_error_with_nothing_left(tmp_path, monkeypatch):
 def test_sigterm_mid_edit_exits_promptly_and_leaves_nothing(tmp_path):
     import signal
 
+    out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "edit", str(ROOT / "examples" / "dumplings.png"),
                              "--model", "tiny", "-s", SOURCE, "-t", TARGET, "--steps", "150", "-o",
-                             str(tmp_path / "e.png"), "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(6)  # loaded and editing (150 steps take far longer)
+                             str(out / "e.png"), "--diagnostics", str(out / "e.json")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen = []
+
+    def read():  # the progress bars on stderr say when the edit is under way
+        while chunk := proc.stderr.read1(4096):
+            seen.append(chunk.decode(errors="replace"))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(stage in "".join(seen) for stage in ("search", "scoring")):
+        time.sleep(0.1)
+    assert "search" in "".join(seen) or "scoring" in "".join(seen), "".join(seen)[-2000:]  # mid-edit, not before
     assert proc.poll() is None
     t0 = time.time()
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(30) == 143 and time.time() - t0 < 10
-    assert list(tmp_path.iterdir()) == []
+    assert not out.exists() or list(out.iterdir()) == []  # no partial result, no temp file
