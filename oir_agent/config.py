@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .errors import ConfigError
 
 DEFAULT_MODEL = "CompVis/stable-diffusion-v1-4"  # the paper's model; the one place the default model id lives
-PRESETS = ("shapes", "tiny", "sd-random")  # offline models: trained ShapeWorld, then random weights for testing
+PRESETS = ("shapes", "tiny", "tiny-sdxl", "sd-random")  # offline: trained ShapeWorld, then random weights (tests)
 
 
 def model_help() -> str:

@@ -69,10 +69,10 @@ def load_components(model: str | Path = DEFAULT_MODEL, device: str | torch.devic
     dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)
     name = str(model)
-    if name in ("tiny", "sd-random"):
-        from .presets.tiny import build_sd_random, build_tiny
+    if name in ("tiny", "tiny-sdxl", "sd-random"):
+        from .presets.tiny import build_sd_random, build_tiny, build_tiny_sdxl
 
-        components = build_tiny(seed) if name == "tiny" else build_sd_random(seed)
+        components = {"tiny": build_tiny, "tiny-sdxl": build_tiny_sdxl, "sd-random": build_sd_random}[name](seed)
         if clip_model is not None:
             components.clip, components.clip_tokenizer = _load_clip(clip_model)
     elif name == "shapes":
@@ -117,13 +117,37 @@ def load_grounding(model: str | Path | None = None, device: str | torch.device |
 
 
 def _place(c: Components, device: torch.device, dtype: torch.dtype) -> Components:
-    for module in (c.unet, c.vae, c.text_encoder, c.clip):
-        if module.dtype != dtype:
-            module.to(dtype=dtype)
+    for module in (c.unet, c.vae, c.text_encoder, c.text_encoder_2, c.clip):
+        if module is None:
+            continue
+        # a VAE that overflows in fp16 (its config says force_upcast, as SDXL's does) stays in fp32
+        want = torch.float32 if module is c.vae and dtype == torch.float16 and \
+            getattr(c.vae.config, "force_upcast", False) else dtype
+        if module.dtype != want:
+            module.to(dtype=want)
         module.to(device=device)
         module.eval()
         module.requires_grad_(False)
     return c
+
+
+SUPPORTED = "Stable Diffusion 1.x, 2.x (epsilon or v-prediction) and SDXL (UNet-based latent diffusion)"
+
+
+def model_family(folder: Path) -> str:
+    """"sd" or "sdxl" from a diffusers folder's own files (never from its name); flow-matching transformers
+    (SD3, FLUX, ...) and anything else unknown are refused here, at load time."""
+    import json
+
+    index = folder / "model_index.json"
+    cls = json.loads(index.read_text()).get("_class_name", "") if index.is_file() else ""
+    if (folder / "transformer").is_dir() or any(k in cls for k in ("StableDiffusion3", "Flux", "Transformer")):
+        raise ModelUnavailableError(f"{cls or 'this model'} is a flow-matching transformer model, which OIR's DDIM "
+                                    f"inversion does not support; supported: {SUPPORTED}.")
+    unet_config = folder / "unet" / "config.json"
+    if unet_config.is_file() and json.loads(unet_config.read_text()).get("addition_embed_type") == "text_time":
+        return "sdxl"
+    return "sdxl" if "XL" in cls else "sd"
 
 
 def _load_dir(source: str | Path, clip_model: str | Path | None, name: str) -> Components:
@@ -131,27 +155,47 @@ def _load_dir(source: str | Path, clip_model: str | Path | None, name: str) -> C
     from transformers import CLIPTextModel, CLIPTokenizer
 
     local = Path(source)
+    if local.is_dir():
+        model_family(local)  # an unsupported family is refused first, naming what is supported
     if local.exists() and not (local / "unet").is_dir():
         raise ModelUnavailableError(
             f"model={str(source)!r} exists but is not a diffusers model folder (no 'unet/' inside): give a folder "
             "with unet/, vae/, text_encoder/, tokenizer/ and scheduler/ (e.g. a StableDiffusionPipeline's "
             "save_pretrained output) or a hub id such as 'CompVis/stable-diffusion-v1-4'.")
     src = str(local) if local.exists() else str(source)
+    with _explain_missing(src, probe="model_index.json"):
+        folder = local if local.exists() else _hub_folder(src)
+    family = model_family(folder)
     with _explain_missing(src, probe="unet/config.json"):
         unet = UNet2DConditionModel.from_pretrained(src, subfolder="unet")
         vae = AutoencoderKL.from_pretrained(src, subfolder="vae")
         text_encoder = CLIPTextModel.from_pretrained(src, subfolder="text_encoder")
         tokenizer = CLIPTokenizer.from_pretrained(src, subfolder="tokenizer")
         scheduler_config = dict(DDIMScheduler.from_pretrained(src, subfolder="scheduler").config)
-    if tokenizer.model_max_length > 77:  # diffusers pads to model_max_length: never pad to 1e30
-        tokenizer.model_max_length = 77
+        second = {}
+        if family == "sdxl":
+            from transformers import CLIPTextModelWithProjection
+
+            second = dict(text_encoder_2=CLIPTextModelWithProjection.from_pretrained(src, subfolder="text_encoder_2"),
+                          tokenizer_2=CLIPTokenizer.from_pretrained(src, subfolder="tokenizer_2"))
+    for tok in (tokenizer, second.get("tokenizer_2")):
+        if tok is not None and tok.model_max_length > 77:  # diffusers pads to model_max_length: never to 1e30
+            tok.model_max_length = 77
     if clip_model is None and local.exists() and (local / METRIC_CLIP_SUBFOLDER).is_dir():
         clip_model = local / METRIC_CLIP_SUBFOLDER
     clip, clip_tokenizer = _load_clip(clip_model or DEFAULT_CLIP)
     mean, std = _clip_normalisation(clip_model or DEFAULT_CLIP)
     return Components(unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer,
                       scheduler_config=scheduler_config, clip=clip, clip_tokenizer=clip_tokenizer, name=name,
-                      clip_mean=mean, clip_std=std)
+                      clip_mean=mean, clip_std=std, **second)
+
+
+def _hub_folder(repo_id: str) -> Path:
+    """The local snapshot folder of a hub model's small files (model_index.json and the configs), downloaded once;
+    the family is read from them before any weight is fetched."""
+    from huggingface_hub import snapshot_download
+
+    return Path(snapshot_download(repo_id, allow_patterns=["model_index.json", "*/config.json"]))
 
 
 def _load_clip(source: str | Path) -> tuple[Any, Any]:
@@ -181,7 +225,7 @@ def ships_grounding(model: str | Path) -> bool | None:
     name = str(model)
     if name == "tiny":
         return True
-    if name in ("shapes", "sd-random"):
+    if name in ("shapes", "sd-random", "tiny-sdxl"):
         return False
     local = Path(name)
     if local.is_dir():

@@ -26,6 +26,17 @@ class Components:
     name: str = "unknown"
     clip_mean: tuple[float, float, float] = CLIP_MEAN
     clip_std: tuple[float, float, float] = CLIP_STD
+    text_encoder_2: Any = None  # SDXL: CLIPTextModelWithProjection (its pooled embedding conditions the UNet too)
+    tokenizer_2: Any = None
+
+    @property
+    def family(self) -> str:
+        """"sdxl" (two text encoders, pooled embedding and size conditioning) or "sd" (1.x / 2.x)."""
+        return "sdxl" if self.text_encoder_2 is not None else "sd"
+
+    @property
+    def vae_dtype(self) -> torch.dtype:
+        return self.vae.dtype
 
     @property
     def device(self) -> torch.device:

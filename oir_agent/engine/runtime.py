@@ -106,7 +106,18 @@ class Runtime:
         return out.float()
 
     def _unet_forward(self, latents: torch.Tensor, timesteps: torch.Tensor, embeddings: torch.Tensor) -> torch.Tensor:
+        if self.c.family == "sdxl":  # the pooled embedding rides as the last token row (encode_prompts)
+            hidden, pooled = embeddings[:, :-1], embeddings[:, -1, :self.c.text_encoder_2.config.projection_dim]
+            return self.c.unet(latents, timesteps, encoder_hidden_states=hidden,
+                               added_cond_kwargs={"text_embeds": pooled,
+                                                  "time_ids": self.size_ids(latents).to(latents.dtype)}).sample
         return self.c.unet(latents, timesteps, encoder_hidden_states=embeddings).sample
+
+    def size_ids(self, latents: torch.Tensor) -> torch.Tensor:
+        """SDXL's size conditioning per latent, as its pipeline builds it for an uncropped image of the working size:
+        (original height, width, crop top, left, target height, width) = (H, W, 0, 0, H, W)."""
+        h, w = (s * self.c.vae_scale_factor for s in latents.shape[-2:])
+        return torch.tensor([[h, w, 0, 0, h, w]], device=latents.device).repeat(latents.shape[0], 1)
 
     # --- text ----------------------------------------------------------------------------------------
     @torch.no_grad()
@@ -114,10 +125,29 @@ class Runtime:
         """(P, 77, D) text-encoder hidden states, as Stable Diffusion conditions on them."""
         tok = self.c.tokenizer
         check_prompt_lengths(tok, prompts, "the diffusion model's text encoder")
+        if self.c.family == "sdxl":
+            return self._encode_sdxl(prompts)
         with TOKENIZER_LOCK:
             ids = tok(prompts, padding="max_length", max_length=tok.model_max_length, truncation=True,
                       return_tensors="pt").input_ids.to(self.device)
         return self.c.text_encoder(ids)[0].float()
+
+    def _encode_sdxl(self, prompts: list[str]) -> torch.Tensor:
+        """(P, 77 + 1, D1 + D2): both encoders' penultimate hidden states side by side (as SDXL's pipeline builds
+        them), then one row holding the second encoder's pooled projection (zero-padded): one tensor per prompt, so
+        every row-indexing, batching and storing path of the engine carries SDXL's extra conditioning unchanged."""
+        hidden, pooled = [], None
+        for tok, encoder in ((self.c.tokenizer, self.c.text_encoder), (self.c.tokenizer_2, self.c.text_encoder_2)):
+            with TOKENIZER_LOCK:
+                ids = tok(prompts, padding="max_length", max_length=tok.model_max_length, truncation=True,
+                          return_tensors="pt").input_ids.to(self.device)
+            out = encoder(ids, output_hidden_states=True)
+            hidden.append(out.hidden_states[-2].float())
+            pooled = out[0].float()  # CLIPTextModelWithProjection: the pooled, projected text embedding
+        states = torch.cat(hidden, dim=-1)
+        row = torch.zeros(states.shape[0], 1, states.shape[-1], device=states.device)
+        row[:, 0, :pooled.shape[-1]] = pooled
+        return torch.cat([states, row], dim=1)
 
     @torch.no_grad()
     def clip_text_features(self, texts: list[str]) -> torch.Tensor:
@@ -135,7 +165,7 @@ class Runtime:
     def encode_images(self, images: torch.Tensor) -> torch.Tensor:
         """images (B, 3, H, W) in [0, 1] -> latents (B, 4, H/8, W/8): posterior mean x scaling factor."""
         vae = self.c.vae
-        pixels = (images * 2 - 1).to(self.device, self.dtype)
+        pixels = (images * 2 - 1).to(self.device, self.c.vae_dtype)  # an fp32 VAE where fp16 overflows (SDXL)
         mean = self._shared("vae_encode", (pixels,), self._vae_encode)
         mean = (mean if mean is not None else self._vae_encode(pixels)).float()
         self.cost.vae_encodes += images.shape[0]
@@ -151,7 +181,7 @@ class Runtime:
         for start in range(0, latents.shape[0], batch_size):
             self.check_cancel()
             chunk = latents[start:start + batch_size]
-            z = (chunk / vae.config.scaling_factor + shift).to(self.device, self.dtype)
+            z = (chunk / vae.config.scaling_factor + shift).to(self.device, self.c.vae_dtype)
             decoded = self._shared("vae_decode", (z,), self._vae_decode)
             decoded = decoded if decoded is not None else self._vae_decode(z)
             out.append(((decoded.float() + 1) / 2).clamp(0, 1))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
-from transformers import CLIPConfig, CLIPModel, CLIPTextConfig, CLIPTextModel
+from transformers import CLIPConfig, CLIPModel, CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
 
 from ..engine.components import Components
 from .tokenizer import build_byte_tokenizer
@@ -75,6 +75,36 @@ def build_tiny(seed: int = 0) -> Components:
         unet=tiny_unet(seed), vae=tiny_vae(seed + 1), text_encoder=tiny_text_encoder(n_vocab, seed + 2),
         tokenizer=tokenizer, scheduler_config=dict(SD_SCHEDULER_CONFIG), clip=tiny_clip(n_vocab, seed + 3),
         clip_tokenizer=tokenizer, name="tiny")
+
+
+# SDXL's scheduler (its scheduler_config.json): SD's betas, "leading" spacing.
+SDXL_SCHEDULER_CONFIG = {**SD_SCHEDULER_CONFIG, "timestep_spacing": "leading"}
+TIME_EMBED = 8  # tiny SDXL: addition_time_embed_dim
+
+
+def build_tiny_sdxl(seed: int = 0) -> Components:
+    """The SDXL family at toy size: two text encoders (the second with a projection, whose pooled embedding
+    conditions the UNet), size conditioning (`addition_embed_type="text_time"`), a VAE that asks for fp32
+    (force_upcast), SDXL's scheduler. For tests: seconds on CPU."""
+    tokenizer = build_byte_tokenizer()
+    n_vocab = len(tokenizer)
+    unet = _seeded(seed, lambda: UNet2DConditionModel(
+        block_out_channels=(32, 64), layers_per_block=1, sample_size=8, in_channels=4, out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=64, attention_head_dim=8, norm_num_groups=32, addition_embed_type="text_time",
+        addition_time_embed_dim=TIME_EMBED, projection_class_embeddings_input_dim=32 + 6 * TIME_EMBED,
+        transformer_layers_per_block=1))
+    vae = _seeded(seed + 1, lambda: AutoencoderKL(
+        block_out_channels=(8, 16, 16, 16), in_channels=3, out_channels=3, latent_channels=4,
+        down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
+        layers_per_block=1, norm_num_groups=8, sample_size=64, force_upcast=True, scaling_factor=0.13025))
+    text_2 = _seeded(seed + 4, lambda: CLIPTextModelWithProjection(CLIPTextConfig(
+        hidden_size=32, intermediate_size=37, num_attention_heads=4, num_hidden_layers=2, vocab_size=n_vocab,
+        max_position_embeddings=77, projection_dim=32, **_special_ids(n_vocab))))
+    return Components(
+        unet=unet, vae=vae, text_encoder=tiny_text_encoder(n_vocab, seed + 2), tokenizer=tokenizer,
+        scheduler_config=dict(SDXL_SCHEDULER_CONFIG), clip=tiny_clip(n_vocab, seed + 3), clip_tokenizer=tokenizer,
+        name="tiny-sdxl", text_encoder_2=text_2, tokenizer_2=tokenizer)
 
 
 def build_sd_random(seed: int = 0) -> Components:
