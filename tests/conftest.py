@@ -66,7 +66,7 @@ def serve_http(out_dir, host: str = "127.0.0.1", extra: tuple = ()):
     import tempfile
 
     examples = Path(__file__).resolve().parents[1] / "examples"
-    log = tempfile.TemporaryFile()  # the child's stderr: read when it fails to start (a pipe nobody reads can block)
+    log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in the finally below; a pipe nobody reads can block
     proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--host", host,
                              "--port", str(port), "--model", "tiny", "--allowed-dir", str(examples), "--output-dir",
                              str(out_dir), *extra], stdout=subprocess.DEVNULL, stderr=log)
