@@ -23,31 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from oir_agent import OIRConfig  # noqa: E402
 from oir_agent.engine.costs import estimated_sample_evals  # noqa: E402
-
-SD_UNET = dict(sample_size=64, in_channels=4, out_channels=4, layers_per_block=2,
-               block_out_channels=(320, 640, 1280, 1280),
-               down_block_types=("CrossAttnDownBlock2D",) * 3 + ("DownBlock2D",),
-               up_block_types=("UpBlock2D",) + ("CrossAttnUpBlock2D",) * 3, norm_num_groups=32)
-FAMILIES = {
-    "SD 1.x": dict(side=512, text_dim=768, text_tokens=77, unet=dict(SD_UNET, cross_attention_dim=768,
-                                                                   attention_head_dim=8)),
-    "SD 2.x (v)": dict(side=768, text_dim=1024, text_tokens=77,
-                       unet=dict(SD_UNET, cross_attention_dim=1024, attention_head_dim=(5, 10, 20, 20),
-                                 use_linear_projection=True, sample_size=96)),
-    "SDXL": dict(side=1024, text_dim=2048, text_tokens=77, pooled=1280,
-                 unet=dict(sample_size=128, in_channels=4, out_channels=4, layers_per_block=2,
-                           block_out_channels=(320, 640, 1280),
-                           down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
-                           up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
-                           transformer_layers_per_block=(1, 2, 10), attention_head_dim=(5, 10, 20),
-                           cross_attention_dim=2048, use_linear_projection=True, addition_embed_type="text_time",
-                           addition_time_embed_dim=256, projection_class_embeddings_input_dim=2816,
-                           norm_num_groups=32)),
-}
-VAE = dict(block_out_channels=(128, 256, 512, 512), in_channels=3, out_channels=3, latent_channels=4,
-           down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
-           layers_per_block=2, norm_num_groups=32)
-
+from oir_agent.presets.architectures import FAMILIES, VAE  # noqa: E402
 
 def unet_flops(spec: dict) -> tuple[int, int]:
     """(FLOPs of one UNet sample evaluation at the family's native size, parameters), on the meta device."""

@@ -214,3 +214,24 @@ def tiny_grounding(seed: int = 0, workdir=None):
     sam_processor = SamProcessor(image_processor=SamImageProcessorPil(size={"longest_edge": 128},
                                                                       pad_size={"height": 128, "width": 128}))
     return dino, dino_processor, sam, sam_processor
+
+
+def build_sdxl_random(seed: int = 0, device: str | torch.device = "cpu", dtype: torch.dtype = torch.float32
+                      ) -> Components:
+    """SDXL's exact architectures (UNet 2.6 B, VAE, CLIP-L and OpenCLIP-bigG text encoders) with random weights,
+    built directly on `device` in `dtype` (no 10 GB fp32 copy on the CPU): for GPU timing and memory without a
+    download. The metric CLIP is the tiny one (its cost is small next to the UNet's)."""
+    from .architectures import CLIP_L_TEXT, FAMILIES, OPENCLIP_BIGG_TEXT, VAE
+
+    tokenizer = build_byte_tokenizer()
+    special = _special_ids(len(tokenizer))
+    with torch.device(device):
+        unet = _seeded(seed, lambda: UNet2DConditionModel(**FAMILIES["SDXL"]["unet"])).to(dtype)
+        vae = _seeded(seed + 1, lambda: AutoencoderKL(**VAE, force_upcast=True, scaling_factor=0.13025))
+        text = _seeded(seed + 2, lambda: CLIPTextModel(CLIPTextConfig(**{**CLIP_L_TEXT, **special}))).to(dtype)
+        text_2 = _seeded(seed + 4, lambda: CLIPTextModelWithProjection(
+            CLIPTextConfig(**{**OPENCLIP_BIGG_TEXT, **special}))).to(dtype)
+        clip = tiny_clip(len(tokenizer), seed + 3)
+    return Components(unet=unet, vae=vae, text_encoder=text, tokenizer=tokenizer,
+                      scheduler_config=dict(SDXL_SCHEDULER_CONFIG), clip=clip, clip_tokenizer=tokenizer,
+                      name="sdxl-random", text_encoder_2=text_2, tokenizer_2=tokenizer)
