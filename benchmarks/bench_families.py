@@ -25,6 +25,7 @@ from oir_agent import OIRConfig  # noqa: E402
 from oir_agent.engine.costs import estimated_sample_evals  # noqa: E402
 from oir_agent.presets.architectures import FAMILIES, VAE  # noqa: E402
 
+
 def unet_flops(spec: dict) -> tuple[int, int]:
     """(FLOPs of one UNet sample evaluation at the family's native size, parameters), on the meta device."""
     from diffusers import UNet2DConditionModel
