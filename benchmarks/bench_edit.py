@@ -24,7 +24,10 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from common import rss_mb  # noqa: E402
 
 from oir_agent import OIRConfig, OIREditor  # noqa: E402
 from oir_agent.engine.costs import edit_sample_evals, exhaustive_cost  # noqa: E402
@@ -53,11 +56,6 @@ class PeakRSS:
     def __exit__(self, *exc):
         self._stop.set()
         self._t.join()
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def scene(width: int, height: int):

@@ -74,10 +74,11 @@ async def run_level(url: str, model: str, callers: int, per_caller: int, steps: 
 
 def _sample_rss(pid: int, peak: list[float], stop: threading.Event) -> None:
     import psutil
+    from common import rss_mb
 
     while not stop.is_set():
         try:
-            peak[0] = max(peak[0], psutil.Process(pid).memory_info().rss / 2**20)
+            peak[0] = max(peak[0], rss_mb(pid))
         except psutil.Error:
             return
         time.sleep(0.2)

@@ -17,7 +17,6 @@ import errno
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,46 +26,25 @@ from pathlib import Path
 import anyio
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from common import rss_mb  # noqa: E402
+
 EX = ROOT / "examples"
 SRC = "a bowl of dumplings on the left and chopsticks on the right"
 TGT = "a bowl of fried rice on the left and a knife on the right"
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def http_server(out: Path, queue_size: int = 2, model: str = "tiny", extra: list[str] | tuple = (),
                 log: Path | None = None):
-    port = free_port()
-    stderr = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--port", str(port),
-                             "--model", model, "--allowed-dir", str(EX), "--output-dir", str(out), "--queue-size",
-                             str(queue_size), "--preload", *extra], env=ENV, stdout=subprocess.DEVNULL,
-                            stderr=stderr)
-    deadline = time.time() + 300  # --preload: the model (or Ray and its replicas) loads before the port opens
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    try:
+    """`serve --transport http --preload` (the model, or Ray and its replicas, loads before the port opens)."""
+    from oir_agent.server.launch import launched
+
+    log = log or out.parent / f"{out.name}-server.log"
+    with launched(["--model", model, "--allowed-dir", str(EX), "--output-dir", str(out), "--queue-size",
+                   str(queue_size), "--preload", *extra], log, env=ENV, timeout=300) as (proc, port):
         yield proc, f"http://127.0.0.1:{port}/mcp"
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(30)
-
-
-def rss_mb(pid: int) -> float:
-    import psutil
-
-    return psutil.Process(pid).memory_info().rss / 2**20
 
 
 async def settled_rss_mb(pid: int) -> float:

@@ -49,8 +49,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from shapeworld.cases import SPLITS, STRICT_DB, TYPES, Case, cases_for, judge, pair_regions, strict_success  # noqa: E402
 
 from oir_agent import OIRConfig, OIREditor, align_prompts  # noqa: E402
-from oir_agent.engine.compose import final_weight, keep_outside  # noqa: E402
+from oir_agent.engine.compose import keep_unedited  # noqa: E402
 from oir_agent.engine.costs import edit_sample_evals, fixed_depth_sample_evals  # noqa: E402
+from oir_agent.engine.metric import best_index  # noqa: E402
 from oir_agent.engine.oir import EnginePair, Reassembly, fixed_depth_edits, invert_image, reassemble_many, search_pairs  # noqa: E402
 from oir_agent.engine.runtime import Runtime  # noqa: E402
 from oir_agent.engine.search import rescore  # noqa: E402
@@ -67,7 +68,7 @@ def _u8(t: torch.Tensor) -> np.ndarray:
 def shared_step(searches) -> int:
     """One step for all pairs: the best mean of the pairs' scores (every pair evaluated at every step)."""
     mean = torch.stack([s.score.double() for s in searches]).mean(0)
-    return searches[0].steps[int(torch.nonzero(mean == mean.max())[0, 0])]
+    return searches[0].steps[best_index(mean)]
 
 
 class Runner:
@@ -164,8 +165,7 @@ class Runner:
         if spent() - before != sum(2 * k for k in self.depths):
             raise RuntimeError("fixed-depth denoising cost differs from sum(2k)")
         masks = torch.stack(gt)
-        keep = lambda img: keep_outside(inv.image, img, final_weight(inv.image, img, masks, cfg.keep_margin,
-                                                                     cfg.keep_region, cfg.keep_ring))  # as OIR's
+        keep = lambda img: keep_unedited(inv.image, img, masks, cfg)  # as OIR's
         for k, img in zip(self.depths, images):
             out[f"fixed_{k}"] = {"image": _u8(img), "steps": [k] * len(pairs), "evals": fixed_depth_sample_evals(k)}
             out[f"keepfixed_{k}"] = {"image": _u8(keep(img)), "steps": [k] * len(pairs),

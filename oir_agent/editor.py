@@ -333,12 +333,8 @@ def _keep_at_full_size(edited: Image.Image, stored: StoredEdit) -> Image.Image:
     """The resized-back edit with the input's full-size pixels outside the pairs' regions (keep_outside): a large
     photo keeps its own resolution everywhere the edit did not reach."""
     masks = torch.stack([p.mask.cpu().bool() for p in stored.engine_pairs])
-    cfg = stored.config
     original = stored.original.permute(2, 0, 1).float() / 255
-    edited = imgio.to_tensor(edited)
-    weight = compose.final_weight(original, edited, masks, cfg.keep_margin, cfg.keep_region, cfg.keep_ring)
-    out = compose.keep_outside(original, edited, weight)
-    return imgio.to_pil(out)
+    return imgio.to_pil(compose.keep_unedited(original, imgio.to_tensor(edited), masks, stored.config))
 
 
 def _pair_keyed(mapping, pairs: list[EditPair], name: str, check) -> dict[int, Any]:

@@ -53,38 +53,13 @@ SOURCE = "a red circle on the left and a blue square on the right"
 
 def serve_http(out_dir, host: str = "127.0.0.1", extra: tuple = ()):
     """`oir-agent serve --transport http --model tiny` on a free port of `host`, waited for; a generator for fixtures:
-    yields the port, then stops the server."""
-    import socket
-    import subprocess
-    import sys
-    import time
+    yields the port, then stops the server. A server that does not start fails with its log."""
     from pathlib import Path
 
-    with socket.socket() as s:
-        s.bind((host, 0))
-        port = s.getsockname()[1]
-    import tempfile
+    from oir_agent.server.launch import launched
 
     examples = Path(__file__).resolve().parents[1] / "examples"
-    log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in the finally below; a pipe nobody reads can block
-    proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--host", host,
-                             "--port", str(port), "--model", "tiny", "--allowed-dir", str(examples), "--output-dir",
-                             str(out_dir), *extra], stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.time() + 60
-    while True:
-        try:
-            socket.create_connection((host, port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                log.seek(0)
-                raise RuntimeError(f"the HTTP server did not start (exit {proc.poll()}): "
-                                   f"{log.read().decode(errors='replace')[-2000:]}") from None
-            time.sleep(0.2)
-    try:
+    log = Path(out_dir).parent / f"serve-{Path(out_dir).name}.log"
+    with launched(["--model", "tiny", "--allowed-dir", str(examples), "--output-dir", str(out_dir), *extra], log,
+                  host=host) as (_, port):
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()

@@ -1,9 +1,6 @@
 """Ray Serve backend (needs the ray extra): a local Ray instance, 2 replicas of the tiny model behind the MCP HTTP
 front, 4 concurrent edits all answered with their files; refine_edit explains why it is not served there."""
 
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -32,31 +29,14 @@ async def _edit(url: str, seed: int, steps: int):
 
 @pytest.fixture(scope="module")
 def ray_server(tmp_path_factory):
+    from oir_agent.server.launch import launched
+
     out = tmp_path_factory.mktemp("ray-out")
-    log = out.parent / "ray-server.log"  # a file, not a pipe: a full pipe would block the server
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "oir_agent.cli", "serve", "--transport", "http", "--port",
-                             str(port), "--model", "tiny", "--backend", "ray", "--replicas", "2", "--queue-size", "8",
-                             "--allowed-dir", str(ROOT / "examples"), "--output-dir", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=open(log, "wb"),  # noqa: SIM115
-                            env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"})
-    deadline = time.time() + 400
-    while time.time() < deadline and proc.poll() is None:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    if proc.poll() is not None:
-        pytest.fail("the Ray server exited: " + log.read_text(errors="replace")[-2000:])
-    yield f"http://127.0.0.1:{port}/mcp", out, log
-    proc.terminate()
-    try:
-        proc.wait(60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    log = out.parent / "ray-server.log"
+    with launched(["--model", "tiny", "--backend", "ray", "--replicas", "2", "--queue-size", "8", "--allowed-dir",
+                   str(ROOT / "examples"), "--output-dir", str(out)], log, timeout=400,
+                  env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"}) as (_, port):
+        yield f"http://127.0.0.1:{port}/mcp", out, log
 
 
 async def test_two_replicas_answer_four_concurrent_edits(ray_server):

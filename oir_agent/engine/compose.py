@@ -5,17 +5,16 @@ The reassembly regenerates the whole latent (re-inversion + the final denoise), 
 object drift too (VAE round trip, the target prompt redrawing other objects). After the final decode the edited
 image is blended with the original by a weight that is 1 on each pair's region grown by a margin, falls linearly
 to 0 over a feather ring, and is 0 beyond. The region is the mask itself by default, or its bounding box
-(`keep_region="box"`: a square replacing a triangle fills the triangle's box, far past its slanted sides; on the
-dev split it gave the same successes at 1 dB less preservation, so it is an option, not the default). A mask larger than half the
-frame is a setting (a background), not an object whose outline moves: it is used as it is, with no margin and no
-feather, so the objects it surrounds stay exact.
+(`keep_region="box"`, an option; docs/DECISIONS.md has its measurement). A mask larger than half the frame is a
+setting (a background), not an object whose outline moves: it is used as it is, with no margin and no feather, so
+the objects it surrounds stay exact.
 
 The margin ring is where an edit *may* reach (a circle replacing a square, a longer tail), not where it did. With
 `ring="changed"` (the default) a ring pixel takes the edit only as far as the edit visibly changed it: the weight
 there is multiplied by a ramp of the largest channel change |edited - original|, 0 below CHANGE_LOW of the pixel
-range and 1 above CHANGE_HIGH, smoothed over the feather width so the ring does not speckle. Regeneration drift
-(median 0.025, 75% below 0.045 on the dev study) goes back to the original; a new outline (90% of its pixels above
-0.1, median 0.34) stays. The region itself always takes the edit.
+range and 1 above CHANGE_HIGH, smoothed over the feather width so the ring does not speckle: regeneration drift
+goes back to the original, a new outline stays (the dev study's figures are in docs/DECISIONS.md). The region
+itself always takes the edit.
 """
 
 from __future__ import annotations
@@ -110,6 +109,13 @@ def resize_weight(weight: torch.Tensor, height: int, width: int) -> torch.Tensor
     out = torch.nn.functional.interpolate(weight[None, None], size=(height, width), mode="bilinear",
                                           align_corners=False)[0, 0]
     return out.clamp(0, 1)
+
+
+def keep_unedited(original: torch.Tensor, edited: torch.Tensor, masks: torch.Tensor, config) -> torch.Tensor:
+    """`edited` with `original`'s pixels outside the pairs' regions, by the config's keep_margin / keep_region /
+    keep_ring (an OIRConfig): the one blend the engine, the editor's full-size paste-back and the benchmarks use."""
+    weight = final_weight(original, edited, masks, config.keep_margin, config.keep_region, config.keep_ring)
+    return keep_outside(original, edited, weight)
 
 
 def keep_outside(original: torch.Tensor, edited: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:

@@ -141,9 +141,7 @@ def kept(original: torch.Tensor, edited: torch.Tensor, item: Reassembly) -> torc
     if not item.config.keep_outside:
         return edited
     masks = torch.stack([m.to(edited.device) for m in item.masks])
-    cfg = item.config
-    return compose.keep_outside(original, edited, compose.final_weight(original, edited, masks, cfg.keep_margin,
-                                                                       cfg.keep_region, cfg.keep_ring))
+    return compose.keep_unedited(original, edited, masks, item.config)
 
 
 def fixed_depth_edits(runtime: Runtime, inv: Inverted, depths: list[int], guidance_scale: float,
