@@ -214,4 +214,5 @@ class OIRConfig:
 
 def _check(ok: bool, name: str, value, expected: str) -> None:
     if not ok:
-        raise ConfigError(f"{name}={value!r} is invalid: expected {expected}.")
+        raise ConfigError(f"{name}={value!r} is invalid: expected {expected}.", field=name, value=value,
+                          expected=expected)

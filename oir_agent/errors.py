@@ -27,7 +27,12 @@ class MaskError(InvalidInputError):
 
 
 class ConfigError(OIRError, ValueError):
-    """A configuration value (steps, reassembly step, device, ...) is out of range."""
+    """A configuration value (steps, reassembly step, device, ...) is out of range. `field`, `value` and `expected`
+    say which, as data (a front end names the field its own way: the CLI as its flag)."""
+
+    def __init__(self, message: str, field: str | None = None, value=None, expected: str | None = None):
+        super().__init__(message)
+        self.field, self.value, self.expected = field, value, expected
 
 
 class ModelUnavailableError(OIRError):

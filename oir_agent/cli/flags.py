@@ -21,8 +21,18 @@ def _unquote(value: str) -> str:
     return value
 
 
-def in_flag_terms(message: str) -> str:
-    """`num_inference_steps=0 is invalid` -> `--steps 0 is invalid`; `steps['cat']=99` -> `--step cat=99`."""
+def in_flag_terms(exc) -> str:
+    """The library's error in the user's flags. A ConfigError names its field as data: `--steps 0 is invalid:
+    expected ...`. Other messages that name API parameters are rewritten (`steps['cat']=99` -> `--step cat=99`)."""
+    field = getattr(exc, "field", None)
+    if field in API_TO_FLAG and getattr(exc, "expected", None):
+        value = getattr(exc, "value", None)
+        shown = "none" if value is None else _unquote(repr(value))
+        return f"{API_TO_FLAG[field]} {shown} is invalid: expected {exc.expected}."
+    return _rewrite(str(exc))
+
+
+def _rewrite(message: str) -> str:
     message = _STEP_KEY.sub(lambda m: f"--step {_unquote(m.group(1))}={m.group(2)}", message)
     message = _ASSIGNMENT.sub(lambda m: f"{API_TO_FLAG[m.group(1)]} {_unquote(m.group(2))}", message)
     return _BARE.sub(lambda m: f"({API_TO_FLAG[m.group(1)]})", message)

@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     except OIRError as exc:
         from .flags import in_flag_terms
 
-        print(f"oir-agent {args.command}: error: {in_flag_terms(str(exc))}", file=sys.stderr)
+        print(f"oir-agent {args.command}: error: {in_flag_terms(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("oir-agent: interrupted", file=sys.stderr)
