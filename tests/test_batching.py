@@ -145,10 +145,32 @@ def test_batcher_respects_max_rows():
 
 
 def test_batcher_does_not_wait_for_a_member_busy_elsewhere():
-    b = SharedBatcher(max_wait_s=0.01)
-    with b.member():  # a member that never calls
+    """A caller waits for the other members' calls at most max_wait_s (measured), then runs alone; with every
+    member waiting it does not wait at all."""
+    import time
+
+    b = SharedBatcher(max_wait_s=0.3)
+    done = []
+
+    def call():
+        t0 = time.perf_counter()
         out, rows = b.run("f", (), (torch.ones(1),), lambda x: x + 1)
-    assert float(out) == 2 and rows == 1
+        done.append((time.perf_counter() - t0, float(out), rows))
+
+    with b.member():  # a member that never calls (busy elsewhere)
+        with b.member():
+            worker = threading.Thread(target=call)
+            worker.start()
+            worker.join(5)
+    assert done, "the call waited for an idle member past max_wait_s"
+    waited, out, rows = done[0]
+    assert 0.25 <= waited < 2.0 and out == 2 and rows == 1  # it waited for the other, up to the limit
+    alone = SharedBatcher(max_wait_s=5.0)
+    done.clear()
+    with alone.member():
+        t0 = time.perf_counter()
+        alone.run("f", (), (torch.ones(1),), lambda x: x + 1)
+    assert time.perf_counter() - t0 < 1.0  # its only member is waiting: nothing more can arrive, no wait
 
 
 def test_out_of_memory_in_a_shared_call_tells_each_caller_to_run_alone():
