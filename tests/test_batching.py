@@ -157,11 +157,10 @@ def test_batcher_does_not_wait_for_a_member_busy_elsewhere():
         out, rows = b.run("f", (), (torch.ones(1),), lambda x: x + 1)
         done.append((time.perf_counter() - t0, float(out), rows))
 
-    with b.member():  # a member that never calls (busy elsewhere)
-        with b.member():
-            worker = threading.Thread(target=call)
-            worker.start()
-            worker.join(5)
+    with b.member(), b.member():  # the caller, and a member that never calls (busy elsewhere)
+        worker = threading.Thread(target=call)
+        worker.start()
+        worker.join(5)
     assert done, "the call waited for an idle member past max_wait_s"
     waited, out, rows = done[0]
     assert 0.25 <= waited < 2.0 and out == 2 and rows == 1  # it waited for the other, up to the limit
