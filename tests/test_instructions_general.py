@@ -52,8 +52,8 @@ def pairs(instruction, source):
     ("make the dog sit", "a dog lying on the sofa", "a dog sitting on the sofa"),
     ("make the boy cry", "a boy smiling at a dog", "a boy crying at a dog"),
     ("open the bear's mouth", "a bear with its mouth closed", "a bear with its mouth open"),
-    # places keep the sentence's preposition
-    ("Move the bench to a beach", "a bench in a park", "a bench in a beach"),
+    # places: "to" takes the preposition of the new place (a surface: on; surroundings: in)
+    ("Move the bench to a beach", "a bench in a park", "a bench on a beach"),
     ("put the dog on a beach", "a dog lying on a carpet", "a dog lying on a beach"),
 ])
 def test_instruction_forms(instruction, source, target):

@@ -411,6 +411,6 @@ def _object_mask_phrase(doc, start: int, end: int) -> str:
             if doc[i].pos_ in ("VERB", "AUX") and i > start:
                 end = i
                 break
-        while start < end - 1 and doc[start].pos_ == "NUM":
-            start += 1
+        while start < end - 1 and (doc[start].pos_ in ("NUM", "ADP") or doc[start].lower_ in nlp.DETERMINERS):
+            start += 1  # 'in a park': a detector looks for the park
     return _text(doc, *_strip(doc, start, end))

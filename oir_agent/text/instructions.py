@@ -849,7 +849,11 @@ def _move(prompt: str, after: int, clause: Clause, original: str) -> str:
         raise AlignmentError(f"the source prompt {original!r} does not say where {clause.source!r} is, so there is no "
                              "place to change: describe it in the source prompt (e.g. 'a dog lying on a carpet').")
     target = clause.target if _leading_det(clause.target) else _with_article(clause.target)
-    prep = m.group("prep") if clause.prep in ("to", "into") else clause.prep  # 'move X to Y': where X is now
+    prep = clause.prep
+    if prep in ("to", "into"):  # 'move X to Y': the preposition Y's place takes, else the prompt's own
+        head = _strip_det(clause.target).split()[-1].lower() if clause.target.split() else ""
+        head = head if head in lexicon.ON_PLACES | lexicon.IN_PLACES else head.rstrip("s")
+        prep = "on" if head in lexicon.ON_PLACES else "in" if head in lexicon.IN_PLACES else m.group("prep")
     return prompt[:m.start()] + f"{prep} {target}" + prompt[m.end():]
 
 

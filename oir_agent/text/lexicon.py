@@ -43,6 +43,18 @@ SETTING_NOUNS = frozenset({"snow", "rain", "fog", "mist", "storm", "snowstorm", 
                            "night-time", "nightfall", "daybreak", "spring", "summer", "autumn", "fall", "winter"})
 SETTING_HEADS = {"weather": "weather", "time": "light", "season": "season"}
 
+# The preposition a place takes when an instruction says only "to" ("move the bench to a beach" -> "on a beach"):
+# surfaces take "on", surroundings "in"; a place in neither keeps the prompt's own preposition.
+ON_PLACES = frozenset({"beach", "table", "street", "road", "grass", "lawn", "floor", "sofa", "couch", "bench",
+                       "shelf", "hill", "hillside", "mountain", "rock", "roof", "bridge", "desk", "bed", "carpet",
+                       "rug", "sand", "ice", "stage", "plate", "tray", "counter", "dock", "pier", "boat", "path",
+                       "sidewalk", "runway", "highway", "field", "moon", "cliff", "branch", "log", "ground"})
+IN_PLACES = frozenset({"park", "forest", "garden", "room", "kitchen", "city", "desert", "water", "sea", "ocean",
+                       "lake", "river", "pool", "jungle", "space", "sky", "house", "office", "garage", "library",
+                       "museum", "classroom", "studio", "cave", "village", "town", "meadow", "swamp", "snow",
+                       "rain", "fog", "woods", "bathroom", "bedroom", "hallway", "church", "box", "basket",
+                       "bowl", "cup", "vase", "nest", "cage", "tunnel", "alley", "market", "restaurant"})
+
 COMPARATIVES = {"shorter": "short", "longer": "long", "taller": "tall", "bigger": "big", "smaller": "small",
                 "larger": "large", "wider": "wide", "narrower": "narrow", "thicker": "thick", "thinner": "thin",
                 "darker": "dark", "brighter": "bright", "lighter": "light", "older": "old", "younger": "young",
