@@ -34,6 +34,7 @@ def add_model_arguments(parser) -> None:
 MASK_PROVIDERS = ("auto", "grounded-sam", "noise-difference", "attention", "given")  # "attention": older name
 FIND_PROVIDERS = tuple(p for p in MASK_PROVIDERS if p != "given")  # masks made by the server (find_objects, masks)
 MASK_FALLBACKS = (None, "noise-difference", "attention")
+MASK_PROVIDER_ALIASES = {"attention": "noise-difference"}  # the first release's name for the DiffEdit-style provider
 SEARCH_STRATEGIES = ("budgeted", "exhaustive")
 SEARCH_KINDS = SEARCH_STRATEGIES + ("override", "targeted")  # a pair's recorded search: + fixed step, re-search
 SEARCH_METRICS = ("edit-first", "paper")
@@ -168,8 +169,8 @@ class OIRConfig:
         _check(self.mask_fallback in MASK_FALLBACKS, "mask_fallback", self.mask_fallback,
                "None or 'noise-difference' (or its older name 'attention')")
         for name in ("mask_provider", "mask_fallback"):  # one spelling downstream: the older name is an alias
-            if getattr(self, name) == "attention":
-                object.__setattr__(self, name, "noise-difference")
+            if getattr(self, name) in MASK_PROVIDER_ALIASES:
+                object.__setattr__(self, name, MASK_PROVIDER_ALIASES[getattr(self, name)])
         _check(0.0 < self.box_threshold < 1.0, "box_threshold", self.box_threshold, "a number in (0, 1)")
         _check(0.0 < self.text_threshold < 1.0, "text_threshold", self.text_threshold, "a number in (0, 1)")
         _check(self.search in SEARCH_STRATEGIES, "search", self.search, f"one of {SEARCH_STRATEGIES}")

@@ -218,7 +218,9 @@ class OIREditor:
         both = [stored.edit_pairs[k].source for k in ranges if fixed[k] is not None]
         if both:
             raise InvalidInputError(f"{both}: give a pair either a step or a search range, not both.")
-        if search_metric is not None and search_metric not in ("edit-first", "paper"):
+        from .config import SEARCH_METRICS
+
+        if search_metric is not None and search_metric not in SEARCH_METRICS:
             raise InvalidInputError(f"search_metric={search_metric!r} is invalid: use 'edit-first' or 'paper'.")
         runtime = Runtime(self.components, Cost(), cancel=cancel, progress=progress, batcher=self.batcher)
         work = stored.to(self.device)

@@ -6,12 +6,11 @@ import logging
 
 from PIL import Image
 
+from ..config import MASK_PROVIDER_ALIASES as ALIASES  # one table of old names: the config's
 from ..errors import MaskError, ModelUnavailableError
 from .base import MaskProvider, MaskRequest, MaskResult
 
 logger = logging.getLogger(__name__)
-
-ALIASES = {"attention": "noise-difference"}  # the first release's name for the DiffEdit-style provider
 
 
 def canonical(name: str | None) -> str | None:
