@@ -88,11 +88,15 @@ def test_edit_step_flag_errors(tiny_dir, tmp_path, capsys):
 
 
 def test_edit_with_instruction_and_attention_masks(tiny_dir, tmp_path):
-    out = tmp_path / "o.png"
+    out, diag = tmp_path / "o.png", tmp_path / "d.json"
     rc = main(["edit", str(EX / "dumplings.png"), "--model", str(tiny_dir), "-s", SRC,
                "-i", "replace the chopsticks with a knife", "--masks", "attention", "--steps", "3", "-o", str(out),
-               "--quiet"])
-    assert rc == 0 and out.is_file()
+               "--diagnostics", str(diag), "--quiet"])
+    assert rc == 0 and Image.open(out).size == (192, 128)
+    d = json.loads(diag.read_text())  # what the flags asked for is what ran
+    assert [(p["source"], p["target"]) for p in d["pairs"]] == [("chopsticks", "knife")]
+    assert d["target_prompt"] == "a bowl of dumplings on the left and a knife on the right"
+    assert d["pairs"][0]["mask"]["provider"] == "noise-difference" and d["num_inference_steps"] == 3
 
 
 def test_pairs_json(capsys):
