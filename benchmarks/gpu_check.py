@@ -36,14 +36,7 @@ PEAK_TFLOPS = {"H100": 989.0, "H200": 989.0, "A100": 312.0, "L40S": 362.0}  # de
 
 
 def editor_for(name: str, device: str, dtype: torch.dtype) -> OIREditor:
-    from oir_agent.models import _place, resolve_device
-
-    if name == "sdxl-random":
-        from oir_agent.presets.tiny import build_sdxl_random
-
-        components = build_sdxl_random(0, device=device, dtype=dtype)
-        return OIREditor(_place(components, resolve_device(device), dtype))
-    return OIREditor.from_pretrained(name, device=device, dtype=dtype)
+    return OIREditor.from_pretrained(name, device=device, dtype=dtype)  # the random presets build on the device
 
 
 def inputs(side: int):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .errors import ConfigError
 
 DEFAULT_MODEL = "CompVis/stable-diffusion-v1-4"  # the paper's model; the one place the default model id lives
-PRESETS = ("shapes", "tiny", "tiny-sdxl", "sd-random")  # offline: trained ShapeWorld, then random weights (tests)
+PRESETS = ("shapes", "tiny", "sd-random", "tiny-sdxl", "sd2-random", "sdxl-random")  # offline: trained, then random
 
 
 def model_help() -> str:

@@ -73,6 +73,11 @@ def load_components(model: str | Path = DEFAULT_MODEL, device: str | torch.devic
         from .presets.tiny import build_sd_random, build_tiny, build_tiny_sdxl
 
         components = {"tiny": build_tiny, "tiny-sdxl": build_tiny_sdxl, "sd-random": build_sd_random}[name](seed)
+    elif name in ("sd2-random", "sdxl-random"):  # large: built directly on the device, in its dtype
+        from .presets.tiny import build_sd2_random, build_sdxl_random
+
+        build = build_sd2_random if name == "sd2-random" else build_sdxl_random
+        components = build(seed, device=dev, dtype=dt)
         if clip_model is not None:
             components.clip, components.clip_tokenizer = _load_clip(clip_model)
     elif name == "shapes":
@@ -225,7 +230,7 @@ def ships_grounding(model: str | Path) -> bool | None:
     name = str(model)
     if name == "tiny":
         return True
-    if name in ("shapes", "sd-random", "tiny-sdxl"):
+    if name in ("shapes", "sd-random", "tiny-sdxl", "sd2-random", "sdxl-random"):
         return False
     local = Path(name)
     if local.is_dir():

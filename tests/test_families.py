@@ -55,3 +55,16 @@ def test_denoise_matches_the_stock_scheduler_with_cfg(family):
         both = rt.predict_noise(torch.cat([x, x]), t.repeat(2), emb[[0, 1]])
         x = sched.step(both[0:1] + 5.0 * (both[1:2] - both[0:1]), t, x).prev_sample
     assert (out - x[0]).abs().max() <= 1e-4
+
+
+@pytest.mark.parametrize("name, params, family", [("sd2-random", 0.866e9, "sd"), ("sdxl-random", 2.567e9, "sdxl")])
+def test_random_presets_have_the_real_architectures(name, params, family):
+    """sd2-random / sdxl-random: the published UNet sizes (built on the meta device: no memory, no compute)."""
+    from oir_agent.presets.tiny import build_sd2_random, build_sdxl_random
+
+    c = (build_sd2_random if name == "sd2-random" else build_sdxl_random)(0, device="meta")
+    assert c.family == family and abs(sum(p.numel() for p in c.unet.parameters()) / params - 1) < 0.002
+    if family == "sd":
+        assert c.scheduler_config["prediction_type"] == "v_prediction" and c.text_encoder.config.hidden_size == 1024
+    else:
+        assert c.text_encoder_2.config.projection_dim == 1280 and c.vae.config.force_upcast

@@ -34,3 +34,5 @@ CLIP_L_TEXT = dict(vocab_size=49408, hidden_size=768, intermediate_size=3072, nu
                    num_hidden_layers=12, max_position_embeddings=77, hidden_act="quick_gelu", projection_dim=768)
 OPENCLIP_BIGG_TEXT = dict(vocab_size=49408, hidden_size=1280, intermediate_size=5120, num_attention_heads=20,
                           num_hidden_layers=32, max_position_embeddings=77, hidden_act="gelu", projection_dim=1280)
+OPENCLIP_H_TEXT = dict(vocab_size=49408, hidden_size=1024, intermediate_size=4096, num_attention_heads=16,
+                       num_hidden_layers=23, max_position_embeddings=77, hidden_act="gelu", projection_dim=1024)

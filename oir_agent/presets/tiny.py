@@ -235,3 +235,22 @@ def build_sdxl_random(seed: int = 0, device: str | torch.device = "cpu", dtype: 
     return Components(unet=unet, vae=vae, text_encoder=text, tokenizer=tokenizer,
                       scheduler_config=dict(SDXL_SCHEDULER_CONFIG), clip=clip, clip_tokenizer=tokenizer,
                       name="sdxl-random", text_encoder_2=text_2, tokenizer_2=tokenizer)
+
+
+def build_sd2_random(seed: int = 0, device: str | torch.device = "cpu", dtype: torch.dtype = torch.float32
+                     ) -> Components:
+    """Stable Diffusion 2.x (768 px, v-prediction) architectures with random weights: UNet with linear projections
+    and per-level heads, the OpenCLIP-H text encoder (penultimate layer, as SD 2 uses it: 23 of 24 layers), SD's
+    VAE, the v-prediction DDIM schedule. The metric CLIP is the tiny one."""
+    from .architectures import FAMILIES, OPENCLIP_H_TEXT, VAE
+
+    tokenizer = build_byte_tokenizer()
+    special = _special_ids(len(tokenizer))
+    with torch.device(device):
+        unet = _seeded(seed, lambda: UNet2DConditionModel(**FAMILIES["SD 2.x (v)"]["unet"])).to(dtype)
+        vae = _seeded(seed + 1, lambda: AutoencoderKL(**VAE)).to(dtype)
+        text = _seeded(seed + 2, lambda: CLIPTextModel(CLIPTextConfig(**{**OPENCLIP_H_TEXT, **special}))).to(dtype)
+        clip = tiny_clip(len(tokenizer), seed + 3)
+    return Components(unet=unet, vae=vae, text_encoder=text, tokenizer=tokenizer,
+                      scheduler_config={**SD_SCHEDULER_CONFIG, "prediction_type": "v_prediction"}, clip=clip,
+                      clip_tokenizer=tokenizer, name="sd2-random")
