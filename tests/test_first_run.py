@@ -138,7 +138,7 @@ def test_missing_model_offline_is_one_clear_message(caplog, recwarn):
 def test_edit_help_names_the_default_model_and_its_download(capsys):
     with pytest.raises(SystemExit):
         main(["edit", "--help"])
-    out = " ".join(capsys.readouterr().out.split())
+    out = " ".join(capsys.readouterr().out.split()).replace("- ", "-")  # argparse wraps lines at hyphens
     assert "CompVis/stable-diffusion-v1-4" in out and "downloaded once" in out and "shapes | tiny | sd-random" in out
 
 
