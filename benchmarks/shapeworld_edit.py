@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from shapeworld.cases import SPLITS, STRICT_DB, TYPES, Case, cases_for, judge, pair_regions, strict_success  # noqa: E402
+from shapeworld.cases import ALL_TYPES, SPLITS, STRICT_DB, Case, cases_for, judge, pair_regions, strict_success  # noqa: E402
 
 from oir_agent import OIRConfig, OIREditor, align_prompts  # noqa: E402
 from oir_agent.engine.compose import keep_unedited  # noqa: E402
@@ -219,8 +219,9 @@ def summarise(cases: list[Case], results: list[dict]) -> dict:
                     "concept_mismatch": float(np.mean(mism)) if mism else None,
                     "bg_psnr_db": float(np.mean(psnrs)) if psnrs else None, "unet_sample_evals": float(np.mean(evals)),
                     "mean_step_by_kind": {k: float(np.mean(v)) for k, v in sorted(steps_by_kind.items())},
-                    "success_by_case_type": {k: float(np.mean(by_type[k])) for k in TYPES if k in by_type},
-                    "strict_by_case_type": {k: float(np.mean(strict_by_type[k])) for k in TYPES if k in strict_by_type}}
+                    "success_by_case_type": {k: float(np.mean(by_type[k])) for k in ALL_TYPES if k in by_type},
+                    "strict_by_case_type": {k: float(np.mean(strict_by_type[k])) for k in ALL_TYPES
+                                            if k in strict_by_type}}
     for prefix in ("fixed", "keepfixed"):
         fixed = [m for m in table if m.startswith(prefix + "_")]
         if not fixed:

@@ -23,7 +23,7 @@ SPLITS = {"default": SEED0, "dev": 3_000_000, "test": 7_000_000,
 TYPES = ["colour", "shape", "colour+shape", "background", "obj+obj", "obj+bg"]
 SHARES = {"colour": 10, "shape": 10, "colour+shape": 10, "background": 10, "obj+obj": 40, "obj+bg": 20}
 COLLISION_TYPES = ["chain", "swap-colour", "swap-shape", "swap-both", "twins", "twin-one", "shared-colour"]
-TYPES += COLLISION_TYPES
+ALL_TYPES = TYPES + COLLISION_TYPES  # what a report lists (make_cases draws TYPES, make_collision_cases the rest)
 STRICT_DB = (20.0, 22.0, 24.0, 26.0, 28.0)  # preserved-region thresholds strict success is reported at
 
 
