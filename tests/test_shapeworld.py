@@ -74,6 +74,28 @@ def test_shapes_preset_loads_offline():
 
 
 @pytest.mark.slow
+def test_collision_cases_pass_the_judge(tmp_path):
+    """The collision split on the shapes preset at the default settings: a chain, two swaps, twins (addressed by
+    their ids) and one twin; most pass the ShapeWorld judge strictly (4 of these 5 on this CPU when written)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import shapeworld_edit
+    from shapeworld.cases import make_collision_cases
+
+    from oir_agent.text.aligner import align_prompts
+
+    twins = make_collision_cases(5, 4_000_000)[4]
+    assert twins.type == "twins"
+    assert [p.id for p in align_prompts(twins.source.caption, twins.target.caption).pairs] == [
+        f"{o.colour} {o.shape} ({o.side})" for o in sorted(twins.source.objects, key=lambda o: o.side)]
+    summary = shapeworld_edit.main(["--cases", "5", "--split", "collision-dev", "--out", str(tmp_path), "--threads",
+                                    "2", "--no-peers", "--no-attention", "--no-exhaustive"])
+    types = [c["type"] for c in summary["per_case"]]
+    assert types == ["chain", "swap-colour", "swap-shape", "swap-both", "twins"]
+    assert sum(c["oir"]["strict"] for c in summary["per_case"]) >= 3
+    assert set(summary["methods"]["oir"]["strict_by_case_type"]) == set(types)
+
+
+@pytest.mark.slow
 def test_edit_benchmark_smoke(tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import shapeworld_edit
