@@ -192,3 +192,12 @@ def test_swap_with_something_new_is_a_replacement():
 def test_twins_addressed_by_their_position(instruction, target):
     a = parse_instruction(instruction, source_prompt="a dog on the left and a dog on the right")
     assert a.target_prompt == target
+
+
+def test_a_change_of_direction_is_the_verbs_phrase():
+    """'looking away from the camera' -> 'looking at the camera': only function words change; the pair is the verb's
+    whole phrase, masked by the one who looks."""
+    a = parse_instruction("have the girl look at the camera", source_prompt="a girl looking away from the camera")
+    assert a.target_prompt == "a girl looking at the camera"
+    assert [(p.source, p.target, p.mask_phrase) for p in a.pairs] == [
+        ("looking away from the camera", "looking at the camera", "girl")]

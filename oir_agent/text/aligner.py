@@ -343,7 +343,12 @@ def _phrase_around(doc, start: int, end: int) -> tuple[int, int, int | None]:
         if tok.dep_ != "prt" and (tok.pos_ == "ADP" or tok.dep_ in ("prep", "agent")):
             edge = list(tok.subtree)
             lo, hi = min(lo, edge[0].i), max(hi, edge[-1].i + 1)
-            anchor = tok.head.i
+            head = tok.head
+            while head.pos_ in ("ADV", "ADP", "PART") and head.head.i != head.i:  # 'away from': what 'away' is of
+                lo, head = min(lo, head.i), head.head
+            if head.pos_ in ("VERB", "AUX") and head.i < lo:  # 'looking away from the camera': with its verb
+                lo = head.i
+            anchor = head.i
         elif tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):  # 'looking left': with its verb
             lo, hi = min(lo, tok.head.i, tok.i), max(hi, tok.head.i + 1, tok.i + 1)
             anchor = tok.head.i
