@@ -99,7 +99,8 @@ class OIRConfig:
     max_batch: int | None = knob(None, "UNet samples per call (a CFG job counts 2; default unlimited)")
     decode_batch: int = 8  # latents per VAE decode call (memory knob only)
     clip_batch: int = 32  # images per CLIP vision call (memory knob only)
-    max_side: int = knob(512, "longest side of the working image (sides become multiples of 8)")
+    max_side: int | None = knob(None, "longest side of the working image (sides become multiples of 8); default: "
+                                      "the model's native size, at least 512 (SD 1.x 512, SD 2.x-v 768, SDXL 1024)")
     clip_text: str = knob("phrase", choices=CLIP_TEXTS)  # S_e text: target "phrase" (release) or guided "prompt" (Eq. 1)
     clip_region: str = knob("crop", choices=CLIP_REGIONS)  # "crop": box around the mask; "full": frame padded (A.5)
     clip_mask: str = knob("box", choices=CLIP_MASKS)  # S_e sees the mask's "box" (docs/DECISIONS.md) or "mask" (paper)
@@ -148,8 +149,8 @@ class OIRConfig:
                "max_batch", self.max_batch, "None (unlimited) or an integer >= 2 (one CFG job needs 2 samples)")
         _check(self.decode_batch >= 1, "decode_batch", self.decode_batch, "an integer >= 1")
         _check(self.clip_batch >= 1, "clip_batch", self.clip_batch, "an integer >= 1")
-        _check(isinstance(self.max_side, int) and 64 <= self.max_side <= 4096, "max_side", self.max_side,
-               "an integer in [64, 4096]")
+        _check(self.max_side is None or (isinstance(self.max_side, int) and 64 <= self.max_side <= 4096), "max_side",
+               self.max_side, "None (the model's native size) or an integer in [64, 4096]")
         _check(self.clip_text in CLIP_TEXTS, "clip_text", self.clip_text, "'phrase' or 'prompt'")
         _check(self.clip_region in CLIP_REGIONS, "clip_region", self.clip_region, "'crop' or 'full'")
         _check(self.clip_mask in CLIP_MASKS, "clip_mask", self.clip_mask, "'box' or 'mask'")

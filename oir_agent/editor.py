@@ -131,7 +131,8 @@ class OIREditor:
         # 1. The working image (orientation and mode were fixed by prepare_edit).
         original = request.image
         size = original.size
-        work_size = imgio.working_size(*size, config.max_side, multiple=self.components.vae_scale_factor)
+        work_size = imgio.working_size(*size, self.components.working_side(config.max_side),
+                                       multiple=self.components.vae_scale_factor)
         work = original.resize(work_size, Image.LANCZOS) if work_size != size else original
         if work_size != size:
             warnings.append(f"image resized from {size[0]}x{size[1]} to the working size "
@@ -290,7 +291,8 @@ class OIREditor:
             raise InvalidInputError(f"phrases {long} are over {MAX_PHRASE_CHARS} characters: name each object in a few "
                                     "words, e.g. 'red car'.")
         original = check_image_size(imgio.to_rgb(imgio.open_image(image)))
-        size = imgio.working_size(*original.size, config.max_side, multiple=self.components.vae_scale_factor)
+        size = imgio.working_size(*original.size, self.components.working_side(config.max_side),
+                                  multiple=self.components.vae_scale_factor)
         work = original.resize(size, Image.LANCZOS) if size != original.size else original
         chosen, note = resolve_provider(self, provider)
         runtime = Runtime(self.components, Cost(), cancel=cancel)

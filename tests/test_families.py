@@ -68,3 +68,12 @@ def test_random_presets_have_the_real_architectures(name, params, family):
         assert c.scheduler_config["prediction_type"] == "v_prediction" and c.text_encoder.config.hidden_size == 1024
     else:
         assert c.text_encoder_2.config.projection_dim == 1280 and c.vae.config.force_upcast
+
+
+def test_the_default_working_size_is_the_models_native_size():
+    from oir_agent.presets.tiny import build_sd2_random, build_sdxl_random
+
+    assert build_sdxl_random(0, device="meta").working_side(None) == 1024
+    assert build_sd2_random(0, device="meta").working_side(None) == 768
+    assert build_tiny(0).working_side(None) == 512  # small test models: at least 512 (never their toy size)
+    assert build_tiny_sdxl(0).working_side(700) == 700  # max_side, when given, wins

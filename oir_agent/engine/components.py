@@ -39,6 +39,16 @@ class Components:
         return self.vae.dtype
 
     @property
+    def native_side(self) -> int:
+        """The image side the UNet was trained at (its latent sample size x the VAE's factor): 512 for SD 1.x, 768
+        for SD 2.x-v, 1024 for SDXL."""
+        return int(self.unet.config.sample_size) * self.vae_scale_factor
+
+    def working_side(self, max_side: int | None) -> int:
+        """The longest working side for a config's `max_side`: as given, else the native size, at least 512."""
+        return max_side if max_side is not None else max(512, self.native_side)
+
+    @property
     def device(self) -> torch.device:
         return self.unet.device
 
