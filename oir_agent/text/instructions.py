@@ -16,7 +16,6 @@ from .aligner import Alignment, align_prompts, check_prompt
 from .pairs import find_phrase
 
 MAX_INSTRUCTION_CHARS = 1000  # a few clauses; longer texts make the clause search slow for nothing
-UNKNOWN_CLASS_REPLACES = False  # a new adjective of unknown class goes before the old ones (docs/DECISIONS.md)
 
 ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y (Y an adjective)",
                   "change the color of X to Y", "paint X Y", "X -> Y", "X to Y", "X should be Y", "what if X was Y",
@@ -602,20 +601,15 @@ def _strip_det(phrase: str) -> str:
     return " ".join(words)
 
 
-def _attribute_target(obj: str, attribute: str, replace_unknown: bool = UNKNOWN_CLASS_REPLACES,
-                      keep: set[str] = frozenset()) -> str:
+def _attribute_target(obj: str, attribute: str) -> str:
     """'red berries' + 'purple' -> 'purple berries': a new value replaces the object's old value of the same class
-    (colour, size, material, pattern, state, emotion, ...; 'shorter' counts as 'short'). Where the class of the new
-    value or of an old modifier is unknown, `replace_unknown` decides (docs/DECISIONS.md, "Modifiers of unknown
-    class"): the new value replaces the old adjectives whose class is not known to differ ('quiet creek' + 'dark'
-    -> 'dark creek'), or is put before them. Coordinated values stay together ('black and white cat' + 'orange and
-    white' -> 'orange and white cat')."""
+    (colour, size, material, pattern, state, emotion, ...; 'shorter' counts as 'short'). A value or an old modifier
+    of unknown class: the new value goes before the old ones (measured against replacing them: docs/DECISIONS.md).
+    Coordinated values stay together ('black and white cat' + 'orange and white' -> 'orange and white cat')."""
     attr_words = [lexicon.base_form(w) for w in attribute.split()]
-    obj_words = obj.split()
-    head = len(obj_words) - 1
     new_classes = {lexicon.attribute_class(a) for a in attr_words if a not in ("and", "or")}
     out, placed = [], set()
-    for k, w in enumerate(obj_words):
+    for w in obj.split():
         cls = lexicon.attribute_class(w)
         same = [a for a in attr_words if cls is not None and lexicon.attribute_class(a) == cls]
         if same:  # the new value takes the old one's place ('long yellow bus' + 'green' -> 'long green bus')
@@ -623,9 +617,6 @@ def _attribute_target(obj: str, attribute: str, replace_unknown: bool = UNKNOWN_
             placed.update(attr_words if "and" in attr_words or "or" in attr_words else same)
         elif w.lower() in ("and", "or") and out and lexicon.attribute_class(out[-1]) in new_classes:
             continue  # the old coordination ('black and white') went with its values
-        elif replace_unknown and k < head and (cls is None or None in new_classes) and w.lower() not in keep \
-                and w.lower() not in attr_words and nlp.is_adjective(w):
-            continue  # an old adjective of unknown (or not provably different) class gives way
         elif w.lower() not in attr_words:
             out.append(w)
     return " ".join([a for a in attr_words if a not in placed] + out)
@@ -700,7 +691,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
                 in {lexicon.attribute_class(w) for w in new_words.split()}:  # 'its mouth closed' + 'open'
             a0, a1 = end + after.start(1), end + after.end(1)
             return prompt[:a0] + new_words + prompt[a1:]
-        target = _attribute_target(found, new_words, keep={w.lower() for w in clause.source.split()})
+        target = _attribute_target(found, new_words)
     else:
         start, target = _replace_phrase(prompt, start, end, target)
     new = prompt[:start] + target + prompt[end:]
@@ -752,11 +743,6 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
     if det and not inside:  # "and chopsticks" + "a knife" -> "and a knife"
         return mod_start, f"{det} {text}"
     return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
-
-
-def _is_one(target: str) -> bool:
-    words = target.lower().split()
-    return len(words) >= 2 and words[-1] == "one" and words[0] in ("a", "an", "the", "some")
 
 
 def _phrase_start(prompt: str, start: int) -> int:
@@ -894,12 +880,10 @@ def _locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | N
     return None
 
 
-def _grow_to_modifiers(prompt: str, span: tuple[int, int], any_adjective: bool = UNKNOWN_CLASS_REPLACES
-                       ) -> tuple[int, int]:
-    """For attribute edits, include the modifiers right before the object ('bus' in 'a long yellow bus' ->
-    'long yellow bus'), so a new value can replace the old one of its class: attribute words, and with
-    `any_adjective` every adjective the parser sees ('plaid rug'). Object replacements without a determiner keep
-    them ('a red car' + 'bus' -> 'a red bus')."""
+def _grow_to_modifiers(prompt: str, span: tuple[int, int]) -> tuple[int, int]:
+    """For attribute edits, include the attribute words right before the object ('bus' in 'a long yellow bus' ->
+    'long yellow bus'), so a new value can replace the old one of its class. Object replacements without a
+    determiner keep them ('a red car' + 'bus' -> 'a red bus')."""
     start, end = span
     while True:
         m = re.search(r"(\b[\w-]+)\s+$", prompt[:start])
@@ -910,8 +894,7 @@ def _grow_to_modifiers(prompt: str, span: tuple[int, int], any_adjective: bool =
             start = both.start(1)  # 'black and white cat': coordinated values of one class go together
             continue
         attribute = lexicon.is_attribute_word(word) and lexicon.attribute_class(word) not in lexicon.SETTING_CLASSES
-        if not word or not (attribute or (any_adjective and word.lower() not in nlp.DETERMINERS
-                                          and word.lower() not in nlp.FUNCTION_WORDS and nlp.is_adjective(word))):
+        if not word or not attribute:
             return start, end
         start = m.start(1)
 

@@ -139,7 +139,7 @@ def is_global(source: str, target: str, prompt: str, start: int | None) -> bool:
     style, its artist credit, or the scene's season, weather or time of day, on both sides?"""
     def classes(text: str) -> set[str]:
         words = [w.lower() for w in _WORD.findall(text)]
-        out = {lexicon.attribute_class(w) for w in words} & set(lexicon.SETTING_CLASSES)
+        out = {lexicon.attribute_class(w) for w in words} & set(GLOBAL_CLASSES)
         if any(w in MEDIUM for w in words):
             out.add("medium")
         return out
