@@ -31,6 +31,17 @@ def pairs(instruction, source):
     # "one" keeps the head noun
     ("change the path to a snowy one", "a gravel path in a park", "a snowy path in a park"),
     ("make the path a snowy one", "a gravel path in a park", "a snowy path in a park"),
+    # ... and so does a value with the same head and modifiers of its own
+    ("change the path to a snowy path", "a gravel path in a park", "a snowy path in a park"),
+    ("make the barn an old wooden barn", "a red barn on a hill", "an old red wooden barn on a hill"),
+    ("make the farmhouse a modern farmhouse", "an old stone farmhouse", "a modern stone farmhouse"),
+    # a reference spelled as one word finds the prompt's open compound, and the other way round
+    ("replace the lunchbox with a wooden chest", "a lunch box on a desk", "a wooden chest on a desk"),
+    ("replace the teddybear with a robot", "a teddy-bear on a bed", "a robot on a bed"),
+    ("replace the lunch box with a basket", "a lunchbox on a desk", "a basket on a desk"),
+    # shape is a class of its own
+    ("make the table round", "a square wooden table", "a round wooden table"),
+    ("make it oval", "a rectangular mirror on a wall", "an oval mirror on a wall"),
     # a new adjective replaces the old one of its class (pattern, colour, size, state)
     ("make the rug striped", "a plaid rug", "a striped rug"),
     ("make the rug checkered", "a plaid rug on the floor", "a checkered rug on the floor"),

@@ -705,12 +705,16 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
     nouns used as modifiers describe the old object's kind and go with it ('cobblestone street' + 'a forest' ->
     'a forest'); adjectives stay ('a red car' + 'a bus' -> 'a red bus') unless the value brings one of the same
     class (or, by the unknown-class rule, one whose class is not known to differ); names (proper nouns) are never
-    modifiers here and stay. 'a snowy one' keeps the old head noun and replaces its modifiers. The value's own
-    determiner replaces the prompt's."""
+    modifiers here and stay. 'a snowy one' keeps the old head noun and replaces its modifiers, and so does a value
+    with the same head and modifiers of its own ('a snowy path' for 'a gravel path'). The value's own determiner
+    replaces the prompt's."""
     words = value.split()
     det = words[0] if words and words[0].lower() in ("a", "an", "the", "some", "two", "three") else ""
     body = words[1:] if det else words
     one = bool(body) and body[-1].lower() == "one"
+    old_head = (prompt[start:end].split() or [""])[-1].lower()
+    # 'an ancient farmhouse' for 'farmhouse' describes the same thing anew: its modifiers act as 'an ancient one'
+    anew = not one and len(body) > 1 and _singular(body[-1].lower()) == _singular(old_head)
     mod_start = _phrase_start(prompt, start)
     old_mods = prompt[mod_start:start].split()
     if one:  # the head stays: the located words are the head
@@ -728,12 +732,15 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
             continue  # a noun modifier: part of the old object's kind
         if cls is not None and cls in new_classes:
             continue  # the value's own modifier of that class replaces it
-        if one and (cls is None or cls in new_classes):
+        if (one or anew) and (cls is None or cls in new_classes):
             continue  # 'a snowy one': the new modifiers replace the old ones not known to describe something else
         kept.append(w)
     if one:
-        return mod_start, " ".join(kept + new_mods + [prompt[start:end]])
-    text = " ".join(kept + ([head_text] if head_text else []))
+        return mod_start, " ".join(_adjective_order(kept + new_mods) + [prompt[start:end]])
+    if anew:
+        text = " ".join(_adjective_order(kept + new_mods) + body[-1:])
+    else:
+        text = " ".join(kept + ([head_text] if head_text else []))
     prompt_det = re.search(r"(?:\b(?:the|a|an|some|two|three|this|that|his|her|its|their)\s+)$", prompt[:mod_start],
                            re.I)
     if det and prompt_det:  # "a cat" + "a dog": the value's determiner replaces the prompt's
@@ -743,6 +750,21 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
     if det and not inside:  # "and chopsticks" + "a knife" -> "and a knife"
         return mod_start, f"{det} {text}"
     return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
+
+
+_ORDER = ("state", "emotion", "finish", "size", "age", "shape", "colour", "pattern", "material")
+
+
+def _adjective_order(words: list[str]) -> list[str]:
+    """English order for modifiers of known classes ('old' before 'stone'); any of unknown class: as they are."""
+    ranks = [lexicon.attribute_class(w) for w in words]
+    if any(r not in _ORDER for r in ranks):
+        return words
+    return [w for _, w in sorted(zip((_ORDER.index(r) for r in ranks), words), key=lambda t: t[0])]
+
+
+def _singular(word: str) -> str:
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 def _phrase_start(prompt: str, start: int) -> int:
@@ -864,6 +886,10 @@ def _locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | N
         span = find_phrase(prompt, v) if v.strip() else None
         if span:
             return _grow_to_modifiers(prompt, span) if grow else span
+    if len(words) == 1:  # the other way round: 'lunchbox' for 'Lunch Box', 'snowstorm' for 'snow-storm'
+        span = _open_compound(prompt, words[0])
+        if span:
+            return _grow_to_modifiers(prompt, span) if grow else span
     variants = {phrase}
     last = words[-1]
     for alt in (last + "s", last + "es", last[:-1] if last.endswith("s") else None,
@@ -877,6 +903,16 @@ def _locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | N
             return _grow_to_modifiers(prompt, span) if grow else span
     if len(words) > 1:  # "the red berries" when the prompt says "berries"
         return _locate(prompt, " ".join(words[1:]), grow)
+    return None
+
+
+def _open_compound(prompt: str, word: str) -> tuple[int, int] | None:
+    """The span of two adjacent words of `prompt` spelled together as `word` (case and hyphens aside)."""
+    key = word.lower().replace("-", "")
+    tokens = list(re.finditer(r"[^\W_]+", prompt))
+    for a, b in zip(tokens, tokens[1:]):
+        if prompt[a.end():b.start()] in (" ", "-") and (a.group() + b.group()).lower() == key:
+            return a.start(), b.end()
     return None
 
 
