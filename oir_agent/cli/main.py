@@ -131,6 +131,21 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--device", default=None, help="cpu | cuda (default: cuda when available)")
     d.add_argument("--quiet", action="store_true", help="no progress bars")
 
+    v = sub.add_parser("view", help="the edit view (before/after, masks, candidates, step sliders) as a standalone "
+                                    "HTML report, or served locally with --serve")
+    v.add_argument("diagnostics", help="the diagnostics JSON of an edit (`oir-agent edit ... --diagnostics FILE`)")
+    v.add_argument("--edit", default=None, metavar="FILE",
+                   help="the edit saved with --save-edit: adds masks and candidates; needed for --serve")
+    v.add_argument("-o", "--output", default=None, help="the HTML file to write (default: next to the diagnostics)")
+    v.add_argument("--serve", action="store_true", help="serve the view on 127.0.0.1 with working sliders (each "
+                                                        "move re-assembles the edit, as refine does)")
+    v.add_argument("--port", type=int, default=0, help="with --serve: the port (default: a free one)")
+    v.add_argument("--refined", default=None, metavar="PNG", help="with --serve: where each refined result is "
+                                                                  "written (default: DIAGNOSTICS-refined.png)")
+    v.add_argument("--model", default=None, help="with --serve: the model that made the edit (default: recorded)")
+    v.add_argument("--device", default=None, help="cpu | cuda (default: cuda when available)")
+    v.add_argument("--quiet", action="store_true", help="no progress messages")
+
     s = sub.add_parser("serve", help="run the MCP server (stdio or local HTTP)")
     from ..server.transports import add_serve_arguments
 
@@ -193,6 +208,12 @@ def cmd_demo(args) -> int:
     return run_demo(args)
 
 
+def cmd_view(args) -> int:
+    from .view import run_view
+
+    return run_view(args)
+
+
 def cmd_serve(args) -> int:
     from ..server.transports import run_serve
 
@@ -209,7 +230,8 @@ def cmd_masks(args) -> int:
     return run_masks(args)
 
 
-_COMMANDS = {"edit": cmd_edit, "refine": cmd_refine, "pairs": cmd_pairs, "masks": cmd_masks, "serve": cmd_serve, "demo": cmd_demo}
+_COMMANDS = {"edit": cmd_edit, "refine": cmd_refine, "pairs": cmd_pairs, "masks": cmd_masks, "serve": cmd_serve, "demo": cmd_demo,
+             "view": cmd_view}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -235,8 +235,9 @@ def write_edit(result, store: OutputStore, sheet: bool, input_ref: str | None):
 
 
 def edit_reply(result, names: dict, store: OutputStore, settings, return_image: str, candidates: bool = False,
-               edit_memory: dict | None = None) -> CallToolResult:
-    """edit_image's / refine_edit's reply; `edit_memory`: the editor's store of kept edits after this one."""
+               edit_memory: dict | None = None, view: bool = False) -> CallToolResult:
+    """edit_image's / refine_edit's reply; `edit_memory`: the editor's store of kept edits after this one; `view`:
+    the client shows MCP App views, so the result's _meta carries the pictures the edit view needs."""
     data = result.to_dict()
     data["output"] = {"uri": store.uri(names["image"]), "width": result.image.width, "height": result.image.height,
                       "sheet_uri": store.uri(names["sheet"]) if "sheet" in names else None,
@@ -256,7 +257,12 @@ def edit_reply(result, names: dict, store: OutputStore, settings, return_image: 
 
         sheet = preview_jpeg(contact_sheet(result), max_side=2048, max_bytes=SHEET_MAX_BYTES)
         content.append(ImageContent(type="image", data=base64.b64encode(sheet).decode("ascii"), mimeType="image/jpeg"))
-    return reply(content, data, settings)
+    out = reply(content, data, settings)
+    if view:
+        from ..view.payload import VIEW_KEY, payload_from_result
+
+        out.meta = {**(out.meta or {}), VIEW_KEY: payload_from_result(result, data["output"]["uri"])}
+    return out
 
 
 SHEET_MAX_BYTES = 1_000_000

@@ -10,6 +10,8 @@ MODULES = (edit_image, extract_edit_pairs, find_objects, refine_edit, view_candi
 
 
 def all_tools(structured: bool = True) -> list[StrictTool]:
-    """Every tool, strict about its arguments; `structured=False` sends diagnostics as text only."""
+    """Every tool, strict about its arguments; `structured=False` sends diagnostics as text only. Each module's
+    UI (when it has one) is its `_meta.ui`: which view shows its result and who may call it (MCP Apps)."""
     return [StrictTool.build(getattr(m, m.__name__.rsplit(".", 1)[1]), annotations=m.ANNOTATIONS,
-                             structured_output=structured) for m in MODULES]
+                             structured_output=structured, meta={"ui": m.UI} if getattr(m, "UI", None) else None)
+            for m in MODULES]

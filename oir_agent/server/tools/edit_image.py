@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 from typing import Annotated, Literal
 
+from mcp.server.apps import client_supports_apps
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from ...config import default, knobs
+from ...view.page import VIEW_URI
 from ..calls import Progress, edit_reply, event, gated_edit, refusals, write_edit
 from ..inputs import argument_reference, load_image_argument
 from ..schema import EditToolResult
@@ -18,6 +20,7 @@ from ..state import server_state
 
 ANNOTATIONS = ToolAnnotations(title="Edit image (OIR)", readOnlyHint=False, destructiveHint=False,
                               idempotentHint=True, openWorldHint=False)
+UI = {"resourceUri": VIEW_URI, "visibility": ["model"]}  # the view shows its result; the view cannot start edits
 _K = knobs()
 
 
@@ -108,4 +111,4 @@ async def edit_image(
     result, names, memory = await gated_edit(state.gate, progress, cancel, state.store, work, "edit_image",
                                              before=prepare)
     return edit_reply(result, names, state.store, state.settings, return_image, candidates=return_candidates,
-                      edit_memory=memory)
+                      edit_memory=memory, view=client_supports_apps(ctx))

@@ -16,6 +16,7 @@ from ..schema import PairsResult
 from ..state import server_state
 
 ANNOTATIONS = ToolAnnotations(title="Extract edit pairs", readOnlyHint=True, idempotentHint=True, openWorldHint=False)
+UI = {"visibility": ["model"]}  # not for the view
 
 
 async def extract_edit_pairs(

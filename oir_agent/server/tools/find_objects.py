@@ -20,6 +20,7 @@ from ..state import server_state
 
 ANNOTATIONS = ToolAnnotations(title="Find objects (masks)", readOnlyHint=False, destructiveHint=False,
                               idempotentHint=True, openWorldHint=False)
+UI = {"visibility": ["model"]}  # not for the view
 
 
 async def find_objects(

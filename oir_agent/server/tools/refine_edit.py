@@ -6,16 +6,19 @@ from __future__ import annotations
 import threading
 from typing import Annotated, Literal
 
+from mcp.server.apps import client_supports_apps
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
+from ...view.page import VIEW_URI
 from ..calls import Progress, edit_reply, event, gated_edit, write_edit
 from ..schema import EditToolResult
 from ..state import server_state
 
 ANNOTATIONS = ToolAnnotations(title="Refine an edit (re-pick steps)", readOnlyHint=False, destructiveHint=False,
                               idempotentHint=True, openWorldHint=False)
+UI = {"resourceUri": VIEW_URI, "visibility": ["model", "app"]}  # the view's sliders call it
 
 
 def kept_edits_editor(holder, edit_id: str):
@@ -67,5 +70,5 @@ async def refine_edit(
 
     result, names, memory = await gated_edit(state.gate, progress, cancel, state.store, work, "refine_edit")
     return edit_reply(result, names, state.store, state.settings, return_image, candidates=return_candidates,
-                      edit_memory=memory)
+                      edit_memory=memory, view=client_supports_apps(ctx))
 

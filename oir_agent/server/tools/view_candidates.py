@@ -19,6 +19,7 @@ from ..state import server_state
 from .refine_edit import kept_edits_editor
 
 ANNOTATIONS = ToolAnnotations(title="View candidates", readOnlyHint=True, idempotentHint=True, openWorldHint=False)
+UI = {"visibility": ["model", "app"]}  # the view may look at candidates
 VIEW_SIDE = 256  # candidates are enlarged (nearest) to at least this side so a vision model can judge them
 MAX_VIEW = 8
 
