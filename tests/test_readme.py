@@ -22,7 +22,8 @@ NOT_HERE = [
     (re.compile(r"\[ray\]"), "installs the optional Ray extra (.ci/run installs it; tests/test_ray.py covers it)"),
 ]
 MUST_RUN = ["oir-agent demo", "oir-agent edit examples/dumplings.png --model tiny", "oir-agent pairs -s",
-            "oir-agent pairs -i", "examples/client_stdio.py", "oir-agent refine out/first.oir"]
+            "oir-agent pairs -i", "examples/client_stdio.py", "oir-agent refine out/first.oir",
+            "oir-agent view out/first.json"]
 
 
 def shell_commands(text: str) -> list[str]:
@@ -87,3 +88,4 @@ def test_readme_commands_run_verbatim_in_a_fresh_copy(tmp_path):
         assert r.returncode == 0, f"README command failed ({r.returncode}): {command}\n{r.stderr[-3000:]}"
     assert (copy / "oir-demo" / "edited.png").is_file() and (copy / "out" / "edited.png").is_file()
     assert (copy / "out" / "client_result.png").is_file()
+    assert "oir-view-data" in (copy / "out" / "first.html").read_text()  # the standalone view
