@@ -28,4 +28,7 @@ inspect --method tools/call --tool-name edit_image --tool-arg image=dumplings.pn
   | check edit_image
 inspect --method tools/call --tool-name find_objects --tool-arg image=dumplings.png \
   --tool-arg 'phrases=["dumplings"]' | check find_objects
+inspect --method resources/read --uri ui://oir-agent/edit | python -c 'import json,sys; c=json.load(sys.stdin)["contents"][0]
+assert c["mimeType"] == "text/html;profile=mcp-app" and c["text"].startswith("<!doctype html>"), c.get("mimeType")
+print("inspector ok: resources/read ui://oir-agent/edit (the MCP App view)")'
 rm -rf "$OUT"
