@@ -114,12 +114,37 @@ def test_refusal_without_a_slot_suggests_prompts_that_work():
     ("Change to a soccer team", "a cat on a mat"),
     ("turn into a campsite", "a small village at night"),
     ("swap with an eagle", "a hummingbird on a branch"),
+    ("Mix with a kitten", "a puppy on a sofa"),
+    ("Combine with a castle", "a lake at dawn"),
+    ("Taken with a DSLR", "two men drinking"),
+    ("relocate to Dubai", "Annecy"),
+    ("move to the beach", "a dog and a cat"),
 ])
 def test_refusals_never_blame_the_instructions_verb(instruction, source):
     with pytest.raises(AlignmentError) as exc:
         parse_instruction(instruction, source_prompt=source)
     verb = instruction.split()[0]
     assert f"mentions {verb!r}" not in str(exc.value) and f"mentions '{verb.lower()}'" not in str(exc.value)
+    assert source in (exc.value.suggestion or {}).get("source_prompt", "")  # what to send instead, in their words
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("move to Sweden", "Winter in Prague, oil on canvas", "Winter in Sweden, oil on canvas"),
+    ("relocate it to a beach", "a red bicycle in a park", "a red bicycle on a beach"),
+    ("move them to an urban setting", "two dancers on a stage", "two dancers in an urban setting"),
+    ("in Paris instead", "a cafe in Rome at night", "a cafe in Paris at night"),
+    ("take everything to the desert", "a camel in a zoo at night", "a camel in the desert at night"),
+])
+def test_moving_the_whole_scene_changes_its_one_place(instruction, source, target):
+    assert pairs(instruction, source)[0] == target
+
+
+def test_moving_the_scene_with_two_places_lists_both():
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction("move to Sweden", source_prompt="a man in Rome and a woman in Paris")
+    err = exc.value
+    assert err.code == "ambiguous" and [r["target_prompt"] for r in err.suggestion["readings"]] == [
+        "a man in Sweden and a woman in Paris", "a man in Rome and a woman in Sweden"]
 
 
 def test_implicit_reference_needs_a_source_prompt():

@@ -51,7 +51,16 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
     if source_prompt is not None:
         check_prompt(source_prompt, "source_prompt")
     _refuse_unsupported(instruction)
-    clauses = split_clauses(instruction)
+    try:
+        clauses = split_clauses(instruction)
+    except AlignmentError as exc:
+        if exc.code == "unreadable" and source_prompt is not None and source_prompt.strip():
+            raise AlignmentError(  # what to send instead, with the caller's own words
+                f"{exc} Or send source_prompt and target_prompt: target_prompt is {source_prompt!r} with only the "
+                "words to change replaced.", code="unreadable",
+                suggestion={"source_prompt": source_prompt,
+                            "target_prompt": "<source_prompt with only the words to change replaced>"}) from None
+        raise
     if source_prompt is not None and source_prompt.strip():
         clauses, warnings = _unique_clauses(_expand_swaps(clauses, source_prompt))
         target_prompt, singles = _apply_all(source_prompt, clauses, warnings)
@@ -353,7 +362,8 @@ def split_clauses(instruction: str) -> list[Clause]:
     result = best[0]
     if not result:
         raise AlignmentError(f"could not understand the instruction {instruction!r}. Accepted forms: "
-                             f"{'; '.join(ACCEPTED_FORMS)} (several joined by ',', 'and', ';' or 'then').")
+                             f"{'; '.join(ACCEPTED_FORMS)} (several joined by ',', 'and', ';' or 'then').",
+                             code="unreadable")
     # verb-less clauses ("the chopsticks with a knife") already parsed with the verb they imply
     return result
 
@@ -424,6 +434,7 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
     ("replace", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:with|by)\s+(?P<y>.+)$", re.I), False),  # after "replace"
     ("change", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:to|into)\s+(?P<y>.+)$", re.I), False),
 ]
+_GENERIC = {p for verb, p, _ in _FORMS[-3:]}  # 'X -> Y', 'X with Y', 'X to Y': X must be an object, not a verb
 
 
 _REF_IMPLICIT = (r"(?:it|this|that|everything|them|(?:the\s+)?(?:whole\s+|entire\s+)?"
@@ -458,6 +469,16 @@ def clean_value(value: str) -> str:
         if shorter == v or not shorter:
             return v
         v = shorter
+
+
+# "move (it) to Sweden", "relocate them to an urban setting", "in Yellowstone instead": no object is named, so the
+# reference is where the whole scene is: the source prompt's one place phrase (_relocate).
+_RELOCATE = [
+    re.compile(rf"^(?:move|relocate|take|bring|send|transport|teleport|transfer)\s+(?:{_REF_IMPLICIT}\s+|"
+               r"(?:him|her|them|us|everyone|everybody)\s+)?(?P<prep>to|into|in|at|on)\s+(?P<y>.+?)(?:\s+instead)?$",
+               re.I),
+    re.compile(r"^(?P<prep>in|at)\s+(?P<y>.+?)\s+instead$", re.I),
+]
 
 
 def _implicit_clause(text: str) -> Clause | None:
@@ -514,6 +535,10 @@ def parse_clause(text: str) -> Clause | None:
     if m and not re.search(r"\b(?:for|with)\b", m.group("b"), re.I):  # the value as written rides along in prep
         return Clause(source=_clean(m.group("a")), target=_clean(m.group("b")), kind="swap",
                       prep=clean_value(_clean(m.group("b"), keep_det=True)))
+    m = next((m for m in (r.match(text) for r in _RELOCATE) if m), None)
+    if m and clean_value(m.group("y")):  # "move to Sweden": the scene's place changes
+        return Clause(source="", target=clean_value(_clean(m.group("y"), keep_det=True)), kind="relocate",
+                      prep=m.group("prep").lower())
     implicit = _implicit_clause(text)
     if implicit is not None:
         return implicit
@@ -550,6 +575,8 @@ def parse_clause(text: str) -> Clause | None:
             return Clause(source=x, target=y, kind="place", prep=m.group("prep").lower())
         if not x or not y or x.lower() == y.lower():
             continue
+        if pattern in _GENERIC and _starts_with_verb(text):
+            continue  # 'Mix with a kitten', 'Taken with a DSLR': X is no object, and the verb must not be blamed
         if verb == "color":
             return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
         if verb == "paint":
@@ -579,6 +606,16 @@ def parse_clause(text: str) -> Clause | None:
             return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
         return Clause(source=x, target=y, kind="object")
     return None
+
+
+def _starts_with_verb(text: str) -> bool:
+    """Does the clause open with a verb ('mix', 'combine', 'taken', 'give the man ...')? Read lowercased: a capital
+    at the start of a sentence says nothing."""
+    p = nlp.get_parser()
+    if not p.parsed:
+        return False
+    doc = p.nlp(text.lower())
+    return len(doc) > 1 and doc[0].pos_ in ("VERB", "AUX")
 
 
 def _is_attribute(phrase: str) -> bool:
@@ -626,6 +663,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     """Replace the clause's object in `prompt` (it must occur in the original source prompt)."""
     if clause.kind in ("setting", "implicit"):
         return _apply_slot(prompt, clause.target, None, original)
+    if clause.kind == "relocate":
+        if slots.value_class(clause.target) is not None:  # "in winter instead": a setting or medium, not a place
+            return _apply_slot(prompt, clause.target, None, original)
+        return _fix_articles(_relocate(prompt, clause, original))
     where = _positional_reference(original, clause.source) if prompt == original else None
     if where is not None:  # 'the left dog': that object, by its own position words in the source prompt
         return _apply_at(prompt, where, clause, original)
@@ -763,6 +804,12 @@ def _adjective_order(words: list[str]) -> list[str]:
     return [w for _, w in sorted(zip((_ORDER.index(r) for r in ranks), words), key=lambda t: t[0])]
 
 
+def _title_case(prompt: str) -> bool:
+    """A title-like prompt: most of its words (three or more) start with a capital letter."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", prompt) if w.lower() not in nlp.FUNCTION_WORDS]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
 def _singular(word: str) -> str:
     return word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") and len(word) > 3 else word
 
@@ -773,7 +820,10 @@ def _phrase_start(prompt: str, start: int) -> int:
     words = list(re.finditer(r"[\w'-]+", prompt[:start]))
     if not words:
         return start
-    doc = nlp.get_parser().nlp(prompt[:start] + "X")
+    text = prompt[:start] + "X"
+    if _title_case(prompt):  # 'Wall Mural', 'Red Maple': capitals say nothing of the word's kind in a title
+        text = text.lower()
+    doc = nlp.get_parser().nlp(text)
     for tok in reversed(list(doc)[:-1]):
         if tok.is_punct or tok.lower_ in nlp.DETERMINERS or tok.lower_ in nlp.FUNCTION_WORDS:
             break
@@ -815,10 +865,13 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             suggestion = {"source_prompt": f"a photograph of {original}", "target_prompt": f"{value_np} of {original}"}
         what = (f"does not say the scene's {cls}, so there is nothing to change into {value!r}"
                 if cls in lexicon.SETTING_CLASSES else f"has no {label} for {value!r} to replace")
+        suggestion = suggestion or {"source_prompt": original,
+                                    "target_prompt": f"<source_prompt with the words that change replaced by {value!r}>"}
         raise AlignmentError(
             f"the source prompt {original!r} {what}, and OIR changes what the prompt describes: say it in "
             "source_prompt (what the picture is now) and target_prompt (what it becomes)"
-            + (f", e.g. {suggestion['source_prompt']!r} -> {suggestion['target_prompt']!r}." if suggestion else "."),
+            + (f", e.g. {suggestion['source_prompt']!r} -> {suggestion['target_prompt']!r}." if cls == "medium"
+               else "."),
             code="no-slot", suggestion=suggestion)
     readings = [_replace_slots(prompt, [f for f in found if f.text(prompt).lower() == t.lower()], value, cls)
                 for t in texts]
@@ -856,13 +909,53 @@ def _move(prompt: str, after: int, clause: Clause, original: str) -> str:
     if m is None:
         raise AlignmentError(f"the source prompt {original!r} does not say where {clause.source!r} is, so there is no "
                              "place to change: describe it in the source prompt (e.g. 'a dog lying on a carpet').")
-    target = clause.target if _leading_det(clause.target) else _with_article(clause.target)
+    named = clause.target[:1].isupper() and not _leading_det(clause.target)  # 'to Sweden': a name takes no article
+    target = clause.target if _leading_det(clause.target) or named else _with_article(clause.target)
     prep = clause.prep
     if prep in ("to", "into"):  # 'move X to Y': the preposition Y's place takes, else the prompt's own
         head = _strip_det(clause.target).split()[-1].lower() if clause.target.split() else ""
         head = head if head in lexicon.ON_PLACES | lexicon.IN_PLACES else head.rstrip("s")
         prep = "on" if head in lexicon.ON_PLACES else "in" if head in lexicon.IN_PLACES else m.group("prep")
     return prompt[:m.start()] + f"{prep} {target}" + prompt[m.end():]
+
+
+def _relocate(prompt: str, clause: Clause, original: str) -> str:
+    """The scene's one place phrase ('in Prague', 'on the red carpet') becomes the value's ('in Sweden'); none or
+    several: refused (say where the scene is, or which place to change)."""
+    places = [m for m in _PLACE.finditer(prompt) if _is_place(m, prompt)]
+    texts = sorted({m.group(0).lower() for m in places})
+    value = clause.target if _leading_det(clause.target) or clause.target[:1].isupper() else _with_article(
+        clause.target)
+    if not places:
+        raise AlignmentError(
+            f"the source prompt {original!r} does not say where the scene is, so there is no place to change into "
+            f"{clause.target!r}: say it in source_prompt (where it is now) and target_prompt (where it should be).",
+            code="no-slot", suggestion={"source_prompt": f"{original}, in <where it is now>",
+                                        "target_prompt": f"{original}, {clause.prep} {value}"})
+    if len(texts) > 1:
+        readings = [_move(prompt, m.start(), clause, original) for m in places]
+        raise AlignmentError(
+            f"{clause.target!r} could replace {' or '.join(repr(m.group(0)) for m in places)} in {original!r}: name "
+            f"the place to change (e.g. 'change {places[0].group('np')!r} to {clause.target}').", code="ambiguous",
+            suggestion={"readings": [{"source_prompt": original, "target_prompt": _fix_articles(r),
+                                      "pairs": [[m.group("np"), clause.target]]} for m, r in zip(places, readings)]})
+    return _move(prompt, places[0].start(), clause, original)
+
+
+def _is_place(m: re.Match, prompt: str) -> bool:
+    """A prepositional phrase that says where: not a credit ('by NAME'), a time or weather ('at night', 'in fog'),
+    a medium or style ('in oil', 'in the style of', 'oil on canvas'), nor a number ('in 1932')."""
+    before = re.search(r"([\w-]+)\s*$", prompt[:m.start()])
+    if before and before.group(1).lower() in slots.MEDIUM:
+        return False
+    prep, np_words = m.group("prep").lower(), _strip_det(m.group("np")).split()
+    if prep not in ("in", "at", "on", "near", "inside", "into", "onto") or not np_words:
+        return False
+    head = np_words[-1].lower().strip(",.")
+    first = np_words[0].lower()
+    return not (first[:1].isdigit() or head in lexicon.SETTING_NOUNS or head in slots.MEDIUM
+                or first in slots.MEDIUM or head in ("style", "manner", "color", "colour", "front", "top")
+                or lexicon.attribute_class(head) is not None)
 
 
 def _attribute_words(clause: Clause, found: str) -> str:

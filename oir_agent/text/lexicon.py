@@ -56,7 +56,8 @@ IN_PLACES = frozenset({"park", "forest", "garden", "room", "kitchen", "city", "d
                        "lake", "river", "pool", "jungle", "space", "sky", "house", "office", "garage", "library",
                        "museum", "classroom", "studio", "cave", "village", "town", "meadow", "swamp", "snow",
                        "rain", "fog", "woods", "bathroom", "bedroom", "hallway", "church", "box", "basket",
-                       "bowl", "cup", "vase", "nest", "cage", "tunnel", "alley", "market", "restaurant"})
+                       "bowl", "cup", "vase", "nest", "cage", "tunnel", "alley", "market", "restaurant", "setting",
+                       "environment", "landscape", "country", "world", "region"})
 
 COMPARATIVES = {"shorter": "short", "longer": "long", "taller": "tall", "bigger": "big", "smaller": "small",
                 "larger": "large", "wider": "wide", "narrower": "narrow", "thicker": "thick", "thinner": "thin",

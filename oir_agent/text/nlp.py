@@ -152,7 +152,9 @@ def is_adjective(text: str) -> bool:
 def article_for(word: str) -> str:
     """'a' or 'an' before `word` (by sound, for the common cases)."""
     w = word.lower()
-    if w.startswith(("uni", "use", "usu", "one", "eu", "uk", "ur")):
+    if w.startswith(("uni", "use", "usu", "one", "eu", "uk")) or (w.startswith("ur") and w[2:3] in tuple("aeiou")):
+        return "a"  # 'a unicorn', 'a uranium mine'; but 'an urban street', 'an urn'
+    if w.startswith(("uti", "ubi", "ufo")):
         return "a"
     if w.startswith(("hour", "honest", "heir", "honou")):
         return "an"
