@@ -3,7 +3,9 @@
 What the human changed is the word-level difference between the input and output captions (lowercased,
 punctuation and articles ignored). What the instruction changes is the difference between the input and the target
 prompt that `parse_instruction(edit, source_prompt=input)` builds. An answer is *right* when the two edited captions
-are the same word sequence; a refusal (AlignmentError) is no answer.
+are the same word sequence; a refusal (AlignmentError) is no answer. A wrong answer that is a part of the human's
+change (every word it removes or adds, the human did too) is also counted as 'within human': the human's captions
+often reword more than the instruction asks.
 
 Categories by what the human did: `replace` (some words removed and some added: the replacement type),
 `insert` (words only added: additions and restyles, which OIR does not do by changing a phrase), `delete`
@@ -61,24 +63,37 @@ def answer(record: dict) -> tuple[str, str | None]:
     return ("right" if ok else "wrong"), alignment.target_prompt
 
 
+def within(record: dict, target_prompt: str) -> bool:
+    """A wrong answer whose every removed and added word is among the human's: the instruction's change made, the
+    human's extra rewording not (e.g. 'As pop art' on '... stock photo': ours photo -> pop art, human's stock photo
+    -> pop art). Reported beside 'wrong', never counted as right."""
+    human, ours = change(record["input"], record["output"]), change(record["input"], target_prompt)
+    return ({w for a, _ in ours for w in a} <= {w for a, _ in human for w in a}
+            and {w for _, b in ours for w in b} <= {w for _, b in human for w in b})
+
+
 def score(records: list[dict]) -> dict[str, Counter]:
-    """Counts of right / wrong / refused per category (and 'all')."""
+    """Counts of right / wrong / refused per category (and 'all'); 'within' counts the wrong answers that are a
+    part of the human's change (`within`)."""
     out: dict[str, Counter] = {}
     for r in records:
-        verdict, _ = answer(r)
+        verdict, target = answer(r)
         for key in (category(r), "all"):
             out.setdefault(key, Counter())[verdict] += 1
+            if verdict == "wrong" and within(r, target):
+                out[key]["within"] += 1
     return out
 
 
 def report(out: dict[str, Counter]) -> str:
-    lines = [f"{'category':<10} {'n':>4} {'right':>6} {'wrong':>6} {'refused':>8} {'right/n':>8} {'right/answered':>15}"]
+    lines = [f"{'category':<10} {'n':>4} {'right':>6} {'wrong':>6} {'refused':>8} {'right/n':>8} {'right/answered':>15}"
+             f" {'wrong within human':>19}"]
     for key in ("replace", "insert", "delete", "same", "all"):
         c = out.get(key)
         if not c:
             continue
-        n = sum(c.values())
+        n = c['right'] + c['wrong'] + c['refused']
         answered = c["right"] + c["wrong"]
         lines.append(f"{key:<10} {n:>4} {c['right']:>6} {c['wrong']:>6} {c['refused']:>8} {c['right'] / n:>8.1%} "
-                     f"{(c['right'] / answered if answered else float('nan')):>15.1%}")
+                     f"{(c['right'] / answered if answered else float('nan')):>15.1%} {c['within']:>19}")
     return "\n".join(lines)
