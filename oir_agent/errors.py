@@ -30,9 +30,16 @@ class ConfigError(OIRError, ValueError):
     """A configuration value (steps, reassembly step, device, ...) is out of range. `field`, `value` and `expected`
     say which, as data (a front end names the field its own way: the CLI as its flag)."""
 
-    def __init__(self, message: str, field: str | None = None, value=None, expected: str | None = None):
+    def __init__(self, message: str, field: str | None = None, value=None, expected: str | None = None,
+                 key: str | None = None):
         super().__init__(message)
         self.field, self.value, self.expected = field, value, expected
+        self.key = key  # for a per-pair value (steps={pair: step}): which pair
+
+
+class PairValueError(InvalidInputError, ConfigError):
+    """A per-pair value (a pair's inversion step) is out of range: an invalid input with ConfigError's `field`,
+    `value`, `expected` and `key` (which pair) as data."""
 
 
 class ModelUnavailableError(OIRError):

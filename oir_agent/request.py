@@ -16,7 +16,7 @@ from PIL import Image
 from . import images as imgio
 from .config import OIRConfig
 from .engine.costs import estimated_sample_evals
-from .errors import AlignmentError, ConfigError, InvalidInputError, MaskError
+from .errors import AlignmentError, ConfigError, InvalidInputError, MaskError, PairValueError
 from .text.pairs import explicit_pairs
 from .types import EditPair
 
@@ -118,8 +118,9 @@ def step_overrides(steps: Mapping[str, int] | None, pairs: list[EditPair], n: in
                                 f"{{{pair_id(pairs[0])!r}: 30}}; got {type(steps).__name__}.")
     for key, value in steps.items():
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= n:
-            raise InvalidInputError(f"steps[{key!r}]={value!r} is invalid: expected an integer inversion step in "
-                                    f"[1, {n}] (num_inference_steps).")
+            expected = f"an integer inversion step in [1, {n}] (num_inference_steps)"
+            raise PairValueError(f"steps[{key!r}]={value!r} is invalid: expected {expected}.", field="steps",
+                              value=value, expected=expected, key=key)
     found = keyed(steps, pairs, "steps", lambda v: v)
     return [found.get(k) for k in range(len(pairs))]
 

@@ -200,6 +200,9 @@ def test_errors_name_flags(tmp_path, capsys):
         assert main(edit_args(tmp_path, "--device", "cuda")) == 2
         err = capsys.readouterr().err
         assert "--device cuda" in err and "--device cpu" in err and "device=" not in err
+    assert main(edit_args(tmp_path, "--steps", "10", "--step", "dumplings=99")) == 2  # from the error's fields
+    assert "--step dumplings=99 is invalid: expected an integer inversion step in [1, 10] (--steps)." in \
+        capsys.readouterr().err
     from oir_agent.cli.flags import in_flag_terms
 
     assert in_flag_terms("steps['dumplings']=99 is invalid: expected [1, 50] (num_inference_steps).") == \

@@ -25,11 +25,14 @@ def in_flag_terms(exc) -> str:
     """The library's error in the user's flags. A ConfigError names its field as data: `--steps 0 is invalid:
     expected ...`. Other messages that name API parameters are rewritten (`steps['cat']=99` -> `--step cat=99`)."""
     field = getattr(exc, "field", None)
-    if field in API_TO_FLAG and getattr(exc, "expected", None):
-        value = getattr(exc, "value", None)
-        shown = "none" if value is None else _unquote(repr(value))
-        return f"{API_TO_FLAG[field]} {shown} is invalid: expected {exc.expected}."
-    return _rewrite(str(exc))
+    value = getattr(exc, "value", None)
+    shown = "none" if value is None else _unquote(repr(value))
+    expected = _BARE.sub(lambda m: f"({API_TO_FLAG[m.group(1)]})", getattr(exc, "expected", None) or "")
+    if field in API_TO_FLAG and expected:
+        return f"{API_TO_FLAG[field]} {shown} is invalid: expected {expected}."
+    if field == "steps" and getattr(exc, "key", None) is not None and expected:  # a pair's step: --step SRC=K
+        return f"--step {exc.key}={shown} is invalid: expected {expected}."
+    return _rewrite(str(exc))  # free text that names API parameters (e.g. "use model='shapes'")
 
 
 def _rewrite(message: str) -> str:

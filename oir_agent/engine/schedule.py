@@ -57,9 +57,10 @@ class DDIMSchedule:
         scheduler = DDIMScheduler.from_config(config)
         limit = max_inference_steps(scheduler)
         if num_inference_steps > limit:
-            raise ConfigError(f"num_inference_steps={num_inference_steps} is invalid: expected at most {limit} for "
-                              f"this model's scheduler ({scheduler.config.num_train_timesteps} training steps); 50 "
-                              "is the paper's setting.")
+            expected = (f"at most {limit} for this model's scheduler ({scheduler.config.num_train_timesteps} training "
+                        "steps); 50 is the paper's setting")
+            raise ConfigError(f"num_inference_steps={num_inference_steps} is invalid: expected {expected}.",
+                              field="num_inference_steps", value=num_inference_steps, expected=expected)
         scheduler.set_timesteps(num_inference_steps)
         descending = scheduler.timesteps.to(torch.int64)  # tau_N ... tau_1
         timesteps = torch.cat([torch.tensor([-1]), descending.flip(0)])
