@@ -21,6 +21,9 @@ is checked against the sum, so a miscount stops the run).
   oir_attn                 the default with noise-difference (DiffEdit-style) masks from the same model (cost included)
   shared_step              ablation: one step for all pairs (the mean of the pairs' scores over all steps)
   no_reinv                 ablation: the default without re-inversion
+  oir_per_pair             the default with final_prompts="per-pair" (each pair's guided prompt inside its region
+                           during the final denoise)
+  per_pair_no_reinv        oir_per_pair without re-inversion
   fixed_k                  invert k levels, denoise k with the target prompt, k = 10%..100% of N by 10%
                            (all depths denoised in shared calls from the shared inversion; depth k is charged
                            k + 2k, and the counted denoising total must equal sum 2k)
@@ -116,6 +119,9 @@ class Runner:
             "oir_strict_background": (Reassembly(gt, budgeted, cfg.replace(strict_background=True)), budgeted_cost),
             "oir_regenerate": (Reassembly(gt, budgeted, cfg.replace(keep_outside=False)), budgeted_cost),
             "no_reinv": (Reassembly(gt, budgeted, cfg, reinversion_steps=0), budgeted_cost),
+            "oir_per_pair": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair")), budgeted_cost),
+            "per_pair_no_reinv": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair"), reinversion_steps=0),
+                                  budgeted_cost),
         }
         if self.exhaustive:
             ex_cfg = cfg.replace(search="exhaustive")
@@ -152,7 +158,8 @@ class Runner:
         for name, (item, _) in variants.items():
             chosen = item.steps or [s.optimal_step for s in item.searches]
             re = item.config.resolved_reinversion_steps if item.reinversion_steps is None else item.reinversion_steps
-            shares[name] = edit_sample_evals(0, [], chosen, r, re, item.config.shallow_rule)
+            regions = len(chosen) if item.config.final_prompts == "per-pair" else 0
+            shares[name] = edit_sample_evals(0, [], chosen, r, re, item.config.shallow_rule, regions)
         if spent() - before != sum(shares.values()):
             raise RuntimeError(f"reassembly cost {spent() - before} != closed form {sum(shares.values())}")
         for (name, (item, base)), (img, _, _) in zip(variants.items(), finished):

@@ -38,6 +38,7 @@ MASK_PROVIDER_ALIASES = {"attention": "noise-difference"}  # the first release's
 SEARCH_STRATEGIES = ("budgeted", "exhaustive")
 SEARCH_KINDS = SEARCH_STRATEGIES + ("override", "targeted")  # a pair's recorded search: + fixed step, re-search
 SEARCH_METRICS = ("edit-first", "paper")
+FINAL_PROMPTS = ("target", "per-pair")  # the final denoise: the target prompt everywhere, or each pair's own inside it
 SHALLOW_RULES = ("source-latent", "invert-candidate")
 CLIP_TEXTS = ("phrase", "prompt")
 CLIP_REGIONS = ("crop", "full")
@@ -130,6 +131,8 @@ class OIRConfig:
                                             "or paper (Eq. 3)", choices=SEARCH_METRICS)
     search_budget: float = 0.4  # budgeted search: at most this fraction of the exhaustive search's sample evals
     min_search_step: int = 1  # smallest candidate step the search considers (1 = all, as the paper)
+    final_prompts: str = knob("target", choices=FINAL_PROMPTS)  # "per-pair": inside each pair's latent region the
+    # final denoise follows that pair's guided prompt, elsewhere the target prompt (+1 sample per pair per step)
     shallow_rule: str = knob("source-latent", choices=SHALLOW_RULES)  # pair whose step is <= r: paste z_r
     # ("source-latent") or invert its finished candidate up to r ("invert-candidate", the first release);
     # docs/DECISIONS.md has the measurement
@@ -181,6 +184,7 @@ class OIRConfig:
         _check(isinstance(self.min_search_step, int) and 1 <= self.min_search_step <= n, "min_search_step",
                self.min_search_step, f"an integer in [1, num_inference_steps] = [1, {n}]")
         _check(self.shallow_rule in SHALLOW_RULES, "shallow_rule", self.shallow_rule, f"one of {SHALLOW_RULES}")
+        _check(self.final_prompts in FINAL_PROMPTS, "final_prompts", self.final_prompts, f"one of {FINAL_PROMPTS}")
 
     @property
     def resolved_reassembly_step(self) -> int:

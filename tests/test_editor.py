@@ -15,14 +15,14 @@ PAIRS = [("red circle", "green triangle"), ("blue square", "yellow circle")]
 FAST = OIRConfig(num_inference_steps=10, search="exhaustive", search_metric="paper", shallow_rule="invert-candidate")
 
 
-def closed_form_cost(n, steps, r, re, evaluated=None, shallow_rule="invert-candidate"):
+def closed_form_cost(n, steps, r, re, evaluated=None, shallow_rule="invert-candidate", regions=0):
     """docs/METHOD.md Sec. 7 with the free descent: N + every candidate (2i each; exhaustive: K N(N+1))
     + re + 2(r + re) + r per pair with i_k <= r when shallow pairs invert their candidate. Written out here,
     independently of oir_agent.engine.costs."""
     evaluated = evaluated if evaluated is not None else [range(1, n + 1)] * len(steps)
     search = sum(2 * i for e in evaluated for i in e)
     shallow = sum(r for i in steps if i <= r) if shallow_rule == "invert-candidate" else 0
-    return n + search + re + 2 * (r + re) + shallow
+    return n + search + re + (2 + regions) * (r + re) + shallow
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +108,11 @@ def test_step_override_skips_the_search_for_that_pair(editor):
                        steps={"red circle": 3, "blue square": 7})
     assert [p.optimal_step for p in both.pairs] == [3, 7]
     assert both.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 2, [[3], [7]], "source-latent")
+    per_pair = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
+                           config=cfg.replace(final_prompts="per-pair"), steps={"red circle": 3, "blue square": 7})
+    assert per_pair.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 2, [[3], [7]], "source-latent",
+                                                               regions=2)  # one more sample per pair per step
+    assert not np.array_equal(np.asarray(per_pair.image), np.asarray(both.image))
 
 
 @pytest.mark.parametrize("steps, needle", [({"cat": 3}, "not an editing pair"), ({"red circle": 0}, "[1, 10]"),

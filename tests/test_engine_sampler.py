@@ -145,3 +145,34 @@ def test_out_of_memory_splits_the_batch_with_same_numbers(components, setup, mon
     assert (out - reference).abs().max() <= 1e-5
     assert fresh.cost.unet_calls == 4 and fresh.cost.unet_sample_evals == 6  # 6 -> 3+3 -> (1+2)+(1+2)
     assert "split the calls" in fresh.notes[0]
+
+
+def test_regional_prompt_inside_its_mask_matches_an_independent_denoise(components, setup):
+    """final_prompts="per-pair": inside a region the positive prediction is the region's prompt, outside the job's
+    own; then CFG. Checked against a stock-scheduler loop, alone and batched with a plain job, and counted."""
+    rt, emb = setup
+    torch.manual_seed(3)
+    z = torch.randn(4, 8, 12)
+    mask = torch.zeros(1, 8, 12, dtype=torch.bool)
+    mask[:, :, :5] = True
+    sched = DDIMScheduler.from_config(components.scheduler_config)
+    sched.set_timesteps(N)
+    taus = sched.timesteps.flip(0)
+    x = z[None].clone()
+    for level in range(6, 0, -1):
+        t = taus[level - 1]
+        with torch.no_grad():
+            out = components.unet(torch.cat([x, x, x]), t, encoder_hidden_states=emb[[3, 0, 2]]).sample
+        positive = torch.where(mask, out[2:3], out[1:2])
+        x = sched.step(out[0:1] + 7.5 * (positive - out[0:1]), t, x).prev_sample
+    schedule = DDIMSchedule.from_config(components.scheduler_config, N)
+    job = Job(latent=z, start=6, end=0, cond=0, uncond=3, guidance_scale=7.5, regions=((2, mask),))
+    plain = Job(latent=z, start=6, end=0, cond=0, uncond=3, guidance_scale=7.5)
+    before = rt.cost.unet_sample_evals
+    alone = run_jobs(rt, schedule, emb, [job])[0].latent
+    assert rt.cost.unet_sample_evals - before == 3 * 6  # CFG (2) + one region, per step
+    assert (alone - x[0]).abs().max() <= 1e-4
+    both = run_jobs(rt, schedule, emb, [plain, job])
+    assert (both[1].latent - alone).abs().max() <= 1e-5
+    assert (both[0].latent - run_jobs(rt, schedule, emb, [plain])[0].latent).abs().max() <= 1e-5
+    assert (both[0].latent - alone)[:, :, :5].abs().max() > 1e-3  # the region's prompt did change its part

@@ -17,6 +17,8 @@ LABELS = {
     "oir_attn": "OIR default, noise-difference masks",
     "shared_step": "ablation: one step shared by all pairs",
     "no_reinv": "ablation: no re-inversion",
+    "oir_per_pair": "OIR default, each pair's guided prompt in its region during the final denoise",
+    "per_pair_no_reinv": "the same without re-inversion",
     "best_fixed_strict": "best fixed depth in hindsight, strict",
     "best_fixed_2pair": "best fixed depth in hindsight, 2-pair",
     "best_keepfixed_strict": "best fixed depth + the same kept pixels (true masks), strict",

@@ -19,14 +19,20 @@ def exhaustive_cost(n: int) -> int:
     return n * (n + 1)
 
 
+def final_denoise_cost(r: int, re: int, regions: int = 0) -> int:
+    """The final denoise from level r + re: 2 samples a step (CFG), plus one per per-pair region (final_prompts)."""
+    return (2 + regions) * (r + re)
+
+
 def edit_sample_evals(n: int, evaluated: Sequence[Sequence[int]], chosen: Sequence[int], r: int, re: int,
-                      shallow_rule: str) -> int:
-    """One OIR edit: inversion N + every evaluated candidate + re-inversion re + final denoise 2(r + re),
-    plus r per pair whose chosen step is <= r when shallow pairs invert their candidate (the descent of
-    deeper pairs is free: it is part of the chosen candidate's own trajectory)."""
+                      shallow_rule: str, regions: int = 0) -> int:
+    """One OIR edit: inversion N + every evaluated candidate + re-inversion re + final denoise 2(r + re) (+ one
+    sample per step per region with final_prompts="per-pair"), plus r per pair whose chosen step is <= r when
+    shallow pairs invert their candidate (the descent of deeper pairs is free: it is part of the chosen
+    candidate's own trajectory)."""
     search = sum(candidate_cost(i) for steps in evaluated for i in steps)
     shallow = sum(r for i in chosen if i <= r) if shallow_rule == "invert-candidate" else 0
-    return n + search + re + 2 * (r + re) + shallow
+    return n + search + re + final_denoise_cost(r, re, regions) + shallow
 
 
 def fixed_depth_sample_evals(k: int) -> int:
@@ -41,13 +47,14 @@ def estimated_sample_evals(config, searched: Sequence[bool]) -> int:
     per_search = exhaustive_cost(n) * (config.search_budget if config.search == "budgeted" else 1.0)
     search = sum(int(per_search) if s else candidate_cost(n) for s in searched)
     shallow = r * len(searched) if config.shallow_rule == "invert-candidate" else 0
-    return n + search + re + 2 * (r + re) + shallow
+    regions = len(searched) if config.final_prompts == "per-pair" else 0
+    return n + search + re + final_denoise_cost(r, re, regions) + shallow
 
 
 def refine_sample_evals(r: int, re: int, steps: Sequence[int], shallow_rule: str,
-                        new_candidates: Sequence[int] = ()) -> int:
+                        new_candidates: Sequence[int] = (), regions: int = 0) -> int:
     """A refine (re-pick) of a stored edit: the reassembly alone, re-inversion re + final denoise 2(r + re), plus
     r per pair whose step is <= r when shallow pairs invert their candidate, plus 2i per candidate step i that
     had not been computed before."""
     shallow = sum(r for i in steps if i <= r) if shallow_rule == "invert-candidate" else 0
-    return re + 2 * (r + re) + shallow + sum(candidate_cost(i) for i in new_candidates)
+    return re + final_denoise_cost(r, re, regions) + shallow + sum(candidate_cost(i) for i in new_candidates)

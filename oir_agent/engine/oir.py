@@ -118,7 +118,7 @@ def reassemble_many(runtime: Runtime, inv: Inverted,
     if any(it.config.resolved_reassembly_step != r or it.config.guidance_scale != guidance for it in items):
         raise ValueError("reassemble_many: every item needs the same reassembly_step and guidance_scale")
     h, w = inv.trajectory.shape[-2:]
-    pasted, masks_out, keeps, depths = [], [], [], []
+    pasted, masks_out, keeps, depths, regions = [], [], [], [], []
     for it in items:
         cfg = it.config
         latent_masks = reassembly.latent_masks(torch.stack([m.to(runtime.device) for m in it.masks]), h, w,
@@ -129,8 +129,11 @@ def reassemble_many(runtime: Runtime, inv: Inverted,
         masks_out.append(latent_masks)
         keeps.append((latent_masks.any(0, keepdim=True), inv.trajectory) if cfg.strict_background else None)
         depths.append(cfg.resolved_reinversion_steps if it.reinversion_steps is None else it.reinversion_steps)
+        regions.append(tuple((row, m[None]) for row, m in zip(inv.guided_rows, latent_masks))
+                       if cfg.final_prompts == "per-pair" else ())
     finals = reassembly.reinvert_and_denoise_many(runtime, inv.schedule, inv.embeddings, pasted, r, depths,
-                                                  SOURCE_ROW, TARGET_ROW, guidance, keeps, items[0].config.max_batch)
+                                                  SOURCE_ROW, TARGET_ROW, guidance, keeps, items[0].config.max_batch,
+                                                  regions)
     images = runtime.decode_latents(torch.stack(finals), len(finals))
     images = [kept(inv.image, img, it) for img, it in zip(images, items)]
     return [(img, m, z) for img, m, z in zip(images, masks_out, pasted)]

@@ -3,7 +3,8 @@
 At level r the background is z_r (the inverted original) and each pair's latent is pasted inside its
 latent-resolution mask (overlaps: the smaller mask wins). The reassembled latent is re-inverted `re`
 steps under the source prompt without CFG, then denoised r + re steps with the target prompt
-(CFG, negative = source prompt).
+(CFG, negative = source prompt); with final_prompts="per-pair", inside each pair's latent region with that pair's
+guided prompt instead (its concept only), so another pair's concept in the target prompt cannot enter it.
 """
 
 from __future__ import annotations
@@ -68,14 +69,17 @@ def reinvert_and_denoise_many(runtime: Runtime, schedule: DDIMSchedule, embeddin
                               reassembled: list[torch.Tensor], r: int, re: list[int], source_row: int,
                               target_row: int, guidance_scale: float,
                               keep_outside: list[tuple[torch.Tensor, torch.Tensor] | None],
-                              max_batch: int | None) -> list[torch.Tensor]:
+                              max_batch: int | None,
+                              regions: list[tuple[tuple[int, torch.Tensor], ...]] | None = None) -> list[torch.Tensor]:
     """Several reassembled latents (each with its own re-inversion depth) through re-inversion and the final
-    denoise in shared UNet calls; each costs exactly what it would alone. Returns level-0 latents."""
+    denoise in shared UNet calls; each costs exactly what it would alone. Returns level-0 latents. `regions`:
+    per latent, (guided prompt row, latent mask) whose prompt the final denoise follows inside the mask."""
+    regions = regions or [()] * len(reassembled)
     up = run_jobs(runtime, schedule, embeddings,
                   [Job(latent=z, start=r, end=r + d, cond=source_row, keep_outside=k)
                    for z, d, k in zip(reassembled, re, keep_outside)], max_batch, stage="reinversion")
     down = run_jobs(runtime, schedule, embeddings,
                     [Job(latent=u.latent, start=r + d, end=0, cond=target_row, uncond=source_row,
-                         guidance_scale=guidance_scale, keep_outside=k)
-                     for u, d, k in zip(up, re, keep_outside)], max_batch, stage="denoise")
+                         guidance_scale=guidance_scale, keep_outside=k, regions=g)
+                     for u, d, k, g in zip(up, re, keep_outside, regions)], max_batch, stage="denoise")
     return [o.latent for o in down]

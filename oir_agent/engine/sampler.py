@@ -31,10 +31,12 @@ class Job:
     record: frozenset[int] = frozenset()  # levels whose latents are kept in the output
     keep_outside: tuple[torch.Tensor, torch.Tensor] | None = None  # (mask (1,h,w) bool, trajectory (N+1,4,h,w)):
     # after every step, latents outside the mask are reset to the trajectory at the new level
+    regions: tuple[tuple[int, torch.Tensor], ...] = ()  # (prompt row, mask (1,h,w) bool): inside each mask the
+    # positive prediction is that prompt's (one more sample per region per step); elsewhere `cond`'s
 
     @property
     def samples_per_step(self) -> int:
-        return 1 if self.uncond is None else 2
+        return (1 if self.uncond is None else 2) + len(self.regions)
 
     @property
     def num_steps(self) -> int:
@@ -89,17 +91,22 @@ def run_jobs(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor,
         level_to = torch.tensor(dst, dtype=torch.int64, device=device)
         t = schedule.unet_timestep(level_from, level_to)
         x = state[idx]
-        # Samples: every job's positive prompt first, then the negative prompt of the CFG jobs.
-        prompt_rows = [jobs[j].cond for j in chosen] + [jobs[chosen[k]].uncond for k in cfg]
+        # Samples: every job's positive prompt first, then the negative prompt of the CFG jobs, then the regions'.
+        regional = [(k, row, mask) for k, j in enumerate(chosen) for row, mask in jobs[j].regions]
+        prompt_rows = [jobs[j].cond for j in chosen] + [jobs[chosen[k]].uncond for k in cfg] + \
+            [row for _, row, _ in regional]
         cfg_idx = torch.tensor(cfg, dtype=torch.int64, device=device)
-        batch_x = torch.cat([x, x[cfg_idx]])
-        batch_t = torch.cat([t, t[cfg_idx]])
+        reg_idx = torch.tensor([k for k, _, _ in regional], dtype=torch.int64, device=device)
+        batch_x = torch.cat([x, x[cfg_idx], x[reg_idx]])
+        batch_t = torch.cat([t, t[cfg_idx], t[reg_idx]])
         batch_e = embeddings[torch.tensor(prompt_rows, dtype=torch.int64, device=device)]
         out = runtime.predict_noise(batch_x, batch_t, batch_e)
         noise = out[: len(chosen)].clone()
+        for n, (k, _, mask) in enumerate(regional):  # a region's own prompt inside it, before guidance
+            noise[k] = torch.where(mask.to(device), out[len(chosen) + len(cfg) + n], noise[k])
         if cfg:
             scale = torch.tensor([jobs[chosen[k]].guidance_scale for k in cfg], device=device).view(-1, 1, 1, 1)
-            uncond = out[len(chosen):]
+            uncond = out[len(chosen):len(chosen) + len(cfg)]
             noise[cfg_idx] = uncond + scale * (noise[cfg_idx] - uncond)
         new = schedule.step(x, noise, level_from, level_to)
         for k, j in enumerate(chosen):
