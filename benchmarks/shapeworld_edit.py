@@ -55,7 +55,15 @@ from oir_agent import OIRConfig, OIREditor, align_prompts  # noqa: E402
 from oir_agent.engine.compose import keep_unedited  # noqa: E402
 from oir_agent.engine.costs import edit_sample_evals, fixed_depth_sample_evals  # noqa: E402
 from oir_agent.engine.metric import best_index  # noqa: E402
-from oir_agent.engine.oir import EnginePair, Reassembly, fixed_depth_edits, invert_image, reassemble_many, search_pairs  # noqa: E402
+from oir_agent.engine.oir import (  # noqa: E402
+    EnginePair,
+    Reassembly,
+    fixed_depth_edits,
+    invert_image,
+    own_prompt_regions,
+    reassemble_many,
+    search_pairs,
+)
 from oir_agent.engine.runtime import Runtime  # noqa: E402
 from oir_agent.engine.search import rescore  # noqa: E402
 from oir_agent.images import to_tensor  # noqa: E402
@@ -158,7 +166,7 @@ class Runner:
         for name, (item, _) in variants.items():
             chosen = item.steps or [s.optimal_step for s in item.searches]
             re = item.config.resolved_reinversion_steps if item.reinversion_steps is None else item.reinversion_steps
-            regions = len(chosen) if item.config.final_prompts == "per-pair" else 0
+            regions = sum(own_prompt_regions(item.masks)) if item.config.final_prompts == "per-pair" else 0
             shares[name] = edit_sample_evals(0, [], chosen, r, re, item.config.shallow_rule, regions)
         if spent() - before != sum(shares.values()):
             raise RuntimeError(f"reassembly cost {spent() - before} != closed form {sum(shares.values())}")

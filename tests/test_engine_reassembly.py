@@ -114,3 +114,16 @@ def test_target_equal_source_reconstructs_the_input(components):
     r = OIRConfig(num_inference_steps=10).resolved_reassembly_step
     assert (out.reassembled - out.inverted.trajectory[r]).abs().max() <= 1e-5
     assert (out.reassembled - out.inverted.trajectory[r + 1]).abs().max() > 1e-3
+
+
+def test_only_object_regions_follow_their_own_prompt():
+    """final_prompts="per-pair": an object's region follows its guided prompt; a setting (over half the frame: a
+    background or global pair) and an empty mask do not (a setting's guided prompt names the old objects)."""
+    import torch
+
+    from oir_agent.engine.oir import own_prompt_regions
+
+    small = torch.zeros(8, 8, dtype=torch.bool)
+    small[2:4, 2:4] = True
+    background = ~small
+    assert own_prompt_regions([small, background, torch.zeros(8, 8, dtype=torch.bool)]) == [True, False, False]

@@ -129,14 +129,22 @@ def reassemble_many(runtime: Runtime, inv: Inverted,
         masks_out.append(latent_masks)
         keeps.append((latent_masks.any(0, keepdim=True), inv.trajectory) if cfg.strict_background else None)
         depths.append(cfg.resolved_reinversion_steps if it.reinversion_steps is None else it.reinversion_steps)
-        regions.append(tuple((row, m[None]) for row, m in zip(inv.guided_rows, latent_masks))
-                       if cfg.final_prompts == "per-pair" else ())
+        regions.append(tuple((row, m[None]) for row, m, own in zip(inv.guided_rows, latent_masks,
+                                                                   own_prompt_regions(it.masks))
+                             if own) if cfg.final_prompts == "per-pair" else ())
     finals = reassembly.reinvert_and_denoise_many(runtime, inv.schedule, inv.embeddings, pasted, r, depths,
                                                   SOURCE_ROW, TARGET_ROW, guidance, keeps, items[0].config.max_batch,
                                                   regions)
     images = runtime.decode_latents(torch.stack(finals), len(finals))
     images = [kept(inv.image, img, it) for img, it in zip(images, items)]
     return [(img, m, z) for img, m, z in zip(images, masks_out, pasted)]
+
+
+def own_prompt_regions(masks: list[torch.Tensor]) -> list[bool]:
+    """final_prompts="per-pair": which pairs' regions follow their own guided prompt. An object's do; a setting's
+    (a mask over half the frame: a background, a global pair) is the context every object sits in, so it stays
+    with the target prompt (its guided prompt would name the other objects as they were)."""
+    return [bool(m.any()) and float(m.float().mean()) <= compose.SETTING_FRACTION for m in masks]
 
 
 def kept(original: torch.Tensor, edited: torch.Tensor, item: Reassembly) -> torch.Tensor:
