@@ -131,8 +131,10 @@ class OIRConfig:
                                             "or paper (Eq. 3)", choices=SEARCH_METRICS)
     search_budget: float = 0.4  # budgeted search: at most this fraction of the exhaustive search's sample evals
     min_search_step: int = 1  # smallest candidate step the search considers (1 = all, as the paper)
-    final_prompts: str = knob("target", choices=FINAL_PROMPTS)  # "per-pair": inside each pair's latent region the
-    # final denoise follows that pair's guided prompt, elsewhere the target prompt (+1 sample per pair per step)
+    final_prompts: str = knob("target", "the final denoise's prompt: target (everywhere, as the paper) or per-pair "
+                                        "(inside each object's region its own guided prompt, so another pair's new "
+                                        "concept cannot enter it; one more UNet sample per object per step)",
+                              choices=FINAL_PROMPTS)
     shallow_rule: str = knob("source-latent", choices=SHALLOW_RULES)  # pair whose step is <= r: paste z_r
     # ("source-latent") or invert its finished candidate up to r ("invert-candidate", the first release);
     # docs/DECISIONS.md has the measurement

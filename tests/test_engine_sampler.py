@@ -122,9 +122,27 @@ def test_plan_mixed_costs_random():
         _check_plan(jobs, rnd.choice([2, 3, 4, 7, None]))
 
 
-def test_plan_refuses_a_cap_below_one_cfg_job():
+def test_a_job_wider_than_the_cap_goes_alone_and_a_cap_below_one_is_refused():
+    wide = Job(latent=None, start=2, end=0, cond=0, uncond=1)  # 2 samples a step
+    narrow = Job(latent=None, start=1, end=0, cond=0)
+    assert plan_calls([wide, narrow], 1) == [[0], [0], [1]]  # never together, none skipped, no endless loop
     with pytest.raises(ValueError):
-        plan_calls([Job(latent=None, start=2, end=0, cond=0, uncond=1)], 1)
+        plan_calls([wide], 0)
+
+
+def test_a_job_wider_than_the_cap_has_its_samples_split_with_the_same_numbers(components, setup):
+    rt, emb = setup
+    torch.manual_seed(4)
+    z = torch.randn(4, 8, 12)
+    mask = torch.zeros(1, 8, 12, dtype=torch.bool)
+    mask[:, :4] = True
+    schedule = DDIMSchedule.from_config(components.scheduler_config, N)
+    job = Job(latent=z, start=4, end=0, cond=0, uncond=3, guidance_scale=7.5, regions=((1, mask), (2, ~mask)))
+    whole = run_jobs(rt, schedule, emb, [job])[0].latent
+    calls = rt.cost.unet_calls
+    split = run_jobs(rt, schedule, emb, [job], max_batch=2)[0].latent  # 4 samples a step in 2 calls
+    assert rt.cost.unet_calls - calls == 2 * 4
+    assert (split - whole).abs().max() <= 1e-5
 
 
 def test_out_of_memory_splits_the_batch_with_same_numbers(components, setup, monkeypatch):

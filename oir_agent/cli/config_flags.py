@@ -10,7 +10,7 @@ import argparse
 import typing
 
 EDIT_FIELDS = ("num_inference_steps", "search", "search_metric", "guidance_scale", "seed", "max_batch", "max_side",
-               "strict_background", "keep_outside", "keep_margin", "mask_provider", "mask_fallback")
+               "strict_background", "keep_outside", "keep_margin", "mask_provider", "mask_fallback", "final_prompts")
 # Flags of the library's other arguments (not config fields), for error messages in flag terms.
 OTHER_FLAGS = {"device": "--device", "dtype": "--dtype", "model": "--model", "clip_model": "--clip-model",
                "source_prompt": "--source-prompt", "target_prompt": "--target-prompt", "instruction": "--instruction"}

@@ -4,7 +4,8 @@ A job moves one latent level by level (down = denoise, up = invert) under one pr
 classifier-free guidance against a negative prompt. Every UNet call advances a set of jobs by one level,
 with per-sample timesteps and per-sample prompt embeddings (docs/METHOD.md Sec. 2). Which jobs share a call
 is planned up front by "longest remaining first" (Hu's rule, optimal for chains of unit steps), capped at
-`max_batch` samples per call, where a CFG job counts 2 samples and is never split across calls.
+`max_batch` samples per call, where a CFG job counts 2 samples (plus one per per-pair region) and is never split
+across calls, except a job wider than max_batch: it goes alone and its samples take several UNet calls.
 All candidates of all pairs therefore take max(longest job, total samples / max_batch) calls.
 """
 
@@ -53,8 +54,8 @@ def plan_calls(jobs: list[Job], max_batch: int | None) -> list[list[int]]:
     """Job indices advanced by each UNet call, longest remaining first, at most max_batch samples a call."""
     remaining = [job.num_steps for job in jobs]
     cost = [job.samples_per_step for job in jobs]
-    if max_batch is not None and any(c > max_batch for c in cost):
-        raise ValueError(f"max_batch={max_batch} cannot hold one CFG job (2 samples)")
+    if max_batch is not None and max_batch < 1:
+        raise ValueError(f"max_batch={max_batch}: expected at least 1 sample per UNet call")
     calls: list[list[int]] = []
     while True:
         order = sorted((i for i, r in enumerate(remaining) if r > 0), key=lambda i: (-remaining[i], i))
@@ -62,8 +63,8 @@ def plan_calls(jobs: list[Job], max_batch: int | None) -> list[list[int]]:
             return calls
         chosen, used = [], 0
         for i in order:
-            if max_batch is None or used + cost[i] <= max_batch:
-                chosen.append(i)
+            if max_batch is None or used + cost[i] <= max_batch or not chosen and cost[i] > max_batch:
+                chosen.append(i)  # (a job wider than max_batch goes alone; run_jobs splits its samples)
                 used += cost[i]
         for i in chosen:
             remaining[i] -= 1
@@ -100,7 +101,12 @@ def run_jobs(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor,
         batch_x = torch.cat([x, x[cfg_idx], x[reg_idx]])
         batch_t = torch.cat([t, t[cfg_idx], t[reg_idx]])
         batch_e = embeddings[torch.tensor(prompt_rows, dtype=torch.int64, device=device)]
-        out = runtime.predict_noise(batch_x, batch_t, batch_e)
+        if max_batch is None or len(batch_x) <= max_batch:
+            out = runtime.predict_noise(batch_x, batch_t, batch_e)
+        else:  # one job wider than max_batch (CFG + per-pair regions): its samples in several UNet calls
+            out = torch.cat([runtime.predict_noise(batch_x[i:i + max_batch], batch_t[i:i + max_batch],
+                                                   batch_e[i:i + max_batch])
+                             for i in range(0, len(batch_x), max_batch)])
         noise = out[: len(chosen)].clone()
         for n, (k, _, mask) in enumerate(regional):  # a region's own prompt inside it, before guidance
             noise[k] = torch.where(mask.to(device), out[len(chosen) + len(cfg) + n], noise[k])
