@@ -106,8 +106,11 @@ def test_view_in_an_mcp_apps_host_refines_on_a_slider_move(http_server):
             page.goto(HOST.as_uri())
             page.evaluate("(d) => host.start(d)", {
                 "html": html, "toolInput": args, "tools": [t.model_dump(by_alias=True, mode="json") for t in tools],
-                "toolResult": edit.model_dump(by_alias=True, mode="json", exclude_none=True)})
+                "toolResult": None})  # the call is still running: the view says what is being edited
             frame = page.frame_locator("#view")
+            frame.locator("#empty", has_text=f"Editing: {args['source_prompt']}").wait_for(timeout=15000)
+            page.wait_for_function("() => typeof host.sendResult === 'function'")
+            page.evaluate("(r) => host.sendResult(r)", edit.model_dump(by_alias=True, mode="json", exclude_none=True))
             frame.locator("#view").wait_for(state="visible", timeout=15000)
             assert frame.locator("#after").get_attribute("src") == view["result"]
             assert frame.locator(".pair").count() == len(view["pairs"])

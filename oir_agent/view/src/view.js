@@ -227,6 +227,12 @@ async function standalone(data) {
 
 async function hosted() {
   const app = new App({ name: "oir-agent edit view", version: "1" });
+  app.ontoolinput = (params) => { // the call has started: say what is being edited until its result arrives
+    const a = (params && params.arguments) || {};
+    if (edit) return;
+    const what = a.instruction || (a.target_prompt ? `${a.source_prompt || ""} \u2192 ${a.target_prompt}` : "");
+    $("empty").textContent = `Editing${what ? `: ${what}` : ""} ... (this takes seconds to minutes)`;
+  };
   app.ontoolresult = (result) => {
     try {
       const p = payloadOf(result);
