@@ -119,11 +119,17 @@ def test_view_in_an_mcp_apps_host_refines_on_a_slider_move(http_server):
                 str(pair["optimal_step"])
 
             slider = frame.locator(f'input[type=range][data-pair="{pair["id"]}"]')
-            slider.focus()
             key = "ArrowLeft" if pair["optimal_step"] > 1 else "ArrowRight"
-            page.keyboard.press(key)  # a person moving the slider one step
+            slider.press(key)  # a person moving the slider one step (focus and key, one action)
             new_step = pair["optimal_step"] + (-1 if key == "ArrowLeft" else 1)
-            frame.locator("#status", has_text="UNet sample evaluations").wait_for(timeout=60000)
+            status = frame.locator("#status")
+            try:
+                page.wait_for_function("() => host.calls.length > 0", timeout=20000)
+                frame.locator("#status", has_text="UNet sample evaluations").wait_for(timeout=90000)
+            except Exception as exc:  # say what the view and the host saw
+                raise AssertionError(f"no refine shown: status {status.inner_text()!r}, host calls "
+                                     f"{page.evaluate('() => host.calls')}, page errors {errors}, "
+                                     f"slider {slider.input_value()!r}") from exc
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "view-mcp-host.png"), full_page=True)
             host = page.evaluate("() => ({calls: host.calls, context: host.modelContext, refused: host.refused})")
