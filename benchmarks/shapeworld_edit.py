@@ -166,8 +166,8 @@ class Runner:
         for name, (item, _) in variants.items():
             chosen = item.steps or [s.optimal_step for s in item.searches]
             re = item.config.resolved_reinversion_steps if item.reinversion_steps is None else item.reinversion_steps
-            regions = sum(own_prompt_regions(item.masks)) if item.config.final_prompts == "per-pair" else 0
-            shares[name] = edit_sample_evals(0, [], chosen, r, re, item.config.shallow_rule, regions)
+            own = sum(own_prompt_regions(item.masks)) if item.config.final_prompts == "per-pair" else 0
+            shares[name] = edit_sample_evals(0, [], chosen, r, re, item.config.shallow_rule, own)
         if spent() - before != sum(shares.values()):
             raise RuntimeError(f"reassembly cost {spent() - before} != closed form {sum(shares.values())}")
         for (name, (item, base)), (img, _, _) in zip(variants.items(), finished):
