@@ -63,3 +63,12 @@ def serve_http(out_dir, host: str = "127.0.0.1", extra: tuple = ()):
     with launched(["--model", "tiny", "--allowed-dir", str(examples), "--output-dir", str(out_dir), *extra], log,
                   host=host) as (_, port):
         yield port
+
+
+def mcp_server(editor, folder):
+    """The MCP server over `editor`, reading from and writing under `folder` (scene.png written there)."""
+    from oir_agent.server.app import build_server
+    from oir_agent.server.settings import ServerSettings
+
+    scene().save(folder / "scene.png")
+    return build_server(lambda: editor, ServerSettings(allowed_dirs=[folder], output_dir=folder / "out"))

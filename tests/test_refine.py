@@ -9,7 +9,7 @@ import anyio
 import numpy as np
 import pytest
 import torch
-from conftest import SOURCE, scene, scene_masks
+from conftest import SOURCE, mcp_server, scene, scene_masks
 from mcp import Client
 
 from oir_agent import OIRConfig
@@ -168,11 +168,7 @@ def anyio_backend():
 
 @pytest.fixture
 def server(editor, tmp_path):
-    from oir_agent.server.app import build_server
-    from oir_agent.server.settings import ServerSettings
-
-    scene().save(tmp_path / "scene.png")
-    return build_server(lambda: editor, ServerSettings(allowed_dirs=[tmp_path], output_dir=tmp_path / "out"))
+    return mcp_server(editor, tmp_path)
 
 
 EDIT = {"image": "scene.png", "source_prompt": SOURCE, "pairs": [{"source": s, "target": t} for s, t in PAIRS],

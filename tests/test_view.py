@@ -11,14 +11,11 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import SOURCE, scene, scene_masks
+from conftest import SOURCE, mcp_server, scene, scene_masks
 from mcp import Client
 from mcp.client.extension import ClientExtension
 from PIL import Image
 
-from oir_agent.server.app import server_for
-from oir_agent.server.settings import ServerSettings
-from oir_agent.server.state import ServerState
 from oir_agent.view.payload import VIEW_KEY, payload_from_files, payload_from_result
 
 TARGET = SOURCE.replace("red circle", "green triangle")
@@ -38,9 +35,7 @@ def anyio_backend():
 
 @pytest.fixture
 def server(editor, tmp_path):
-    scene().save(tmp_path / "scene.png")
-    state = ServerState.create(lambda: editor, ServerSettings(allowed_dirs=[tmp_path], output_dir=tmp_path / "out"))
-    return server_for(state), tmp_path
+    return mcp_server(editor, tmp_path), tmp_path
 
 
 def picture(url: str) -> Image.Image:

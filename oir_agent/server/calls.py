@@ -261,7 +261,7 @@ def edit_reply(result, names: dict, store: OutputStore, settings, return_image: 
     if view:
         from ..view.payload import VIEW_KEY, payload_from_result
 
-        out.meta = {**(out.meta or {}), VIEW_KEY: payload_from_result(result, data["output"]["uri"])}
+        out.meta = {**(out.meta or {}), VIEW_KEY: payload_from_result(result, data["output"]["uri"], data)}
     return out
 
 

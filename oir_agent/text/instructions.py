@@ -909,8 +909,7 @@ def _move(prompt: str, after: int, clause: Clause, original: str) -> str:
     if m is None:
         raise AlignmentError(f"the source prompt {original!r} does not say where {clause.source!r} is, so there is no "
                              "place to change: describe it in the source prompt (e.g. 'a dog lying on a carpet').")
-    named = clause.target[:1].isupper() and not _leading_det(clause.target)  # 'to Sweden': a name takes no article
-    target = clause.target if _leading_det(clause.target) or named else _with_article(clause.target)
+    target = _place_value(clause.target)
     prep = clause.prep
     if prep in ("to", "into"):  # 'move X to Y': the preposition Y's place takes, else the prompt's own
         head = _strip_det(clause.target).split()[-1].lower() if clause.target.split() else ""
@@ -919,13 +918,17 @@ def _move(prompt: str, after: int, clause: Clause, original: str) -> str:
     return prompt[:m.start()] + f"{prep} {target}" + prompt[m.end():]
 
 
+def _place_value(target: str) -> str:
+    """A new place as written in the prompt: its own determiner, none for a name ('Sweden'), else 'a'/'an'."""
+    return target if _leading_det(target) or target[:1].isupper() else _with_article(target)
+
+
 def _relocate(prompt: str, clause: Clause, original: str) -> str:
     """The scene's one place phrase ('in Prague', 'on the red carpet') becomes the value's ('in Sweden'); none or
     several: refused (say where the scene is, or which place to change)."""
     places = [m for m in _PLACE.finditer(prompt) if _is_place(m, prompt)]
     texts = sorted({m.group(0).lower() for m in places})
-    value = clause.target if _leading_det(clause.target) or clause.target[:1].isupper() else _with_article(
-        clause.target)
+    value = _place_value(clause.target)
     if not places:
         raise AlignmentError(
             f"the source prompt {original!r} does not say where the scene is, so there is no place to change into "

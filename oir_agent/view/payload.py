@@ -14,17 +14,21 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from ..images import to_pil
+from ..server.outputs import preview_jpeg
+
 VIEW_KEY = "oir-agent/view"  # the tool result's _meta entry (hosts pass _meta to the view, not to the model)
 PICTURE_SIDE = 640  # input and result are shown at most this large (the full-size result stays an oir:// link)
 THUMB_SIDE = 96
 
 
-def payload_from_result(result, output_uri: str | None = None) -> dict[str, Any]:
-    """The view of an EditResult (its pairs carry masks and candidate thumbnails)."""
+def payload_from_result(result, output_uri: str | None = None, diagnostics: dict | None = None) -> dict[str, Any]:
+    """The view of an EditResult (its pairs carry masks and candidate thumbnails); `diagnostics`: its to_dict()
+    when the caller already has it."""
     masks = [p.mask_array for p in result.pairs]
     thumbs = [list(p.candidates) for p in result.pairs]
     source = result.input_image if result.input_image is not None else result.image
-    return build(result.to_dict(), source, result.image, masks, thumbs, output_uri)
+    return build(diagnostics or result.to_dict(), source, result.image, masks, thumbs, output_uri)
 
 
 def payload_from_files(diagnostics: dict, input_image: Image.Image, output_image: Image.Image,
@@ -34,7 +38,7 @@ def payload_from_files(diagnostics: dict, input_image: Image.Image, output_image
     thumbs: list = [[] for _ in diagnostics["pairs"]]
     if stored is not None:
         masks = [m.mask for m in stored.masks]
-        thumbs = [[_tensor_image(t) for t in s.thumbnails] for s in stored.searches]
+        thumbs = [[to_pil(t) for t in s.thumbnails] for s in stored.searches]
     return build(diagnostics, input_image, output_image, masks, thumbs, None)
 
 
@@ -67,13 +71,7 @@ def build(d: dict, input_image: Image.Image, output_image: Image.Image, masks: l
 
 
 def _jpeg_url(image: Image.Image, side: int) -> str:
-    img = image.convert("RGB")
-    if max(img.size) > side:
-        img = img.copy()
-        img.thumbnail((side, side))
-    buf = io.BytesIO()
-    img.save(buf, format="JPEG", quality=85)
-    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return "data:image/jpeg;base64," + base64.b64encode(preview_jpeg(image, side)).decode("ascii")
 
 
 def _mask_url(mask) -> str:
@@ -84,8 +82,3 @@ def _mask_url(mask) -> str:
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _tensor_image(t) -> Image.Image:
-    """A (3, h, w) uint8 tensor thumbnail as a picture."""
-    return Image.fromarray(t.permute(1, 2, 0).cpu().numpy().astype(np.uint8))
