@@ -103,7 +103,7 @@ def _serve(args, stored, payload: dict, output_image, diag_path: Path) -> int:
         save_image(result.image, refined)
         return str(refined.name)
 
-    server = make_server(EditSession(editor, stored, on_result=keep), payload, port=args.port)
+    server = make_server(EditSession(editor, stored, payload, on_result=keep), port=args.port)
     print(f"edit view on http://127.0.0.1:{server.server_address[1]}/ (each slider move writes {refined}); "
           "Ctrl-C stops", file=sys.stderr, flush=True)
     try:

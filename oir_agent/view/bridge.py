@@ -24,8 +24,9 @@ MAX_BODY = 64 * 1024
 class EditSession:
     """One saved edit and an editor: each refine starts from the latest steps (as a chat's next turn would)."""
 
-    def __init__(self, editor, stored, on_result: Callable | None = None):
+    def __init__(self, editor, stored, payload: dict, on_result: Callable | None = None):
         self.editor, self.stored, self.on_result = editor, stored, on_result
+        self.payload = payload  # what the page shows now: a reload shows the latest refine
         self.lock = threading.Lock()  # one refine at a time (the device)
         self.refines = 0
 
@@ -45,8 +46,10 @@ class EditSession:
         except Exception as exc:  # the bridge keeps serving; the page shows what went wrong
             return {"isError": True, "content": [{"type": "text", "text": f"internal error: {type(exc).__name__}: "
                                                                           f"{str(exc)[:200]}"}]}
+        diagnostics = result.to_dict()
+        self.payload = payload_from_result(result, uri, diagnostics)
         return {"content": [{"type": "text", "text": f"refined: steps {self.stored.steps}"}],
-                "structuredContent": result.to_dict(), "_meta": {VIEW_KEY: payload_from_result(result, uri)}}
+                "structuredContent": diagnostics, "_meta": {VIEW_KEY: self.payload}}
 
     def _checked(self, name: str, arguments: Any) -> dict[str, int]:
         from ..errors import InvalidInputError
@@ -69,7 +72,7 @@ class EditSession:
         return steps  # the editor checks the pair names and the step range (1..N), as for any refine
 
 
-def make_server(session: EditSession, payload: dict, port: int = 0) -> ThreadingHTTPServer:
+def make_server(session: EditSession, port: int = 0) -> ThreadingHTTPServer:
     """The local server (127.0.0.1 only); `server.server_address[1]` is its port."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -87,7 +90,7 @@ def make_server(session: EditSession, payload: dict, port: int = 0) -> Threading
         def do_GET(self):
             if self.path not in ("/", "/index.html"):
                 return self._send(404, b"not found", "text/plain")
-            self._send(200, standalone_html(session_payload(), bridge="/call").encode(), "text/html; charset=utf-8")
+            self._send(200, standalone_html(session.payload, bridge="/call").encode(), "text/html; charset=utf-8")
 
         def do_POST(self):
             if self.path != "/call":
@@ -103,13 +106,6 @@ def make_server(session: EditSession, payload: dict, port: int = 0) -> Threading
             if reply is None:
                 reply = {"isError": True, "content": [{"type": "text", "text": "send {\"name\": ..., \"arguments\": "
                                                                               "{...}} as JSON"}]}
-            elif not reply.get("isError"):
-                state["payload"] = reply["_meta"][VIEW_KEY]
             self._send(200, json.dumps(reply).encode(), "application/json")
-
-    state = {"payload": payload}
-
-    def session_payload() -> dict:
-        return state["payload"]  # a reload shows the latest refine
 
     return ThreadingHTTPServer(("127.0.0.1", port), Handler)
