@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import warnings
 from pathlib import Path
 
@@ -98,3 +99,20 @@ def to_pil(tensor: torch.Tensor) -> Image.Image:
     if t.dtype != torch.uint8:
         t = (t.clamp(0, 1) * 255).round().to(torch.uint8)
     return Image.fromarray(t.permute(1, 2, 0).numpy())
+
+
+PREVIEW_MAX_BYTES = 1_000_000
+
+
+def preview_jpeg(image: Image.Image, max_side: int = 1024, max_bytes: int = PREVIEW_MAX_BYTES) -> bytes:
+    """A JPEG of the image, longest side <= max_side, under max_bytes (quality, then size, reduced as needed)."""
+    img = image.convert("RGB")
+    if max(img.size) > max_side:
+        img.thumbnail((max_side, max_side), Image.LANCZOS)
+    while True:
+        for quality in (88, 75, 60, 45):
+            buf = io.BytesIO()
+            img.save(buf, format="JPEG", quality=quality, optimize=True)
+            if buf.tell() < max_bytes:
+                return buf.getvalue()
+        img = img.resize((max(1, img.width * 3 // 4), max(1, img.height * 3 // 4)), Image.LANCZOS)

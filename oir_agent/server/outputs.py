@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import mimetypes
 import time
 import uuid
@@ -11,9 +10,9 @@ from pathlib import Path
 from PIL import Image
 
 from ..files import atomic_write
+from ..images import PREVIEW_MAX_BYTES, preview_jpeg  # noqa: F401 (the server's names for them)
 from .inputs import OUTPUT_URI_PREFIX, SAFE_NAME
 
-PREVIEW_MAX_BYTES = 1_000_000
 STALE_PART_SECONDS = 60  # a temp file older than this at start belongs to a writer that died (writes take < 1 s)
 
 
@@ -70,15 +69,3 @@ class OutputStore:
         return path.read_bytes(), mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def preview_jpeg(image: Image.Image, max_side: int = 1024, max_bytes: int = PREVIEW_MAX_BYTES) -> bytes:
-    """A JPEG of the image, longest side <= max_side, under max_bytes (quality, then size, reduced as needed)."""
-    img = image.convert("RGB")
-    if max(img.size) > max_side:
-        img.thumbnail((max_side, max_side), Image.LANCZOS)
-    while True:
-        for quality in (88, 75, 60, 45):
-            buf = io.BytesIO()
-            img.save(buf, format="JPEG", quality=quality, optimize=True)
-            if buf.tell() < max_bytes:
-                return buf.getvalue()
-        img = img.resize((max(1, img.width * 3 // 4), max(1, img.height * 3 // 4)), Image.LANCZOS)

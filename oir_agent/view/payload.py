@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from ..images import to_pil
-from ..server.outputs import preview_jpeg
+from ..images import preview_jpeg, to_pil
 
 VIEW_KEY = "oir-agent/view"  # the tool result's _meta entry (hosts pass _meta to the view, not to the model)
 PICTURE_SIDE = 640  # input and result are shown at most this large (the full-size result stays an oir:// link)
