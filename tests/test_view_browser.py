@@ -6,6 +6,8 @@ or Playwright is not installed (`.ci/run` installs both)."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import http.server
 import io
 import json
 import os
@@ -13,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -61,6 +64,43 @@ def outside_requests(page) -> list[str]:
     return seen
 
 
+@contextlib.contextmanager
+def host_page(call):
+    """The test host page served on 127.0.0.1, with POST /call relaying {name, arguments} to `call` (in the server's
+    own thread, so neither the browser nor Playwright's dispatcher ever waits on it); yields the page's URL."""
+    page = HOST.read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.reply(200, "text/html", page)
+
+        def do_POST(self):
+            try:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                self.reply(200, "application/json", json.dumps(call(body["name"], body["arguments"])).encode())
+            except Exception as exc:  # the host turns this into a JSON-RPC error for the view
+                self.reply(500, "text/plain", repr(exc).encode())
+
+        def reply(self, code, kind, data):
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_view_in_an_mcp_apps_host_refines_on_a_slider_move(http_server):
     import anyio.from_thread
     from mcp import Client
@@ -96,14 +136,13 @@ def test_view_in_an_mcp_apps_host_refines_on_a_slider_move(http_server):
             replies.append(r)
             return r.model_dump(by_alias=True, mode="json", exclude_none=True)
 
-        with sync_playwright() as p:
+        with host_page(mcp_call) as host_url, sync_playwright() as p:
             b = browser(p)
             page = b.new_page(viewport={"width": 920, "height": 1000})
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             outside = outside_requests(page)
-            page.expose_function("mcpCall", mcp_call)
-            page.goto(HOST.as_uri())
+            page.goto(host_url)
             page.evaluate("(d) => host.start(d)", {
                 "html": html, "toolInput": args, "tools": [t.model_dump(by_alias=True, mode="json") for t in tools],
                 "toolResult": None})  # the call is still running: the view says what is being edited
