@@ -66,6 +66,26 @@ def pairs(instruction, source):
     # places: "to" takes the preposition of the new place (a surface: on; surroundings: in)
     ("Move the bench to a beach", "a bench in a park", "a bench on a beach"),
     ("put the dog on a beach", "a dog lying on a carpet", "a dog lying on a beach"),
+    # ... and so does a place named as the object: 'in a park' -> 'on a beach', 'on a branch' -> 'in a cage'
+    ("change the park to a beach", "a bench in a park", "a bench on a beach"),
+    ("replace the branch with a cage", "a bird on a branch", "a bird in a cage"),
+    ("change the shirt to a coat", "a man in a red shirt", "a man in a red coat"),  # no place: as written
+    # the class written as a compound ('the roof colour'): its value replaces the old one of that class, even a
+    # colour the lexicon does not know
+    ("change the roof color to blue", "a house with a red roof", "a house with a blue roof"),
+    ("change her hair colour to chartreuse", "a woman with brown hair", "a woman with chartreuse hair"),
+    ("change the color of the car to chartreuse", "a red car", "a chartreuse car"),
+    ("change the table material to marble", "a wooden table", "a marble table"),
+    ("change the colour chart to a map", "a red car with a colour chart", "a red car with a map"),  # an object
+    # "give X Y": the value names the part it changes by its head noun
+    ("give her short hair", "a woman with long hair", "a woman with short hair"),
+    ("give the cat huge whiskers", "a cat with short whiskers", "a cat with huge whiskers"),
+    # a setting noun for a named object is what it becomes, not a modifier ('snow grass')
+    ("change the grass to snow", "a small white dog on the grass", "a small white dog in the snow"),
+    # a new action with its own complement replaces the old verb with its object (the object's noun phrase only)
+    ("make the girl look at the camera", "a girl holding an umbrella in the rain",
+     "a girl looking at the camera in the rain"),
+    ("make the man eat an apple", "a man reading a book in the park", "a man eating an apple in the park"),
 ])
 def test_instruction_forms(instruction, source, target):
     assert pairs(instruction, source)[0] == target
@@ -84,6 +104,22 @@ def test_pair_kinds(instruction, source, kind):
     assert [p.kind for p in a.pairs] == [kind]
     if kind == "global":
         assert a.pairs[0].mask_phrase == "the whole image"
+
+
+def test_a_new_action_is_one_pair_about_the_object_that_acts():
+    a = parse_instruction("make the girl look at the camera", source_prompt="a girl holding an umbrella in the rain")
+    assert [(p.source, p.target, p.mask_phrase) for p in a.pairs] == [
+        ("holding an umbrella", "looking at the camera", "girl")]  # not 'umbrella' -> 'camera': the girl acts
+    assert a.pairs[0].guided_prompt == a.target_prompt
+
+
+def test_a_bare_new_verb_on_a_transitive_one_asks_whether_its_object_stays():
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction("make the man sleep", source_prompt="a man reading a book in the park")
+    err = exc.value
+    assert err.code == "ambiguous" and "'a book'" in str(err)
+    assert [r["target_prompt"] for r in err.suggestion["readings"]] == [
+        "a man sleeping in the park", "a man reading a book and sleeping in the park"]
 
 
 def test_ambiguous_reference_lists_every_reading():

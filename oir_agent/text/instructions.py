@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..errors import AlignmentError
+from ..types import EditPair
 from . import lexicon, nlp, slots, verbs
 from .aligner import Alignment, align_prompts, check_prompt
 from .pairs import find_phrase
@@ -38,6 +39,7 @@ class Clause:
     target: str  # what it becomes (its own determiner kept)
     kind: str  # "object" | "attribute" | "setting" (season/weather/time of the scene) | "place" (where x is)
     prep: str = ""  # "place": the preposition of the new place ("on" in "put the dog on a beach")
+    value_class: str | None = None  # "attribute": the class the instruction names ('the roof colour' -> colour)
 
 
 def parse_instruction(instruction: str, source_prompt: str | None = None) -> Alignment:
@@ -97,9 +99,13 @@ def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], cl
     """The alignment from each clause's own change; None when two clauses change one object (then they apply in
     order and align as one change)."""
     pairs, notes = [], []
+    verb_singles = {_apply(source_prompt, c, source_prompt) for c in clauses if c.kind == "verb"}
     for single in singles:
         one = align_prompts(source_prompt, single)
-        pairs += [replace(p, target_span=None) for p in one.pairs]
+        found = [replace(p, target_span=None) for p in one.pairs]
+        if single in verb_singles and len(found) > 1:  # one action is one pair: 'holding an umbrella' -> 'looking at
+            found = [_one_pair(source_prompt, single, found)]  # the camera' edits the girl, not the umbrella
+        pairs += found
         notes += [w for w in one.warnings if w not in notes]
     spans = sorted(p.source_span for p in pairs if p.source_span)
     if any(a[1] > b[0] for a, b in zip(spans, spans[1:])) or not pairs:
@@ -110,6 +116,14 @@ def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], cl
         alignment.warnings.append(f"the instruction has {len(clauses)} change(s) but {len(alignment.pairs)} editing "
                                   "pair(s) were found; check the pairs.")
     return alignment
+
+
+def _one_pair(source_prompt: str, single: str, found: list[EditPair]) -> EditPair:
+    """The pairs the prompt aligner found in one verbal phrase's change, as one pair about the object that acts
+    (the first pair's mask phrase: the noun whose verb changed)."""
+    start, end, text = _changed_span(source_prompt, single)
+    return replace(found[0], source=source_prompt[start:end], target=text, guided_prompt=single,
+                   source_span=(start, end), target_span=None)
 
 
 def _apply_all(source_prompt: str, clauses: list[Clause], warnings: list[str]) -> tuple[str, list[str] | None]:
@@ -496,9 +510,13 @@ _VERB_CHANGE = re.compile(rf"^(?:make|have|let|get)\s+{_DET}(?P<x>[\w'-]+(?:\s+[
 _STATES = {"open": "open", "close": "closed", "shut": "shut", "raise": "raised", "lower": "lowered",
            "fold": "folded", "unfold": "unfolded", "light": "lit", "extinguish": "unlit", "break": "broken",
            "fill": "full", "empty": "empty", "melt": "melted", "freeze": "frozen", "peel": "peeled", "slice": "sliced"}
+_GIVE = re.compile(rf"^give\s+(?:him|her|them|it|{_DET}[\w'-]+)\s+(?P<y>(?!(?:a|an)\s+(?:new|different)\s+"
+                   r"(?:look|feel|style)\b).+)$", re.I)
 _STATE_CHANGE = re.compile(rf"^(?P<v>{'|'.join(_STATES)})\s+{_DET}(?P<x>.+)$", re.I)
 
 
+_VERB_WORDS = {"change", "make", "turn", "set", "paint", "alter", "switch", "swap", "replace", "give", "use", "same",
+               "different", "new", "other"}  # words before 'colour' that do not name an object
 _DIRECTIONS = {"at", "to", "toward", "towards", "away", "up", "down", "around", "back", "over", "into"}
 _LINKING = {"look", "appear", "seem", "be", "become", "turn", "get", "feel", "grow", "go", "stay", "remain", "into"}
 
@@ -515,8 +533,30 @@ def _is_action(x: str, y: str) -> bool:
     return verbs.is_verb_phrase(y)
 
 
+_CLASS_NOUNS = {"color": "colour", "colour": "colour", "material": "material", "pattern": "pattern",
+                "shape": "shape", "texture": "finish"}
+
+
 def parse_clause(text: str) -> Clause | None:
-    """One clause in an accepted form, or None."""
+    """One clause in an accepted form, or None. An attribute clause that names its class ('change the hair colour
+    to blonde') carries it: its value replaces the object's old value of that class even when the lexicon does not
+    know the word."""
+    clause = _parse_clause(text)
+    named = re.search(rf"\b({'|'.join(_CLASS_NOUNS)})\b", text, re.I)
+    if clause is None or not named or clause.kind not in ("attribute", "object"):
+        return clause
+    cls = _CLASS_NOUNS[named.group(1).lower()]
+    if clause.kind == "object":  # 'change her hair colour to chartreuse': a bare value of the named class
+        value = clause.target
+        if _leading_det(value) or len(value.split()) > 3 or \
+                not re.search(rf"\b{re.escape(named.group(1))}\b.*\b{re.escape(value)}\b", text, re.I):
+            return clause  # 'a new one', or a value before the class noun: an object after all
+        clause = Clause(source=clause.source, target=_attribute_target(clause.source, value, cls), kind="attribute")
+    clause.value_class = cls
+    return clause
+
+
+def _parse_clause(text: str) -> Clause | None:
     text = text.strip().rstrip(".!?")
     while True:  # "can you please ..."
         shorter = _POLITE.sub("", text).strip()
@@ -526,6 +566,10 @@ def parse_clause(text: str) -> Clause | None:
     text = _FILLER.sub("", text).strip()
     # "the horse's colour": the attribute noun only names the value's class; the reference is the horse
     text = re.sub(rf"\b([\w-]+)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})\b", r"\1", text, flags=re.I)
+    # "the roof colour": the same, written as a compound (not 'the colour', 'its colour')
+    text = re.sub(r"\b([\w-]+)\s+(?:colou?r|material|texture|pattern)\b(?!\s+of\b)",
+                  lambda m: m.group(0) if m.group(1).lower() in nlp.DETERMINERS | nlp.FUNCTION_WORDS | _VERB_WORDS
+                  else m.group(1), text, flags=re.I)
     m = _SWAP_ATTR.match(text)
     if m:
         cls = {"colour": "colour", "color": "colour", "shape": "shape", "material": "material", "size": "size"}[
@@ -549,6 +593,11 @@ def parse_clause(text: str) -> Clause | None:
             x, y = " ".join(rest[:k]), " ".join(rest[k:])
             if _is_action(x, y):
                 return Clause(source=_clean(x), target=clean_value(y), kind="verb")
+    m = _GIVE.match(text)
+    if m and not _leading_det(m.group("y")) or m and len(m.group("y").split()) > 1:
+        # "give her short hair", "give the cat huge whiskers": the value names the part it replaces by its head noun
+        y = clean_value(_clean(m.group("y"), keep_det=True))
+        return Clause(source=_strip_det(y), target=y, kind="object")
     m = _STATE_CHANGE.match(text)
     if m:  # "open the bear's mouth": a state of the object
         return Clause(source=_clean(m.group("x")), target=_STATES[m.group("v").lower()], kind="attribute")
@@ -600,9 +649,9 @@ def parse_clause(text: str) -> Clause | None:
                 if split is None:
                     continue
                 x, y = " ".join(words[:split]), " ".join(words[split:])
-            if not _leading_det(y) and _is_attribute(y):
+            if not _leading_det(y) and _describes(y):
                 return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
-        if verb in ("change", "become", "whatif", "let") and not _leading_det(y) and _is_attribute(y):
+        if verb in ("change", "become", "whatif", "let") and not _leading_det(y) and _describes(y):
             return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
         return Clause(source=x, target=y, kind="object")
     return None
@@ -626,6 +675,12 @@ def _is_attribute(phrase: str) -> bool:
                                for k, w in enumerate(words))
 
 
+def _describes(value: str) -> bool:
+    """Is the value for a named object an attribute of it? Adjective-like words are, except setting nouns ('change
+    the grass to snow': the grass becomes snow, not 'snow grass'; 'make the sky stormy' stays an attribute)."""
+    return _is_attribute(value) and not all(w.lower() in lexicon.SETTING_NOUNS for w in value.split())
+
+
 def _clean(phrase: str, keep_det: bool = False) -> str:
     p = phrase.strip().strip(",.;:!?\"'").strip()
     return p if keep_det else _strip_det(p)
@@ -638,17 +693,22 @@ def _strip_det(phrase: str) -> str:
     return " ".join(words)
 
 
-def _attribute_target(obj: str, attribute: str) -> str:
+def _attribute_target(obj: str, attribute: str, value_class: str | None = None) -> str:
     """'red berries' + 'purple' -> 'purple berries': a new value replaces the object's old value of the same class
     (colour, size, material, pattern, state, emotion, ...; 'shorter' counts as 'short'). A value or an old modifier
     of unknown class: the new value goes before the old ones (measured against replacing them: docs/DECISIONS.md).
-    Coordinated values stay together ('black and white cat' + 'orange and white' -> 'orange and white cat')."""
+    Coordinated values stay together ('black and white cat' + 'orange and white' -> 'orange and white cat'). A value
+    word the lexicon does not know takes `value_class` when the instruction named one ('colour')."""
     attr_words = [lexicon.base_form(w) for w in attribute.split()]
-    new_classes = {lexicon.attribute_class(a) for a in attr_words if a not in ("and", "or")}
+
+    def class_of(a: str) -> str | None:
+        return lexicon.attribute_class(a) or value_class
+
+    new_classes = {class_of(a) for a in attr_words if a not in ("and", "or")}
     out, placed = [], set()
     for w in obj.split():
         cls = lexicon.attribute_class(w)
-        same = [a for a in attr_words if cls is not None and lexicon.attribute_class(a) == cls]
+        same = [a for a in attr_words if cls is not None and class_of(a) == cls]
         if same:  # the new value takes the old one's place ('long yellow bus' + 'green' -> 'long green bus')
             out.extend(a for a in attr_words if a not in placed and (a in same or a in ("and", "or")))
             placed.update(attr_words if "and" in attr_words or "or" in attr_words else same)
@@ -720,7 +780,15 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
                 f"the source prompt {original!r} does not say what {found!r} is doing, so there is no pose or action "
                 f"to change: describe it (e.g. '{_with_article(found)} standing ...'), or send source and target "
                 "prompts.", code="no-slot", suggestion=None)
-        v0, v1, words = where
+        v0, v1, words, kept_object = where
+        if kept_object is not None:  # 'a man reading a book' + 'sleep': the book goes with the reading, or stays
+            o1 = prompt.index(kept_object, v1) + len(kept_object)
+            readings = [prompt[:v0] + words + prompt[o1:], prompt[:o1] + f" and {words}" + prompt[o1:]]
+            raise AlignmentError(
+                f"{found!r} is {prompt[v0:o1]!r} in {original!r}: should {kept_object!r} go with it "
+                f"({readings[0]!r}) or stay ({readings[1]!r})? Send the one you mean as target_prompt.",
+                code="ambiguous", suggestion={"readings": [{"source_prompt": original, "target_prompt": r}
+                                                           for r in readings]})
         return prompt[:v0] + words + prompt[v1:]
     if clause.kind == "place":
         return _fix_articles(_move(prompt, end, clause, original))
@@ -732,11 +800,24 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
                 in {lexicon.attribute_class(w) for w in new_words.split()}:  # 'its mouth closed' + 'open'
             a0, a1 = end + after.start(1), end + after.end(1)
             return prompt[:a0] + new_words + prompt[a1:]
-        target = _attribute_target(found, new_words)
+        target = _attribute_target(found, new_words, clause.value_class)
     else:
-        start, target = _replace_phrase(prompt, start, end, target)
+        start, target = _agree_preposition(prompt, *_replace_phrase(prompt, start, end, target))
     new = prompt[:start] + target + prompt[end:]
     return _fix_articles(new)
+
+
+def _agree_preposition(prompt: str, start: int, text: str) -> tuple[int, str]:
+    """'a bench in a park' + 'a beach' -> 'on a beach': a new place after 'in'/'on' takes its own preposition
+    (surfaces 'on', surroundings 'in': lexicon.ON_PLACES / IN_PLACES); any other keeps the prompt's. Returns where
+    the replacement starts and its text (the preposition included when it changes)."""
+    m = re.search(r"\b(in|on)(\s+(?:(?:the|a|an|some)\s+)?)$", prompt[:start], re.I)
+    words = _strip_det(text).split()
+    head = words[-1].lower() if words else ""
+    want = "on" if head in lexicon.ON_PLACES else "in" if head in lexicon.IN_PLACES else None
+    if m is None or want is None or want == m.group(1).lower():
+        return start, text
+    return m.start(1), want + m.group(2) + text
 
 
 def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int, str]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from .nlp import COLOURS
 
 ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
-    "colour": frozenset(COLOURS | {"colorful", "colourful", "multicolored", "dark", "light", "pale", "bright"}),
+    "colour": frozenset(COLOURS | {"colorful", "colourful", "multicolored", "dark", "light", "pale", "bright",
+                                   "blonde", "blond", "brunette", "auburn", "crimson", "scarlet", "maroon", "ivory",
+                                   "khaki", "indigo", "lilac", "mauve", "amber"}),
     "size": frozenset({"big", "small", "large", "tiny", "huge", "little", "giant", "long", "short", "tall", "wide",
                        "narrow", "thick", "thin", "fat", "slim", "high", "low"}),
     "material": frozenset({"wooden", "metal", "metallic", "glass", "plastic", "stone", "marble", "golden", "silver",

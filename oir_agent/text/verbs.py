@@ -43,9 +43,11 @@ def third_person(verb: str) -> str:
     return v + "s"
 
 
-def verb_span(prompt: str, noun_start: int, noun_end: int, value: str) -> tuple[int, int, str] | None:
-    """(start, end, replacement) of the verbal phrase of the object at [noun_start, noun_end), or None when the
-    prompt says nothing the object does."""
+def verb_span(prompt: str, noun_start: int, noun_end: int, value: str) -> tuple[int, int, str, str | None] | None:
+    """(start, end, replacement, object) of the verbal phrase of the object at [noun_start, noun_end), or None when
+    the prompt says nothing the object does. `object` is the old verb's direct object when the new verb is a bare
+    word ('a man reading a book' + 'sleep'): whether the book goes with the reading or stays is the caller's to
+    ask. A new phrase with its own complement ('look at the camera') replaces the old verb's object with it."""
     p = nlp.get_parser()
     if not p.parsed:
         return None
@@ -67,14 +69,19 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str) -> tuple[
         words[0] = third_person(words[0])
     new_preps = {w.lower() for w in words[1:]}
     end = verb.idx + len(verb.text)
+    kept_object = None
     for child in verb.children:  # what the new phrase says again goes: 'looking away' -> 'looking at the camera'
-        if child.i <= verb.i:
+        if child.i <= verb.i or child.left_edge.i != _next_index(doc, end):  # 'holding an umbrella': from 'an'
             continue
-        says_again = child.dep_ in ("advmod", "prt", "dobj", "acomp", "xcomp") and len(words) > 1 \
-            or child.dep_ == "prep" and child.lower_ in new_preps
-        if says_again and child.i == _next_index(doc, end):
+        if child.dep_ == "dobj":  # the old action's object: its noun phrase, not what hangs on it ('in the park')
+            if len(words) > 1:
+                end = child.idx + len(child.text)
+            else:
+                kept_object = doc[child.left_edge.i: child.i + 1].text
+        elif child.dep_ in ("advmod", "prt", "acomp", "xcomp") and len(words) > 1 \
+                or child.dep_ == "prep" and child.lower_ in new_preps:
             end = max(end, max(t.idx + len(t.text) for t in child.subtree))
-    return verb.idx, end, " ".join(words)
+    return verb.idx, end, " ".join(words), kept_object
 
 
 def _next_index(doc, char: int) -> int:
