@@ -86,6 +86,20 @@ def pairs(instruction, source):
     ("make the girl look at the camera", "a girl holding an umbrella in the rain",
      "a girl looking at the camera in the rain"),
     ("make the man eat an apple", "a man reading a book in the park", "a man eating an apple in the park"),
+    ("make him walk", "a man running in a park", "a man walking in a park"),  # a person pronoun acts too
+    ("make her cry", "a smiling girl", "a crying girl"),  # a participle before the noun: one word fits there
+    ("make the old man sit", "an old man standing by a door", "an old man sitting by a door"),  # 2-word object
+    ("make the teddy bear made of lego", "a teddy bear on a bed", "a lego teddy bear on a bed"),  # not 'bear' (verb)
+    # a bare noun after 'of' stays bare; a counted one takes the value's article
+    ("change the pizza to a burger", "a slice of pizza on a plate", "a slice of burger on a plate"),
+    ("replace the cats with a dog", "a photo of cats", "a photo of a dog"),
+    # new surroundings replace the old as a whole, preposition included; without the word, the scene's one place
+    ("change the background to a forest", "a vase on a white background", "a vase in a forest"),
+    ("change the background to a brick wall", "a vase on a white background", "a vase in front of a brick wall"),
+    ("change the background to a beach", "a cat sitting in the grass", "a cat sitting on a beach"),
+    ("change the background to a forest", "a man standing in front of a building", "a man standing in a forest"),
+    ("change the background to a forest", "a white background with a vase", "a forest with a vase"),
+    ("change the background to green", "a vase on a white background", "a vase on a green background"),
 ])
 def test_instruction_forms(instruction, source, target):
     assert pairs(instruction, source)[0] == target

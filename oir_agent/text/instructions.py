@@ -28,6 +28,8 @@ _FILLER = re.compile(r"\s+(?:in|of|from|on)\s+(?:the|this)\s+(?:image|picture|ph
                      r"|\s+(?:for me|please)\b", re.I)
 _UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|include|remove|delete|erase|"
                           r"get rid of|take away|take out)\b", re.I)
+# What surrounds the objects, when the prompt has no such word: the scene's one place phrase ('in a park')
+SURROUNDINGS = frozenset({"background", "backdrop", "surroundings", "scenery", "environment", "location", "place"})
 SETTING_WORDS = ("season", "weather", "time of day", "time", "scene", "setting")
 _SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\balso\b|,\s*and\b|,|\band\b)\s*", re.I)
 _DET = r"(?:(?:" + "|".join(sorted(nlp.DETERMINERS)) + r")\s+)?"
@@ -526,8 +528,9 @@ def _is_action(x: str, y: str) -> bool:
     words = y.split()
     xs = x.split()
     linking = words and words[0].lower() in _LINKING and not (len(words) > 1 and words[1].lower() in _DIRECTIONS)
+    pronoun = len(xs) == 1 and xs[0].lower() in {*slots.PERSON_PRONOUNS, "them"}  # 'make her frown'
     if not words or linking or words[0].lower() in nlp.DETERMINERS or not xs or set(w.lower() for w in xs) <= POSITIONS \
-            or xs[-1].lower() in nlp.DETERMINERS or xs[-1].lower().endswith("'s") \
+            or xs[-1].lower() in nlp.DETERMINERS and not pronoun or xs[-1].lower().endswith("'s") \
             or lexicon.is_attribute_word(words[0]) or _is_attribute(y):
         return False
     return verbs.is_verb_phrase(y)
@@ -589,7 +592,8 @@ def _parse_clause(text: str) -> Clause | None:
     m = _VERB_CHANGE.match(text)
     if m:  # "make the dog sit": the object's own verbal phrase changes (the object is one or two words)
         rest = (m.group("x") + " " + m.group("y")).split()
-        for k in (1, 2):
+        for k in (2, 1) if not re.search(r"\bmade\s+(?:out\s+)?(?:of|from)\b", text, re.I) else ():
+            # 'the teddy bear' before 'the teddy' + 'bear ...'; a y that opens with a verb after a 2-word object
             x, y = " ".join(rest[:k]), " ".join(rest[k:])
             if _is_action(x, y):
                 return Clause(source=_clean(x), target=clean_value(y), kind="verb")
@@ -727,6 +731,8 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         if slots.value_class(clause.target) is not None:  # "in winter instead": a setting or medium, not a place
             return _apply_slot(prompt, clause.target, None, original)
         return _fix_articles(_relocate(prompt, clause, original))
+    if clause.kind == "object" and clause.source.lower() in SURROUNDINGS:
+        return _fix_articles(_new_surroundings(prompt, clause, original))
     where = _positional_reference(original, clause.source) if prompt == original else None
     if where is not None:  # 'the left dog': that object, by its own position words in the source prompt
         return _apply_at(prompt, where, clause, original)
@@ -869,8 +875,9 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
         return prompt_det.start(), f"{det} {text}"
     before = re.search(r"([\w'-]+)\s+$", prompt[:mod_start])
     inside = kept or (before and before.group(1).lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS)
-    if det and not inside:  # "and chopsticks" + "a knife" -> "and a knife"
-        return mod_start, f"{det} {text}"
+    mass = before and before.group(1).lower() == "of" and not old_head.endswith("s") and det.lower() in ("a", "an")
+    if det and not inside and not mass:  # "and chopsticks" + "a knife" -> "and a knife"; but "a slice of pizza"
+        return mod_start, f"{det} {text}"  # + "a burger" -> "a slice of burger": a bare noun after 'of' stays bare
     return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
 
 
@@ -999,6 +1006,27 @@ def _move(prompt: str, after: int, clause: Clause, original: str) -> str:
     return prompt[:m.start()] + f"{prep} {target}" + prompt[m.end():]
 
 
+def _new_surroundings(prompt: str, clause: Clause, original: str) -> str:
+    """'change the background to a forest': new surroundings replace the old as a whole, preposition included
+    ('on a white background' -> 'in a forest'; a place of unknown kind goes 'in front of'). A prompt without the
+    word: its one place phrase ('sitting in the grass' -> 'sitting on a beach'), as a move of the whole scene."""
+    span = _locate(prompt, clause.source)
+    move = Clause(source="", target=clause.target, kind="relocate", prep="to")
+    head = _strip_det(clause.target).split()[-1].lower()
+    if span is not None and head in SURROUNDINGS:  # 'a green background': the same background described anew
+        start, text = _replace_phrase(prompt, *span, clause.target)
+        return prompt[:start] + text + prompt[span[1]:]
+    if span is None:
+        return _relocate(prompt, move, original)
+    m = next((m for m in _PLACE.finditer(prompt) if m.start() <= span[0] < m.end()), None)
+    if m is None:  # 'a white background with a vase': the whole phrase, its determiner and modifiers included
+        det = re.search(r"\b(?:the|a|an|some)\s+$", prompt[:_phrase_start(prompt, span[0])], re.I)
+        start = det.start() if det else _phrase_start(prompt, span[0])
+        return prompt[:start] + _place_value(clause.target) + prompt[span[1]:]
+    known = head in lexicon.ON_PLACES | lexicon.IN_PLACES or head.rstrip("s") in lexicon.ON_PLACES | lexicon.IN_PLACES
+    return _move(prompt, m.start(), move if known else replace(move, prep="in front of"), original)
+
+
 def _place_value(target: str) -> str:
     """A new place as written in the prompt: its own determiner, none for a name ('Sweden'), else 'a'/'an'."""
     return target if _leading_det(target) or target[:1].isupper() else _with_article(target)
@@ -1033,7 +1061,7 @@ def _is_place(m: re.Match, prompt: str) -> bool:
     if before and before.group(1).lower() in slots.MEDIUM:
         return False
     prep, np_words = m.group("prep").lower(), _strip_det(m.group("np")).split()
-    if prep not in ("in", "at", "on", "near", "inside", "into", "onto") or not np_words:
+    if prep not in ("in", "at", "on", "near", "inside", "into", "onto", "in front of", "behind") or not np_words:
         return False
     head = np_words[-1].lower().strip(",.")
     first = np_words[0].lower()

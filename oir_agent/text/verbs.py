@@ -59,10 +59,14 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str) -> tuple[
     verbs = [t for t in noun.children if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX")]
     if not verbs and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB":
         verbs = [noun.head]
+    if not verbs:  # 'a woman in a red dress dancing': the parser hung the participle on the dress
+        verbs = [t for t in noun.subtree if t.i > noun.i and t.dep_ == "acl" and t.tag_ == "VBG"]
+    words = value.split()
+    if not verbs and len(words) == 1:  # 'a smiling girl' + 'cry' -> 'a crying girl' (one word fits before it)
+        verbs = [t for t in noun.children if t.i < noun.i and t.dep_ == "amod" and t.tag_ == "VBG"]
     if not verbs:
         return None
     verb = verbs[0]
-    words = value.split()
     if verb.tag_ == "VBG":
         words[0] = ing(words[0])
     elif verb.tag_ == "VBZ":
