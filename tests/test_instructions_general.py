@@ -136,6 +136,25 @@ def test_a_bare_new_verb_on_a_transitive_one_asks_whether_its_object_stays():
         "a man sleeping in the park", "a man reading a book and sleeping in the park"]
 
 
+def test_mentions_of_one_thing_all_change_in_one_pair():
+    a = parse_instruction("replace the cat with a dog", source_prompt="a cat on a mat; the cat is sleeping")
+    assert a.target_prompt == "a dog on a mat; the dog is sleeping"  # the later mention keeps its 'the'
+    assert [(p.source, p.target) for p in a.pairs] == [("cat", "dog")]
+    assert a.pairs[0].guided_prompt == a.target_prompt and not a.warnings
+
+
+def test_a_reference_naming_two_objects_lists_each():
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction("replace the cat with a dog", source_prompt="a cat on the left and a cat on the right")
+    err = exc.value
+    assert err.code == "ambiguous"
+    assert [r["target_prompt"] for r in err.suggestion["readings"]] == [
+        "a dog on the left and a cat on the right", "a cat on the left and a dog on the right"]
+    # by position it is one object
+    assert parse_instruction("replace the cat on the right with a dog", source_prompt="a cat on the left and a cat "
+                             "on the right").target_prompt == "a cat on the left and a dog on the right"
+
+
 def test_ambiguous_reference_lists_every_reading():
     with pytest.raises(AlignmentError) as exc:
         parse_instruction("make it a dog", source_prompt="a cat and a horse in a field")

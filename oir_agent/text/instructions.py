@@ -14,7 +14,7 @@ from ..errors import AlignmentError
 from ..types import EditPair
 from . import lexicon, nlp, slots, verbs
 from .aligner import Alignment, align_prompts, check_prompt
-from .pairs import find_phrase
+from .pairs import find_all, find_phrase
 
 MAX_INSTRUCTION_CHARS = 1000  # a few clauses; longer texts make the clause search slow for nothing
 
@@ -105,6 +105,8 @@ def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], cl
     for single in singles:
         one = align_prompts(source_prompt, single)
         found = [replace(p, target_span=None) for p in one.pairs]
+        kept = [p for k, p in enumerate(found) if not any(_same_change(q, p) for q in found[:k])]  # one thing
+        found = [replace(p, guided_prompt=single) for p in kept] if len(kept) == 1 < len(found) else kept
         if single in verb_singles and len(found) > 1:  # one action is one pair: 'holding an umbrella' -> 'looking at
             found = [_one_pair(source_prompt, single, found)]  # the camera' edits the girl, not the umbrella
         pairs += found
@@ -118,6 +120,12 @@ def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], cl
         alignment.warnings.append(f"the instruction has {len(clauses)} change(s) but {len(alignment.pairs)} editing "
                                   "pair(s) were found; check the pairs.")
     return alignment
+
+
+def _same_change(a: EditPair, b: EditPair) -> bool:
+    """Two pairs of one clause that change the same words the same way: mentions of one thing, one pair (the first;
+    its guided prompt changes every mention)."""
+    return (a.source.lower(), a.target.lower()) == (b.source.lower(), b.target.lower())
 
 
 def _one_pair(source_prompt: str, single: str, found: list[EditPair]) -> EditPair:
@@ -771,7 +779,30 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             f"source_prompt {original + ', with ' + _with_article(clause.source)!r}).", code="not-found",
             suggestion={"source_prompt": f"{original}, with {_with_article(clause.source)}",
                         "target_prompt": f"{original}, with {_with_article(value)}"})
+    mentions = find_all(prompt, prompt[span[0]:span[1]]) if clause.kind in ("object", "attribute") else [span]
+    if len(mentions) > 1:
+        return _every_mention(prompt, mentions, clause, original)
     return _apply_at(prompt, span, clause, original)
+
+
+def _every_mention(prompt: str, mentions: list[tuple[int, int]], clause: Clause, original: str) -> str:
+    """A reference the prompt names more than once. Each mention introduced as an object of its own ('a cat on the
+    left and a cat on the right'): two objects the reference could mean, refused with every reading. Otherwise the
+    mentions name one thing ('Portraits of Dogs ... Dogs in the snow', 'a cat ... the cat'): each is changed."""
+    introduced = [m for m in mentions if re.search(r"\b(?:a|an|one|another|two|three|some)\s+(?:[\w-]+\s+){0,2}$",
+                                                   prompt[max(0, m[0] - 40):m[0]], re.I)]
+    if len(introduced) > 1:
+        readings = [_apply_at(prompt, m, clause, original) for m in mentions]
+        raise AlignmentError(
+            f"{prompt[mentions[0][0]:mentions[0][1]]!r} names {len(mentions)} objects in {original!r}: say which to "
+            f"change (e.g. by its position, 'the {clause.source} on the left'), or send the target prompt you mean.",
+            code="ambiguous", suggestion={"readings": [{"source_prompt": original, "target_prompt": r}
+                                                       for r in readings]})
+    out = prompt
+    later = replace(clause, target=_strip_det(clause.target)) if clause.kind == "object" else clause
+    for k, m in reversed(list(enumerate(mentions))):  # right to left: earlier spans stay valid
+        out = _apply_at(out, m, clause if k == 0 else later, original)  # a later mention keeps its 'the'
+    return out
 
 
 def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str) -> str:
