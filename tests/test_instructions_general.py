@@ -100,6 +100,14 @@ def pairs(instruction, source):
     ("change the background to a forest", "a man standing in front of a building", "a man standing in a forest"),
     ("change the background to a forest", "a white background with a vase", "a forest with a vase"),
     ("change the background to green", "a vase on a white background", "a vase on a green background"),
+    # a run of nouns before the object is a list of tags, not its kind; one noun modifier is its kind
+    ("Replace the snowstorm with a sand storm", "trees sunset sky lake snow storm mountains",
+     "trees sunset sky lake sand storm mountains"),
+    # a setting's class noun in the value names the class only; the head comes back where the prompt needs one
+    ("Change it to midday lighting", "a lake at sunrise", "a lake at midday"),
+    ("make it sunny weather", "a harbour in thick fog", "a harbour in sunny weather"),
+    # the scene's time is no modifier of its medium ('Night Painting')
+    ("make it a daguerreotype", "Street Light At Night Painting", "Street Light At Night daguerreotype"),
 ])
 def test_instruction_forms(instruction, source, target):
     assert pairs(instruction, source)[0] == target

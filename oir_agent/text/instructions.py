@@ -874,7 +874,7 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
     old_head = (prompt[start:end].split() or [""])[-1].lower()
     # 'an ancient farmhouse' for 'farmhouse' describes the same thing anew: its modifiers act as 'an ancient one'
     anew = not one and len(body) > 1 and _singular(body[-1].lower()) == _singular(old_head)
-    mod_start = _phrase_start(prompt, start)
+    mod_start = _phrase_start(prompt, start, compound=len(prompt[start:end].split()) > 1)
     old_mods = prompt[mod_start:start].split()
     if one:  # the head stays: the located words are the head
         head_text = None
@@ -933,9 +933,11 @@ def _singular(word: str) -> str:
     return word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
-def _phrase_start(prompt: str, start: int) -> int:
+def _phrase_start(prompt: str, start: int, compound: bool = False) -> int:
     """Where the noun phrase ending in the word at `start` begins: its modifiers (adjectives, attribute words and
-    nouns used as modifiers, 'cobblestone street'), by the source prompt's parse; the determiner is not included."""
+    nouns used as modifiers, 'cobblestone street'), by the source prompt's parse; the determiner is not included.
+    At most one noun modifier, none when the object is a compound already (`compound`): a run of nouns before it is
+    a list of tags ('sky lake snow storm'), not its kind."""
     words = list(re.finditer(r"[\w'-]+", prompt[:start]))
     if not words:
         return start
@@ -943,6 +945,7 @@ def _phrase_start(prompt: str, start: int) -> int:
     if _title_case(prompt):  # 'Wall Mural', 'Red Maple': capitals say nothing of the word's kind in a title
         text = text.lower()
     doc = nlp.get_parser().nlp(text)
+    nouns = 1 if compound else 0
     for tok in reversed(list(doc)[:-1]):
         if tok.is_punct or tok.lower_ in nlp.DETERMINERS or tok.lower_ in nlp.FUNCTION_WORDS:
             break
@@ -951,6 +954,10 @@ def _phrase_start(prompt: str, start: int) -> int:
             break  # names (proper nouns) say which thing it is, not what it looks like: they stay
         if prompt[tok.idx + len(tok.text):start].strip() not in ("", "-"):
             break
+        noun = tok.pos_ == "NOUN" and not lexicon.is_attribute_word(tok.text)
+        if noun and nouns:  # one noun modifier names a kind ('cobblestone street'); a run of nouns is a list of
+            break  # tags ('sky lake snow storm'), not one object
+        nouns += noun
         start = tok.idx
     return start
 
@@ -1008,6 +1015,9 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
 def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
     new = re.sub(r"^by\s+", "", value, flags=re.I) if cls == "credit" else _strip_det(value) if _leading_det(value) \
         else value
+    words = new.split()
+    if cls in lexicon.SETTING_HEADS and len(words) > 1 and words[-1].lower() in lexicon.SETTING_HEAD_WORDS:
+        new = " ".join(words[:-1])  # 'midday lighting' for 'sunrise' -> 'midday'; a head is added back if needed
     nouns = [f for f in found if f.text(prompt).split()[-1].lower() in lexicon.SETTING_NOUNS]
     if cls in lexicon.SETTING_HEADS and nouns and all(w.lower() not in lexicon.SETTING_NOUNS for w in new.split()):
         new = f"{new} {lexicon.SETTING_HEADS[cls]}"  # 'in thick fog' + 'sunny' -> 'in sunny weather'

@@ -47,6 +47,7 @@ SETTING_NOUNS = frozenset({"snow", "rain", "fog", "mist", "storm", "snowstorm", 
                            "sunset", "sunrise", "dawn", "dusk", "noon", "midnight", "twilight", "afternoon", "midday",
                            "night-time", "nightfall", "daybreak", "spring", "summer", "autumn", "fall", "winter"})
 SETTING_HEADS = {"weather": "weather", "time": "light", "season": "season"}
+SETTING_HEAD_WORDS = frozenset({"lighting", "light", "weather", "season", "time"})  # name a setting's class only
 
 # The preposition a place takes when an instruction says only "to" ("move the bench to a beach" -> "on a beach"):
 # surfaces take "on", surroundings "in"; a place in neither keeps the prompt's own preposition.

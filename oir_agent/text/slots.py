@@ -70,7 +70,7 @@ def value_class(value: str) -> str | None:
         return "medium"
     classes = {lexicon.attribute_class(w) for w in words} - {None}
     setting = [c for c in classes if c in lexicon.SETTING_CLASSES]
-    if setting and all(lexicon.attribute_class(w) or w in ("and", "or", "time", "lighting", "light")
+    if setting and all(lexicon.attribute_class(w) or w in ("and", "or") or w in lexicon.SETTING_HEAD_WORDS
                        for w in words):
         return setting[0]
     head = words[-1]
@@ -127,6 +127,8 @@ def is_modifier(word: str) -> bool:
     from .nlp import DETERMINERS, FUNCTION_WORDS, is_adjective
 
     w = word.lower()
+    if lexicon.attribute_class(w) in lexicon.SETTING_CLASSES:  # 'Night Painting': the scene's time, not the medium's
+        return False
     return w not in DETERMINERS and w not in FUNCTION_WORDS and (lexicon.is_attribute_word(w) or is_adjective(w))
 
 
