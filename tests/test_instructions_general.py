@@ -108,6 +108,8 @@ def pairs(instruction, source):
     ("make it sunny weather", "a harbour in thick fog", "a harbour in sunny weather"),
     # the scene's time is no modifier of its medium ('Night Painting')
     ("make it a daguerreotype", "Street Light At Night Painting", "Street Light At Night daguerreotype"),
+    # a medium word that is the prompt's verb is no medium
+    ("make it a watercolor", "a photo of a woman painting a fence", "a watercolor of a woman painting a fence"),
 ])
 def test_instruction_forms(instruction, source, target):
     assert pairs(instruction, source)[0] == target

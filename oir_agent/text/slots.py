@@ -91,9 +91,10 @@ def slots(prompt: str, cls: str) -> list[Slot]:
     out = []
     words = list(_WORD.finditer(prompt))
     if cls == "medium":
+        verbs = _verb_starts(prompt)
         i = 0
         while i < len(words):
-            if words[i].group(0).lower() in MEDIUM:
+            if words[i].group(0).lower() in MEDIUM and words[i].start() not in verbs:  # not 'started painting'
                 j, k = i, i
                 while k > 0 and prompt[words[k - 1].end():words[k].start()].strip() in ("", "-") \
                         and is_modifier(words[k - 1].group(0)):
@@ -120,6 +121,17 @@ def slots(prompt: str, cls: str) -> list[Slot]:
             k -= 1
         out.append(Slot(words[k].start(), m.end(), cls))
     return out
+
+
+def _verb_starts(prompt: str) -> set[int]:
+    """Where the prompt's verbs of a clause start, by its parse ('painting' in 'a woman painting a fence'); none
+    without a parser. A verb the parser makes the root of a title ('Painting by NAME') is not one."""
+    from .nlp import get_parser
+
+    p = get_parser()
+    if not p.parsed:
+        return set()
+    return {t.idx for t in p.nlp(prompt) if t.pos_ == "VERB" and t.dep_ in ("acl", "relcl", "xcomp", "advcl", "pcomp")}
 
 
 def is_modifier(word: str) -> bool:
