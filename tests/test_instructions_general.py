@@ -108,6 +108,13 @@ def pairs(instruction, source):
     ("make it sunny weather", "a harbour in thick fog", "a harbour in sunny weather"),
     # the scene's time is no modifier of its medium ('Night Painting')
     ("make it a daguerreotype", "Street Light At Night Painting", "Street Light At Night daguerreotype"),
+    # in a title, a capitalized noun before the object may be a name and stays (not across a separator)
+    ("change the street to a running path", "Bourbon Street 2009 Print", "Bourbon running path 2009 Print"),
+    ("change to antique art", "An Introduction To Futurist Art", "An Introduction To an antique art"),  # anew
+    # a value replaces the prompt's one word of its kind: buildings, settlements, landforms
+    ("turn into a campsite", "a small village at night", "a small campsite at night"),
+    ("Make it a mansion instead", "an old temple in the jungle", "an old mansion in the jungle"),
+    ("transform into a meadow", "Painting - Carmel Mission Garden", "Painting - Carmel Mission meadow"),
     # a medium word that is the prompt's verb is no medium
     ("make it a watercolor", "a photo of a woman painting a fence", "a watercolor of a woman painting a fence"),
 ])
@@ -191,7 +198,7 @@ def test_refusal_without_a_slot_suggests_prompts_that_work():
 
 @pytest.mark.parametrize("instruction, source", [
     ("Change to a soccer team", "a cat on a mat"),
-    ("turn into a campsite", "a small village at night"),
+    ("turn into a campsite", "a lake at night"),
     ("swap with an eagle", "a hummingbird on a branch"),
     ("Mix with a kitten", "a puppy on a sofa"),
     ("Combine with a castle", "a lake at dawn"),

@@ -736,7 +736,9 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if clause.kind in ("setting", "implicit"):
         return _apply_slot(prompt, clause.target, None, original)
     if clause.kind == "relocate":
-        if slots.value_class(clause.target) is not None:  # "in winter instead": a setting or medium, not a place
+        cls = slots.value_class(clause.target)
+        if cls is not None and not cls.startswith("category:"):  # "in winter instead": a setting or medium, not
+            # a place ('a beach' is a place, of its kind)
             return _apply_slot(prompt, clause.target, None, original)
         return _fix_articles(_relocate(prompt, clause, original))
     if clause.kind == "object" and clause.source.lower() in SURROUNDINGS:
@@ -874,7 +876,7 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
     old_head = (prompt[start:end].split() or [""])[-1].lower()
     # 'an ancient farmhouse' for 'farmhouse' describes the same thing anew: its modifiers act as 'an ancient one'
     anew = not one and len(body) > 1 and _singular(body[-1].lower()) == _singular(old_head)
-    mod_start = _phrase_start(prompt, start, compound=len(prompt[start:end].split()) > 1)
+    mod_start = _phrase_start(prompt, start, compound=len(prompt[start:end].split()) > 1, anew=one or anew)
     old_mods = prompt[mod_start:start].split()
     if one:  # the head stays: the located words are the head
         head_text = None
@@ -933,11 +935,13 @@ def _singular(word: str) -> str:
     return word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
-def _phrase_start(prompt: str, start: int, compound: bool = False) -> int:
+def _phrase_start(prompt: str, start: int, compound: bool = False, anew: bool = False) -> int:
     """Where the noun phrase ending in the word at `start` begins: its modifiers (adjectives, attribute words and
     nouns used as modifiers, 'cobblestone street'), by the source prompt's parse; the determiner is not included.
     At most one noun modifier, none when the object is a compound already (`compound`): a run of nouns before it is
-    a list of tags ('sky lake snow storm'), not its kind."""
+    a list of tags ('sky lake snow storm'), not its kind. None in a title-cased prompt either ('Bourbon Street',
+    'Mission Garden': capitals hide names), unless the value describes the same thing anew (`anew`: 'antique art'
+    for 'Futurist Art')."""
     words = list(re.finditer(r"[\w'-]+", prompt[:start]))
     if not words:
         return start
@@ -945,9 +949,11 @@ def _phrase_start(prompt: str, start: int, compound: bool = False) -> int:
     if _title_case(prompt):  # 'Wall Mural', 'Red Maple': capitals say nothing of the word's kind in a title
         text = text.lower()
     doc = nlp.get_parser().nlp(text)
-    nouns = 1 if compound else 0
+    # in a title a capitalized noun may be a name: it stays, unless the value describes the same thing anew
+    nouns = 1 if compound or _title_case(prompt) and not anew else 0
     for tok in reversed(list(doc)[:-1]):
-        if tok.is_punct or tok.lower_ in nlp.DETERMINERS or tok.lower_ in nlp.FUNCTION_WORDS:
+        if tok.is_punct or tok.lower_ in nlp.DETERMINERS or tok.lower_ in nlp.FUNCTION_WORDS \
+                or not re.fullmatch(r"[\w'-]+", tok.text):  # '|', '&': separators the parser may call nouns
             break
         if nlp.is_parsed(doc) and tok.pos_ not in ("ADJ", "NOUN", "VERB") \
                 and not lexicon.is_attribute_word(tok.text):
