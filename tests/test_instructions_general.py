@@ -115,6 +115,16 @@ def pairs(instruction, source):
     ("turn into a campsite", "a small village at night", "a small campsite at night"),
     ("Make it a mansion instead", "an old temple in the jungle", "an old mansion in the jungle"),
     ("transform into a meadow", "Painting - Carmel Mission Garden", "Painting - Carmel Mission meadow"),
+    # 'made of' / 'out of' names a material, even a word the lexicon files as a colour
+    ("make the chair out of gold", "a cat sitting on a wooden chair", "a cat sitting on a gold chair"),
+    ("make the bag canvas", "a brown leather bag", "a brown canvas bag"),
+    # coordinated values of one class are one value
+    ("make the photo colorful", "a black and white photo of a man", "a colorful photo of a man"),
+    # the reference's participle, written after the noun in the prompt
+    ("change the sitting cat to a standing cat", "a cat sitting on a wooden chair", "a cat standing on a wooden chair"),
+    # a pose or expression the prompt does not describe becomes the object's state
+    ("make the dog smile", "a photo of a dog", "a photo of a smiling dog"),
+    ("turn the sunset into a sunrise", "a house by a lake at sunset", "a house by a lake at sunrise"),  # bare
     # a medium word that is the prompt's verb is no medium
     ("make it a watercolor", "a photo of a woman painting a fence", "a watercolor of a woman painting a fence"),
 ])
@@ -183,6 +193,23 @@ def test_ambiguous_reference_lists_every_reading():
 
     for r in readings:  # each reading is a complete retry that works
         assert len(align_prompts(r["source_prompt"], r["target_prompt"]).pairs) == 1
+
+
+@pytest.mark.parametrize("instruction, pair", [
+    ("make it snowy", ("clear weather", "snowy weather")),
+    ("make it rain", ("clear weather", "rain")),
+    ("make it night", ("in the daytime", "at night")),
+    ("make it winter", ("summer", "winter")),
+])
+def test_a_setting_the_prompt_does_not_state_suggests_prompts_that_work(instruction, pair):
+    from oir_agent.text.aligner import align_prompts
+
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction(instruction, source_prompt="a car on a road in the desert")
+    err = exc.value
+    assert err.code == "no-slot" and "if the picture is that now" in str(err)
+    retry = align_prompts(err.suggestion["source_prompt"], err.suggestion["target_prompt"])
+    assert [(p.source, p.target, p.kind) for p in retry.pairs] == [(*pair, "global")]
 
 
 def test_refusal_without_a_slot_suggests_prompts_that_work():

@@ -441,8 +441,9 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                        re.I), True),
     ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter)\s+{_DET}(?P<x>.+?)\s+"
                           rf"(?:to|into|in)\s+(?P<y>.+)$", re.I), False),
-    ("made", re.compile(rf"^(?:make|have|let|turn)\s+{_DET}(?P<x>.+?)\s+(?:be\s+|look\s+)?made\s+(?:out\s+)?(?:of|from)\s+"
-                        rf"(?P<y>.+)$", re.I), False),  # 'make the city made of gold': a material
+    ("made", re.compile(rf"^(?:make|have|let|turn|build|craft|carve)\s+{_DET}(?P<x>.+?)\s+(?:be\s+|look\s+)?"
+                        rf"(?:made\s+(?:out\s+)?(?:of|from)|out\s+of)\s+(?P<y>.+)$", re.I), False),
+    # 'make the city made of gold', 'make the chair out of gold': a material
     ("make", re.compile(rf"^(?:make|turn|paint|colou?r)\s+{_DET}(?P<x>[\w-]+(?:\s+[\w-]+)?\s+ones?)\s+(?:into\s+)?"
                         rf"(?P<y>.+)$", re.I), False),  # 'make the red one blue'
     ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:into\s+)?(?P<y>(?:a|an|some)\s+.+)$", re.I),
@@ -625,7 +626,8 @@ def _parse_clause(text: str) -> Clause | None:
         raw_y = _clean(m.group("y"), keep_det=True)
         x, y = _clean(m.group("x")), clean_value(raw_y)
         if x and y and re.match(r"(?:be\s+)?made\s+(?:out\s+)?(?:of|from)\s", raw_y, re.I):  # a material
-            return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
+            return Clause(source=x, target=_attribute_target(x, _strip_det(y), "material"), kind="attribute",
+                          value_class="material")
         possessive = re.match(rf"^(?P<obj>.+?)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})$", x, re.I)
         if possessive and y:  # "the horse's color" -> the horse, an attribute edit
             return Clause(source=possessive.group("obj"), target=_attribute_target(possessive.group("obj"),
@@ -649,8 +651,9 @@ def _parse_clause(text: str) -> Clause | None:
         if x.lower() in SETTING_WORDS and all(lexicon.attribute_class(w) in lexicon.SETTING_CLASSES
                                               for w in _strip_det(y).split()):
             return Clause(source="", target=_strip_det(y), kind="setting")  # "change the season to winter"
-        if verb == "made":
-            return Clause(source=x, target=_attribute_target(x, _strip_det(y)), kind="attribute")
+        if verb == "made":  # what it is made of is its material, a word the lexicon calls a colour ('gold') too
+            return Clause(source=x, target=_attribute_target(x, _strip_det(y), "material"), kind="attribute",
+                          value_class="material")
         if verb == "make":
             # 'the dog on the' + 'right black' is no split: the object cannot end in a function word
             dangling = len(x.split()) > 1 and x.split()[-1].lower() in nlp.DETERMINERS | nlp.FUNCTION_WORDS
@@ -709,12 +712,13 @@ def _attribute_target(obj: str, attribute: str, value_class: str | None = None) 
     """'red berries' + 'purple' -> 'purple berries': a new value replaces the object's old value of the same class
     (colour, size, material, pattern, state, emotion, ...; 'shorter' counts as 'short'). A value or an old modifier
     of unknown class: the new value goes before the old ones (measured against replacing them: docs/DECISIONS.md).
-    Coordinated values stay together ('black and white cat' + 'orange and white' -> 'orange and white cat'). A value
-    word the lexicon does not know takes `value_class` when the instruction named one ('colour')."""
+    Coordinated values stay together ('black and white cat' + 'orange and white' -> 'orange and white cat'). The
+    value's words take `value_class` when the instruction named one ('the hair colour', 'made of gold'), even words
+    the lexicon does not know or files under another class."""
     attr_words = [lexicon.base_form(w) for w in attribute.split()]
 
     def class_of(a: str) -> str | None:
-        return lexicon.attribute_class(a) or value_class
+        return value_class or lexicon.attribute_class(a)
 
     new_classes = {class_of(a) for a in attr_words if a not in ("and", "or")}
     out, placed = [], set()
@@ -743,6 +747,9 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         return _fix_articles(_relocate(prompt, clause, original))
     if clause.kind == "object" and clause.source.lower() in SURROUNDINGS:
         return _fix_articles(_new_surroundings(prompt, clause, original))
+    after = _participle_after(prompt, clause)
+    if after is not None:  # 'the sitting cat' -> 'a standing cat' on 'a cat sitting on a chair'
+        return after
     where = _positional_reference(original, clause.source) if prompt == original else None
     if where is not None:  # 'the left dog': that object, by its own position words in the source prompt
         return _apply_at(prompt, where, clause, original)
@@ -807,6 +814,17 @@ def _every_mention(prompt: str, mentions: list[tuple[int, int]], clause: Clause,
     return out
 
 
+def _participle_after(prompt: str, clause: Clause) -> str | None:
+    """'change the sitting cat to a standing cat' on 'a cat sitting on a chair': the reference's participle is the
+    prompt's, written after the noun; the value's participle takes its place there. None for any other reference."""
+    ref, value = clause.source.lower().split(), _strip_det(clause.target).lower().split()
+    if clause.kind != "object" or len(ref) != 2 or len(value) != 2 or ref[1] != value[1] \
+            or not ref[0].endswith("ing") or not value[0].endswith("ing") or find_phrase(prompt, clause.source):
+        return None
+    m = re.search(rf"\b{re.escape(ref[1])}\s+({re.escape(ref[0])})\b", prompt, re.I)
+    return None if m is None else prompt[:m.start(1)] + value[0] + prompt[m.end(1):]
+
+
 def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str) -> str:
     """Apply `clause` to the object at `span` of `prompt`."""
     start, end = span
@@ -814,6 +832,10 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
     target = clause.target
     if clause.kind == "verb":
         where = verbs.verb_span(prompt, start, end, clause.target)
+        if where is None and len(clause.target.split()) == 1 \
+                and lexicon.attribute_class(verbs.ing(clause.target)) in ("state", "emotion"):
+            # 'a dog' + 'smile' -> 'a smiling dog': a pose or expression the lexicon knows, as the object's state
+            return _fix_articles(prompt[:start] + _attribute_target(found, verbs.ing(clause.target)) + prompt[end:])
         if where is None:
             raise AlignmentError(
                 f"the source prompt {original!r} does not say what {found!r} is doing, so there is no pose or action "
@@ -908,7 +930,9 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
         return prompt_det.start(), f"{det} {text}"
     before = re.search(r"([\w'-]+)\s+$", prompt[:mod_start])
     inside = kept or (before and before.group(1).lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS)
-    mass = before and before.group(1).lower() == "of" and not old_head.endswith("s") and det.lower() in ("a", "an")
+    mass = before and not old_head.endswith("s") and det.lower() in ("a", "an") and (
+        before.group(1).lower() == "of" or before.group(1).lower() in nlp.FUNCTION_WORDS
+        and old_head in lexicon.SETTING_NOUNS)  # 'a slice of pizza', 'at sunset': a bare noun stays bare
     if det and not inside and not mass:  # "and chopsticks" + "a knife" -> "and a knife"; but "a slice of pizza"
         return mod_start, f"{det} {text}"  # + "a burger" -> "a slice of burger": a bare noun after 'of' stays bare
     return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
@@ -991,19 +1015,14 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     label = {"credit": "artist credit ('by ...')", "medium": "medium or style word (photo, painting, ...)"}.get(
         cls, cls.split(":")[-1] + " word")
     if not texts:
-        suggestion = None
-        if cls == "medium":
-            value_np = value if _leading_det(value) else _with_article(value)
-            suggestion = {"source_prompt": f"a photograph of {original}", "target_prompt": f"{value_np} of {original}"}
+        suggestion = _assumed_setting(original, value, cls)
         what = (f"does not say the scene's {cls}, so there is nothing to change into {value!r}"
                 if cls in lexicon.SETTING_CLASSES else f"has no {label} for {value!r} to replace")
-        suggestion = suggestion or {"source_prompt": original,
-                                    "target_prompt": f"<source_prompt with the words that change replaced by {value!r}>"}
         raise AlignmentError(
             f"the source prompt {original!r} {what}, and OIR changes what the prompt describes: say it in "
             "source_prompt (what the picture is now) and target_prompt (what it becomes)"
-            + (f", e.g. {suggestion['source_prompt']!r} -> {suggestion['target_prompt']!r}." if cls == "medium"
-               else "."),
+            + (f", e.g. {suggestion['source_prompt']!r} -> {suggestion['target_prompt']!r} if the picture is that now."
+               if "<" not in suggestion["target_prompt"] else "."),
             code="no-slot", suggestion=suggestion)
     readings = [_replace_slots(prompt, [f for f in found if f.text(prompt).lower() == t.lower()], value, cls)
                 for t in texts]
@@ -1016,6 +1035,31 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     if cls.startswith("category:"):  # an object: the noun-phrase rules of an object replacement
         return _apply(prompt, Clause(source=texts[0], target=value, kind="object"), original)
     return readings[0]
+
+
+def _assumed_setting(original: str, value: str, cls: str) -> dict:
+    """Prompts to retry with when the source prompt has no word of the value's class: the source prompt with the
+    plainest such phrase (a photograph, clear weather, daytime, summer) and the target with the value's; the caller
+    confirms it describes the picture. A class without a plain default: a placeholder to fill."""
+    bare = _strip_det(value)
+    noun = bare.split()[-1].lower() in lexicon.SETTING_NOUNS
+    if cls == "medium":
+        now, new = "a photograph of {}", (value if _leading_det(value) else _with_article(value)) + " of {}"
+    elif cls == "weather":
+        now, new = "{} in clear weather", "{} in the " + bare if noun else "{} in " + bare + " weather"
+        now = "{} on a rainy day" if bare.lower() in ("clear", "sunny", "sunshine") else now
+    elif cls == "time":
+        night = bare.lower() in ("night", "nighttime", "night-time", "midnight", "dusk", "evening", "twilight")
+        at = bare.lower() in ("night", "noon", "midnight", "dusk", "dawn", "sunset", "sunrise", "midday", "twilight",
+                              "nightfall", "daybreak")
+        now = "{} in the daytime" if night else "{} at night"
+        new = ("{} at " if at else "{} in the " if noun else "{} in ") + bare
+    elif cls == "season":
+        now, new = ("{} in winter" if bare.lower() == "summer" else "{} in summer"), "{} in " + bare
+    else:
+        return {"source_prompt": original,
+                "target_prompt": f"<source_prompt with the words that change replaced by {value!r}>"}
+    return {"source_prompt": now.format(original), "target_prompt": new.format(original)}
 
 
 def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:

@@ -120,7 +120,13 @@ def slots(prompt: str, cls: str) -> list[Slot]:
                 and m.group(0).lower() in lexicon.SETTING_NOUNS and words[k - 1].group(0).lower() in GRADES:
             k -= 1
         out.append(Slot(words[k].start(), m.end(), cls))
-    return out
+    merged: list[Slot] = []
+    for slot in out:  # 'black and white': coordinated values of one class are one value
+        if merged and re.fullmatch(r"\s+(?:and|or|&)\s+", prompt[merged[-1].end:slot.start], re.I):
+            merged[-1] = Slot(merged[-1].start, slot.end, cls)
+        else:
+            merged.append(slot)
+    return merged
 
 
 def _verb_starts(prompt: str) -> set[int]:
