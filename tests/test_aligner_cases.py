@@ -62,10 +62,11 @@ def test_attribute_of_the_same_class_replaces_the_old_value():
     assert a.target_prompt == "a matte kettle on a stove"
 
 
-def test_scene_settings_need_the_source_to_name_them():
+def test_a_scene_setting_replaces_the_prompts_own_or_is_added_for_the_whole_picture():
     assert parse_instruction("make it winter", source_prompt="a cabin in autumn").target_prompt == "a cabin in winter"
-    with pytest.raises(AlignmentError, match="does not say the scene's season"):
-        parse_instruction("make it winter", source_prompt="a cabin in the woods")
+    a = parse_instruction("make it winter", source_prompt="a cabin in the woods")
+    assert a.target_prompt == "a cabin in the woods in winter"
+    assert [(p.source, p.kind, p.mask_phrase) for p in a.pairs] == [("a cabin in the woods", "global", "the whole image")]
 
 
 def test_predict_handles_both_modes():

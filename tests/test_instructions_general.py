@@ -195,21 +195,16 @@ def test_ambiguous_reference_lists_every_reading():
         assert len(align_prompts(r["source_prompt"], r["target_prompt"]).pairs) == 1
 
 
-@pytest.mark.parametrize("instruction, pair", [
-    ("make it snowy", ("clear weather", "snowy weather")),
-    ("make it rain", ("clear weather", "rain")),
-    ("make it night", ("in the daytime", "at night")),
-    ("make it winter", ("summer", "winter")),
+@pytest.mark.parametrize("instruction, target", [
+    ("make it snowy", "a car on a road in the desert in snowy weather"),
+    ("make it rain", "a car on a road in the desert in the rain"),
+    ("make it night", "a car on a road in the desert at night"),
+    ("make it winter", "a car on a road in the desert in winter"),
 ])
-def test_a_setting_the_prompt_does_not_state_suggests_prompts_that_work(instruction, pair):
-    from oir_agent.text.aligner import align_prompts
-
-    with pytest.raises(AlignmentError) as exc:
-        parse_instruction(instruction, source_prompt="a car on a road in the desert")
-    err = exc.value
-    assert err.code == "no-slot" and "if the picture is that now" in str(err)
-    retry = align_prompts(err.suggestion["source_prompt"], err.suggestion["target_prompt"])
-    assert [(p.source, p.target, p.kind) for p in retry.pairs] == [(*pair, "global")]
+def test_a_setting_the_prompt_does_not_state_is_added_for_the_whole_picture(instruction, target):
+    a = parse_instruction(instruction, source_prompt="a car on a road in the desert")
+    assert a.target_prompt == target
+    assert [(p.source, p.target, p.kind) for p in a.pairs] == [("a car on a road in the desert", target, "global")]
 
 
 def test_refusal_without_a_slot_suggests_prompts_that_work():
@@ -219,8 +214,10 @@ def test_refusal_without_a_slot_suggests_prompts_that_work():
     assert err.code == "no-slot"
     from oir_agent.text.aligner import align_prompts
 
-    retry = align_prompts(err.suggestion["source_prompt"], err.suggestion["target_prompt"])
-    assert [(p.source, p.target, p.kind) for p in retry.pairs] == [("photograph", "watercolor", "global")]
+    assert err.suggestion == {"source_prompt": "a cat on a mat", "target_prompt": "a watercolor of a cat on a mat"}
+    retry = align_prompts(err.suggestion["source_prompt"], err.suggestion["target_prompt"])  # a whole-image pair
+    assert [(p.source, p.target, p.kind) for p in retry.pairs] == [("a cat on a mat", "a watercolor of a cat on a mat",
+                                                                    "global")]
 
 
 @pytest.mark.parametrize("instruction, source", [
@@ -350,3 +347,29 @@ def test_a_change_of_direction_is_the_verbs_phrase():
     assert a.target_prompt == "a girl looking at the camera"
     assert [(p.source, p.target, p.mask_phrase) for p in a.pairs] == [
         ("looking away from the camera", "looking at the camera", "girl")]
+
+
+@pytest.mark.parametrize("source, target", [
+    ("a horse running in a field", "a horse running in a field at night"),
+    ("a horse running in a field", "a horse running in a field in the style of van gogh"),
+    ("a cat sitting on a chair", "a watercolor painting of a cat sitting on a chair"),
+    ("a photo of a mountain lake", "a photo of a mountain lake in winter"),
+    ("a harbour", "a harbour on a foggy day"),
+])
+def test_a_phrase_added_for_the_whole_picture_is_one_whole_image_pair(source, target):
+    from oir_agent.text.aligner import align_prompts
+
+    a = align_prompts(source, target)
+    assert [(p.source, p.target, p.kind, p.mask_phrase, p.guided_prompt) for p in a.pairs] == [
+        (source, target, "global", "the whole image", target)]
+
+
+@pytest.mark.parametrize("source, target", [
+    ("a cat", "a cat with sunglasses"),  # an object added: still no pair
+    ("a man in a suit", "a man in a suit and tie"),
+])
+def test_an_added_object_is_still_no_pair(source, target):
+    from oir_agent.text.aligner import align_prompts
+
+    with pytest.raises(AlignmentError, match="only added"):
+        align_prompts(source, target)

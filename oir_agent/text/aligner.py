@@ -99,6 +99,14 @@ def align_docs(src, tgt) -> Alignment:
         if warning:
             warnings.append(warning)
     target_prompt = tgt.text
+    added = [_text(tgt, r.t0, r.t1) for r in regions if not any(nlp.is_content(t) for t in src[r.s0:r.s1])]
+    if not pairs and added and len(added) == len(regions) and all(slots.is_global_phrase(a) for a in added):
+        # 'a horse in a field' -> '... at night' / 'in the style of Van Gogh': the added words are about the whole
+        # picture, so the whole picture is the pair (its source is the source prompt; no detector is asked)
+        pairs = [EditPair(source=src.text, target=tgt.text, guided_prompt=tgt.text, mask_phrase=slots.WHOLE_IMAGE,
+                          kind="global", source_span=(0, len(src.text)), target_span=(0, len(tgt.text)))]
+        warnings = [f"{' / '.join(repr(a) for a in added)} is added for the whole picture: one whole-image pair, "
+                    "the source prompt -> the target prompt."]
     return Alignment(source_prompt=src.text, target_prompt=target_prompt, pairs=pairs, warnings=warnings)
 
 

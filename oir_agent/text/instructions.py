@@ -30,6 +30,7 @@ _UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|i
                           r"get rid of|take away|take out)\b", re.I)
 # What surrounds the objects, when the prompt has no such word: the scene's one place phrase ('in a park')
 SURROUNDINGS = frozenset({"background", "backdrop", "surroundings", "scenery", "environment", "location", "place"})
+ADDED_GLOBALS = ("time", "weather", "season")  # classes an instruction may add when the prompt has none
 SETTING_WORDS = ("season", "weather", "time of day", "time", "scene", "setting")
 _SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\balso\b|,\s*and\b|,|\band\b)\s*", re.I)
 _DET = r"(?:(?:" + "|".join(sorted(nlp.DETERMINERS)) + r")\s+)?"
@@ -1015,15 +1016,18 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     label = {"credit": "artist credit ('by ...')", "medium": "medium or style word (photo, painting, ...)"}.get(
         cls, cls.split(":")[-1] + " word")
     if not texts:
+        if cls in ADDED_GLOBALS:  # 'make it night' on 'a harbour': the phrase is added for the whole picture
+            added = _assumed_setting(prompt, value, cls)
+            if "<" not in added["target_prompt"]:
+                return added["target_prompt"]
         suggestion = _assumed_setting(original, value, cls)
         what = (f"does not say the scene's {cls}, so there is nothing to change into {value!r}"
                 if cls in lexicon.SETTING_CLASSES else f"has no {label} for {value!r} to replace")
+        example = "" if "<" in suggestion["target_prompt"] else \
+            f", e.g. {suggestion['source_prompt']!r} -> {suggestion['target_prompt']!r} (a whole-image pair)."
         raise AlignmentError(
-            f"the source prompt {original!r} {what}, and OIR changes what the prompt describes: say it in "
-            "source_prompt (what the picture is now) and target_prompt (what it becomes)"
-            + (f", e.g. {suggestion['source_prompt']!r} -> {suggestion['target_prompt']!r} if the picture is that now."
-               if "<" not in suggestion["target_prompt"] else "."),
-            code="no-slot", suggestion=suggestion)
+            f"the source prompt {original!r} {what}: say it in source_prompt (what the picture is now) and "
+            f"target_prompt (what it becomes){example or '.'}", code="no-slot", suggestion=suggestion)
     readings = [_replace_slots(prompt, [f for f in found if f.text(prompt).lower() == t.lower()], value, cls)
                 for t in texts]
     if len(texts) > 1:
@@ -1038,13 +1042,14 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
 
 
 def _assumed_setting(original: str, value: str, cls: str) -> dict:
-    """Prompts to retry with when the source prompt has no word of the value's class: the source prompt with the
-    plainest such phrase (a photograph, clear weather, daytime, summer) and the target with the value's; the caller
-    confirms it describes the picture. A class without a plain default: a placeholder to fill."""
+    """Prompts for a value whose class the source prompt has no word of: the target adds the value's phrase (a
+    whole-image pair: 'a watercolor painting of ...', '... at night'); the source is the prompt itself, or with the
+    plainest phrase of that class (clear weather, daytime, summer) for a retry that states it. A class without a
+    plain phrase: a placeholder to fill."""
     bare = _strip_det(value)
     noun = bare.split()[-1].lower() in lexicon.SETTING_NOUNS
-    if cls == "medium":
-        now, new = "a photograph of {}", (value if _leading_det(value) else _with_article(value)) + " of {}"
+    if cls == "medium":  # added for the whole picture: no claim about what it is now
+        now, new = "{}", (value if _leading_det(value) else _with_article(value)) + " of {}"
     elif cls == "weather":
         now, new = "{} in clear weather", "{} in the " + bare if noun else "{} in " + bare + " weather"
         now = "{} on a rainy day" if bare.lower() in ("clear", "sunny", "sunshine") else now

@@ -176,3 +176,22 @@ def distinct(prompt: str, found: list[Slot]) -> list[str]:
     for s in found:
         seen.setdefault(s.text(prompt).lower(), s.text(prompt))
     return list(seen.values())
+
+
+_LEADING = re.compile(r"^(?:(?:in|at|on|during|under|as|into|with)\s+)?(?:(?:a|an|the|some)\s+)?", re.I)
+
+
+def is_global_phrase(text: str) -> bool:
+    """Does an added phrase say what the whole picture is or when/in what weather it is ('at night', 'in winter',
+    'in the snow', 'on a sunny day', 'in the style of Van Gogh', 'a watercolor painting of', 'by Monet')? Such an
+    addition changes the whole image and needs no counterpart in the source prompt."""
+    t = text.strip(" ,.;:-").strip()
+    if not t:
+        return False
+    if value_class(t) == "credit":
+        return True
+    rest = _LEADING.sub("", t)
+    rest = re.sub(r"\s+(?:of|by)$", "", rest, flags=re.I).strip()
+    if re.match(r"(?:the\s+)?(?:style|manner)\s+of\s+\S", rest, re.I):
+        return True
+    return bool(rest) and value_class(rest) in GLOBAL_CLASSES
