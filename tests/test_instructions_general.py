@@ -125,6 +125,20 @@ def pairs(instruction, source):
     # a pose or expression the prompt does not describe becomes the object's state
     ("make the dog smile", "a photo of a dog", "a photo of a smiling dog"),
     ("turn the sunset into a sunrise", "a house by a lake at sunset", "a house by a lake at sunrise"),  # bare
+    # a new direction replaces the old one; where the object is stays
+    ("make the cat look to the left", "a cat looking at the camera", "a cat looking to the left"),
+    ("make the dog look at the camera", "a dog lying on the sofa", "a dog looking at the camera on the sofa"),
+    # a noun after the object is no verb ('skyline'): the verb reading needs the instruction's own parse
+    ("make the city skyline blue", "a city skyline at night", "a blue city skyline at night"),
+    # a category noun's attribute lands on the member the prompt names
+    ("make the flowers red", "a vase of sunflowers on a table", "a vase of red sunflowers on a table"),
+    ("make the hair straight", "a woman with curly hair", "a woman with straight hair"),  # shape of hair
+    ("make the street empty", "a taxi on a busy street", "a taxi on an empty street"),  # state
+    # a noun compound finds its 'of' phrase; a value repeating the prompt's frame is not said twice
+    ("change the coffee cup to a wine glass", "a woman with a cup of coffee", "a woman with a wine glass"),
+    ("replace the ramen with a bowl of spaghetti", "a bowl of ramen", "a bowl of spaghetti"),
+    ("make it a bowl of spaghetti", "a bowl of ramen on a table", "a bowl of spaghetti on a table"),
+    ("make it a photo of a dog", "a photo of a cat on a mat", "a photo of a dog on a mat"),
     # a medium word that is the prompt's verb is no medium
     ("make it a watercolor", "a photo of a woman painting a fence", "a watercolor of a woman painting a fence"),
 ])

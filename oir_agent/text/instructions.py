@@ -339,7 +339,10 @@ def _resolve_category(clause: Clause, prompt: str, warnings: list[str]) -> Claus
     if len(found) == 1:
         warnings.append(f"assumed {clause.source!r} means {found[0]!r} (the only {head} in the source prompt); give "
                         "explicit pairs if that is wrong.")
-        return Clause(source=found[0], target=clause.target, kind=clause.kind, prep=clause.prep)
+        target = clause.target  # an attribute clause's target names the object: 'red flowers' -> 'red sunflowers'
+        if clause.kind == "attribute":
+            target = re.sub(rf"\b{re.escape(head)}\b", found[0], target, flags=re.I)
+        return replace(clause, source=found[0], target=target)
     if len(found) > 1:
         raise AlignmentError(f"{clause.source!r} could mean {found}: name the one to change with the source prompt's "
                              "words.")
@@ -533,6 +536,16 @@ _DIRECTIONS = {"at", "to", "toward", "towards", "away", "up", "down", "around", 
 _LINKING = {"look", "appear", "seem", "be", "become", "turn", "get", "feel", "grow", "go", "stay", "remain", "into"}
 
 
+def _parsed_as_verb(text: str, at: int) -> bool:
+    """Is the word at character `at` of the instruction a verb in the instruction's own parse ('make the cat look
+    to the left': yes; 'make the city skyline during the day': 'skyline' is a noun)? True without a parser. Asked
+    only of a verb with words after it: a bare last word ('make the dog smile') is often tagged a noun."""
+    p = nlp.get_parser()
+    if not p.parsed:
+        return True
+    return any(t.idx == at and t.pos_ in ("VERB", "AUX") for t in p.nlp(text.lower()))
+
+
 def _is_action(x: str, y: str) -> bool:
     """'the dog' + 'sit': an object and a base-form verb (not a linking verb, adjective or noun phrase)."""
     words = y.split()
@@ -601,11 +614,13 @@ def _parse_clause(text: str) -> Clause | None:
         return implicit
     m = _VERB_CHANGE.match(text)
     if m:  # "make the dog sit": the object's own verbal phrase changes (the object is one or two words)
-        rest = (m.group("x") + " " + m.group("y")).split()
+        rest = list(re.finditer(r"\S+", text[m.start("x"):]))
         for k in (2, 1) if not re.search(r"\bmade\s+(?:out\s+)?(?:of|from)\b", text, re.I) else ():
             # 'the teddy bear' before 'the teddy' + 'bear ...'; a y that opens with a verb after a 2-word object
-            x, y = " ".join(rest[:k]), " ".join(rest[k:])
-            if _is_action(x, y):
+            words = [w.group() for w in rest]
+            x, y = " ".join(words[:k]), " ".join(words[k + (words[k:k + 1] == ["to"]):])
+            at = m.start("x") + rest[min(k + (words[k:k + 1] == ["to"]), len(rest) - 1)].start()
+            if _is_action(x, y) and (len(y.split()) == 1 or _parsed_as_verb(text, at)):  # 'smile' is often a noun
                 return Clause(source=_clean(x), target=clean_value(y), kind="verb")
     m = _GIVE.match(text)
     if m and not _leading_det(m.group("y")) or m and len(m.group("y").split()) > 1:
@@ -864,9 +879,19 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             return prompt[:a0] + new_words + prompt[a1:]
         target = _attribute_target(found, new_words, clause.value_class)
     else:
+        target = _without_frame(prompt[:start], target)
         start, target = _agree_preposition(prompt, *_replace_phrase(prompt, start, end, target))
     new = prompt[:start] + target + prompt[end:]
     return _fix_articles(new)
+
+
+def _without_frame(before: str, value: str) -> str:
+    """'a bowl of spaghetti' for 'ramen' in 'a bowl of ramen': the value's own words that the prompt already has
+    right before the object ('bowl of') are not said twice."""
+    m = re.match(r"^(?:(?:a|an|the|some)\s+)?(?P<frame>(?:[\w'-]+\s+){1,3}of)\s+(?P<rest>\S.*)$", value, re.I)
+    if m and re.search(rf"\b{re.escape(m.group('frame'))}\s+$", before, re.I):
+        return m.group("rest")
+    return value
 
 
 def _agree_preposition(prompt: str, start: int, text: str) -> tuple[int, str]:
@@ -1003,6 +1028,14 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
         if found and len(body) > 1:  # the longest of the value's tails that the prompt names is the reference
             return _apply(prompt, Clause(source=found[-1], target=value if _leading_det(value) else
                                          _with_article(value), kind="object"), original)
+    framed = re.match(r"^(?:(?:a|an|the|some)\s+)?(?P<frame>(?:[\w'-]+\s+){1,3}of)\s+(?P<rest>\S.*)$", value, re.I)
+    if cls is None and framed:  # 'make it a bowl of spaghetti' on 'a bowl of ramen': what the frame holds
+        after = re.search(rf"\b{re.escape(framed.group('frame'))}\s+(?:(?:a|an|the|some)\s+)?"
+                          r"(?P<np>[\w'-]+(?:\s+[\w'-]+)?)", prompt, re.I)
+        if after is not None:
+            words = after.group("np").split()
+            ref = words[0] if len(words) == 1 or words[1].lower() in nlp.FUNCTION_WORDS else " ".join(words)
+            return _apply(prompt, Clause(source=ref, target=framed.group("rest"), kind="object"), original)
     cls = cls or slots.value_class(value)
     if cls is None:
         raise AlignmentError(
@@ -1187,6 +1220,10 @@ def _locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | N
         span = find_phrase(prompt, v) if v.strip() else None
         if span:
             return _grow_to_modifiers(prompt, span) if grow else span
+    if len(words) == 2:  # 'the coffee cup' for 'a cup of coffee': a noun compound and its 'of' phrase
+        span = find_phrase(prompt, f"{words[1]} of {words[0]}")
+        if span:
+            return span
     if len(words) == 1:  # the other way round: 'lunchbox' for 'Lunch Box', 'snowstorm' for 'snow-storm'
         span = _open_compound(prompt, words[0])
         if span:

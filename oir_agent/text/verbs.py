@@ -10,6 +10,8 @@ from __future__ import annotations
 from . import nlp
 
 VOWELS = "aeiou"
+DIRECTIONS = frozenset({"at", "to", "toward", "towards", "into", "onto", "up", "down", "away", "around", "through",
+                        "across", "out", "off", "along", "past"})  # where an action goes, not where it is
 
 
 def is_verb_phrase(text: str) -> bool:
@@ -83,7 +85,10 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str) -> tuple[
             else:
                 kept_object = doc[child.left_edge.i: child.i + 1].text
         elif child.dep_ in ("advmod", "prt", "acomp", "xcomp") and len(words) > 1 \
-                or child.dep_ == "prep" and child.lower_ in new_preps:
+                or child.dep_ == "prep" and (child.lower_ in new_preps or child.lower_ in DIRECTIONS
+                                             and words[1:2] and words[1].lower() in DIRECTIONS):
+            # 'looking at the camera' + 'look to the left': a new direction replaces the old one; where the object
+            # is ('lying on the sofa', 'in the rain') stays
             end = max(end, max(t.idx + len(t.text) for t in child.subtree))
     return verb.idx, end, " ".join(words), kept_object
 
