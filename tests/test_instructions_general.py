@@ -139,6 +139,9 @@ def pairs(instruction, source):
     ("replace the ramen with a bowl of spaghetti", "a bowl of ramen", "a bowl of spaghetti"),
     ("make it a bowl of spaghetti", "a bowl of ramen on a table", "a bowl of spaghetti on a table"),
     ("make it a photo of a dog", "a photo of a cat on a mat", "a photo of a dog on a mat"),
+    # a style's period is an age ('modern' replaces 'Rococo'); where a style comes from is a class of its own
+    ("convert the interior to be modern", "a scene in a rococo interior", "a scene in a modern interior"),
+    ("make the garden english", "a japanese garden", "an english garden"),
     # a medium word that is the prompt's verb is no medium
     ("make it a watercolor", "a photo of a woman painting a fence", "a watercolor of a woman painting a fence"),
 ])

@@ -964,7 +964,7 @@ def _replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int,
     return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
 
 
-_ORDER = ("state", "emotion", "finish", "size", "age", "shape", "colour", "pattern", "material")
+_ORDER = ("state", "emotion", "finish", "size", "age", "shape", "colour", "pattern", "origin", "material")
 
 
 def _adjective_order(words: list[str]) -> list[str]:

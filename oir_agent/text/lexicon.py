@@ -37,7 +37,17 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                           "serious", "frowning", "tired", "excited", "bored", "grumpy", "cheerful", "neutral",
                           "joyful", "joyous", "melancholic", "gloomy", "shocked", "worried", "confused", "sleepy",
                           "frightened", "furious", "content"}),
-    "age": frozenset({"young", "old", "elderly", "adult", "teenage", "aged", "new", "ancient", "modern"}),
+    # age, and the period a thing's style belongs to: one class ('make it modern' on 'a Rococo interior')
+    "age": frozenset({"young", "old", "elderly", "adult", "teenage", "aged", "new", "ancient", "modern",
+                      "medieval", "victorian", "gothic", "baroque", "rococo", "renaissance", "futuristic", "retro",
+                      "vintage", "antique", "colonial", "prehistoric", "contemporary", "classical"}),
+    # where a thing or its style comes from ('Japanese animation' -> 'Scandinavian animation')
+    "origin": frozenset({"american", "african", "arabic", "asian", "australian", "brazilian", "british", "celtic",
+                         "chinese", "dutch", "egyptian", "english", "european", "french", "german", "greek",
+                         "indian", "irish", "italian", "japanese", "korean", "mexican", "moroccan", "nordic",
+                         "norwegian", "persian", "portuguese", "roman", "russian", "scandinavian", "scottish",
+                         "spanish", "swedish", "thai", "tibetan", "turkish", "vietnamese", "viking", "mayan",
+                         "aztec", "native", "polish", "danish", "finnish", "hawaiian", "caribbean", "parisian"}),
     "season": frozenset({"spring", "summer", "autumn", "fall", "winter"}),
     "weather": frozenset({"sunny", "rainy", "snowy", "foggy", "misty", "cloudy", "stormy", "windy", "clear",
                           "snow", "rain", "fog", "mist", "storm", "snowstorm", "thunderstorm", "hail", "hailstorm",
