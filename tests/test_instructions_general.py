@@ -142,6 +142,12 @@ def pairs(instruction, source):
     # a style's period is an age ('modern' replaces 'Rococo'); where a style comes from is a class of its own
     ("convert the interior to be modern", "a scene in a rococo interior", "a scene in a modern interior"),
     ("make the garden english", "a japanese garden", "an english garden"),
+    # a copyright mark credits the author; a file-name-like token's parts are words
+    ("By Yiannis Moralis", "a harbour at dawn © Fabrice Silly", "a harbour at dawn © Yiannis Moralis"),
+    ("Change to digital art.", "amazing-old-doors-photography-40", "amazing-old-doors-digital art-40"),
+    # the medium named by a medium word the prompt does not use: the prompt's own medium
+    ("Turn the painting into a sand sculpture", "The Forum at Pompeii, oil on paper",
+     "The Forum at Pompeii, sand sculpture on paper"),
     # a medium word that is the prompt's verb is no medium
     ("make it a watercolor", "a photo of a woman painting a fence", "a watercolor of a woman painting a fence"),
 ])

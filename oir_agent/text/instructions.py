@@ -784,6 +784,8 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         if ref in slots.CLASS_NOUNS:  # "change the artist to X", "make the season winter"
             value = _attribute_words(clause, "") if clause.kind == "attribute" else clause.target
             return _apply_slot(prompt, value, slots.CLASS_NOUNS[ref], original)
+        if ref in slots.MEDIUM and clause.kind == "object":  # "turn the painting into ..." on "oil on paper": the
+            return _apply_slot(prompt, clause.target, "medium", original)  # picture's medium, in its own words
         if ref in slots.PERSON_PRONOUNS or ref in slots.PRONOUNS:  # "make her old", "make them elephants"
             cls = "category:person" if ref in slots.PERSON_PRONOUNS else None
             if clause.kind == "attribute" or cls:

@@ -40,7 +40,8 @@ PRONOUNS = frozenset({"it", "this", "that", "them", "they", "these", "those", "e
                       "whole thing", "image itself", "the image", ""})
 PERSON_PRONOUNS = {"him": "person", "her": "person", "he": "person", "she": "person"}
 _WORD = re.compile(r"\w[\w'-]*")
-_CREDIT = re.compile(r"\bby\s+(?P<name>(?:[A-Z]\.\s*|[^\W\d][\w'’.-]*\s*)+?)\s*"
+_PART = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # a word of a file-name-like token ('doors-photography-40', 'A_Musical')
+_CREDIT = re.compile(r"(?:\bby\s+|©\s*|\(c\)\s+)(?P<name>(?:[A-Z]\.\s*|[^\W\d][\w'’.-]*\s*)+?)\s*"
                      r"(?=$|[,;|()\[\]–—:~]|\.\s|\.$|\s-\s|\s(?:on|via|at|for|in|from|with)\s)")
 
 
@@ -91,6 +92,7 @@ def slots(prompt: str, cls: str) -> list[Slot]:
     out = []
     words = list(_WORD.finditer(prompt))
     if cls == "medium":
+        words = list(_PART.finditer(prompt))  # 'vintage-doors-photography-40': the medium is one part of it
         verbs = _verb_starts(prompt)
         i = 0
         while i < len(words):
