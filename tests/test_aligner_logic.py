@@ -6,7 +6,7 @@ from spacy.tokens import Doc
 
 from oir_agent.text import nlp as oir_nlp
 from oir_agent.text.aligner import align_docs
-from oir_agent.text.instructions import parse_clause, split_clauses
+from oir_agent.text.clauses import parse_clause, split_clauses
 
 VOCAB = spacy.blank("en").vocab
 

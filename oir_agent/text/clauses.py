@@ -1,0 +1,422 @@
+"""Reading an instruction's text: clauses, each in one of the accepted forms, as an operation, a reference and a
+value (`Clause`). Nothing here looks at the source prompt; `instructions.py` resolves each clause against it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import AlignmentError
+from . import lexicon, nlp, slots, verbs
+from .phrases import attribute_target, clean, fix_articles, is_attribute, leading_det, strip_det, with_article
+
+ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y (Y an adjective)",
+                  "change the color of X to Y", "paint X Y", "X -> Y", "X to Y", "X should be Y", "what if X was Y",
+                  "let X be Y", "use Y instead of X", "substitute Y for X")
+
+
+ATTRIBUTE_NOUNS = ("color", "colour", "material", "texture", "pattern", "style", "shape")
+_POLITE = re.compile(r"^(please|kindly|can you|could you|would you|i want you to|i'd like you to|let's|now|just|"
+                     r"go ahead and|try to|i want to|i would like to)\s+", re.I)
+
+
+_FILLER = re.compile(r"\s+(?:in|of|from|on)\s+(?:the|this)\s+(?:image|picture|photo|photograph|scene|shot|frame)\b"
+                     r"|\s+(?:for me|please)\b", re.I)
+
+
+SETTING_WORDS = ("season", "weather", "time of day", "time", "scene", "setting")
+SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\balso\b|,\s*and\b|,|\band\b)\s*", re.I)
+_DET = r"(?:(?:" + "|".join(sorted(nlp.DETERMINERS)) + r")\s+)?"
+
+
+@dataclass
+class Clause:
+    source: str  # the object as written in the instruction (determiner stripped)
+    target: str  # what it becomes (its own determiner kept)
+    kind: str  # "object" | "attribute" | "setting" (season/weather/time of the scene) | "place" (where x is)
+    prep: str = ""  # "place": the preposition of the new place ("on" in "put the dog on a beach")
+    value_class: str | None = None  # "attribute": the class the instruction names ('the roof colour' -> colour)
+
+
+_SWAP = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the\s+(?:places|positions)\s+of\s+)?"
+                   rf"{_DET}(?P<a>.+?)\s+(?:and|with)\s+{_DET}(?P<b>.+?)(?:\s+(?:around|over|places|positions))?$",
+                   re.I)
+
+
+_SWAP_ATTR = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the|their)\s+"
+                        rf"(?P<attr>colou?rs?|shapes?|materials?|sizes?)(?:\s+of\s+{_DET}(?P<a>.+?)\s+and\s+"
+                        rf"{_DET}(?P<b>.+?))?$", re.I)
+
+
+POSITIONS = {"left", "right", "top", "bottom", "middle", "center", "centre", "side", "front", "back", "corner",
+             "background", "foreground", "distance", "edge"}
+
+
+def split_clauses(instruction: str) -> list[Clause]:
+    """The instruction's clauses, split at commas, 'and', ';', 'then' where each part parses on its own."""
+    text = _POLITE.sub("", instruction.strip().rstrip(".!?"))
+    parts = [p for p in SEPARATORS.split(text) if p and p.strip()]
+    seps = [m.group(0) for m in SEPARATORS.finditer(text)]
+    n = len(parts)
+    # best[i]: the segmentation of parts[i:] with the most clauses, each part group parsing on its own.
+    best: dict[int, list[Clause] | None] = {n: []}
+    for i in range(n - 1, -1, -1):
+        best[i] = None
+        for j in range(i + 1, n + 1):
+            rest = best[j]
+            if rest is None:
+                continue
+            group = parts[i]
+            for k in range(i + 1, j):
+                group += (seps[k - 1] if k - 1 < len(seps) else " ") + parts[k]
+            clause = parse_clause(group) or _with_inherited_verb(group, parts[:i])
+            if clause is None:
+                continue
+            if best[i] is None or len(rest) + 1 > len(best[i]):
+                best[i] = [clause] + rest
+    result = best[0]
+    if not result:
+        raise AlignmentError(f"could not understand the instruction {instruction!r}. Accepted forms: "
+                             f"{'; '.join(ACCEPTED_FORMS)} (several joined by ',', 'and', ';' or 'then').",
+                             code="unreadable")
+    # verb-less clauses ("the chopsticks with a knife") already parsed with the verb they imply
+    return result
+
+
+_VERB = re.compile(r"^(replace|swap out|swap|switch|exchange|substitute|change|turn|transform|convert|make|"
+                   r"color|colour|paint|recolor|recolour|use|put)\b", re.I)
+
+
+def _with_inherited_verb(group: str, before: list[str]) -> Clause | None:
+    """'... and the chopsticks with a knife': a verb-less part borrows the verb of the clause before it;
+    'make the bus shorter and green': a bare attribute borrows the verb and the object."""
+    if _VERB.match(group.strip()):
+        return None
+    if before and is_attribute(group.strip()):
+        prev = parse_clause(before[-1])
+        if prev is not None and prev.kind == "attribute":
+            new = {lexicon.attribute_class(w) for w in attribute_words(prev, "").split()}
+            if {lexicon.attribute_class(w) for w in group.split()} <= new - {None}:
+                return None  # 'orange and white': one coordinated value of one class, not a second change
+            obj = " ".join(w for w in prev.source.split() if not lexicon.is_attribute_word(w)) or prev.source
+            return parse_clause(f"make {obj} {group.strip()}")
+    for part in reversed(before):
+        m = _VERB.match(_POLITE.sub("", part.strip()))
+        if m:
+            return parse_clause(f"{m.group(1)} {group}")
+    return None
+
+
+PREPS = r"(?:on top of|in front of|next to|on|in|at|into|onto|under|near|by|beside|inside|over|behind|above)"
+_FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y comes first)
+    ("fromto", re.compile(rf"^(?:change|switch|turn|transform|convert|make|alter|swap)\s+(?:{_DET}(?P<what>.+?)\s+)?"
+                          rf"from\s+{_DET}(?P<x>.+?)\s+(?:to|into)\s+(?P<y>.+)$", re.I), False),
+    ("setting", re.compile(rf"^(?:make|turn|change|switch|set)\s+(?:it|{_DET}(?:{'|'.join(SETTING_WORDS)}))\s+"
+                           rf"(?:to\s+|into\s+|as\s+)?(?P<y>.+)$", re.I), False),
+    ("place", re.compile(rf"^(?:put|place|move|set|show|have)\s+{_DET}(?P<x>.+?)\s+(?P<prep>{PREPS})\s+(?P<y>.+)$",
+                         re.I), False),
+    ("place", re.compile(rf"^(?:put|place|move|relocate|take|bring|send|transport)\s+{_DET}(?P<x>.+?)\s+"
+                         rf"(?P<prep>to|into)\s+(?P<y>.+)$", re.I), False),
+    ("color", re.compile(rf"^(?:change|make|turn|set|paint)\s+{_DET}(?P<attr>{'|'.join(ATTRIBUTE_NOUNS)})\s+of\s+"
+                         rf"{_DET}(?P<x>.+?)\s+(?:to|into|as)\s+(?P<y>.+)$", re.I), False),
+    ("replace", re.compile(rf"^(?:replace|swap out|swap|switch out|switch|exchange)\s+{_DET}(?P<x>.+?)\s+"
+                           rf"(?:with|for|by)\s+(?P<y>.+)$", re.I), False),
+    ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye)\s+{_DET}(?P<x>.+?)\s+(?:in\s+)?(?P<y>\S+)$",
+                         re.I), False),
+    ("whatif", re.compile(rf"^what if\s+{_DET}(?P<x>.+?)\s+(?:was|were|is|are|became)\s+(?P<y>.+)$", re.I), False),
+    ("let", re.compile(rf"^(?:let|have)\s+{_DET}(?P<x>.+?)\s+(?:be|become|turn into)\s+(?P<y>.+)$", re.I), False),
+    ("replaced", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:is\s+|are\s+|gets\s+|get\s+)?(?:replaced|swapped)\s+"
+                            rf"(?:with|by|for)\s+(?P<y>.+)$", re.I), False),
+    ("substitute", re.compile(r"^substitute\s+(?P<y>.+?)\s+for\s+" + _DET + r"(?P<x>.+)$", re.I), True),
+    ("use", re.compile(r"^(?:use|put|place|show|draw|have)\s+(?P<y>.+?)\s+instead\s+of\s+" + _DET + r"(?P<x>.+)$",
+                       re.I), True),
+    ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter)\s+{_DET}(?P<x>.+?)\s+"
+                          rf"(?:to|into|in)\s+(?P<y>.+)$", re.I), False),
+    ("made", re.compile(rf"^(?:make|have|let|turn|build|craft|carve)\s+{_DET}(?P<x>.+?)\s+(?:be\s+|look\s+)?"
+                        rf"(?:made\s+(?:out\s+)?(?:of|from)|out\s+of)\s+(?P<y>.+)$", re.I), False),
+    # 'make the city made of gold', 'make the chair out of gold': a material
+    ("make", re.compile(rf"^(?:make|turn|paint|colou?r)\s+{_DET}(?P<x>[\w-]+(?:\s+[\w-]+)?\s+ones?)\s+(?:into\s+)?"
+                        rf"(?P<y>.+)$", re.I), False),  # 'make the red one blue'
+    ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:into\s+)?(?P<y>(?:a|an|some)\s+.+)$", re.I),
+     False),
+    ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:look\s+|appear\s+|be\s+)?(?:into\s+)?"
+                        rf"(?P<y>\S+(?:\s+\S+)?(?:\s+(?:and|or)\s+\S+)?)$", re.I), False),
+    ("become", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:should be|becomes|become|is now|are now|turns into|needs to "
+                          rf"become|needs to be|has to be|must be|should become|should turn into)\s+(?P<y>.+)$",
+                          re.I), False),
+    ("become", re.compile(rf"^(?:i want|i'd like|i would like|i need)\s+{_DET}(?P<x>.+?)\s+to\s+(?:be|become|turn "
+                          rf"into|look like)\s+(?P<y>.+)$", re.I), False),
+    ("arrow", re.compile(rf"^{_DET}(?P<x>.+?)\s*(?:->|=>|→|➔)\s*(?P<y>.+)$", re.I), False),
+    ("replace", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:with|by)\s+(?P<y>.+)$", re.I), False),  # after "replace"
+    ("change", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:to|into)\s+(?P<y>.+)$", re.I), False),
+]
+
+
+_GENERIC = {p for verb, p, _ in _FORMS[-3:]}  # 'X -> Y', 'X with Y', 'X to Y': X must be an object, not a verb
+_REF_IMPLICIT = (r"(?:it|this|that|everything|them|(?:the\s+)?(?:whole\s+|entire\s+)?"
+                 r"(?:image|picture|photo|photograph|scene|thing))")
+
+
+# Instructions whose reference is implicit ("make it winter", "turn into a campsite", "by Lisa Frank", "as a
+# watercolor"): the value alone; slots.py finds what it replaces by its class.
+_IMPLICIT = [
+    re.compile(r"^(?P<y>by\s+\S.*)$", re.I),
+    re.compile(rf"^(?:make|turn|change|transform|convert|morph|switch|render|recreate|reimagine|redo|remake|redraw|"
+               rf"paint|draw|show|do|swap|replace|exchange)\s+(?:{_REF_IMPLICIT}\s+)?(?:(?:look|be|more)\s+)?"
+               rf"(?:into|to|as|like|with|for|in)\s+(?P<y>.+)$", re.I),
+    re.compile(rf"^(?:make|have|let|give)\s+{_REF_IMPLICIT}\s+(?:(?:be|become|look|seem|appear|feel)\s+)?"
+               rf"(?:(?:more|less)\s+like\s+|like\s+|more\s+)?(?P<y>.+)$", re.I),
+    re.compile(rf"^(?:see|show|imagine|picture|view)\s+{_REF_IMPLICIT}\s+(?:in|at|as|during)\s+(?P<y>.+)$", re.I),
+    re.compile(r"^(?:as|like|in the (?:style|manner) of|in|during|at)\s+(?P<y>.+)$", re.I),
+    re.compile(r"^(?:more\s+like|more)\s+(?P<y>.+)$", re.I),
+    re.compile(r"^(?:it|this|everything)\s+(?:is|was|should be|becomes)\s+(?:now\s+)?(?P<y>.+)$", re.I),
+    re.compile(r"^(?:swapped|replaced|changed|turned)\s+(?:with|into|to|for|by)\s+(?P<y>.+)$", re.I),
+]
+
+
+_VALUE_TAIL = re.compile(r"\s+(?:instead(?:\s+of\s+.*)?|as well|too|please|for me|now)$", re.I)
+_VALUE_HEAD = re.compile(r"^(?:be|become|look like|looks like|like|more like|more|a bit|slightly|much|really|very|"
+                         r"made of|made out of|made from)\s+",
+                         re.I)
+
+
+def clean_value(value: str) -> str:
+    """What a value says, without the words around it: 'be a giant fire' -> 'a giant fire', 'more jagged' ->
+    'jagged', 'wine instead' -> 'wine'."""
+    v = value.strip().strip(",.;:!?\"'").strip()
+    while True:
+        shorter = _VALUE_HEAD.sub("", _VALUE_TAIL.sub("", v)).strip()
+        if shorter == v or not shorter:
+            return v
+        v = shorter
+
+
+# "move (it) to Sweden", "relocate them to an urban setting", "in Yellowstone instead": no object is named, so the
+# reference is where the whole scene is: the source prompt's one place phrase (relocate).
+_RELOCATE = [
+    re.compile(rf"^(?:move|relocate|take|bring|send|transport|teleport|transfer)\s+(?:{_REF_IMPLICIT}\s+|"
+               r"(?:him|her|them|us|everyone|everybody)\s+)?(?P<prep>to|into|in|at|on)\s+(?P<y>.+?)(?:\s+instead)?$",
+               re.I),
+    re.compile(r"^(?P<prep>in|at)\s+(?P<y>.+?)\s+instead$", re.I),
+]
+
+
+def _implicit_clause(text: str) -> Clause | None:
+    for pattern in _IMPLICIT:
+        m = pattern.match(text)
+        if m:
+            y = clean_value(m.group("y"))
+            if y and y.lower() not in slots.PRONOUNS:
+                return Clause(source="", target=y, kind="implicit")
+    return None
+
+
+_VERB_CHANGE = re.compile(rf"^(?:make|have|let|get)\s+{_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)?)\s+(?:to\s+)?"
+                          r"(?P<y>[a-z]+(?:\s+.+)?)$", re.I)
+
+
+_STATES = {"open": "open", "close": "closed", "shut": "shut", "raise": "raised", "lower": "lowered",
+           "fold": "folded", "unfold": "unfolded", "light": "lit", "extinguish": "unlit", "break": "broken",
+           "fill": "full", "empty": "empty", "melt": "melted", "freeze": "frozen", "peel": "peeled", "slice": "sliced"}
+
+
+_GIVE = re.compile(rf"^give\s+(?:him|her|them|it|{_DET}[\w'-]+)\s+(?P<y>(?!(?:a|an)\s+(?:new|different)\s+"
+                   r"(?:look|feel|style)\b).+)$", re.I)
+
+
+_STATE_CHANGE = re.compile(rf"^(?P<v>{'|'.join(_STATES)})\s+{_DET}(?P<x>.+)$", re.I)
+_VERB_WORDS = {"change", "make", "turn", "set", "paint", "alter", "switch", "swap", "replace", "give", "use", "same",
+               "different", "new", "other"}  # words before 'colour' that do not name an object
+
+
+_DIRECTIONS = {"at", "to", "toward", "towards", "away", "up", "down", "around", "back", "over", "into"}
+_LINKING = {"look", "appear", "seem", "be", "become", "turn", "get", "feel", "grow", "go", "stay", "remain", "into"}
+
+
+def _parsed_as_verb(text: str, at: int) -> bool:
+    """Is the word at character `at` of the instruction a verb in the instruction's own parse ('make the cat look
+    to the left': yes; 'make the city skyline during the day': 'skyline' is a noun)? True without a parser. Asked
+    only of a verb with words after it: a bare last word ('make the dog smile') is often tagged a noun."""
+    p = nlp.get_parser()
+    if not p.parsed:
+        return True
+    return any(t.idx == at and t.pos_ in ("VERB", "AUX") for t in p.nlp(text.lower()))
+
+
+def _is_action(x: str, y: str) -> bool:
+    """'the dog' + 'sit': an object and a base-form verb (not a linking verb, adjective or noun phrase)."""
+    words = y.split()
+    xs = x.split()
+    linking = words and words[0].lower() in _LINKING and not (len(words) > 1 and words[1].lower() in _DIRECTIONS)
+    pronoun = len(xs) == 1 and xs[0].lower() in {*slots.PERSON_PRONOUNS, "them"}  # 'make her frown'
+    if not words or linking or words[0].lower() in nlp.DETERMINERS or not xs or set(w.lower() for w in xs) <= POSITIONS \
+            or xs[-1].lower() in nlp.DETERMINERS and not pronoun or xs[-1].lower().endswith("'s") \
+            or lexicon.is_attribute_word(words[0]) or is_attribute(y):
+        return False
+    return verbs.is_verb_phrase(y)
+
+
+_CLASS_NOUNS = {"color": "colour", "colour": "colour", "material": "material", "pattern": "pattern",
+                "shape": "shape", "texture": "finish"}
+
+
+def parse_clause(text: str) -> Clause | None:
+    """One clause in an accepted form, or None. An attribute clause that names its class ('change the hair colour
+    to blonde') carries it: its value replaces the object's old value of that class even when the lexicon does not
+    know the word."""
+    clause = _parse_clause(text)
+    named = re.search(rf"\b({'|'.join(_CLASS_NOUNS)})\b", text, re.I)
+    if clause is None or not named or clause.kind not in ("attribute", "object"):
+        return clause
+    cls = _CLASS_NOUNS[named.group(1).lower()]
+    if clause.kind == "object":  # 'change her hair colour to chartreuse': a bare value of the named class
+        value = clause.target
+        if leading_det(value) or len(value.split()) > 3 or \
+                not re.search(rf"\b{re.escape(named.group(1))}\b.*\b{re.escape(value)}\b", text, re.I):
+            return clause  # 'a new one', or a value before the class noun: an object after all
+        clause = Clause(source=clause.source, target=attribute_target(clause.source, value, cls), kind="attribute")
+    clause.value_class = cls
+    return clause
+
+
+def _parse_clause(text: str) -> Clause | None:
+    text = text.strip().rstrip(".!?")
+    while True:  # "can you please ..."
+        shorter = _POLITE.sub("", text).strip()
+        if shorter == text:
+            break
+        text = shorter
+    text = _FILLER.sub("", text).strip()
+    # "the horse's colour": the attribute noun only names the value's class; the reference is the horse
+    text = re.sub(rf"\b([\w-]+)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})\b", r"\1", text, flags=re.I)
+    # "the roof colour": the same, written as a compound (not 'the colour', 'its colour')
+    text = re.sub(r"\b([\w-]+)\s+(?:colou?r|material|texture|pattern)\b(?!\s+of\b)",
+                  lambda m: m.group(0) if m.group(1).lower() in nlp.DETERMINERS | nlp.FUNCTION_WORDS | _VERB_WORDS
+                  else m.group(1), text, flags=re.I)
+    m = _SWAP_ATTR.match(text)
+    if m:
+        cls = {"colour": "colour", "color": "colour", "shape": "shape", "material": "material", "size": "size"}[
+            m.group("attr").lower().rstrip("s")]
+        return Clause(source=clean(m.group("a") or ""), target=clean(m.group("b") or ""), kind="swap-attr", prep=cls)
+    m = _SWAP.match(text)
+    if m and not re.search(r"\b(?:for|with)\b", m.group("b"), re.I):  # the value as written rides along in prep
+        return Clause(source=clean(m.group("a")), target=clean(m.group("b")), kind="swap",
+                      prep=clean_value(clean(m.group("b"), keep_det=True)))
+    m = next((m for m in (r.match(text) for r in _RELOCATE) if m), None)
+    if m and clean_value(m.group("y")):  # "move to Sweden": the scene's place changes
+        return Clause(source="", target=clean_value(clean(m.group("y"), keep_det=True)), kind="relocate",
+                      prep=m.group("prep").lower())
+    implicit = _implicit_clause(text)
+    if implicit is not None:
+        return implicit
+    m = _VERB_CHANGE.match(text)
+    if m:  # "make the dog sit": the object's own verbal phrase changes (the object is one or two words)
+        rest = list(re.finditer(r"\S+", text[m.start("x"):]))
+        for k in (2, 1) if not re.search(r"\bmade\s+(?:out\s+)?(?:of|from)\b", text, re.I) else ():
+            # 'the teddy bear' before 'the teddy' + 'bear ...'; a y that opens with a verb after a 2-word object
+            words = [w.group() for w in rest]
+            x, y = " ".join(words[:k]), " ".join(words[k + (words[k:k + 1] == ["to"]):])
+            at = m.start("x") + rest[min(k + (words[k:k + 1] == ["to"]), len(rest) - 1)].start()
+            if _is_action(x, y) and (len(y.split()) == 1 or _parsed_as_verb(text, at)):  # 'smile' is often a noun
+                return Clause(source=clean(x), target=clean_value(y), kind="verb")
+    m = _GIVE.match(text)
+    if m and not leading_det(m.group("y")) or m and len(m.group("y").split()) > 1:
+        # "give her short hair", "give the cat huge whiskers": the value names the part it replaces by its head noun
+        y = clean_value(clean(m.group("y"), keep_det=True))
+        return Clause(source=strip_det(y), target=y, kind="object")
+    m = _STATE_CHANGE.match(text)
+    if m:  # "open the bear's mouth": a state of the object
+        return Clause(source=clean(m.group("x")), target=_STATES[m.group("v").lower()], kind="attribute")
+    for verb, pattern, _ in _FORMS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        if verb == "setting":
+            y = strip_det(clean(m.group("y")))
+            if all(lexicon.attribute_class(w) in lexicon.SETTING_CLASSES for w in y.split()):
+                return Clause(source="", target=y, kind="setting")
+            continue
+        raw_y = clean(m.group("y"), keep_det=True)
+        x, y = clean(m.group("x")), clean_value(raw_y)
+        if x and y and re.match(r"(?:be\s+)?made\s+(?:out\s+)?(?:of|from)\s", raw_y, re.I):  # a material
+            return Clause(source=x, target=attribute_target(x, strip_det(y), "material"), kind="attribute",
+                          value_class="material")
+        possessive = re.match(rf"^(?P<obj>.+?)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})$", x, re.I)
+        if possessive and y:  # "the horse's color" -> the horse, an attribute edit
+            return Clause(source=possessive.group("obj"), target=attribute_target(possessive.group("obj"),
+                                                                                  strip_det(y)), kind="attribute")
+        if verb == "place":
+            if not x or not y:
+                continue
+            return Clause(source=x, target=y, kind="place", prep=m.group("prep").lower())
+        if not x or not y or x.lower() == y.lower():
+            continue
+        if pattern in _GENERIC and _starts_with_verb(text):
+            continue  # 'Mix with a kitten', 'Taken with a DSLR': X is no object, and the verb must not be blamed
+        if verb == "color":
+            return Clause(source=x, target=attribute_target(x, strip_det(y)), kind="attribute")
+        if verb == "paint":
+            if not nlp.is_adjective(y):
+                continue
+            return Clause(source=x, target=attribute_target(x, y), kind="attribute")
+        if verb == "fromto":
+            return Clause(source=x, target=y if not is_attribute(strip_det(y)) else strip_det(y), kind="object")
+        if x.lower() in SETTING_WORDS and all(lexicon.attribute_class(w) in lexicon.SETTING_CLASSES
+                                              for w in strip_det(y).split()):
+            return Clause(source="", target=strip_det(y), kind="setting")  # "change the season to winter"
+        if verb == "made":  # what it is made of is its material, a word the lexicon calls a colour ('gold') too
+            return Clause(source=x, target=attribute_target(x, strip_det(y), "material"), kind="attribute",
+                          value_class="material")
+        if verb == "make":
+            # 'the dog on the' + 'right black' is no split: the object cannot end in a function word
+            dangling = len(x.split()) > 1 and x.split()[-1].lower() in nlp.DETERMINERS | nlp.FUNCTION_WORDS
+            if dangling or not is_attribute(y) and "into" not in text.lower() and not leading_det(y):
+                words = (x + " " + y).split()  # 'make the red cup blue': the object may be longer
+                split = next((k for k in range(2, len(words)) if is_attribute(" ".join(words[k:]))
+                              and words[k - 1].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS), None)
+                if split is None:
+                    continue
+                x, y = " ".join(words[:split]), " ".join(words[split:])
+            if not leading_det(y) and _describes(y):
+                return Clause(source=x, target=attribute_target(x, strip_det(y)), kind="attribute")
+        if verb in ("change", "become", "whatif", "let") and not leading_det(y) and _describes(y):
+            return Clause(source=x, target=attribute_target(x, strip_det(y)), kind="attribute")
+        return Clause(source=x, target=y, kind="object")
+    return None
+
+
+def _starts_with_verb(text: str) -> bool:
+    """Does the clause open with a verb ('mix', 'combine', 'taken', 'give the man ...')? Read lowercased: a capital
+    at the start of a sentence says nothing."""
+    p = nlp.get_parser()
+    if not p.parsed:
+        return False
+    doc = p.nlp(text.lower())
+    return len(doc) > 1 and doc[0].pos_ in ("VERB", "AUX")
+
+
+def _describes(value: str) -> bool:
+    """Is the value for a named object an attribute of it? Adjective-like words are, except setting nouns ('change
+    the grass to snow': the grass becomes snow, not 'snow grass'; 'make the sky stormy' stays an attribute)."""
+    return is_attribute(value) and not all(w.lower() in lexicon.SETTING_NOUNS for w in value.split())
+
+
+def attribute_words(clause: Clause, found: str) -> str:
+    """The attribute words a clause adds: its target minus the object's own words."""
+    obj = {w.lower() for w in clause.source.split()}
+    return " ".join(w for w in clause.target.split() if w.lower() not in obj) or clause.target
+
+
+def prompts_from_clauses(clauses: list[Clause]) -> tuple[str, str]:
+    src, tgt = [], []
+    for c in clauses:
+        source = with_article(c.source)
+        src.append(source)
+        if c.kind == "attribute":
+            tgt.append(with_article(c.target))
+        elif leading_det(c.target) or not leading_det(source):  # "dumplings" -> "fried rice": no article
+            tgt.append(c.target)
+        else:
+            tgt.append(with_article(c.target))
+    return "a photo of " + " and ".join(src), fix_articles("a photo of " + " and ".join(tgt))

@@ -1,0 +1,283 @@
+"""Noun-phrase surgery on a source prompt: where a reference is (`locate`), where its phrase starts, which
+modifiers survive a new value (`attribute_target`, `replace_phrase`), articles and English adjective order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon, nlp
+from .pairs import find_phrase
+
+
+def is_attribute(phrase: str) -> bool:
+    """Adjective-like words only: POS adjectives, or words of the lexicon's attribute classes / comparatives."""
+    words = phrase.split()
+    inner = {k for k, w in enumerate(words) if w.lower() in ("and", "or") and 0 < k < len(words) - 1}
+    return bool(words) and all(k in inner or lexicon.is_attribute_word(w) or nlp.is_adjective(w)
+                               for k, w in enumerate(words))
+
+
+def clean(phrase: str, keep_det: bool = False) -> str:
+    p = phrase.strip().strip(",.;:!?\"'").strip()
+    return p if keep_det else strip_det(p)
+
+
+def strip_det(phrase: str) -> str:
+    words = phrase.split()
+    while len(words) > 1 and words[0].lower() in nlp.DETERMINERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def attribute_target(obj: str, attribute: str, value_class: str | None = None) -> str:
+    """'red berries' + 'purple' -> 'purple berries': a new value replaces the object's old value of the same class
+    (colour, size, material, pattern, state, emotion, ...; 'shorter' counts as 'short'). A value or an old modifier
+    of unknown class: the new value goes before the old ones (measured against replacing them: docs/DECISIONS.md).
+    Coordinated values stay together ('black and white cat' + 'orange and white' -> 'orange and white cat'). The
+    value's words take `value_class` when the instruction named one ('the hair colour', 'made of gold'), even words
+    the lexicon does not know or files under another class."""
+    attr_words = [lexicon.base_form(w) for w in attribute.split()]
+
+    def class_of(a: str) -> str | None:
+        return value_class or lexicon.attribute_class(a)
+
+    new_classes = {class_of(a) for a in attr_words if a not in ("and", "or")}
+    out, placed = [], set()
+    for w in obj.split():
+        cls = lexicon.attribute_class(w)
+        same = [a for a in attr_words if cls is not None and class_of(a) == cls]
+        if same:  # the new value takes the old one's place ('long yellow bus' + 'green' -> 'long green bus')
+            out.extend(a for a in attr_words if a not in placed and (a in same or a in ("and", "or")))
+            placed.update(attr_words if "and" in attr_words or "or" in attr_words else same)
+        elif w.lower() in ("and", "or") and out and lexicon.attribute_class(out[-1]) in new_classes:
+            continue  # the old coordination ('black and white') went with its values
+        elif w.lower() not in attr_words:
+            out.append(w)
+    return " ".join([a for a in attr_words if a not in placed] + out)
+
+
+def without_frame(before: str, value: str) -> str:
+    """'a bowl of spaghetti' for 'ramen' in 'a bowl of ramen': the value's own words that the prompt already has
+    right before the object ('bowl of') are not said twice."""
+    m = re.match(r"^(?:(?:a|an|the|some)\s+)?(?P<frame>(?:[\w'-]+\s+){1,3}of)\s+(?P<rest>\S.*)$", value, re.I)
+    if m and re.search(rf"\b{re.escape(m.group('frame'))}\s+$", before, re.I):
+        return m.group("rest")
+    return value
+
+
+def agree_preposition(prompt: str, start: int, text: str) -> tuple[int, str]:
+    """'a bench in a park' + 'a beach' -> 'on a beach': a new place after 'in'/'on' takes its own preposition
+    (surfaces 'on', surroundings 'in': lexicon.ON_PLACES / IN_PLACES); any other keeps the prompt's. Returns where
+    the replacement starts and its text (the preposition included when it changes)."""
+    m = re.search(r"\b(in|on)(\s+(?:(?:the|a|an|some)\s+)?)$", prompt[:start], re.I)
+    words = strip_det(text).split()
+    head = words[-1].lower() if words else ""
+    want = "on" if head in lexicon.ON_PLACES else "in" if head in lexicon.IN_PLACES else None
+    if m is None or want is None or want == m.group(1).lower():
+        return start, text
+    return m.start(1), want + m.group(2) + text
+
+
+def replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int, str]:
+    """A new noun (phrase) for the object whose words start at `start`: (where the replacement starts, its text).
+
+    The modifiers before the object are read from the source prompt's parse, and survive by what they are:
+    nouns used as modifiers describe the old object's kind and go with it ('cobblestone street' + 'a forest' ->
+    'a forest'); adjectives stay ('a red car' + 'a bus' -> 'a red bus') unless the value brings one of the same
+    class (or, by the unknown-class rule, one whose class is not known to differ); names (proper nouns) are never
+    modifiers here and stay. 'a snowy one' keeps the old head noun and replaces its modifiers, and so does a value
+    with the same head and modifiers of its own ('a snowy path' for 'a gravel path'). The value's own determiner
+    replaces the prompt's."""
+    words = value.split()
+    det = words[0] if words and words[0].lower() in ("a", "an", "the", "some", "two", "three") else ""
+    body = words[1:] if det else words
+    one = bool(body) and body[-1].lower() == "one"
+    old_head = (prompt[start:end].split() or [""])[-1].lower()
+    # 'an ancient farmhouse' for 'farmhouse' describes the same thing anew: its modifiers act as 'an ancient one'
+    anew = not one and len(body) > 1 and _singular(body[-1].lower()) == _singular(old_head)
+    mod_start = phrase_start(prompt, start, compound=len(prompt[start:end].split()) > 1, anew=one or anew)
+    old_mods = prompt[mod_start:start].split()
+    if one:  # the head stays: the located words are the head
+        head_text = None
+        new_mods = body[:-1]
+    else:
+        head_text = " ".join(body)
+        new_mods = body[:-1]
+    new_classes = {lexicon.attribute_class(w) for w in new_mods}
+    kept = []
+    for w in old_mods:
+        cls = lexicon.attribute_class(w)
+        adjective = cls is not None or nlp.is_adjective(w)
+        if not adjective:
+            continue  # a noun modifier: part of the old object's kind
+        if cls is not None and cls in new_classes:
+            continue  # the value's own modifier of that class replaces it
+        if (one or anew) and (cls is None or cls in new_classes):
+            continue  # 'a snowy one': the new modifiers replace the old ones not known to describe something else
+        kept.append(w)
+    if one:
+        return mod_start, " ".join(_adjective_order(kept + new_mods) + [prompt[start:end]])
+    if anew:
+        text = " ".join(_adjective_order(kept + new_mods) + body[-1:])
+    else:
+        text = " ".join(kept + ([head_text] if head_text else []))
+    prompt_det = re.search(r"(?:\b(?:the|a|an|some|two|three|this|that|his|her|its|their)\s+)$", prompt[:mod_start],
+                           re.I)
+    if det and prompt_det:  # "a cat" + "a dog": the value's determiner replaces the prompt's
+        return prompt_det.start(), f"{det} {text}"
+    before = re.search(r"([\w'-]+)\s+$", prompt[:mod_start])
+    inside = kept or (before and before.group(1).lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS)
+    mass = before and not old_head.endswith("s") and det.lower() in ("a", "an") and (
+        before.group(1).lower() == "of" or before.group(1).lower() in nlp.FUNCTION_WORDS
+        and old_head in lexicon.SETTING_NOUNS)  # 'a slice of pizza', 'at sunset': a bare noun stays bare
+    if det and not inside and not mass:  # "and chopsticks" + "a knife" -> "and a knife"; but "a slice of pizza"
+        return mod_start, f"{det} {text}"  # + "a burger" -> "a slice of burger": a bare noun after 'of' stays bare
+    return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
+
+
+_ORDER = ("state", "emotion", "finish", "size", "age", "shape", "colour", "pattern", "origin", "material")
+
+
+def _adjective_order(words: list[str]) -> list[str]:
+    """English order for modifiers of known classes ('old' before 'stone'); any of unknown class: as they are."""
+    ranks = [lexicon.attribute_class(w) for w in words]
+    if any(r not in _ORDER for r in ranks):
+        return words
+    return [w for _, w in sorted(zip((_ORDER.index(r) for r in ranks), words), key=lambda t: t[0])]
+
+
+def _title_case(prompt: str) -> bool:
+    """A title-like prompt: most of its words (three or more) start with a capital letter."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", prompt) if w.lower() not in nlp.FUNCTION_WORDS]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _singular(word: str) -> str:
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def phrase_start(prompt: str, start: int, compound: bool = False, anew: bool = False) -> int:
+    """Where the noun phrase ending in the word at `start` begins: its modifiers (adjectives, attribute words and
+    nouns used as modifiers, 'cobblestone street'), by the source prompt's parse; the determiner is not included.
+    At most one noun modifier, none when the object is a compound already (`compound`): a run of nouns before it is
+    a list of tags ('sky lake snow storm'), not its kind. None in a title-cased prompt either ('Bourbon Street',
+    'Mission Garden': capitals hide names), unless the value describes the same thing anew (`anew`: 'antique art'
+    for 'Futurist Art')."""
+    words = list(re.finditer(r"[\w'-]+", prompt[:start]))
+    if not words:
+        return start
+    text = prompt[:start] + "X"
+    if _title_case(prompt):  # 'Wall Mural', 'Red Maple': capitals say nothing of the word's kind in a title
+        text = text.lower()
+    doc = nlp.get_parser().nlp(text)
+    # in a title a capitalized noun may be a name: it stays, unless the value describes the same thing anew
+    nouns = 1 if compound or _title_case(prompt) and not anew else 0
+    for tok in reversed(list(doc)[:-1]):
+        if tok.is_punct or tok.lower_ in nlp.DETERMINERS or tok.lower_ in nlp.FUNCTION_WORDS \
+                or not re.fullmatch(r"[\w'-]+", tok.text):  # '|', '&': separators the parser may call nouns
+            break
+        if nlp.is_parsed(doc) and tok.pos_ not in ("ADJ", "NOUN", "VERB") \
+                and not lexicon.is_attribute_word(tok.text):
+            break  # names (proper nouns) say which thing it is, not what it looks like: they stay
+        if prompt[tok.idx + len(tok.text):start].strip() not in ("", "-"):
+            break
+        noun = tok.pos_ == "NOUN" and not lexicon.is_attribute_word(tok.text)
+        if noun and nouns:  # one noun modifier names a kind ('cobblestone street'); a run of nouns is a list of
+            break  # tags ('sky lake snow storm'), not one object
+        nouns += noun
+        start = tok.idx
+    return start
+
+
+def locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | None:
+    """Where `phrase` is in `prompt`: exact words, then compound spellings ('teddy bear' / 'teddybear' /
+    'teddy-bear'), then singular/plural variants, then its head noun."""
+    span = find_phrase(prompt, phrase)
+    if span:
+        return grow_to_modifiers(prompt, span) if grow else span
+    words = phrase.split()
+    if not words:
+        return None
+    compounds = {"".join(words), "-".join(words), " ".join(phrase.replace("-", " ").split()),
+                 phrase.replace("-", "")} - {phrase}
+    for v in compounds:
+        span = find_phrase(prompt, v) if v.strip() else None
+        if span:
+            return grow_to_modifiers(prompt, span) if grow else span
+    if len(words) == 2:  # 'the coffee cup' for 'a cup of coffee': a noun compound and its 'of' phrase
+        span = find_phrase(prompt, f"{words[1]} of {words[0]}")
+        if span:
+            return span
+    if len(words) == 1:  # the other way round: 'lunchbox' for 'Lunch Box', 'snowstorm' for 'snow-storm'
+        span = _open_compound(prompt, words[0])
+        if span:
+            return grow_to_modifiers(prompt, span) if grow else span
+    variants = {phrase}
+    last = words[-1]
+    for alt in (last + "s", last + "es", last[:-1] if last.endswith("s") else None,
+                last[:-2] if last.endswith("es") else None, last[:-1] + "ies" if last.endswith("y") else None,
+                last[:-3] + "y" if last.endswith("ies") else None):
+        if alt:
+            variants.add(" ".join(words[:-1] + [alt]))
+    for v in variants:
+        span = find_phrase(prompt, v)
+        if span:
+            return grow_to_modifiers(prompt, span) if grow else span
+    if len(words) > 1:  # "the red berries" when the prompt says "berries"
+        return locate(prompt, " ".join(words[1:]), grow)
+    return None
+
+
+def _open_compound(prompt: str, word: str) -> tuple[int, int] | None:
+    """The span of two adjacent words of `prompt` spelled together as `word` (case and hyphens aside)."""
+    key = word.lower().replace("-", "")
+    tokens = list(re.finditer(r"[^\W_]+", prompt))
+    for a, b in zip(tokens, tokens[1:]):
+        if prompt[a.end():b.start()] in (" ", "-") and (a.group() + b.group()).lower() == key:
+            return a.start(), b.end()
+    return None
+
+
+def grow_to_modifiers(prompt: str, span: tuple[int, int]) -> tuple[int, int]:
+    """For attribute edits, include the attribute words right before the object ('bus' in 'a long yellow bus' ->
+    'long yellow bus'), so a new value can replace the old one of its class. Object replacements without a
+    determiner keep them ('a red car' + 'bus' -> 'a red bus')."""
+    start, end = span
+    while True:
+        m = re.search(r"(\b[\w-]+)\s+$", prompt[:start])
+        word = m.group(1) if m else ""
+        both = re.search(r"(\b[\w-]+)\s+(?:and|or)\s+$", prompt[:start])
+        if both and lexicon.is_attribute_word(both.group(1)) and start < len(prompt) \
+                and lexicon.attribute_class(both.group(1)) == lexicon.attribute_class(prompt[start:].split()[0]):
+            start = both.start(1)  # 'black and white cat': coordinated values of one class go together
+            continue
+        attribute = lexicon.is_attribute_word(word) and lexicon.attribute_class(word) not in lexicon.SETTING_CLASSES
+        if not word or not attribute:
+            return start, end
+        start = m.start(1)
+
+
+def leading_det(phrase: str) -> bool:
+    first = phrase.split()[0].lower() if phrase.split() else ""
+    return first in ("a", "an", "the", "some", "two", "three")
+
+
+def fix_articles(text: str) -> str:
+    """'a apple' -> 'an apple', 'an pear' -> 'a pear' (only where a replacement could have broken it)."""
+    def fix(m: re.Match) -> str:
+        article, space, word = m.group(1), m.group(2), m.group(3)
+        right = nlp.article_for(word)
+        if article.lower() == right:
+            return m.group(0)
+        return (right.capitalize() if article[0].isupper() else right) + space + word
+
+    return re.sub(r"\b([Aa]n?)(\s+)(\w+)", fix, text)
+
+
+def with_article(phrase: str) -> str:
+    if leading_det(phrase):
+        return phrase
+    last = phrase.split()[-1].lower()
+    plural = last.endswith("s") and not last.endswith("ss")
+    return phrase if plural else f"{nlp.article_for(phrase)} {phrase}"

@@ -1,0 +1,99 @@
+"""Places: the phrase that says where an object or the whole scene is ('in a park', 'on a beach'), moving an
+object or the scene to a new one, and new surroundings ('change the background to a forest').
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..errors import AlignmentError
+from . import lexicon, slots
+from .clauses import PREPS, Clause
+from .phrases import fix_articles, leading_det, locate, phrase_start, replace_phrase, strip_det, with_article
+
+# What surrounds the objects, when the prompt has no such word: the scene's one place phrase ('in a park')
+SURROUNDINGS = frozenset({"background", "backdrop", "surroundings", "scenery", "environment", "location", "place"})
+_PLACE = re.compile(rf"\b(?P<prep>{PREPS})\s+(?P<np>(?:(?:the|a|an|some|this|that|its|his|her|their)\s+)?"
+                    r"[\w-]+(?:\s+(?!(?:on|in|at|with|and|near|by|under|while|next|beside|behind)\b)[\w-]+)*)", re.I)
+
+
+def move(prompt: str, after: int, clause: Clause, original: str) -> str:
+    """'put the dog on a beach' on 'a dog lying on a carpet': the place phrase after the object becomes the new
+    one ('on a beach'); the pair is the place ('carpet' -> 'beach')."""
+    m = next((m for m in _PLACE.finditer(prompt, after)
+              if not (m.group("prep").lower() == "by" and m.group("np")[:1].isupper())), None)  # 'by NAME': credit
+    if m is None:
+        raise AlignmentError(f"the source prompt {original!r} does not say where {clause.source!r} is, so there is no "
+                             "place to change: describe it in the source prompt (e.g. 'a dog lying on a carpet').")
+    target = _place_value(clause.target)
+    prep = clause.prep
+    if prep in ("to", "into"):  # 'move X to Y': the preposition Y's place takes, else the prompt's own
+        head = strip_det(clause.target).split()[-1].lower() if clause.target.split() else ""
+        head = head if head in lexicon.ON_PLACES | lexicon.IN_PLACES else head.rstrip("s")
+        prep = "on" if head in lexicon.ON_PLACES else "in" if head in lexicon.IN_PLACES else m.group("prep")
+    return prompt[:m.start()] + f"{prep} {target}" + prompt[m.end():]
+
+
+def new_surroundings(prompt: str, clause: Clause, original: str) -> str:
+    """'change the background to a forest': new surroundings replace the old as a whole, preposition included
+    ('on a white background' -> 'in a forest'; a place of unknown kind goes 'in front of'). A prompt without the
+    word: its one place phrase ('sitting in the grass' -> 'sitting on a beach'), as a move of the whole scene."""
+    span = locate(prompt, clause.source)
+    scene = Clause(source="", target=clause.target, kind="relocate", prep="to")
+    head = strip_det(clause.target).split()[-1].lower()
+    if span is not None and head in SURROUNDINGS:  # 'a green background': the same background described anew
+        start, text = replace_phrase(prompt, *span, clause.target)
+        return prompt[:start] + text + prompt[span[1]:]
+    if span is None:
+        return relocate(prompt, scene, original)
+    m = next((m for m in _PLACE.finditer(prompt) if m.start() <= span[0] < m.end()), None)
+    if m is None:  # 'a white background with a vase': the whole phrase, its determiner and modifiers included
+        det = re.search(r"\b(?:the|a|an|some)\s+$", prompt[:phrase_start(prompt, span[0])], re.I)
+        start = det.start() if det else phrase_start(prompt, span[0])
+        return prompt[:start] + _place_value(clause.target) + prompt[span[1]:]
+    known = head in lexicon.ON_PLACES | lexicon.IN_PLACES or head.rstrip("s") in lexicon.ON_PLACES | lexicon.IN_PLACES
+    return move(prompt, m.start(), scene if known else replace(scene, prep="in front of"), original)
+
+
+def _place_value(target: str) -> str:
+    """A new place as written in the prompt: its own determiner, none for a name ('Sweden'), else 'a'/'an'."""
+    return target if leading_det(target) or target[:1].isupper() else with_article(target)
+
+
+def relocate(prompt: str, clause: Clause, original: str) -> str:
+    """The scene's one place phrase ('in Prague', 'on the red carpet') becomes the value's ('in Sweden'); none or
+    several: refused (say where the scene is, or which place to change)."""
+    places = [m for m in _PLACE.finditer(prompt) if _is_place(m, prompt)]
+    texts = sorted({m.group(0).lower() for m in places})
+    value = _place_value(clause.target)
+    if not places:
+        raise AlignmentError(
+            f"the source prompt {original!r} does not say where the scene is, so there is no place to change into "
+            f"{clause.target!r}: say it in source_prompt (where it is now) and target_prompt (where it should be).",
+            code="no-slot", suggestion={"source_prompt": f"{original}, in <where it is now>",
+                                        "target_prompt": f"{original}, {clause.prep} {value}"})
+    if len(texts) > 1:
+        readings = [move(prompt, m.start(), clause, original) for m in places]
+        raise AlignmentError(
+            f"{clause.target!r} could replace {' or '.join(repr(m.group(0)) for m in places)} in {original!r}: name "
+            f"the place to change (e.g. 'change {places[0].group('np')!r} to {clause.target}').", code="ambiguous",
+            suggestion={"readings": [{"source_prompt": original, "target_prompt": fix_articles(r),
+                                      "pairs": [[m.group("np"), clause.target]]} for m, r in zip(places, readings)]})
+    return move(prompt, places[0].start(), clause, original)
+
+
+def _is_place(m: re.Match, prompt: str) -> bool:
+    """A prepositional phrase that says where: not a credit ('by NAME'), a time or weather ('at night', 'in fog'),
+    a medium or style ('in oil', 'in the style of', 'oil on canvas'), nor a number ('in 1932')."""
+    before = re.search(r"([\w-]+)\s*$", prompt[:m.start()])
+    if before and before.group(1).lower() in slots.MEDIUM:
+        return False
+    prep, np_words = m.group("prep").lower(), strip_det(m.group("np")).split()
+    if prep not in ("in", "at", "on", "near", "inside", "into", "onto", "in front of", "behind") or not np_words:
+        return False
+    head = np_words[-1].lower().strip(",.")
+    first = np_words[0].lower()
+    return not (first[:1].isdigit() or head in lexicon.SETTING_NOUNS or head in slots.MEDIUM
+                or first in slots.MEDIUM or head in ("style", "manner", "color", "colour", "front", "top")
+                or lexicon.attribute_class(head) is not None)
