@@ -148,6 +148,10 @@ def pairs(instruction, source):
     # the medium named by a medium word the prompt does not use: the prompt's own medium
     ("Turn the painting into a sand sculpture", "The Forum at Pompeii, oil on paper",
      "The Forum at Pompeii, sand sculpture on paper"),
+    # what covers an object, unnamed in the prompt: its colour is the object's; named, it is the part's
+    ("make the cat's fur white", "a cat sitting on a chair", "a white cat sitting on a chair"),
+    ("make the cat's fur white", "a cat with grey fur", "a cat with white fur"),
+    ("change the car's paint to blue", "a red car on a road", "a blue car on a road"),
     # a medium word that is the prompt's verb is no medium
     ("make it a watercolor", "a photo of a woman painting a fence", "a watercolor of a woman painting a fence"),
 ])

@@ -38,6 +38,9 @@ _UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|i
                           r"get rid of|take away|take out)\b", re.I)
 
 
+# What covers an object, so that its colour or finish is the object's when the prompt does not name it
+SURFACES = frozenset({"fur", "feathers", "skin", "body", "paint", "paintwork", "surface", "exterior", "shell",
+                      "scales", "plumage", "bark"})
 ADDED_GLOBALS = ("time", "weather", "season")  # classes an instruction may add when the prompt has none
 
 
@@ -377,6 +380,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         if locate(prompt, owned) is not None:
             return _apply(prompt, Clause(source=owned, target=clause.target.replace(clause.source, owned),
                                          kind=clause.kind, prep=clause.prep), original)
+        owner = clause.source.split("'s ", 1)[0]
+        if owned.lower() in SURFACES and clause.kind == "attribute" and locate(prompt, owner) is not None:
+            # "make the cat's fur white" on "a cat on a sofa": the fur is the cat's look, an attribute of the cat
+            return _apply(prompt, replace(clause, source=owner, target=attribute_words(clause, "")), original)
     if span is None and locate(original, clause.source) is None:
         ref = clause.source.lower()
         if ref in slots.CLASS_NOUNS:  # "change the artist to X", "make the season winter"
