@@ -19,6 +19,7 @@ from .aligner import Alignment, align_prompts, check_prompt
 from .clauses import POSITIONS, SEPARATORS, Clause, attribute_words, prompts_from_clauses, split_clauses
 from .pairs import find_all, find_phrase
 from .phrases import (
+    FRAMED,
     agree_preposition,
     attribute_target,
     fix_articles,
@@ -502,7 +503,7 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
         if found and len(body) > 1:  # the longest of the value's tails that the prompt names is the reference
             return _apply(prompt, Clause(source=found[-1], target=value if leading_det(value) else
                                          with_article(value), kind="object"), original)
-    framed = re.match(r"^(?:(?:a|an|the|some)\s+)?(?P<frame>(?:[\w'-]+\s+){1,3}of)\s+(?P<rest>\S.*)$", value, re.I)
+    framed = FRAMED.match(value)
     if cls is None and framed:  # 'make it a bowl of spaghetti' on 'a bowl of ramen': what the frame holds
         after = re.search(rf"\b{re.escape(framed.group('frame'))}\s+(?:(?:a|an|the|some)\s+)?"
                           r"(?P<np>[\w'-]+(?:\s+[\w'-]+)?)", prompt, re.I)

@@ -57,10 +57,14 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
     return " ".join([a for a in attr_words if a not in placed] + out)
 
 
+# A value in a frame: 'a bowl of spaghetti' (frame 'bowl of', rest 'spaghetti')
+FRAMED = re.compile(r"^(?:(?:a|an|the|some)\s+)?(?P<frame>(?:[\w'-]+\s+){1,3}of)\s+(?P<rest>\S.*)$", re.I)
+
+
 def without_frame(before: str, value: str) -> str:
     """'a bowl of spaghetti' for 'ramen' in 'a bowl of ramen': the value's own words that the prompt already has
     right before the object ('bowl of') are not said twice."""
-    m = re.match(r"^(?:(?:a|an|the|some)\s+)?(?P<frame>(?:[\w'-]+\s+){1,3}of)\s+(?P<rest>\S.*)$", value, re.I)
+    m = FRAMED.match(value)
     if m and re.search(rf"\b{re.escape(m.group('frame'))}\s+$", before, re.I):
         return m.group("rest")
     return value
