@@ -152,6 +152,17 @@ def pairs(instruction, source):
     ("make the cat's fur white", "a cat sitting on a chair", "a white cat sitting on a chair"),
     ("make the cat's fur white", "a cat with grey fur", "a cat with white fur"),
     ("change the car's paint to blue", "a red car on a road", "a blue car on a road"),
+    # the value before 'instead of' / 'rather than', wishes and questions, 'put Y where X is', 'so that X is Y'
+    ("I want a dog instead of the cat", "a cat on a chair", "a dog on a chair"),
+    ("What would it look like with a dog instead of the cat?", "a cat on a chair", "a dog on a chair"),
+    ("Instead of a cat, show a dog", "a cat on a chair", "a dog on a chair"),
+    ("a dog rather than a cat", "a cat on a chair", "a dog on a chair"),
+    ("Put a dog where the cat is", "a cat on a chair", "a dog on a chair"),
+    ("Can the cat be a dog?", "a cat on a chair", "a dog on a chair"),
+    ("Edit the image so the cat is a dog", "a cat on a chair", "a dog on a chair"),
+    # another word for the prompt's object finds it
+    ("Turn the kitty into a puppy", "a cat on a chair", "a puppy on a chair"),
+    ("make the sofa red", "a man on a couch", "a man on a red couch"),
     # a medium word that is the prompt's verb is no medium
     ("make it a watercolor", "a photo of a woman painting a fence", "a watercolor of a woman painting a fence"),
 ])

@@ -109,6 +109,8 @@ def _with_inherited_verb(group: str, before: list[str]) -> Clause | None:
 
 
 PREPS = r"(?:on top of|in front of|next to|on|in|at|into|onto|under|near|by|beside|inside|over|behind|above)"
+_WISH = (r"(?:i\s+want|i'd\s+like|i\s+would\s+like|let's\s+have|let's\s+see|how\s+about|what\s+about|what\s+would\s+it\s+"
+         r"look\s+like\s+with|show\s+me|give\s+me|use|put|place|show|draw|have|with|there\s+should\s+be|make\s+it)")
 _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y comes first)
     ("fromto", re.compile(rf"^(?:change|switch|turn|transform|convert|make|alter|swap)\s+(?:{_DET}(?P<what>.+?)\s+)?"
                           rf"from\s+{_DET}(?P<x>.+?)\s+(?:to|into)\s+(?P<y>.+)$", re.I), False),
@@ -131,6 +133,19 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
     ("substitute", re.compile(r"^substitute\s+(?P<y>.+?)\s+for\s+" + _DET + r"(?P<x>.+)$", re.I), True),
     ("use", re.compile(r"^(?:use|put|place|show|draw|have)\s+(?P<y>.+?)\s+instead\s+of\s+" + _DET + r"(?P<x>.+)$",
                        re.I), True),
+    # 'I want a dog instead of the cat', 'a dog rather than a cat', 'what would it look like with a dog instead of
+    # the cat': the value is a short noun phrase before 'instead of', the reference after it
+    ("use", re.compile(rf"^(?:{_WISH}\s+)?(?P<y>(?:[\w'-]+\s+){{0,3}}?[\w'-]+)\s+(?:instead\s+of|rather\s+than|in\s+"
+                       rf"place\s+of)\s+{_DET}(?P<x>.+)$", re.I), True),
+    ("use", re.compile(rf"^(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+{_DET}(?P<x>[^,]+?),?\s+(?:{_WISH}\s+)?"
+                       r"(?P<y>(?:[\w'-]+\s+){0,3}[\w'-]+)$", re.I), True),
+    ("use", re.compile(rf"^(?:put|place|draw|show|have)\s+(?P<y>.+?)\s+where\s+{_DET}(?P<x>.+?)\s+"
+                       r"(?:is|are|was|were|sits|stands|lies)(?:\s+now)?$", re.I), True),  # 'put a dog where the cat is'
+    ("become", re.compile(rf"^(?:can|could|should|would|may|might)\s+{_DET}(?P<x>.+?)\s+(?:be|become|turn\s+into|"
+                          r"look\s+like)\s+(?P<y>.+)$", re.I), False),  # 'can the cat be a dog?'
+    ("become", re.compile(rf"^(?:edit|change|modify|alter|fix|make)\s+(?:the\s+(?:image|picture|photo|scene)|it)\s+so\s+"
+                          rf"(?:that\s+)?{_DET}(?P<x>.+?)\s+(?:is|are|becomes|looks\s+like|turns\s+into)\s+(?P<y>.+)$",
+                          re.I), False),  # 'edit the image so the cat is a dog'
     ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter)\s+{_DET}(?P<x>.+?)\s+"
                           rf"(?:to|into|in)\s+(?P<y>.+)$", re.I), False),
     ("made", re.compile(rf"^(?:make|have|let|turn|build|craft|carve)\s+{_DET}(?P<x>.+?)\s+(?:be\s+|look\s+)?"

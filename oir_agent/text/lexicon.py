@@ -132,6 +132,26 @@ CATEGORY_ALIASES = {"vehicles": "vehicle", "animals": "animal", "fruits": "fruit
                     "item": None, "object": None, "thing": None}
 
 
+# Words for one thing: a reference in one of them finds the prompt's other ("the kitty" -> "cat")
+SYNONYM_GROUPS = (
+    {"cat", "kitty", "feline", "housecat"}, {"dog", "doggy", "doggie", "canine", "pooch", "hound"},
+    {"car", "automobile", "auto"}, {"bicycle", "bike", "cycle"}, {"motorcycle", "motorbike"},
+    {"sofa", "couch", "settee"}, {"television", "tv"}, {"child", "kid"}, {"woman", "lady"}, {"man", "guy"},
+    {"airplane", "plane", "aeroplane", "aircraft"}, {"photo", "photograph", "picture"}, {"hat", "cap"},
+    {"mug", "cup"}, {"rabbit", "bunny"}, {"sneakers", "trainers"}, {"trousers", "pants"},
+)
+
+
+def synonyms(word: str) -> list[str]:
+    """The other words for what `word` names (SYNONYM_GROUPS; plural references by their singular), sorted."""
+    w = word.lower()
+    for key in (w, w[:-1] if w.endswith("s") else w):
+        for group in SYNONYM_GROUPS:
+            if key in group:
+                return sorted(group - {key})
+    return []
+
+
 def base_form(word: str) -> str:
     """'shorter' -> 'short'; any other word as it is (lower case)."""
     w = word.lower()

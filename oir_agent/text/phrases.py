@@ -230,6 +230,10 @@ def locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | No
             return grow_to_modifiers(prompt, span) if grow else span
     if len(words) > 1:  # "the red berries" when the prompt says "berries"
         return locate(prompt, " ".join(words[1:]), grow)
+    for alt in lexicon.synonyms(words[0]):  # "the kitty" when the prompt says "cat" (one word, the last resort)
+        span = find_phrase(prompt, alt) or find_phrase(prompt, alt + "s")
+        if span:
+            return grow_to_modifiers(prompt, span) if grow else span
     return None
 
 
