@@ -163,6 +163,15 @@ def pairs(instruction, source):
     # another word for the prompt's object finds it
     ("Turn the kitty into a puppy", "a cat on a chair", "a puppy on a chair"),
     ("make the sofa red", "a man on a couch", "a man on a red couch"),
+    # a pronoun after an object's change is about the new object; 'keep ...' and ', not X,' change nothing
+    ("change the cat to a dog and make it brown", "a cat on a chair", "a brown dog on a chair"),
+    ("change the cat to a dog and make it winter", "a cat on a chair in summer", "a dog on a chair in winter"),
+    ("make the dog black but keep the collar red", "a white dog with a red collar", "a black dog with a red collar"),
+    ("the collar, not the dog, should be blue", "a white dog with a red collar", "a white dog with a blue collar"),
+    # a quantifier names each object: a list, or the members of a category the prompt names
+    ("make both the cat and the chair red", "a cat on a chair", "a red cat on a red chair"),
+    ("make both animals white", "a cat and a dog on a sofa", "a white cat and a white dog on a sofa"),
+    ("turn all the animals into rabbits", "a cat and a dog on a sofa", "a rabbit and a rabbit on a sofa"),
     # a medium word that is the prompt's verb is no medium
     ("make it a watercolor", "a photo of a woman painting a fence", "a watercolor of a woman painting a fence"),
 ])

@@ -26,7 +26,13 @@ _FILLER = re.compile(r"\s+(?:in|of|from|on)\s+(?:the|this)\s+(?:image|picture|ph
 
 
 SETTING_WORDS = ("season", "weather", "time of day", "time", "scene", "setting")
-SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\balso\b|,\s*and\b|,|\band\b)\s*", re.I)
+SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\balso\b|,?\s*\bbut\b|,\s*and\b|,|\band\b)\s*",
+                        re.I)
+# 'keep the collar red', 'leave the background as it is', "don't change the dog": what stays, not a change
+_KEEP = re.compile(r"^(?:keep|leave|preserve|retain|(?:do\s+not|don't|dont)\s+(?:change|touch|alter|edit)|"
+                   r"without\s+changing)\b", re.I)
+# 'the collar, not the dog, should be blue': the parenthetical says what is not meant
+_NOT_THIS = re.compile(r",\s*(?:but\s+)?not\s+[^,]+,\s*", re.I)
 _DET = r"(?:(?:" + "|".join(sorted(nlp.DETERMINERS)) + r")\s+)?"
 
 
@@ -55,8 +61,9 @@ POSITIONS = {"left", "right", "top", "bottom", "middle", "center", "centre", "si
 
 def split_clauses(instruction: str) -> list[Clause]:
     """The instruction's clauses, split at commas, 'and', ';', 'then' where each part parses on its own."""
-    text = _POLITE.sub("", instruction.strip().rstrip(".!?"))
-    parts = [p for p in SEPARATORS.split(text) if p and p.strip()]
+    text = _NOT_THIS.sub(" ", _POLITE.sub("", instruction.strip().rstrip(".!?")))
+    text = re.sub(r"\b(both\s+[^,;]+?)\s+and\s+", lambda m: m.group(1) + " \x00 ", text, flags=re.I)  # one reference
+    parts = [p.replace("\x00", "and") for p in SEPARATORS.split(text) if p and p.strip()]
     seps = [m.group(0) for m in SEPARATORS.finditer(text)]
     n = len(parts)
     # best[i]: the segmentation of parts[i:] with the most clauses, each part group parsing on its own.
@@ -70,7 +77,8 @@ def split_clauses(instruction: str) -> list[Clause]:
             group = parts[i]
             for k in range(i + 1, j):
                 group += (seps[k - 1] if k - 1 < len(seps) else " ") + parts[k]
-            clause = parse_clause(group) or _with_inherited_verb(group, parts[:i])
+            group = group.replace("\x00", "and")
+            clause = parse_clause(group) or _with_inherited_verb(group, parts[:i]) or _keep_clause(group)
             if clause is None:
                 continue
             if best[i] is None or len(rest) + 1 > len(best[i]):
@@ -81,7 +89,34 @@ def split_clauses(instruction: str) -> list[Clause]:
                              f"{'; '.join(ACCEPTED_FORMS)} (several joined by ',', 'and', ';' or 'then').",
                              code="unreadable")
     # verb-less clauses ("the chopsticks with a knife") already parsed with the verb they imply
-    return result
+    return _with_referents(result)
+
+
+def _keep_clause(text: str) -> Clause | None:
+    """'keep the collar red': a clause that says what stays (kind "keep"; it changes nothing)."""
+    return Clause(source=text.strip(), target="", kind="keep") if _KEEP.match(text.strip()) else None
+
+
+def _with_referents(clauses: list[Clause]) -> list[Clause]:
+    """'change the cat to a dog and make it brown': a pronoun clause after an object's change is about that object
+    ('a brown dog'), merged into its clause; a value of a whole-picture class ('and make it winter') is about the
+    scene and stays a clause of its own."""
+    out: list[Clause] = []
+    for c in clauses:
+        prev = out[-1] if out else None
+        if c.kind == "implicit" and prev is not None and prev.kind in ("object", "attribute") and prev.source \
+                and slots.value_class(c.target) not in slots.GLOBAL_CLASSES:
+            value = c.target
+            if is_attribute(strip_det(value)):  # 'make it brown': the new object, described
+                body = strip_det(prev.target)
+                det = prev.target.split()[0] if leading_det(prev.target) else ""
+                new = attribute_target(body, strip_det(value))
+                out[-1] = Clause(source=prev.source, target=f"{det} {new}".strip(), kind=prev.kind, prep=prev.prep)
+            else:  # 'make it a wolf': the new object replaced again
+                out[-1] = Clause(source=prev.source, target=value, kind="object", prep=prev.prep)
+            continue
+        out.append(c)
+    return out
 
 
 _VERB = re.compile(r"^(replace|swap out|swap|switch|exchange|substitute|change|turn|transform|convert|make|"

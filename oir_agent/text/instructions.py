@@ -28,6 +28,7 @@ from .phrases import (
     leading_det,
     locate,
     replace_phrase,
+    singular,
     strip_det,
     with_article,
     without_frame,
@@ -66,8 +67,14 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
                 suggestion={"source_prompt": source_prompt,
                             "target_prompt": "<source_prompt with only the words to change replaced>"}) from None
         raise
+    kept = [c.source for c in clauses if c.kind == "keep"]
+    clauses = [c for c in clauses if c.kind != "keep"]
+    if not clauses:
+        raise AlignmentError(f"the instruction {instruction!r} only says what to keep: say what should change too "
+                             "(e.g. 'make the dog black but keep the collar red').", code="unreadable")
     if source_prompt is not None and source_prompt.strip():
-        clauses, warnings = _unique_clauses(_expand_swaps(clauses, source_prompt))
+        clauses, warnings = _unique_clauses(_expand_swaps(_expand_quantified(clauses, source_prompt), source_prompt))
+        warnings += [f"{k!r}: kept as it is (what is not named in a pair is preserved anyway)." for k in kept]
         target_prompt, singles = _apply_all(source_prompt, clauses, warnings)
         if singles is not None:  # each clause's pairs from its own change: its result is its guided prompt
             alignment = _from_singles(source_prompt, target_prompt, singles, clauses, warnings)
@@ -195,6 +202,38 @@ def _expand_swaps(clauses: list[Clause], prompt: str) -> list[Clause]:
             out += _swap_attributes(c, prompt)
         else:
             out.append(c)
+    return out
+
+
+_QUANTIFIED = re.compile(r"^(?:both|all(?:\s+of)?(?:\s+the)?|each(?:\s+of\s+the)?|every)\s+(?P<rest>.+)$", re.I)
+
+
+def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
+    """'make both the cat and the chair red', 'make both animals white': one clause per object the quantifier
+    names: each of a list, or each member of a category the prompt names. Anything else is left as written."""
+    out: list[Clause] = []
+    for c in clauses:
+        m = _QUANTIFIED.match(c.source) if c.kind in ("object", "attribute") else None
+        refs: list[str] = []
+        if m:
+            rest = m.group("rest")
+            listed = [strip_det(r) for r in re.split(r"\s*(?:,|\band\b)\s*", rest) if r.strip()]
+            if len(listed) > 1 and all(locate(prompt, r) is not None for r in listed):
+                refs = listed
+            else:
+                members = lexicon.category_members(rest.split()[-1]) or lexicon.category_members(
+                    rest.split()[-1].rstrip("s"))
+                refs = sorted({w.lower() for w in re.findall(r"[\w-]+", prompt) if w.lower() in (members or ())},
+                              key=lambda w: prompt.lower().index(w))
+        if len(refs) < 2:
+            out.append(c)
+            continue
+        value = attribute_words(c, "") if c.kind == "attribute" else c.target
+        if c.kind == "object" and not leading_det(value) and value.split()[-1] != singular(value.split()[-1]):
+            one = value.split()  # 'turn all the animals into rabbits': each becomes a rabbit
+            value = with_article(" ".join(one[:-1] + [singular(one[-1])]))
+        out += [replace(c, source=r, target=attribute_target(r, value) if c.kind == "attribute" else value)
+                for r in refs]
     return out
 
 

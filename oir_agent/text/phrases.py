@@ -99,7 +99,7 @@ def replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int, 
     one = bool(body) and body[-1].lower() == "one"
     old_head = (prompt[start:end].split() or [""])[-1].lower()
     # 'an ancient farmhouse' for 'farmhouse' describes the same thing anew: its modifiers act as 'an ancient one'
-    anew = not one and len(body) > 1 and _singular(body[-1].lower()) == _singular(old_head)
+    anew = not one and len(body) > 1 and singular(body[-1].lower()) == singular(old_head)
     mod_start = phrase_start(prompt, start, compound=len(prompt[start:end].split()) > 1, anew=one or anew)
     old_mods = prompt[mod_start:start].split()
     if one:  # the head stays: the located words are the head
@@ -157,7 +157,7 @@ def _title_case(prompt: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
     return word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
