@@ -98,11 +98,12 @@ def slots(prompt: str, cls: str) -> list[Slot]:
         while i < len(words):
             if words[i].group(0).lower() in MEDIUM and words[i].start() not in verbs:  # not 'started painting'
                 j, k = i, i
-                while k > 0 and prompt[words[k - 1].end():words[k].start()].strip() in ("", "-") \
-                        and is_modifier(words[k - 1].group(0)):
+                while k > 0 and _joins(prompt[words[k - 1].end():words[k].start()]) \
+                        and prompt[words[k - 1].start() - 1:words[k - 1].start()] not in ("-", "_") \
+                        and is_modifier(words[k - 1].group(0)):  # 'joan-crawford Photo': a name's part
                     k -= 1
                 while j + 1 < len(words) and words[j + 1].group(0).lower() in MEDIUM \
-                        and prompt[words[j].end():words[j + 1].start()].strip() in ("", "-"):
+                        and _joins(prompt[words[j].end():words[j + 1].start()]):
                     j += 1
                 out.append(Slot(words[k].start(), words[j].end(), cls))
                 i = j + 1
@@ -129,6 +130,12 @@ def slots(prompt: str, cls: str) -> list[Slot]:
         else:
             merged.append(slot)
     return merged
+
+
+def _joins(gap: str) -> bool:
+    """Does the text between two words keep them in one phrase? A space, or a spaced dash ('oil - painting'); not a
+    hyphen inside a file-name-like token ('joan-crawford Photo': 'crawford' is no modifier of 'Photo')."""
+    return gap.strip() == "" or gap.strip() == "-" and gap != "-"
 
 
 def _verb_starts(prompt: str) -> set[int]:
