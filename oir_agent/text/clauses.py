@@ -11,9 +11,10 @@ from ..errors import AlignmentError
 from . import lexicon, nlp, slots, verbs
 from .phrases import attribute_target, clean, fix_articles, is_attribute, leading_det, strip_det, with_article
 
-ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y (Y an adjective)",
+ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y",
                   "change the color of X to Y", "paint X Y", "X -> Y", "X to Y", "X should be Y", "what if X was Y",
-                  "let X be Y", "use Y instead of X", "substitute Y for X")
+                  "let X be Y", "Y instead of X", "substitute Y for X", "give X Y", "make X <verb>",
+                  "make it Y (a style, time, weather or season)", "move X to Y")
 
 
 ATTRIBUTE_NOUNS = ("color", "colour", "material", "texture", "pattern", "style", "shape")
