@@ -602,8 +602,8 @@ def _assumed_setting(original: str, value: str, cls: str) -> dict:
         now = "{} on a rainy day" if bare.lower() in ("clear", "sunny", "sunshine") else now
     elif cls == "time":
         night = bare.lower() in ("night", "nighttime", "night-time", "midnight", "dusk", "evening", "twilight")
-        at = bare.lower() in ("night", "noon", "midnight", "dusk", "dawn", "sunset", "sunrise", "midday", "twilight",
-                              "nightfall", "daybreak")
+        at = bare.lower() in ("night", "nighttime", "night-time", "noon", "midnight", "dusk", "dawn", "sunset",
+                              "sunrise", "midday", "twilight", "nightfall", "daybreak")
         now = "{} in the daytime" if night else "{} at night"
         new = ("{} at " if at else "{} in the " if noun else "{} in ") + bare
     elif cls == "season":

@@ -179,8 +179,8 @@ def phrase_start(prompt: str, start: int, compound: bool = False, anew: bool = F
     nouns = 1 if compound or _title_case(prompt) and not anew else 0
     for tok in reversed(list(doc)[:-1]):
         if tok.is_punct or tok.lower_ in nlp.DETERMINERS or tok.lower_ in nlp.FUNCTION_WORDS \
-                or not re.fullmatch(r"[\w'-]+", tok.text):  # '|', '&': separators the parser may call nouns
-            break
+                or not re.fullmatch(r"[\w'-]+", tok.text) or any(ch.isdigit() for ch in tok.text):
+            break  # '|', '&': separators the parser may call nouns; '2560x1440', '1939': numbers and codes
         if nlp.is_parsed(doc) and tok.pos_ not in ("ADJ", "NOUN", "VERB") \
                 and not lexicon.is_attribute_word(tok.text):
             break  # names (proper nouns) say which thing it is, not what it looks like: they stay
