@@ -21,6 +21,7 @@ is checked against the sum, so a miscount stops the run).
   oir_attn                 the default with noise-difference (DiffEdit-style) masks from the same model (cost included)
   shared_step              ablation: one step for all pairs (the mean of the pairs' scores over all steps)
   no_reinv                 ablation: the default without re-inversion
+  reinv_8                  the default with a shorter re-inversion, 8% of N instead of 20% (docs/DECISIONS.md)
   oir_per_pair             the default with final_prompts="per-pair" (each pair's guided prompt inside its region
                            during the final denoise)
   per_pair_no_reinv        oir_per_pair without re-inversion
@@ -127,6 +128,7 @@ class Runner:
             "oir_strict_background": (Reassembly(gt, budgeted, cfg.replace(strict_background=True)), budgeted_cost),
             "oir_regenerate": (Reassembly(gt, budgeted, cfg.replace(keep_outside=False)), budgeted_cost),
             "no_reinv": (Reassembly(gt, budgeted, cfg, reinversion_steps=0), budgeted_cost),
+            "reinv_8": (Reassembly(gt, budgeted, cfg.replace(reinversion_fraction=0.08)), budgeted_cost),
             "oir_per_pair": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair")), budgeted_cost),
             "per_pair_no_reinv": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair"), reinversion_steps=0),
                                   budgeted_cost),

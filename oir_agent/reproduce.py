@@ -39,6 +39,9 @@ def edit_arguments(diagnostics: dict[str, Any], masks: dict[str, Any] | None = N
     from .text.aligner import align_prompts
 
     config = OIRConfig(**diagnostics["config"])
+    pinned = {k: diagnostics[k] for k in ("reassembly_step", "reinversion_steps")
+              if getattr(config, k) is None and isinstance(diagnostics.get(k), int)}
+    config = config.replace(**pinned)  # r and re as the edit resolved them: a default that changed since cannot move them
     recorded = [(p["source"], p["target"]) for p in diagnostics["pairs"]]
     given = [p["source"] for p in diagnostics["pairs"] if p["mask"]["provider"] == "given"]
     if given and not masks:

@@ -337,3 +337,33 @@ def test_min_search_step_limits_the_candidates(editor):
 
     with pytest.raises(ConfigError, match="min_search_step"):
         OIRConfig(num_inference_steps=6, min_search_step=7)
+
+
+def test_reinversion_depth_default_paper_and_bounds():
+    """re: reinversion_fraction of N (20% by default, as the paper; 8% measured in docs/DECISIONS.md), an explicit
+    value wins; a bad fraction is refused by name."""
+    from oir_agent.errors import ConfigError
+
+    assert [OIRConfig(num_inference_steps=n).resolved_reinversion_steps for n in (4, 10, 50, 100)] == [1, 2, 10, 20]
+    assert [OIRConfig(num_inference_steps=n, reinversion_fraction=0.08).resolved_reinversion_steps
+            for n in (10, 50, 100)] == [1, 4, 8]
+    assert OIRConfig(reinversion_fraction=0).resolved_reinversion_steps == 0
+    assert OIRConfig(reinversion_steps=7).resolved_reinversion_steps == 7
+    for bad in (-0.1, 1.5, float("nan"), "0.1", True):
+        with pytest.raises(ConfigError, match="reinversion_fraction"):
+            OIRConfig(reinversion_fraction=bad)
+
+
+def test_a_replay_pins_the_recorded_reassembly_and_reinversion():
+    """A diagnostics file replays with the r and re it recorded, even if the default that resolved them changed."""
+    from oir_agent.reproduce import edit_arguments
+
+    d = {"source_prompt": SOURCE, "target_prompt": "a green triangle on the left and a yellow circle on the right",
+         "config": {"num_inference_steps": 10}, "reassembly_step": 2, "reinversion_steps": 1, "replay": None,
+         "pairs": [{"source": "red circle", "target": "green triangle", "mask": {"provider": "grounded-sam"},
+                    "optimal_step": 5, "search": {"strategy": "budgeted"}},
+                   {"source": "blue square", "target": "yellow circle", "mask": {"provider": "grounded-sam"},
+                    "optimal_step": 5, "search": {"strategy": "budgeted"}}]}
+    config = edit_arguments(d)["config"]
+    assert (config.resolved_reassembly_step, config.resolved_reinversion_steps) == (2, 1)
+    assert OIRConfig(num_inference_steps=10).resolved_reinversion_steps == 2  # what today's default would give
