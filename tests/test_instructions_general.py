@@ -158,6 +158,7 @@ def pairs(instruction, source):
     ("Instead of a cat, show a dog", "a cat on a chair", "a dog on a chair"),
     ("a dog rather than a cat", "a cat on a chair", "a dog on a chair"),
     ("Put a dog where the cat is", "a cat on a chair", "a dog on a chair"),
+    ("trade out the cat for a dog", "a cat on a chair", "a dog on a chair"),
     ("Can the cat be a dog?", "a cat on a chair", "a dog on a chair"),
     ("Edit the image so the cat is a dog", "a cat on a chair", "a dog on a chair"),
     # another word for the prompt's object finds it
