@@ -159,6 +159,12 @@ def pairs(instruction, source):
     ("a dog rather than a cat", "a cat on a chair", "a dog on a chair"),
     ("Put a dog where the cat is", "a cat on a chair", "a dog on a chair"),
     ("trade out the cat for a dog", "a cat on a chair", "a dog on a chair"),
+    # a linking verb after a pronoun; a past participle is a state; a coordinated value stays as written
+    ("make her look surprised", "a woman with a calm face", "a surprised woman with a calm face"),
+    ("make him look like a cartoon character", "a portrait of a man", "a portrait of a cartoon character"),
+    ("make the house look abandoned", "a house by a lake", "an abandoned house by a lake"),
+    ("make the car red and sporty", "a red car", "a red and sporty car"),
+    ("make the creek dark and possessed", "a quiet creek", "a quiet dark and possessed creek"),
     ("Can the cat be a dog?", "a cat on a chair", "a dog on a chair"),
     ("Edit the image so the cat is a dog", "a cat on a chair", "a dog on a chair"),
     # another word for the prompt's object finds it

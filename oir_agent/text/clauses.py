@@ -133,8 +133,9 @@ def _with_inherited_verb(group: str, before: list[str]) -> Clause | None:
         prev = parse_clause(before[-1])
         if prev is not None and prev.kind == "attribute":
             new = {lexicon.attribute_class(w) for w in attribute_words(prev, "").split()}
-            if {lexicon.attribute_class(w) for w in group.split()} <= new - {None}:
-                return None  # 'orange and white': one coordinated value of one class, not a second change
+            if {lexicon.attribute_class(w) for w in group.split()} - {None} <= new - {None}:
+                return None  # 'orange and white', 'dark and possessed': one coordinated value, not a second change
+                # (a word of unknown class cannot be told apart from the first's: kept with it, as written)
             obj = " ".join(w for w in prev.source.split() if not lexicon.is_attribute_word(w)) or prev.source
             return parse_clause(f"make {obj} {group.strip()}")
     for part in reversed(before):
@@ -339,6 +340,9 @@ def _parse_clause(text: str) -> Clause | None:
             break
         text = shorter
     text = _FILLER.sub("", text).strip()
+    # 'make her look surprised', 'make him look like a cartoon character': the pronoun is the reference, not 'her look'
+    text = re.sub(r"^((?:make|have|let|get)\s+(?:him|her|them|it))\s+(?:look|appear|seem)(?:\s+like)?\s+", r"\1 ", text,
+                  flags=re.I)
     # "the horse's colour": the attribute noun only names the value's class; the reference is the horse
     text = re.sub(rf"\b([\w-]+)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})\b", r"\1", text, flags=re.I)
     # "the roof colour": the same, written as a compound (not 'the colour', 'its colour')

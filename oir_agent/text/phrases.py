@@ -48,8 +48,9 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
         cls = lexicon.attribute_class(w)
         same = [a for a in attr_words if cls is not None and class_of(a) == cls]
         if same:  # the new value takes the old one's place ('long yellow bus' + 'green' -> 'long green bus')
-            out.extend(a for a in attr_words if a not in placed and (a in same or a in ("and", "or")))
-            placed.update(attr_words if "and" in attr_words or "or" in attr_words else same)
+            coordinated = "and" in attr_words or "or" in attr_words  # 'red and sporty': the whole value, as written
+            out.extend(a for a in attr_words if a not in placed and (coordinated or a in same))
+            placed.update(attr_words if coordinated else same)
         elif w.lower() in ("and", "or") and out and lexicon.attribute_class(out[-1]) in new_classes:
             continue  # the old coordination ('black and white') went with its values
         elif w.lower() not in attr_words:
