@@ -104,18 +104,18 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
     return alignment
 
 
-def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], clauses: list[Clause],
+def _from_singles(source_prompt: str, target_prompt: str, singles: list[tuple[str, str]], clauses: list[Clause],
                   warnings: list[str]) -> Alignment:
-    """The alignment from each clause's own change; None when two clauses change one object (then they apply in
-    order and align as one change)."""
+    """The alignment from each clause's own change (`singles`: the source prompt with only that clause applied, and
+    the clause's kind); None when two clauses change one object (then they apply in order and align as one
+    change)."""
     pairs, notes = [], []
-    verb_singles = {_apply(source_prompt, c, source_prompt) for c in clauses if c.kind == "verb"}
-    for single in singles:
+    for single, kind in singles:
         one = align_prompts(source_prompt, single)
         found = [replace(p, target_span=None) for p in one.pairs]
         kept = [p for k, p in enumerate(found) if not any(_same_change(q, p) for q in found[:k])]  # one thing
         found = [replace(p, guided_prompt=single) for p in kept] if len(kept) == 1 < len(found) else kept
-        if single in verb_singles and len(found) > 1:  # one action is one pair: 'holding an umbrella' -> 'looking at
+        if kind == "verb" and len(found) > 1:  # one action is one pair: 'holding an umbrella' -> 'looking at
             found = [_one_pair(source_prompt, single, found)]  # the camera' edits the girl, not the umbrella
         pairs += found
         notes += [w for w in one.warnings if w not in notes]
@@ -144,7 +144,8 @@ def _one_pair(source_prompt: str, single: str, found: list[EditPair]) -> EditPai
                    source_span=(start, end), target_span=None)
 
 
-def _apply_all(source_prompt: str, clauses: list[Clause], warnings: list[str]) -> tuple[str, list[str] | None]:
+def _apply_all(source_prompt: str, clauses: list[Clause],
+               warnings: list[str]) -> tuple[str, list[tuple[str, str]] | None]:
     """The target prompt. Every clause resolves its reference against the source prompt's own words and is applied
     to it on its own; their changes are then put together, so chains and swaps work ('the cat with a dog and the
     dog with a cat'). Clauses whose changes overlap (two changes of one object: 'make the bus shorter and green')
@@ -159,7 +160,7 @@ def _apply_all(source_prompt: str, clauses: list[Clause], warnings: list[str]) -
         target = source_prompt
         for start, end, text in reversed(spans):
             target = target[:start] + text + target[end:]
-        return fix_articles(target), [s for s in singles if s != source_prompt]
+        return fix_articles(target), [(s, c.kind) for s, c in zip(singles, clauses) if s != source_prompt]
     return _apply_in_order(source_prompt, clauses, warnings), None
 
 
@@ -221,10 +222,7 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
             if len(listed) > 1 and all(locate(prompt, r) is not None for r in listed):
                 refs = listed
             else:
-                members = lexicon.category_members(rest.split()[-1]) or lexicon.category_members(
-                    rest.split()[-1].rstrip("s"))
-                refs = sorted({w.lower() for w in re.findall(r"[\w-]+", prompt) if w.lower() in (members or ())},
-                              key=lambda w: prompt.lower().index(w))
+                refs = _members_named(prompt, rest.split()[-1]) or []
         if len(refs) < 2:
             out.append(c)
             continue
@@ -354,15 +352,25 @@ def _refuse_unsupported(instruction: str) -> None:
                              "there instead, e.g. 'replace the cup with an empty plate' or '... with the wooden table'.")
 
 
+def _members_named(prompt: str, noun: str) -> list[str] | None:
+    """The members of the category `noun` names ('animals' -> cat, dog, ...) that the prompt names, in its order;
+    None when `noun` is no category."""
+    members = lexicon.category_members(noun) or lexicon.category_members(noun.rstrip("s"))
+    if not members:
+        return None
+    words = [w.lower() for w in re.findall(r"[\w-]+", prompt)]
+    return [w for k, w in enumerate(words) if w in members and w not in words[:k]]
+
+
 def _resolve_category(clause: Clause, prompt: str, warnings: list[str]) -> Clause:
     """'the vehicle' when the prompt says 'car': the one member of the category the prompt names (warned)."""
     if clause.kind in ("setting",) or not clause.source or locate(prompt, clause.source) is not None:
         return clause
     head = clause.source.split()[-1]
-    members = lexicon.category_members(head) or lexicon.category_members(head.rstrip("s"))
-    if not members:
+    found = _members_named(prompt, head)
+    if found is None:
         return clause
-    found = sorted({w.lower() for w in re.findall(r"[\w-]+", prompt) if w.lower() in members})
+    found = sorted(found)
     if len(found) == 1:
         warnings.append(f"assumed {clause.source!r} means {found[0]!r} (the only {head} in the source prompt); give "
                         "explicit pairs if that is wrong.")
