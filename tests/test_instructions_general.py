@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from oir_agent.errors import AlignmentError
+from oir_agent.text.aligner import align_prompts
 from oir_agent.text.instructions import parse_instruction
 
 
@@ -206,6 +207,22 @@ def test_a_new_action_is_one_pair_about_the_object_that_acts():
     assert [(p.source, p.target, p.mask_phrase) for p in a.pairs] == [
         ("holding an umbrella", "looking at the camera", "girl")]  # not 'umbrella' -> 'camera': the girl acts
     assert a.pairs[0].guided_prompt == a.target_prompt
+
+
+@pytest.mark.parametrize("source, target, expected", [
+    ("a girl holding an umbrella in the rain", "a girl looking at the camera in the rain",
+     [("holding an umbrella", "looking at the camera", "girl")]),
+    ("a man reading a book on a bench", "a man eating an apple on a bench",
+     [("reading a book", "eating an apple", "man")]),
+    # not one action: the verb alone, or the object's own description, or the verb and a later phrase
+    ("a man riding a horse", "a man feeding a horse", [("riding", "feeding", "man")]),
+    ("a boy holding a red kite", "a boy flying a red kite", [("holding", "flying", "boy")]),
+    ("a cat sitting on a red chair", "a cat lying on a blue chair",
+     [("sitting", "lying", "cat"), ("red chair", "blue chair", "chair")]),
+])
+def test_prompt_pairs_door_takes_a_new_action_as_one_pair_too(source, target, expected):
+    a = align_prompts(source, target)
+    assert [(p.source, p.target, p.mask_phrase) for p in a.pairs] == expected
 
 
 def test_a_bare_new_verb_on_a_transitive_one_asks_whether_its_object_stays():

@@ -83,6 +83,7 @@ class _Region:
     s1: int
     t0: int
     t1: int
+    actor: int | None = None  # a new action with its own object: the source noun that acts (the pair's mask)
 
 
 def align_docs(src, tgt) -> Alignment:
@@ -251,7 +252,31 @@ def _merge_verb_regions(src, tgt, regions: list[_Region]) -> list[_Region]:
             merged.remove(r)
             i = merged.index(owner)
             merged[i] = _Region(min(owner.s0, r.s0), max(owner.s1, r.s1), min(owner.t0, r.t0), max(owner.t1, r.t1))
+            continue
+        complement = next((o for o in merged if o is not r and _adjacent(o, r) and _new_complement(src, tgt, r, o)),
+                          None)
+        if complement is not None and head is not None:  # 'holding an umbrella' -> 'looking at the camera': one new
+            merged.remove(complement)  # action of the actor, not an umbrella that becomes a camera
+            i = merged.index(r)
+            merged[i] = _Region(min(complement.s0, r.s0), max(complement.s1, r.s1), min(complement.t0, r.t0),
+                                max(complement.t1, r.t1), actor=head)
     return merged
+
+
+def _new_complement(src, tgt, verb: _Region, o: _Region) -> bool:
+    """Whether region `o` is the changed verb's own object (direct, or through its preposition) on both sides,
+    with another head noun: the verb and its object change together, as one new action."""
+    def object_head(doc, v0, v1, o0, o1):
+        verbs = {t.i for t in doc[v0:v1] if t.pos_ in ("VERB", "AUX")}
+        for t in doc[o0:o1]:
+            if t.pos_ in ("NOUN", "PROPN") and (t.dep_ == "dobj" and t.head.i in verbs
+                                                or t.dep_ == "pobj" and t.head.head.i in verbs):
+                return t
+        return None
+    if o.s0 < verb.s1 or o.t0 < verb.t1:  # the object follows its verb
+        return False
+    a, b = object_head(src, verb.s0, verb.s1, o.s0, o.s1), object_head(tgt, verb.t0, verb.t1, o.t0, o.t1)
+    return a is not None and b is not None and a.lemma_.lower() != b.lemma_.lower()
 
 
 def _merge_phrase_regions(src, tgt, regions: list[_Region]) -> list[_Region]:
@@ -400,8 +425,8 @@ def _kind_and_mask(src, tgt, a0, a1, b0, b1, r: _Region, emap: dict[int, int]) -
     """("attribute", head noun) when the object stays and only its description changes, else ("object", phrase)."""
     rs, rt = nlp.chunk_root(src, a0, a1), nlp.chunk_root(tgt, b0, b1)
     src_nouns = [t for t in src[a0:a1] if t.pos_ in ("NOUN", "PROPN")] if nlp.is_parsed(src) else list(src[a0:a1])
-    if nlp.is_parsed(src) and not src_nouns:  # a verb or predicate adjective changed: describe its subject
-        subject = _subject_of(src, r)
+    if nlp.is_parsed(src) and (not src_nouns or r.actor is not None):  # a verb or predicate adjective changed
+        subject = _subject_of(src, r) if r.actor is None else r.actor  # (with its object): describe its subject
         if subject is not None:
             c0, c1 = _phrase_bounds(src, subject, subject + 1)
             return "attribute", _text(src, *_strip(src, c0, c1))

@@ -104,19 +104,17 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
     return alignment
 
 
-def _from_singles(source_prompt: str, target_prompt: str, singles: list[tuple[str, str]], clauses: list[Clause],
+def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], clauses: list[Clause],
                   warnings: list[str]) -> Alignment:
-    """The alignment from each clause's own change (`singles`: the source prompt with only that clause applied, and
-    the clause's kind); None when two clauses change one object (then they apply in order and align as one
+    """The alignment from each clause's own change (`singles`: the source prompt with only that clause applied);
+    None when two clauses change one object (then they apply in order and align as one
     change)."""
     pairs, notes = [], []
-    for single, kind in singles:
+    for single in singles:
         one = align_prompts(source_prompt, single)
         found = [replace(p, target_span=None) for p in one.pairs]
         kept = [p for k, p in enumerate(found) if not any(_same_change(q, p) for q in found[:k])]  # one thing
         found = [replace(p, guided_prompt=single) for p in kept] if len(kept) == 1 < len(found) else kept
-        if kind == "verb" and len(found) > 1:  # one action is one pair: 'holding an umbrella' -> 'looking at
-            found = [_one_pair(source_prompt, single, found)]  # the camera' edits the girl, not the umbrella
         pairs += found
         notes += [w for w in one.warnings if w not in notes]
     spans = sorted(p.source_span for p in pairs if p.source_span)
@@ -136,16 +134,8 @@ def _same_change(a: EditPair, b: EditPair) -> bool:
     return (a.source.lower(), a.target.lower()) == (b.source.lower(), b.target.lower())
 
 
-def _one_pair(source_prompt: str, single: str, found: list[EditPair]) -> EditPair:
-    """The pairs the prompt aligner found in one verbal phrase's change, as one pair about the object that acts
-    (the first pair's mask phrase: the noun whose verb changed)."""
-    start, end, text = _changed_span(source_prompt, single)
-    return replace(found[0], source=source_prompt[start:end], target=text, guided_prompt=single,
-                   source_span=(start, end), target_span=None)
-
-
 def _apply_all(source_prompt: str, clauses: list[Clause],
-               warnings: list[str]) -> tuple[str, list[tuple[str, str]] | None]:
+               warnings: list[str]) -> tuple[str, list[str] | None]:
     """The target prompt. Every clause resolves its reference against the source prompt's own words and is applied
     to it on its own; their changes are then put together, so chains and swaps work ('the cat with a dog and the
     dog with a cat'). Clauses whose changes overlap (two changes of one object: 'make the bus shorter and green')
@@ -160,7 +150,7 @@ def _apply_all(source_prompt: str, clauses: list[Clause],
         target = source_prompt
         for start, end, text in reversed(spans):
             target = target[:start] + text + target[end:]
-        return fix_articles(target), [(s, c.kind) for s, c in zip(singles, clauses) if s != source_prompt]
+        return fix_articles(target), [s for s in singles if s != source_prompt]
     return _apply_in_order(source_prompt, clauses, warnings), None
 
 
