@@ -147,8 +147,17 @@ def pairs(instruction, source):
     ("By Yiannis Moralis", "a harbour at dawn © Fabrice Silly", "a harbour at dawn © Yiannis Moralis"),
     ("Change to digital art.", "amazing-old-doors-photography-40", "amazing-old-doors-digital art-40"),
     # the medium named by a medium word the prompt does not use: the prompt's own medium
+    # what a medium is laid on is part of it ('oil on paper'); a noun naming the medium's kind too ('stock photo')
     ("Turn the painting into a sand sculpture", "The Forum at Pompeii, oil on paper",
-     "The Forum at Pompeii, sand sculpture on paper"),
+     "The Forum at Pompeii, sand sculpture"),
+    ("make it a photograph", "a harbour at dawn, acrylic on a wood panel", "a harbour at dawn, photograph"),
+    ("As pop art", "a fort on the Ganges at sunset, stock photo", "a fort on the Ganges at sunset, pop art"),
+    ("make it a charcoal drawing", "a girl by a window, studio portrait", "a girl by a window, charcoal drawing"),
+    # the second half of a hyphenated word is not a medium ('self-portrait'); a portrait is one
+    ("Change to a marker drawing", "Self-portrait Painting by Anna Bain", "Self-portrait marker drawing by Anna Bain"),
+    ("make it a flash photograph", "Portrait of a Seated Lady", "flash photograph of a Seated Lady"),
+    # a medium with its artist: each to the prompt's own phrase
+    ("make it a watercolor by Monet", "a harbour at dawn, photo by John Smith", "a harbour at dawn, watercolor by Monet"),
     # what covers an object, unnamed in the prompt: its colour is the object's; named, it is the part's
     ("make the cat's fur white", "a cat sitting on a chair", "a white cat sitting on a chair"),
     ("make the cat's fur white", "a cat with grey fur", "a cat with white fur"),

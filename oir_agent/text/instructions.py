@@ -530,9 +530,17 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
     return fix_articles(new)
 
 
+_MEDIUM_BY = re.compile(r"(?P<medium>.+?)\s+by\s+(?P<name>\S.*)$", re.I)
+
+
 def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     """Replace the one phrase of `prompt` of the value's class (slots.py); refuse, with what to send, when the prompt
     has none or several different ones."""
+    credit = _MEDIUM_BY.match(value)  # 'a photograph by NAME': a medium and a credit, each to the prompt's own phrase
+    if cls is None and credit and slots.value_class(credit.group("medium")) == "medium" \
+            and slots.slots(prompt, "credit") and slots.slots(prompt, "medium"):
+        prompt = _apply_slot(prompt, credit.group("medium"), "medium", original)
+        return _apply_slot(prompt, "by " + credit.group("name"), "credit", original)
     if cls is None and not is_attribute(value):  # "make it a modern hospital" on "old hospital": that phrase
         body = strip_det(value).split()
         tails = [" ".join(body[k:]) for k in range(len(body) - 1, 0, -1)]  # 'shed', 'shearing shed' (not all)

@@ -22,8 +22,15 @@ MEDIUM = frozenset({
     "cartoon", "comic", "anime", "manga", "poster", "print", "render", "rendering", "mosaic", "engraving", "etching",
     "lithograph", "graffiti", "daguerreotype", "daguerrotype", "polaroid", "tapestry", "fresco", "mural", "collage",
     "woodcut", "pastel", "snapshot", "selfie", "screenshot", "3d", "cgi", "vector", "pixel", "doodle",
-    "lineart", "oil", "acrylic", "charcoal", "pencil", "ink", "stencil",
+    "lineart", "oil", "acrylic", "charcoal", "pencil", "ink", "stencil", "portrait", "portraits", "postcard",
+    "graphic", "graphics", "diagram", "blueprint", "infographic", "sticker", "emoji",
 })
+# Nouns that name a kind of medium before it ('stock photo', 'wall mural', 'studio portrait'): part of its phrase.
+MEDIUM_KINDS = frozenset({"stock", "wall", "film", "studio", "concept", "fan", "fine"})
+# What a medium is laid on ('oil on canvas'): part of the medium's phrase, so a new medium replaces it too.
+SUPPORTS = frozenset({"canvas", "paper", "panel", "board", "linen", "wood", "cardboard", "aquaboard", "silk",
+                      "vellum", "parchment", "copper", "masonite", "hardboard", "gesso", "plywood", "card"})
+_SUPPORT = re.compile(r"\s+on\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?(?P<support>[\w-]+)\b", re.I)
 # Words that grade a setting noun and go with it ('thick fog', 'heavy rain', 'early morning').
 GRADES = frozenset({"thick", "heavy", "light", "dense", "thin", "early", "late", "deep", "strong", "gentle", "soft",
                     "bright", "dark", "cold", "warm", "hot"})
@@ -96,17 +103,25 @@ def slots(prompt: str, cls: str) -> list[Slot]:
         verbs = _verb_starts(prompt)
         i = 0
         while i < len(words):
-            if words[i].group(0).lower() in MEDIUM and words[i].start() not in verbs:  # not 'started painting'
+            if words[i].group(0).lower() in MEDIUM and words[i].start() not in verbs \
+                    and not _second_of_compound(prompt, words[i]):  # not 'started painting', not 'self-portrait'
                 j, k = i, i
+                # its modifiers, not a name's part ('joan-crawford Photo')
                 while k > 0 and _joins(prompt[words[k - 1].end():words[k].start()]) \
                         and prompt[words[k - 1].start() - 1:words[k - 1].start()] not in ("-", "_") \
-                        and is_modifier(words[k - 1].group(0)):  # 'joan-crawford Photo': a name's part
+                        and (is_modifier(words[k - 1].group(0)) or words[k - 1].group(0).lower() in MEDIUM_KINDS):
                     k -= 1
                 while j + 1 < len(words) and words[j + 1].group(0).lower() in MEDIUM \
                         and _joins(prompt[words[j].end():words[j + 1].start()]):
                     j += 1
-                out.append(Slot(words[k].start(), words[j].end(), cls))
+                end = words[j].end()
+                support = _SUPPORT.match(prompt, end)
+                if support and support.group("support").lower() in SUPPORTS:
+                    end = support.end()
+                out.append(Slot(words[k].start(), end, cls))
                 i = j + 1
+                while i < len(words) and words[i].start() < end:
+                    i += 1
             else:
                 i += 1
         return out
@@ -130,6 +145,16 @@ def slots(prompt: str, cls: str) -> list[Slot]:
         else:
             merged.append(slot)
     return merged
+
+
+def _second_of_compound(prompt: str, word: re.Match) -> bool:
+    """Is `word` the second half of a hyphenated word ('self-portrait') rather than a part of a file-name-like
+    token ('vintage-doors-photography-40')? The whole word is then one thing, not a medium."""
+    start = prompt.rfind(" ", 0, word.start()) + 1
+    end = prompt.find(" ", word.end())
+    token = prompt[start:len(prompt) if end < 0 else end]
+    parts = token.split("-")
+    return len(parts) == 2 and word.start() > start and parts[0].lower() not in MEDIUM
 
 
 def _joins(gap: str) -> bool:
