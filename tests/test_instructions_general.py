@@ -156,6 +156,11 @@ def pairs(instruction, source):
     # the second half of a hyphenated word is not a medium ('self-portrait'); a portrait is one
     ("Change to a marker drawing", "Self-portrait Painting by Anna Bain", "Self-portrait marker drawing by Anna Bain"),
     ("make it a flash photograph", "Portrait of a Seated Lady", "flash photograph of a Seated Lady"),
+    # an object's own modifiers reach past a noun naming its kind ('sports car'); new ones take their English place
+    ("make the car red", "a blue sports car on a road", "a red sports car on a road"),
+    ("make the truck blue", "a red fire truck", "a blue fire truck"),
+    ("make the car red", "a big sports car", "a big red sports car"),
+    ("make the wallpaper scandinavian", "japanese animation wallpapers", "scandinavian animation wallpapers"),
     # a medium with its artist: each to the prompt's own phrase
     ("make it a watercolor by Monet", "a harbour at dawn, photo by John Smith", "a harbour at dawn, watercolor by Monet"),
     # what covers an object, unnamed in the prompt: its colour is the object's; named, it is the part's

@@ -55,7 +55,12 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
             continue  # the old coordination ('black and white') went with its values
         elif w.lower() not in attr_words:
             out.append(w)
-    return " ".join([a for a in attr_words if a not in placed] + out)
+    new = [a for a in attr_words if a not in placed]
+    k = 0
+    while new and k < len(out) and lexicon.attribute_class(out[k]) is not None:
+        k += 1  # the object's own modifiers of known class: the new ones take their English place among them
+    lead = _adjective_order(new + out[:k]) if new and "and" not in new and "or" not in new else new + out[:k]
+    return " ".join(lead + out[k:])
 
 
 # A value in a frame: 'a bowl of spaghetti' (frame 'bowl of', rest 'spaghetti')
@@ -253,18 +258,28 @@ def grow_to_modifiers(prompt: str, span: tuple[int, int]) -> tuple[int, int]:
     'long yellow bus'), so a new value can replace the old one of its class. Object replacements without a
     determiner keep them ('a red car' + 'bus' -> 'a red bus')."""
     start, end = span
+    compound = False
     while True:
         m = re.search(r"(\b[\w-]+)\s+$", prompt[:start])
         word = m.group(1) if m else ""
+        pair = None if compound else re.search(r"(\b[\w-]+)\s+([A-Za-z]+)\s+$", prompt[:start])
+        if pair and not lexicon.is_attribute_word(pair.group(2)) and _plain_attribute(pair.group(1)) \
+                and pair.group(2).lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS:
+            start, compound = pair.start(1), True  # 'blue sports car': the colour is the car's, past its kind
+            continue
         both = re.search(r"(\b[\w-]+)\s+(?:and|or)\s+$", prompt[:start])
         if both and lexicon.is_attribute_word(both.group(1)) and start < len(prompt) \
                 and lexicon.attribute_class(both.group(1)) == lexicon.attribute_class(prompt[start:].split()[0]):
             start = both.start(1)  # 'black and white cat': coordinated values of one class go together
             continue
-        attribute = lexicon.is_attribute_word(word) and lexicon.attribute_class(word) not in lexicon.SETTING_CLASSES
-        if not word or not attribute:
+        if not word or not _plain_attribute(word):
             return start, end
         start = m.start(1)
+
+
+def _plain_attribute(word: str) -> bool:
+    """An attribute word of the object itself (colour, size, origin, ...), not of the scene (time, weather)."""
+    return lexicon.is_attribute_word(word) and lexicon.attribute_class(word) not in lexicon.SETTING_CLASSES
 
 
 def leading_det(phrase: str) -> bool:
