@@ -161,6 +161,17 @@ def pairs(instruction, source):
     ("make the truck blue", "a red fire truck", "a blue fire truck"),
     ("make the car red", "a big sports car", "a big red sports car"),
     ("make the wallpaper scandinavian", "japanese animation wallpapers", "scandinavian animation wallpapers"),
+    # a two-word object before a noun phrase is the prompt's object, not an object and a verb ('bear a robot')
+    ("make the teddy bear a robot", "a teddy bear on a bed", "a robot on a bed"),
+    ("make the man eat an apple", "a man reading a book in the park", "a man eating an apple in the park"),
+    # a flavour is a class; a bare plural noun after 'make X' is what X becomes; a verb is no modifier of its object
+    ("can you make the cake chocolate", "a strawberry cake on a plate", "a chocolate cake on a plate"),
+    ("make the glasses sunglasses", "a man wearing glasses", "a man wearing sunglasses"),
+    ("replace the glasses with sunglasses", "a man wearing glasses", "a man wearing sunglasses"),
+    # a gapped clause borrows the linking verb of the one before it
+    ("the dumplings become fried rice, the chopsticks a knife", "a plate of dumplings with chopsticks",
+     "a plate of fried rice with a knife"),
+    ("the cat should be a dog and the sofa a bed", "a cat on a sofa", "a dog on a bed"),
     # a medium with its artist: each to the prompt's own phrase
     ("make it a watercolor by Monet", "a harbour at dawn, photo by John Smith", "a harbour at dawn, watercolor by Monet"),
     # what covers an object, unnamed in the prompt: its colour is the object's; named, it is the part's
@@ -235,6 +246,19 @@ def test_a_new_action_is_one_pair_about_the_object_that_acts():
      [("sitting", "lying", "cat"), ("red chair", "blue chair", "chair")]),
 ])
 def test_prompt_pairs_door_takes_a_new_action_as_one_pair_too(source, target, expected):
+    a = align_prompts(source, target)
+    assert [(p.source, p.target, p.mask_phrase) for p in a.pairs] == expected
+
+
+@pytest.mark.parametrize("source, target, expected", [
+    # a three-word preposition names no object; the place's own object is the mask
+    ("a woman posing in front of a brick wall", "a woman posing on a beach",
+     [("in front of a brick wall", "on a beach", "brick wall")]),
+    ("a cat next to a lamp", "a cat on a bed", [("next to a lamp", "on a bed", "lamp")]),
+    ("a cat in front of a lamp", "a cat on top of a lamp", [("in front of a lamp", "on top of a lamp", "cat")]),
+    ("a row of tables", "a tank", [("row of tables", "tank", "row of tables")]),
+])
+def test_place_phrases_pair_as_one_with_the_place_as_mask(source, target, expected):
     a = align_prompts(source, target)
     assert [(p.source, p.target, p.mask_phrase) for p in a.pairs] == expected
 

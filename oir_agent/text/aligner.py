@@ -443,7 +443,14 @@ def _kind_and_mask(src, tgt, a0, a1, b0, b1, r: _Region, emap: dict[int, int]) -
 
 
 def _object_mask_phrase(doc, start: int, end: int) -> str:
-    """What a detector should look for: the phrase up to its first verb, without leading numbers."""
+    """What a detector should look for: the phrase up to its first verb, without leading numbers; for a phrase
+    opening with a preposition ('in front of a brick wall', 'next to a lamp'), the object of its last one."""
+    if nlp.is_parsed(doc) and end > start and (doc[start].pos_ == "ADP" or doc[start].pos_ == "ADV" and any(
+            t.dep_ == "prep" and t.head.i == start for t in doc[start:end])):  # 'next to': an adverb with its 'to'
+        objects = [t for t in doc[start:end] if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN")]
+        if objects:
+            c0, c1 = _phrase_bounds(doc, objects[-1].i, objects[-1].i + 1)
+            return _text(doc, *_strip(doc, max(c0, start), min(c1, end)))
     if nlp.is_parsed(doc):
         for i in range(start, end):
             if doc[i].pos_ in ("VERB", "AUX") and i > start:

@@ -142,7 +142,21 @@ def _with_inherited_verb(group: str, before: list[str]) -> Clause | None:
         m = _VERB.match(_POLITE.sub("", part.strip()))
         if m:
             return parse_clause(f"{m.group(1)} {group}")
+        link = _LINK.match(part.strip())
+        if link:  # 'the dumplings become fried rice, the chopsticks a knife': the gap is the linking verb
+            words = group.split()
+            for k in range(1, len(words)):
+                if words[k - 1].lower() in nlp.DETERMINERS:
+                    continue
+                clause = parse_clause(" ".join(words[:k] + [link.group("v")] + words[k:]))
+                if clause is not None:
+                    return clause
+            return None
     return None
+
+
+_LINK = re.compile(rf"^{_DET}.+?\s+(?P<v>should be|becomes|become|is now|are now|turns into|should become|must be)\s+",
+                   re.I)
 
 
 PREPS = r"(?:on top of|in front of|next to|on|in|at|into|onto|under|near|by|beside|inside|over|behind|above)"
@@ -430,6 +444,8 @@ def _parse_clause(text: str) -> Clause | None:
                 words = (x + " " + y).split()  # 'make the red cup blue': the object may be longer
                 split = next((k for k in range(2, len(words)) if is_attribute(" ".join(words[k:]))
                               and words[k - 1].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS), None)
+                if split is None and _bare_plural_noun(y) and not dangling:
+                    return Clause(source=x, target=y, kind="object")  # 'make the glasses sunglasses'
                 if split is None:
                     continue
                 x, y = " ".join(words[:split]), " ".join(words[split:])
@@ -439,6 +455,17 @@ def _parse_clause(text: str) -> Clause | None:
             return Clause(source=x, target=attribute_target(x, strip_det(y)), kind="attribute")
         return Clause(source=x, target=y, kind="object")
     return None
+
+
+def _bare_plural_noun(value: str) -> bool:
+    """Is the value a plural noun (phrase) of one or two words without a determiner ('sunglasses', 'red roses')?
+    After 'make X' it is what X becomes, as 'a lamp' is."""
+    words = value.split()
+    p = nlp.get_parser()
+    if not 1 <= len(words) <= 2 or not p.parsed or not words[-1].lower().endswith("s"):
+        return False
+    doc = p.nlp("the " + value.lower())
+    return doc[-1].tag_ == "NNS" and not lexicon.is_attribute_word(words[-1])
 
 
 def _starts_with_verb(text: str) -> bool:

@@ -402,6 +402,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         return fix_articles(relocate(prompt, clause, original))
     if clause.kind == "object" and clause.source.lower() in SURROUNDINGS:
         return fix_articles(new_surroundings(prompt, clause, original))
+    if clause.kind == "verb" and len(clause.target.split()) > 1:  # 'make the teddy bear a robot': 'bear' is the
+        word, rest = clause.target.split(None, 1)  # second word of the prompt's object, not a verb
+        if find_phrase(original, f"{clause.source} {word}") is not None and leading_det(rest):
+            return _apply(prompt, Clause(source=f"{clause.source} {word}", target=rest, kind="object"), original)
     after = _participle_after(prompt, clause)
     if after is not None:  # 'the sitting cat' -> 'a standing cat' on 'a cat sitting on a chair'
         return after

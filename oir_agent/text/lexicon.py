@@ -48,6 +48,10 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                          "norwegian", "persian", "portuguese", "roman", "russian", "scandinavian", "scottish",
                          "spanish", "swedish", "thai", "tibetan", "turkish", "vietnamese", "viking", "mayan",
                          "aztec", "native", "polish", "danish", "finnish", "hawaiian", "caribbean", "parisian"}),
+    # what a food tastes of ('a strawberry cake' -> 'a chocolate cake')
+    "flavour": frozenset({"chocolate", "vanilla", "strawberry", "caramel", "lemon", "mint", "pistachio", "matcha",
+                          "raspberry", "blueberry", "coconut", "hazelnut", "cinnamon", "mocha", "butterscotch",
+                          "toffee"}),
     "season": frozenset({"spring", "summer", "autumn", "fall", "winter"}),
     "weather": frozenset({"sunny", "rainy", "snowy", "foggy", "misty", "cloudy", "stormy", "windy", "clear",
                           "snow", "rain", "fog", "mist", "storm", "snowstorm", "thunderstorm", "hail", "hailstorm",

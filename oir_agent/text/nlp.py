@@ -108,9 +108,23 @@ def noun_chunks(doc) -> list[tuple[int, int]]:
     return spans
 
 
+PREPOSITION_NOUNS = frozenset({"front", "top", "middle", "side", "back", "edge", "center", "centre", "bottom",
+                               "corner", "foot", "base", "rear", "left", "right"})
+
+
+def in_complex_preposition(tok) -> bool:
+    """Is the token the noun of a preposition written in three words ('in front of', 'on top of', 'at the edge
+    of')? It says where, like 'behind', and names nothing in the picture."""
+    doc, i = tok.doc, tok.i
+    if tok.lower_ not in PREPOSITION_NOUNS or i + 1 >= len(doc) or doc[i + 1].lower_ != "of" or i == 0:
+        return False
+    before = doc[i - 1] if doc[i - 1].lower_ not in ("the", "a") or i < 2 else doc[i - 2]
+    return before.lower_ in ("in", "on", "at", "to", "by", "near", "from")
+
+
 def is_content(tok) -> bool:
     """Does this token name or describe something (noun, adjective, verb, number)?"""
-    if tok.is_punct or tok.is_space:
+    if tok.is_punct or tok.is_space or in_complex_preposition(tok):
         return False
     if is_parsed(tok.doc):
         return tok.pos_ in ("NOUN", "PROPN", "ADJ", "VERB", "NUM", "X") and tok.lower_ not in DETERMINERS

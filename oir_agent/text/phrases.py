@@ -192,6 +192,8 @@ def phrase_start(prompt: str, start: int, compound: bool = False, anew: bool = F
             break  # names (proper nouns) say which thing it is, not what it looks like: they stay
         if prompt[tok.idx + len(tok.text):start].strip() not in ("", "-"):
             break
+        if nlp.is_parsed(doc) and tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound", "nmod"):
+            break  # 'a man wearing glasses': the verb whose object it is, no modifier of it
         noun = tok.pos_ == "NOUN" and not lexicon.is_attribute_word(tok.text)
         if noun and nouns:  # one noun modifier names a kind ('cobblestone street'); a run of nouns is a list of
             break  # tags ('sky lake snow storm'), not one object
