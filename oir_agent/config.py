@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import ConfigError
@@ -95,9 +96,10 @@ class OIRConfig:
                                     "grows with N squared: 100 costs ~4x)", flag="--steps")
     guidance_scale: float = knob(7.5, "classifier-free guidance of every denoise (7.5, as the paper)")
     reassembly_step: int | None = None  # r; None -> 20% of N (paper Sec. 3.2)
-    reinversion_steps: int | None = None  # re; None -> reinversion_fraction of N
-    reinversion_fraction: float = 0.2  # re when reinversion_steps is None: 20% of N, as the paper (docs/DECISIONS.md:
-    # 8% measured better on ShapeWorld overall but not adopted)
+    reinversion_steps: int | None = None  # re; None -> by the pairs' steps (reinversion_steps_for)
+    reinversion_fraction: float = 0.2  # re when some pair's chosen step is <= r: 20% of N, as the paper
+    deep_reinversion_fraction: float | None = 0.08  # re when every pair's chosen step is > r, never more than
+    # reinversion_fraction's (docs/DECISIONS.md); None: reinversion_fraction always (the paper)
     seed: int = knob(0, "random seed; same seed, same result")
     max_batch: int | None = knob(None, "UNet samples per call (a CFG job counts 2; default unlimited)")
     decode_batch: int = 8  # latents per VAE decode call (memory knob only)
@@ -148,9 +150,12 @@ class OIRConfig:
         _check(isinstance(self.guidance_scale, (int, float)) and math.isfinite(self.guidance_scale)
                and self.guidance_scale >= 1.0, "guidance_scale", self.guidance_scale,
                "a finite number >= 1 (7.5 is usual)")
-        frac = self.reinversion_fraction
-        _check(isinstance(frac, (int, float)) and not isinstance(frac, bool) and 0 <= frac <= 1,
-               "reinversion_fraction", frac, "a number in [0, 1] (re as a fraction of N; 0.2 by default)")
+        for name, frac in (("reinversion_fraction", self.reinversion_fraction),
+                           ("deep_reinversion_fraction", self.deep_reinversion_fraction)):
+            _check(frac is None and name == "deep_reinversion_fraction"
+                   or isinstance(frac, (int, float)) and not isinstance(frac, bool) and 0 <= frac <= 1, name, frac,
+                   "a number in [0, 1] (re as a fraction of N; 0.2 by default, 0.08 when every pair is deeper "
+                   "than r)" + (" or None (the same as reinversion_fraction)" if name.startswith("deep") else ""))
         r, re = self.resolved_reassembly_step, self.resolved_reinversion_steps
         _check(0 <= r < n, "reassembly_step", r, f"an integer in [0, num_inference_steps) = [0, {n})")
         _check(re >= 0 and r + re <= n, "reinversion_steps", re,
@@ -202,12 +207,29 @@ class OIRConfig:
 
     @property
     def resolved_reinversion_steps(self) -> int:
-        """re: inversion steps applied to the reassembled latent (reinversion_fraction of N, 20% by default; clamped
-        to fit)."""
+        """re before the steps are known: the most it can be (reinversion_fraction of N, 20% by default, or the
+        pinned reinversion_steps; clamped to fit). The edit's own re is reinversion_steps_for(its steps)."""
         if self.reinversion_steps is not None:
             return self.reinversion_steps
+        return self._reinversion(self.reinversion_fraction)
+
+    def reinversion_steps_for(self, steps: Sequence[int]) -> int:
+        """re for pairs reassembled at these steps: pinned, or deep_reinversion_fraction of N (8%) when every pair's
+        step is deeper than r (their edits are pasted at r and need little re-blending), else reinversion_fraction
+        (20%, as the paper). docs/DECISIONS.md has the measurement."""
+        if self.reinversion_steps is not None:
+            return self.reinversion_steps
+        deep = self.deep_reinversion_fraction is not None and len(steps) > 0 \
+            and all(i > self.resolved_reassembly_step for i in steps)
+        if deep:  # never longer than reinversion_fraction's
+            return self._reinversion(min(self.deep_reinversion_fraction, self.reinversion_fraction))
+        return self._reinversion(self.reinversion_fraction)
+
+    def _reinversion(self, fraction: float) -> int:
+        """fraction of N, at least one step when the fraction is > 0, clamped to fit above r."""
         n = self.num_inference_steps
-        return min(round(self.reinversion_fraction * n), n - self.resolved_reassembly_step)
+        steps = max(1, round(fraction * n)) if fraction > 0 else 0
+        return min(steps, n - self.resolved_reassembly_step)
 
     @classmethod
     def paper(cls, **changes) -> OIRConfig:
@@ -215,7 +237,8 @@ class OIRConfig:
         inverted from their candidate, the whole image regenerated (reproduces the first release's results bit for
         bit)."""
         return cls(**{"search": "exhaustive", "search_metric": "paper", "clip_mask": "mask",
-                      "shallow_rule": "invert-candidate", "keep_outside": False, **changes})
+                      "shallow_rule": "invert-candidate", "keep_outside": False, "deep_reinversion_fraction": None,
+                      **changes})
 
     def replace(self, **changes) -> OIRConfig:
         """A copy with some fields changed (validated again)."""

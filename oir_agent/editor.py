@@ -268,7 +268,7 @@ class OIREditor:
             image=edited, source_prompt=stored.source_prompt, target_prompt=stored.target_prompt,
             model=self.model_name, seed=config.seed, num_inference_steps=config.num_inference_steps,
             guidance_scale=config.guidance_scale, reassembly_step=config.resolved_reassembly_step,
-            reinversion_steps=config.resolved_reinversion_steps, image_size=stored.image_size,
+            reinversion_steps=config.reinversion_steps_for(steps), image_size=stored.image_size,
             working_size=stored.working_size, pairs=reports, cost=runtime.cost, timings_s=timings,
             warnings=warnings, config=config, edit_id=edit_id, replay=stored.replay,
             input_image=imgio.to_pil(stored.inverted.image.cpu()))

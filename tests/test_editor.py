@@ -46,7 +46,9 @@ def test_diagnostics_json_fields(result):
 
     assert d["version"] == oir_agent.__version__ and d["files"] is None  # files: set by whoever writes them
     assert d["target_prompt"] == "a green triangle on the left and a yellow circle on the right"
-    assert d["num_inference_steps"] == 10 and d["reassembly_step"] == 2 and d["reinversion_steps"] == 2
+    assert d["num_inference_steps"] == 10 and d["reassembly_step"] == 2
+    steps = [p["optimal_step"] for p in d["pairs"]]  # re: 20% of N, 8% when every pair is deeper than r
+    assert d["reinversion_steps"] == (1 if all(i > 2 for i in steps) else 2)
     assert d["image_size"] == [96, 64] and d["working_size"] == [96, 64]
     p = d["pairs"][0]
     assert p["source"] == "red circle" and p["target"] == "green triangle"
@@ -62,7 +64,7 @@ def test_diagnostics_json_fields(result):
 
 def test_cost_equals_closed_form(result):
     steps = [p.optimal_step for p in result.pairs]
-    assert result.cost.unet_sample_evals == closed_form_cost(10, steps, 2, 2)
+    assert result.cost.unet_sample_evals == closed_form_cost(10, steps, 2, result.reinversion_steps)
     assert result.cost.search_unet_calls == 10  # all candidates of both pairs: N calls
     assert result.cost.vae_decodes == 2 * 10 + 1 and result.cost.clip_images == 2 * 10
 
@@ -102,15 +104,16 @@ def test_step_override_skips_the_search_for_that_pair(editor):
     fixed, searched = r.pairs[1], r.pairs[0]
     assert fixed.optimal_step == 7 and fixed.search.steps == [7] and fixed.search.strategy == "override"
     assert searched.search.steps == list(range(1, 11))
-    assert r.cost.unet_sample_evals == closed_form_cost(10, [searched.optimal_step, 7], 2, 2,
+    assert r.cost.unet_sample_evals == closed_form_cost(10, [searched.optimal_step, 7], 2, r.reinversion_steps,
                                                         [range(1, 11), [7]], "source-latent")
     both = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg,
                        steps={"red circle": 3, "blue square": 7})
     assert [p.optimal_step for p in both.pairs] == [3, 7]
-    assert both.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 2, [[3], [7]], "source-latent")
+    assert both.reinversion_steps == 1  # both deeper than r = 2: 8% of N (at least one step)
+    assert both.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 1, [[3], [7]], "source-latent")
     per_pair = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
                            config=cfg.replace(final_prompts="per-pair"), steps={"red circle": 3, "blue square": 7})
-    assert per_pair.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 2, [[3], [7]], "source-latent",
+    assert per_pair.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 1, [[3], [7]], "source-latent",
                                                                regions=2)  # one more sample per pair per step
     assert not np.array_equal(np.asarray(per_pair.image), np.asarray(both.image))
 
@@ -331,7 +334,7 @@ def test_min_search_step_limits_the_candidates(editor):
     cfg = OIRConfig(num_inference_steps=6, search="exhaustive", min_search_step=4)
     r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg)
     assert all(p.search.steps == [4, 5, 6] for p in r.pairs)
-    assert r.cost.unet_sample_evals == closed_form_cost(6, [p.optimal_step for p in r.pairs], 1, 1,
+    assert r.cost.unet_sample_evals == closed_form_cost(6, [p.optimal_step for p in r.pairs], 1, r.reinversion_steps,
                                                         [[4, 5, 6]] * 2, "source-latent")
     from oir_agent import ConfigError
 
@@ -352,6 +355,25 @@ def test_reinversion_depth_default_paper_and_bounds():
     for bad in (-0.1, 1.5, float("nan"), "0.1", True):
         with pytest.raises(ConfigError, match="reinversion_fraction"):
             OIRConfig(reinversion_fraction=bad)
+        with pytest.raises(ConfigError, match="deep_reinversion_fraction"):
+            OIRConfig(deep_reinversion_fraction=bad)
+
+
+def test_reinversion_is_shorter_only_when_every_pair_is_deeper_than_r():
+    """re by the chosen steps: 8% of N when every pair's step is > r, 20% when any is <= r (or none), the
+    paper's fixed 20% when deep_reinversion_fraction is None, and a pinned re always wins."""
+    cfg = OIRConfig(num_inference_steps=50)  # r = 10
+    assert cfg.resolved_reassembly_step == 10
+    assert cfg.reinversion_steps_for([11, 30]) == 4
+    assert OIRConfig(num_inference_steps=6).reinversion_steps_for([5, 6]) == 1  # at least one step
+    assert cfg.replace(reinversion_fraction=0).reinversion_steps_for([30]) == 0  # never longer than the 20% rule's
+    assert cfg.reinversion_steps_for([10, 30]) == 10 and cfg.reinversion_steps_for([3]) == 10
+    assert cfg.reinversion_steps_for([]) == 10
+    assert OIRConfig.paper().reinversion_steps_for([30, 40]) == 10
+    assert cfg.replace(deep_reinversion_fraction=None).reinversion_steps_for([30]) == 10
+    assert cfg.replace(reinversion_steps=6).reinversion_steps_for([30]) == 6
+    assert cfg.resolved_reinversion_steps == 10  # the most it can be (cost bounds before the search)
+    assert OIRConfig(num_inference_steps=50, reassembly_step=48).reinversion_steps_for([49]) == 2  # clamped to fit
 
 
 def test_a_replay_pins_the_recorded_reassembly_and_reinversion():

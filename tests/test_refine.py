@@ -77,8 +77,9 @@ def test_a_new_step_changes_only_that_pairs_latent_cells_at_level_r(editor, edit
 def test_an_unevaluated_step_is_computed_and_counted(editor, edited):
     stored = editor.edits.get(edited.edit_id)
     new = next(i for i in range(edited.reassembly_step + 1, 51) if i not in stored.searches[1].steps)
-    r, re = edited.reassembly_step, edited.reinversion_steps
     result = editor.refine(edited.edit_id, {"blue square": new})
+    r, re = result.reassembly_step, result.reinversion_steps  # re follows the new steps (all deeper than r or not)
+    assert re == stored.config.reinversion_steps_for([result.pairs[0].optimal_step, new])
     assert result.cost.unet_sample_evals == re + 2 * (r + re) + 2 * new  # by hand: reassembly + the new candidate
     curve = result.pairs[1].search
     assert new in curve.steps and len(curve.s_edit) == len(curve.steps) == len(curve.inside_change)

@@ -128,7 +128,8 @@ def reassemble_many(runtime: Runtime, inv: Inverted,
         pasted.append(reassembly.paste(inv.trajectory[r], at_r, latent_masks))
         masks_out.append(latent_masks)
         keeps.append((latent_masks.any(0, keepdim=True), inv.trajectory) if cfg.strict_background else None)
-        depths.append(cfg.resolved_reinversion_steps if it.reinversion_steps is None else it.reinversion_steps)
+        steps = it.steps if it.steps is not None else [s.optimal_step for s in it.searches]
+        depths.append(cfg.reinversion_steps_for(steps) if it.reinversion_steps is None else it.reinversion_steps)
         regions.append(tuple((row, m[None]) for row, m, own in zip(inv.guided_rows, latent_masks,
                                                                    own_prompt_regions(it.masks))
                              if own) if cfg.final_prompts == "per-pair" else ())
