@@ -90,7 +90,16 @@ def resolve_model(name: str | None, recorded: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class OIRConfig:
-    """Knobs of one OIR edit. Levels are 0-based: level 0 is the clean latent, level N pure-ish noise."""
+    """Knobs of one OIR edit. Levels are 0-based: level 0 is the clean latent, level N pure-ish noise.
+
+    The CLI and the MCP tools expose the fields a user tunes per edit (`knob(...)` with help). The others are the
+    Python API's, kept each for a reason: the method's own geometry that the studies in docs/DECISIONS.md varied
+    (clip_crop_margin, clip_patch_coverage: the S_e view; latent_mask_threshold, mask_dilation: how a pixel mask
+    becomes latent cells; keep_region: the measured alternative to the mask; reassembly_step, reinversion_*: r and
+    re), per-image detector knobs (box_threshold, text_threshold, as Grounded-SAM's defaults), the documented cost
+    cap (search_budget), and memory only (decode_batch, clip_batch). Every field is also what a diagnostics file's
+    `config` records and `--from-diagnostics` reads back (`OIRConfig(**config)` refuses unknown names), so removing
+    one would make older results unreplayable."""
 
     num_inference_steps: int = knob(50, "DDIM steps N (the paper: 50; 20-30 is faster and usually fine; the cost "
                                     "grows with N squared: 100 costs ~4x)", flag="--steps")

@@ -173,12 +173,32 @@ def test_batcher_does_not_wait_for_a_member_busy_elsewhere():
 
 
 def test_out_of_memory_in_a_shared_call_tells_each_caller_to_run_alone():
+    """Three members' rows in one call that runs out of memory: each of the three is told to run alone (and the
+    merged call was really one call of all their rows)."""
+    seen = []
+
     def fn(x):
+        seen.append(x.shape[0])
         raise torch.OutOfMemoryError("simulated")
 
-    b = SharedBatcher()
-    with pytest.raises(SharedCallFailed):
-        b.run("f", (), (torch.ones(1),), fn)
+    b = SharedBatcher(max_wait_s=5.0)  # the call runs as soon as all three wait
+    failed = []
+    everyone = threading.Barrier(3)
+
+    def work():
+        with b.member():
+            everyone.wait()
+            try:
+                b.run("f", (), (torch.ones(1),), fn)
+            except SharedCallFailed as exc:
+                failed.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(failed) == 3 and seen == [3]
 
 
 def test_an_error_in_a_shared_call_reaches_every_caller():

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -116,6 +117,9 @@ def test_masks_overlay(tiny_dir, tmp_path, capsys):
     assert rc == 0 and Image.open(out).size == (192, 128)
     report = json.loads(capsys.readouterr().out)
     assert [r["phrase"] for r in report] == ["dumplings", "chopsticks"] and report[0]["provider"] == "grounded-sam"
+    drawn = np.asarray(Image.open(out).convert("RGB"), float) - np.asarray(Image.open(EX / "dumplings.png")
+                                                                          .convert("RGB"), float)
+    assert np.abs(drawn).max() > 0  # the overlay is drawn over the input, not the input written back
 
 
 def test_masks_on_an_exif_rotated_jpeg_agree_with_find_objects(editor, tiny_dir, tmp_path, capsys):

@@ -113,8 +113,10 @@ def test_the_ring_takes_the_edit_only_where_it_visibly_changed():
     assert torch.equal(out[:, 11:15, 8], original[:, 11:15, 8])
     assert torch.equal(out[:, mask], edited[:, mask])
     assert (out[:, 11:15, 16] - original[:, 11:15, 16]).abs().min() > 0.25  # the outline is visible
-    assert torch.equal(compose.final_weight(original, edited, mask[None], 0.0625, ring="all"),
-                       compose.edit_weight(mask[None], *compose.margin_pixels(32, 32, 0.0625)))
+    plain = torch.zeros(32, 32)  # ring="all", by hand: margin 2 and feather 1 around rows/cols 10..15 (square
+    plain[7:19, 7:19] = 0.5  # element): 1 within 2 px, 1/2 at 3 px, 0 beyond
+    plain[8:18, 8:18] = 1.0
+    assert torch.equal(compose.final_weight(original, edited, mask[None], 0.0625, ring="all"), plain)
     with pytest.raises(ValueError, match="ring"):
         compose.final_weight(original, edited, mask[None], 0.0625, ring="some")
 
