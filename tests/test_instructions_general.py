@@ -172,6 +172,19 @@ def pairs(instruction, source):
     ("the dumplings become fried rice, the chopsticks a knife", "a plate of dumplings with chopsticks",
      "a plate of fried rice with a knife"),
     ("the cat should be a dog and the sofa a bed", "a cat on a sofa", "a dog on a bed"),
+    # a participle the small parser reads as a noun ('a kitten playing'): the object is the kitten
+    ("make the kitten a puppy", "a kitten playing with yarn", "a puppy playing with yarn"),
+    # 'make X look like Y' / 'look Y' for a named object; 'look at' stays an action
+    ("make the dog look like a wolf", "a dog in the snow", "a wolf in the snow"),
+    ("make the old car look new", "an old car on a road", "a new car on a road"),
+    # '-colored' is a colour; 'dim' is a brightness; the shoes are the prompt's footwear; a scene's class word goes;
+    # an art movement is a painting's style, in the prompt's medium phrase
+    ("make the trees autumn colored", "a path through green trees", "a path through autumn colored trees"),
+    ("make the lamp brighter", "a dim lamp on a nightstand", "a bright lamp on a nightstand"),
+    ("make the shoes red", "a pair of white sneakers on the floor", "a pair of red sneakers on the floor"),
+    ("turn this into a winter scene", "a cabin by a lake", "a cabin by a lake in winter"),
+    ("change the painting style to impressionism", "a photo of a river at dawn",
+     "an impressionist painting of a river at dawn"),
     # a medium with its artist: each to the prompt's own phrase
     ("make it a watercolor by Monet", "a harbour at dawn, photo by John Smith", "a harbour at dawn, watercolor by Monet"),
     # what covers an object, unnamed in the prompt: its colour is the object's; named, it is the part's

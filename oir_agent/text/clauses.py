@@ -357,6 +357,11 @@ def _parse_clause(text: str) -> Clause | None:
     # 'make her look surprised', 'make him look like a cartoon character': the pronoun is the reference, not 'her look'
     text = re.sub(r"^((?:make|have|let|get)\s+(?:him|her|them|it))\s+(?:look|appear|seem)(?:\s+like)?\s+", r"\1 ", text,
                   flags=re.I)
+    # 'make the sky look like a sunset', 'make the house look abandoned': the same for a named object (not 'look at
+    # the camera', 'look away': an action)
+    text = re.sub(rf"^((?:make|have|let|get)\s+{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:look|appear|seem)(?:\s+like)?\s+"
+                  r"(?!(?:at|to|toward|towards|away|up|down|left|right|into|around|out|back|over|through)\b)",
+                  r"\1 ", text, flags=re.I)
     # "the horse's colour": the attribute noun only names the value's class; the reference is the horse
     text = re.sub(rf"\b([\w-]+)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})\b", r"\1", text, flags=re.I)
     # "the roof colour": the same, written as a compound (not 'the colour', 'its colour')

@@ -428,9 +428,9 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             return _apply(prompt, replace(clause, source=owner, target=attribute_words(clause, "")), original)
     if span is None and locate(original, clause.source) is None:
         ref = clause.source.lower()
-        if ref in slots.CLASS_NOUNS:  # "change the artist to X", "make the season winter"
-            value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target
-            return _apply_slot(prompt, value, slots.CLASS_NOUNS[ref], original)
+        if ref in slots.CLASS_NOUNS or ref.endswith(" style"):  # "change the artist to X", "make the season
+            value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target  # winter", "the
+            return _apply_slot(prompt, value, slots.CLASS_NOUNS.get(ref, "medium"), original)  # painting style'
         if ref in slots.MEDIUM and clause.kind == "object":  # "turn the painting into ..." on "oil on paper": the
             return _apply_slot(prompt, clause.target, "medium", original)  # picture's medium, in its own words
         if ref in slots.PERSON_PRONOUNS or ref in slots.PRONOUNS:  # "make her old", "make them elephants"
@@ -561,6 +561,8 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             ref = words[0] if len(words) == 1 or words[1].lower() in nlp.FUNCTION_WORDS else " ".join(words)
             return _apply(prompt, Clause(source=ref, target=framed.group("rest"), kind="object"), original)
     cls = cls or slots.value_class(value)
+    if cls == "medium" and re.fullmatch(r"[A-Za-z]{3,}ism", value.strip()):  # an art movement is a painting's style
+        value = value.strip()[:-3] + "ist painting"  # ('impressionism' -> 'impressionist painting')
     if cls is None:
         raise AlignmentError(
             f"could not tell which words of the source prompt {original!r} the instruction's {value!r} should "
@@ -604,6 +606,8 @@ def _assumed_setting(original: str, value: str, cls: str) -> dict:
     plainest phrase of that class (clear weather, daytime, summer) for a retry that states it. A class without a
     plain phrase: a placeholder to fill."""
     bare = strip_det(value)
+    if len(bare.split()) > 1 and bare.split()[-1].lower() in lexicon.SETTING_HEAD_WORDS:  # 'a winter scene'
+        bare = " ".join(bare.split()[:-1])
     noun = bare.split()[-1].lower() in lexicon.SETTING_NOUNS
     if cls == "medium":  # added for the whole picture: no claim about what it is now
         now, new = "{}", (value if leading_det(value) else with_article(value)) + " of {}"

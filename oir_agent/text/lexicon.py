@@ -12,7 +12,7 @@ from .nlp import COLOURS
 ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
     "colour": frozenset(COLOURS | {"colorful", "colourful", "multicolored", "dark", "light", "pale", "bright",
                                    "blonde", "blond", "brunette", "auburn", "crimson", "scarlet", "maroon", "ivory",
-                                   "khaki", "indigo", "lilac", "mauve", "amber"}),
+                                   "khaki", "indigo", "lilac", "mauve", "amber", "dim"}),
     "size": frozenset({"big", "small", "large", "tiny", "huge", "little", "giant", "long", "short", "tall", "wide",
                        "narrow", "thick", "thin", "fat", "slim", "high", "low"}),
     "material": frozenset({"wooden", "metal", "metallic", "glass", "plastic", "stone", "marble", "golden", "silver",
@@ -67,7 +67,7 @@ SETTING_NOUNS = frozenset({"snow", "rain", "fog", "mist", "storm", "snowstorm", 
                            "sunset", "sunrise", "dawn", "dusk", "noon", "midnight", "twilight", "afternoon", "midday",
                            "night-time", "nightfall", "daybreak", "spring", "summer", "autumn", "fall", "winter"})
 SETTING_HEADS = {"weather": "weather", "time": "light", "season": "season"}
-SETTING_HEAD_WORDS = frozenset({"lighting", "light", "weather", "season", "time"})  # name a setting's class only
+SETTING_HEAD_WORDS = frozenset({"lighting", "light", "weather", "season", "time", "scene"})  # name a setting's class only
 
 # The preposition a place takes when an instruction says only "to" ("move the bench to a beach" -> "on a beach"):
 # surfaces take "on", surroundings "in"; a place in neither keeps the prompt's own preposition.
@@ -127,13 +127,15 @@ CATEGORIES: dict[str, frozenset[str]] = {
                            "hoodie", "jeans", "skirt", "suit", "shoes", "boots", "sneakers", "gloves", "tie"}),
     "person": frozenset({"man", "woman", "boy", "girl", "child", "kid", "person", "lady", "gentleman", "baby",
                          "teenager", "player", "chef", "doctor", "soldier", "dancer", "student"}),
+    "footwear": frozenset({"sneakers", "boots", "sandals", "heels", "loafers", "slippers", "trainers", "clogs",
+                           "flip-flops", "shoes"}),
     "toy": frozenset({"teddy", "teddybear", "doll", "ball", "robot", "kite", "puzzle", "lego", "yoyo"}),
     "container": frozenset({"cup", "mug", "glass", "bottle", "bowl", "jar", "vase", "basket", "box", "bucket",
                             "plate", "pot", "kettle", "teapot"}),
 }
 CATEGORY_ALIASES = {"vehicles": "vehicle", "animals": "animal", "fruits": "fruit", "flowers": "flower",
                     "plant": "flower", "creature": "animal", "dish": "food", "meal": "food", "beverage": "drink",
-                    "item": None, "object": None, "thing": None}
+                    "item": None, "object": None, "thing": None, "shoes": "footwear", "shoe": "footwear"}
 
 
 # Words for one thing: a reference in one of them finds the prompt's other ("the kitty" -> "cat")
@@ -167,6 +169,8 @@ def attribute_class(word: str) -> str | None:
     for name, words in ATTRIBUTE_CLASSES.items():
         if w in words:
             return name
+    if w.endswith(("colored", "coloured")):  # 'colored', 'rust-colored': a colour ('autumn colored' trees)
+        return "colour"
     return None
 
 

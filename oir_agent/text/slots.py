@@ -74,7 +74,8 @@ def value_class(value: str) -> str | None:
         words = words[1:]
     if not words:
         return None
-    if any(w in MEDIUM for w in words) or v.lower().endswith((" art", " style")):
+    if any(w in MEDIUM for w in words) or v.lower().endswith((" art", " style")) \
+            or len(words) == 1 and words[0].endswith("ism") and len(words[0]) >= 6:  # an art movement: 'cubism'
         return "medium"
     classes = {lexicon.attribute_class(w) for w in words} - {None}
     setting = [c for c in classes if c in lexicon.SETTING_CLASSES]
