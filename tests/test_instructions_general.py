@@ -263,6 +263,17 @@ def test_prompt_pairs_door_takes_a_new_action_as_one_pair_too(source, target, ex
     assert [(p.source, p.target, p.mask_phrase) for p in a.pairs] == expected
 
 
+def test_a_noun_the_parser_reads_as_a_past_verb_is_the_object_and_twins_are_masked_by_their_description():
+    a = align_prompts("a single red rose in a glass vase", "a single red tulip in a glass vase")
+    assert [(p.source, p.target, p.mask_phrase) for p in a.pairs] == [
+        ("single red rose", "single red tulip", "single red rose")]  # not 'single red': 'rose' is no verb here
+    a = parse_instruction("make the cat on the left white", source_prompt="a black cat on the left and a gray cat "
+                                                                           "on the right")
+    assert [(p.source, p.target, p.mask_phrase) for p in a.pairs] == [("black cat", "white cat", "black cat")]
+    a = parse_instruction("make the cat white", source_prompt="a black cat on a sofa")
+    assert a.pairs[0].mask_phrase == "cat"  # one cat: its head noun
+
+
 @pytest.mark.parametrize("source, target, expected", [
     # a three-word preposition names no object; the place's own object is the mask
     ("a woman posing in front of a brick wall", "a woman posing on a beach",

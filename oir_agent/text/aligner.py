@@ -438,6 +438,10 @@ def _kind_and_mask(src, tgt, a0, a1, b0, b1, r: _Region, emap: dict[int, int]) -
         # unchanged compounds stay ("mountain bicycle"); a changed one is the attribute ("leather sofa" -> "sofa")
         while start > a0 and nlp.is_parsed(src) and src[start - 1].dep_ == "compound" and (start - 1) in emap:
             start -= 1
+        head = src[rs].lemma_.lower() or src[rs].lower_
+        twins = sum((t.lemma_.lower() or t.lower_) == head for t in src if t.pos_ in ("NOUN", "PROPN"))
+        if twins > 1 and nlp.is_parsed(src):  # 'a black cat ... and a gray cat': the head alone names both; the
+            return "attribute", _text(src, a0, a1)  # old description says which ('black cat')
         return "attribute", _text(src, start, rs + 1)
     return "object", _object_mask_phrase(src, a0, a1)
 

@@ -110,6 +110,7 @@ def _add_participle_repair(spacy, nlp) -> None:
 
 
 def _repair_participles(doc):
+    _repair_noun_read_as_verb(doc)
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
@@ -134,6 +135,28 @@ def _repair_participles(doc):
             if child.i != prev.i:
                 child.head = prev
     return doc
+
+
+def _repair_noun_read_as_verb(doc) -> None:
+    """'a red rose', 'a rose in a vase': a caption is a noun phrase, but the parser makes the noun a past-tense
+    verb ('rose' from 'rise') with the colour as its subject. A root verb reached from the caption's start only
+    through a determiner and attribute words is the phrase's noun: retagged, its modifiers made modifiers."""
+    from . import lexicon
+
+    for tok in doc:
+        if tok.dep_ != "ROOT" or tok.tag_ not in ("VBD", "VBN") or tok.i == 0:
+            continue
+        before = list(doc[tok.sent.start:tok.i])
+        if not before or before[0].lower_ not in DETERMINERS or not all(
+                t.lower_ in DETERMINERS or t.pos_ == "ADJ" or lexicon.is_attribute_word(t.text) for t in before):
+            continue
+        tok.pos_, tok.tag_ = "NOUN", "NN"
+        for t in before:
+            t.head = tok
+            if t.lower_ in DETERMINERS:
+                t.dep_ = "det"
+            else:
+                t.dep_, t.pos_, t.tag_ = "amod", "ADJ", "JJ"
 
 
 def is_parsed(doc) -> bool:
