@@ -21,8 +21,8 @@ is checked against the sum, so a miscount stops the run).
   oir_attn                 the default with noise-difference (DiffEdit-style) masks from the same model (cost included)
   shared_step              ablation: one step for all pairs (the mean of the pairs' scores over all steps)
   no_reinv                 ablation: the default without re-inversion
-  reinv_20                 the default with the paper's fixed re-inversion, 20% of N whatever the steps (the default
-                           is 8% when every pair's chosen step is deeper than r: docs/DECISIONS.md)
+  reinv_adaptive           the default with deep_reinversion_fraction=0.08: re 8% of N when every pair's chosen step
+                           is deeper than r, else 20% (measured, not adopted: docs/DECISIONS.md)
   reinv_8                  the default with a fixed re-inversion of 8% of N, shallow pairs too
   oir_per_pair             the default with final_prompts="per-pair" (each pair's guided prompt inside its region
                            during the final denoise)
@@ -130,9 +130,8 @@ class Runner:
             "oir_strict_background": (Reassembly(gt, budgeted, cfg.replace(strict_background=True)), budgeted_cost),
             "oir_regenerate": (Reassembly(gt, budgeted, cfg.replace(keep_outside=False)), budgeted_cost),
             "no_reinv": (Reassembly(gt, budgeted, cfg, reinversion_steps=0), budgeted_cost),
-            "reinv_20": (Reassembly(gt, budgeted, cfg.replace(deep_reinversion_fraction=None)), budgeted_cost),
-            "reinv_8": (Reassembly(gt, budgeted, cfg.replace(reinversion_fraction=0.08, deep_reinversion_fraction=None)),
-                        budgeted_cost),
+            "reinv_adaptive": (Reassembly(gt, budgeted, cfg.replace(deep_reinversion_fraction=0.08)), budgeted_cost),
+            "reinv_8": (Reassembly(gt, budgeted, cfg.replace(reinversion_fraction=0.08)), budgeted_cost),
             "oir_per_pair": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair")), budgeted_cost),
             "per_pair_no_reinv": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair"), reinversion_steps=0),
                                   budgeted_cost),

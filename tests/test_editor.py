@@ -47,8 +47,7 @@ def test_diagnostics_json_fields(result):
     assert d["version"] == oir_agent.__version__ and d["files"] is None  # files: set by whoever writes them
     assert d["target_prompt"] == "a green triangle on the left and a yellow circle on the right"
     assert d["num_inference_steps"] == 10 and d["reassembly_step"] == 2
-    steps = [p["optimal_step"] for p in d["pairs"]]  # re: 20% of N, 8% when every pair is deeper than r
-    assert d["reinversion_steps"] == (1 if all(i > 2 for i in steps) else 2)
+    assert d["reinversion_steps"] == 2  # 20% of N, as the paper
     assert d["image_size"] == [96, 64] and d["working_size"] == [96, 64]
     p = d["pairs"][0]
     assert p["source"] == "red circle" and p["target"] == "green triangle"
@@ -109,11 +108,11 @@ def test_step_override_skips_the_search_for_that_pair(editor):
     both = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg,
                        steps={"red circle": 3, "blue square": 7})
     assert [p.optimal_step for p in both.pairs] == [3, 7]
-    assert both.reinversion_steps == 1  # both deeper than r = 2: 8% of N (at least one step)
-    assert both.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 1, [[3], [7]], "source-latent")
+    assert both.reinversion_steps == 2  # 20% of N, as the paper
+    assert both.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 2, [[3], [7]], "source-latent")
     per_pair = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
                            config=cfg.replace(final_prompts="per-pair"), steps={"red circle": 3, "blue square": 7})
-    assert per_pair.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 1, [[3], [7]], "source-latent",
+    assert per_pair.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 2, [[3], [7]], "source-latent",
                                                                regions=2)  # one more sample per pair per step
     assert not np.array_equal(np.asarray(per_pair.image), np.asarray(both.image))
 
@@ -360,20 +359,20 @@ def test_reinversion_depth_default_paper_and_bounds():
 
 
 def test_reinversion_is_shorter_only_when_every_pair_is_deeper_than_r():
-    """re by the chosen steps: 8% of N when every pair's step is > r, 20% when any is <= r (or none), the
-    paper's fixed 20% when deep_reinversion_fraction is None, and a pinned re always wins."""
-    cfg = OIRConfig(num_inference_steps=50)  # r = 10
+    """With deep_reinversion_fraction set, re by the chosen steps: 8% of N when every pair's step is > r, 20% when
+    any is <= r (or none); the default (None) is the paper's fixed 20%; a pinned re always wins."""
+    assert OIRConfig(num_inference_steps=50).reinversion_steps_for([30, 40]) == 10  # the default: as the paper
+    cfg = OIRConfig(num_inference_steps=50, deep_reinversion_fraction=0.08)  # r = 10
     assert cfg.resolved_reassembly_step == 10
     assert cfg.reinversion_steps_for([11, 30]) == 4
-    assert OIRConfig(num_inference_steps=6).reinversion_steps_for([5, 6]) == 1  # at least one step
+    assert cfg.replace(num_inference_steps=6, reassembly_step=1).reinversion_steps_for([5, 6]) == 1  # at least one
     assert cfg.replace(reinversion_fraction=0).reinversion_steps_for([30]) == 0  # never longer than the 20% rule's
     assert cfg.reinversion_steps_for([10, 30]) == 10 and cfg.reinversion_steps_for([3]) == 10
     assert cfg.reinversion_steps_for([]) == 10
-    assert OIRConfig.paper().reinversion_steps_for([30, 40]) == 10
     assert cfg.replace(deep_reinversion_fraction=None).reinversion_steps_for([30]) == 10
     assert cfg.replace(reinversion_steps=6).reinversion_steps_for([30]) == 6
     assert cfg.resolved_reinversion_steps == 10  # the most it can be (cost bounds before the search)
-    assert OIRConfig(num_inference_steps=50, reassembly_step=48).reinversion_steps_for([49]) == 2  # clamped to fit
+    assert cfg.replace(reassembly_step=48).reinversion_steps_for([49]) == 2  # clamped to fit
 
 
 def test_a_replay_pins_the_recorded_reassembly_and_reinversion():

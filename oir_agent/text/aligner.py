@@ -108,7 +108,18 @@ def align_docs(src, tgt) -> Alignment:
                           kind="global", source_span=(0, len(src.text)), target_span=(0, len(tgt.text)))]
         warnings = [f"{' / '.join(repr(a) for a in added)} is added for the whole picture: one whole-image pair, "
                     "the source prompt -> the target prompt."]
-    return Alignment(source_prompt=src.text, target_prompt=target_prompt, pairs=pairs, warnings=warnings)
+    return Alignment(source_prompt=src.text, target_prompt=target_prompt, pairs=one_global_pair(src.text, tgt.text,
+                                                                                            pairs), warnings=warnings)
+
+
+def one_global_pair(source: str, target: str, pairs: list[EditPair]) -> list[EditPair]:
+    """Several changes of the whole picture and nothing else ('... black and white portraits, Black and White
+    Portraits' + 'in color'; 'in winter at night'): one whole-image pair, source prompt -> target prompt, not several
+    pairs with the same whole-image mask."""
+    if len(pairs) < 2 or any(p.kind != "global" for p in pairs):
+        return pairs
+    return [EditPair(source=source, target=target, guided_prompt=target, mask_phrase=slots.WHOLE_IMAGE,
+                     kind="global", source_span=(0, len(source)), target_span=(0, len(target)))]
 
 
 def _key(tok) -> str:

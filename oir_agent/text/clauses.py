@@ -367,7 +367,7 @@ def _parse_clause(text: str) -> Clause | None:
     # "the roof colour": the same, written as a compound (not 'the colour', 'its colour')
     text = re.sub(r"\b([\w-]+)\s+(?:colou?r|material|texture|pattern)\b(?!\s+of\b)",
                   lambda m: m.group(0) if m.group(1).lower() in nlp.DETERMINERS | nlp.FUNCTION_WORDS | _VERB_WORDS
-                  else m.group(1), text, flags=re.I)
+                  | {"vibrant", "vivid", "bright", "full"} else m.group(1), text, flags=re.I)  # 'in vibrant color'
     m = _SWAP_ATTR.match(text)
     if m:
         cls = {"colour": "colour", "color": "colour", "shape": "shape", "material": "material", "size": "size"}[

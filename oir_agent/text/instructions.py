@@ -15,7 +15,7 @@ from dataclasses import replace
 from ..errors import AlignmentError
 from ..types import EditPair
 from . import lexicon, nlp, slots, verbs
-from .aligner import Alignment, align_prompts, check_prompt
+from .aligner import Alignment, align_prompts, check_prompt, one_global_pair
 from .clauses import POSITIONS, SEPARATORS, Clause, attribute_words, prompts_from_clauses, split_clauses
 from .pairs import find_all, find_phrase
 from .phrases import (
@@ -43,7 +43,7 @@ _UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|i
 # What covers an object, so that its colour or finish is the object's when the prompt does not name it
 SURFACES = frozenset({"fur", "feathers", "skin", "body", "paint", "paintwork", "surface", "exterior", "shell",
                       "scales", "plumage", "bark"})
-ADDED_GLOBALS = ("time", "weather", "season")  # classes an instruction may add when the prompt has none
+ADDED_GLOBALS = ("time", "weather", "season", "palette")  # classes an instruction may add when the prompt has none
 
 
 def parse_instruction(instruction: str, source_prompt: str | None = None) -> Alignment:
@@ -120,9 +120,11 @@ def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], cl
     spans = sorted(p.source_span for p in pairs if p.source_span)
     if any(a[1] > b[0] for a, b in zip(spans, spans[1:])) or not pairs:
         return None
-    alignment = Alignment(source_prompt=source_prompt, target_prompt=target_prompt,
-                          pairs=sorted(pairs, key=lambda p: p.source_span or (0, 0)), warnings=warnings + notes)
-    if len(alignment.pairs) != len(clauses):
+    found = len(pairs)
+    pairs = one_global_pair(source_prompt, target_prompt, sorted(pairs, key=lambda p: p.source_span or (0, 0)))
+    alignment = Alignment(source_prompt=source_prompt, target_prompt=target_prompt, pairs=pairs,
+                          warnings=warnings + notes)
+    if found != len(clauses):
         alignment.warnings.append(f"the instruction has {len(clauses)} change(s) but {len(alignment.pairs)} editing "
                                   "pair(s) were found; check the pairs.")
     return alignment
@@ -611,6 +613,8 @@ def _assumed_setting(original: str, value: str, cls: str) -> dict:
     noun = bare.split()[-1].lower() in lexicon.SETTING_NOUNS
     if cls == "medium":  # added for the whole picture: no claim about what it is now
         now, new = "{}", (value if leading_det(value) else with_article(value)) + " of {}"
+    elif cls == "palette":  # 'make it black and white' on 'a car': '... , in black and white'
+        now, new = "{}", "{}, " + (bare if bare.lower().startswith("in ") else "in " + bare)
     elif cls == "weather":
         now, new = "{} in clear weather", "{} in the " + bare if noun else "{} in " + bare + " weather"
         now = "{} on a rainy day" if bare.lower() in ("clear", "sunny", "sunshine") else now
@@ -638,5 +642,12 @@ def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
     if cls in lexicon.SETTING_HEADS and nouns and all(w.lower() not in lexicon.SETTING_NOUNS for w in new.split()):
         new = f"{new} {lexicon.SETTING_HEADS[cls]}"  # 'in thick fog' + 'sunny' -> 'in sunny weather'
     for f in sorted(found, key=lambda f: -f.start):
-        prompt = prompt[:f.start] + new + prompt[f.end:]
+        text = new
+        if cls == "palette":  # before a noun as a modifier ('a color photo'), else as a phrase ('..., in color')
+            bare = re.sub(r"^in\s+", "", new, flags=re.I)
+            after = re.match(r"\s*([\w'-]+)", prompt[f.end:])
+            noun = after is not None and after.group(1).lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS \
+                and after.group(1)[:1].islower() == prompt[f.start:f.start + 1].islower()
+            text = bare if noun else "in " + bare
+        prompt = prompt[:f.start] + text + prompt[f.end:]
     return fix_articles(prompt)

@@ -64,11 +64,23 @@ class Slot:
         return prompt[self.start:self.end]
 
 
+# The picture's colour mode: a value of this class is about the whole picture, never an object's colour ("make it
+# black and white" on "a red car" is a black-and-white picture, not a black-and-white car).
+_PALETTE_PROMPT = r"black[\s-]+and[\s-]+white|b&w|monochrome|monochromatic|sepia(?:[\s-]+toned?)?|gr[ae]yscale|" \
+                  r"(?:in\s+)?full[\s-]+colou?r|in\s+(?:vibrant\s+|bright\s+|vivid\s+)?colou?r"
+PALETTE_IN_PROMPT = re.compile(rf"\b(?:{_PALETTE_PROMPT})\b", re.I)
+_PALETTE_VALUE = re.compile(rf"^(?:in\s+)?(?:{_PALETTE_PROMPT}|(?:vibrant\s+|bright\s+|vivid\s+|full\s+)?colou?rs?)$",
+                            re.I)
+
+
 def value_class(value: str) -> str | None:
-    """The class of a value: 'credit' (by NAME), 'medium', a lexicon attribute class, or a noun category."""
+    """The class of a value: 'credit' (by NAME), 'medium', 'palette' (the picture's colour mode), a lexicon attribute
+    class, or a noun category."""
     v = value.strip()
     if re.match(r"by\s+\S", v, re.I):
         return "credit"
+    if _PALETTE_VALUE.match(v):
+        return "palette"
     words = [w.lower() for w in _WORD.findall(v)]
     while len(words) > 1 and words[0] in ("a", "an", "the", "some"):
         words = words[1:]
@@ -97,6 +109,8 @@ def slots(prompt: str, cls: str) -> list[Slot]:
     """Every span of `prompt` of class `cls`."""
     if cls == "credit":
         return [Slot(m.start("name"), m.end("name"), cls) for m in _CREDIT.finditer(prompt)]
+    if cls == "palette":
+        return [Slot(m.start(), m.end(), cls) for m in PALETTE_IN_PROMPT.finditer(prompt)]
     out = []
     words = list(_WORD.finditer(prompt))
     if cls == "medium":
@@ -185,7 +199,7 @@ def is_modifier(word: str) -> bool:
     return w not in DETERMINERS and w not in FUNCTION_WORDS and (lexicon.is_attribute_word(w) or is_adjective(w))
 
 
-GLOBAL_CLASSES = ("credit", "medium", "season", "weather", "time")  # what the whole picture is, not one object
+GLOBAL_CLASSES = ("credit", "medium", "palette", "season", "weather", "time")  # the whole picture, not one object
 WHOLE_IMAGE = "the whole image"  # the mask phrase of a global pair: no detector is asked
 
 
@@ -197,6 +211,8 @@ def is_global(source: str, target: str, prompt: str, start: int | None) -> bool:
         out = {lexicon.attribute_class(w) for w in words} & set(GLOBAL_CLASSES)
         if any(w in MEDIUM for w in words):
             out.add("medium")
+        if PALETTE_IN_PROMPT.search(text) or _PALETTE_VALUE.match(text.strip()):
+            out.add("palette")
         return out
 
     if start is not None and re.search(r"\bby\s+$", prompt[:start], re.I):
