@@ -185,6 +185,12 @@ def pairs(instruction, source):
     ("turn this into a winter scene", "a cabin by a lake", "a cabin by a lake in winter"),
     ("change the painting style to impressionism", "a photo of a river at dawn",
      "an impressionist painting of a river at dawn"),
+    # the picture's colour mode is the whole picture's, never an object's colour; every mention changes
+    ("make it black and white", "a red car on a street", "a red car on a street, in black and white"),
+    ("make it in color", "a black and white photo of a street", "a color photo of a street"),
+    ("make it in color", "Tree's Picture Black and white By Martin Rak", "Tree's Picture in color By Martin Rak"),
+    ("in vibrant color", "black and white portraits, Black and White Portraits of the Homeless",
+     "vibrant color portraits, vibrant color Portraits of the Homeless"),
     # a medium with its artist: each to the prompt's own phrase
     ("make it a watercolor by Monet", "a harbour at dawn, photo by John Smith", "a harbour at dawn, watercolor by Monet"),
     # what covers an object, unnamed in the prompt: its colour is the object's; named, it is the part's
@@ -261,6 +267,17 @@ def test_a_new_action_is_one_pair_about_the_object_that_acts():
 def test_prompt_pairs_door_takes_a_new_action_as_one_pair_too(source, target, expected):
     a = align_prompts(source, target)
     assert [(p.source, p.target, p.mask_phrase) for p in a.pairs] == expected
+
+
+def test_several_whole_picture_changes_are_one_global_pair():
+    a = parse_instruction("change the season to winter and make it night", source_prompt="a cabin in summer by day")
+    assert [(p.source, p.target, p.kind, p.mask_phrase) for p in a.pairs] == [
+        ("a cabin in summer by day", a.target_prompt, "global", "the whole image")]
+    assert "winter" in a.target_prompt and "night" in a.target_prompt and not a.warnings
+    a = parse_instruction("make it black and white", source_prompt="a red car on a street")
+    assert [(p.kind, p.mask_phrase) for p in a.pairs] == [("global", "the whole image")]
+    a = parse_instruction("make the cat black and make it winter", source_prompt="a white cat in summer")
+    assert [p.kind for p in a.pairs] == ["attribute", "global"]  # an object's change stays its own pair
 
 
 def test_a_noun_the_parser_reads_as_a_past_verb_is_the_object_and_twins_are_masked_by_their_description():
