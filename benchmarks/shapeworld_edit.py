@@ -27,6 +27,8 @@ is checked against the sum, so a miscount stops the run).
   oir_per_pair             the default with final_prompts="per-pair" (each pair's guided prompt inside its region
                            during the final denoise)
   per_pair_no_reinv        oir_per_pair without re-inversion
+  per_pair_shallow         the default with final_prompts="per-pair-shallow" (own prompts only in the regions of
+                           pairs whose step is at or below r, whose edit the final denoise makes)
   fixed_k                  invert k levels, denoise k with the target prompt, k = 10%..100% of N by 10%
                            (all depths denoised in shared calls from the shared inversion; depth k is charged
                            k + 2k, and the counted denoising total must equal sum 2k)
@@ -63,7 +65,7 @@ from oir_agent.engine.oir import (  # noqa: E402
     Reassembly,
     fixed_depth_edits,
     invert_image,
-    own_prompt_regions,
+    own_prompts,
     reassemble_many,
     search_pairs,
 )
@@ -133,6 +135,8 @@ class Runner:
             "reinv_adaptive": (Reassembly(gt, budgeted, cfg.replace(deep_reinversion_fraction=0.08)), budgeted_cost),
             "reinv_8": (Reassembly(gt, budgeted, cfg.replace(reinversion_fraction=0.08)), budgeted_cost),
             "oir_per_pair": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair")), budgeted_cost),
+            "per_pair_shallow": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair-shallow")),
+                                 budgeted_cost),
             "per_pair_no_reinv": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair"), reinversion_steps=0),
                                   budgeted_cost),
         }
@@ -170,8 +174,8 @@ class Runner:
         shares = {}
         for name, (item, _) in variants.items():
             chosen = item.steps or [s.optimal_step for s in item.searches]
-            re = item.config.resolved_reinversion_steps if item.reinversion_steps is None else item.reinversion_steps
-            own = sum(own_prompt_regions(item.masks)) if item.config.final_prompts == "per-pair" else 0
+            re = item.config.reinversion_steps_for(chosen) if item.reinversion_steps is None else item.reinversion_steps
+            own = sum(own_prompts(item.config, item.masks, chosen, r))
             shares[name] = edit_sample_evals(0, [], chosen, r, re, item.config.shallow_rule, own)
         if spent() - before != sum(shares.values()):
             raise RuntimeError(f"reassembly cost {spent() - before} != closed form {sum(shares.values())}")

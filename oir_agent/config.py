@@ -39,7 +39,8 @@ MASK_PROVIDER_ALIASES = {"attention": "noise-difference"}  # the first release's
 SEARCH_STRATEGIES = ("budgeted", "exhaustive")
 SEARCH_KINDS = SEARCH_STRATEGIES + ("override", "targeted")  # a pair's recorded search: + fixed step, re-search
 SEARCH_METRICS = ("edit-first", "paper")
-FINAL_PROMPTS = ("target", "per-pair")  # the final denoise: the target prompt everywhere, or each pair's own inside it
+FINAL_PROMPTS = ("target", "per-pair", "per-pair-shallow")  # the final denoise: the target prompt everywhere, or
+# each pair's own inside it (every object's, or only pairs at or below r)
 SHALLOW_RULES = ("source-latent", "invert-candidate")
 CLIP_TEXTS = ("phrase", "prompt")
 CLIP_REGIONS = ("crop", "full")
@@ -145,9 +146,10 @@ class OIRConfig:
                                             "or paper (Eq. 3)", choices=SEARCH_METRICS)
     search_budget: float = 0.4  # budgeted search: at most this fraction of the exhaustive search's sample evals
     min_search_step: int = 1  # smallest candidate step the search considers (1 = all, as the paper)
-    final_prompts: str = knob("target", "the final denoise's prompt: target (everywhere, as the paper) or per-pair "
+    final_prompts: str = knob("target", "the final denoise's prompt: target (everywhere, as the paper), per-pair "
                                         "(inside each object's region its own guided prompt, so another pair's new "
-                                        "concept cannot enter it; one more UNet sample per object per step)",
+                                        "concept cannot enter it; one more UNet sample per object per step) or "
+                                        "per-pair-shallow (only for pairs whose step is at or below r)",
                               choices=FINAL_PROMPTS)
     shallow_rule: str = knob("source-latent", choices=SHALLOW_RULES)  # pair whose step is <= r: paste z_r
     # ("source-latent") or invert its finished candidate up to r ("invert-candidate", the first release);

@@ -115,6 +115,15 @@ def test_step_override_skips_the_search_for_that_pair(editor):
     assert per_pair.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 2, [[3], [7]], "source-latent",
                                                                regions=2)  # one more sample per pair per step
     assert not np.array_equal(np.asarray(per_pair.image), np.asarray(both.image))
+    # per-pair-shallow: own prompts only where the final denoise makes the edit (step <= r = 2): one region here
+    pinned = {"red circle": 2, "blue square": 7}
+    shallow = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
+                          config=cfg.replace(final_prompts="per-pair-shallow"), steps=pinned)
+    assert shallow.cost.unet_sample_evals == closed_form_cost(10, [2, 7], 2, 2, [[2], [7]], "source-latent",
+                                                              regions=1)
+    deep = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
+                       config=cfg.replace(final_prompts="per-pair-shallow"), steps={"red circle": 3, "blue square": 7})
+    assert np.array_equal(np.asarray(deep.image), np.asarray(both.image))  # no shallow pair: the target prompt's
 
 
 @pytest.mark.parametrize("steps, needle", [({"cat": 3}, "not an editing pair"), ({"red circle": 0}, "[1, 10]"),

@@ -47,7 +47,7 @@ def estimated_sample_evals(config, searched: Sequence[bool]) -> int:
     per_search = exhaustive_cost(n) * (config.search_budget if config.search == "budgeted" else 1.0)
     search = sum(int(per_search) if s else candidate_cost(n) for s in searched)
     shallow = r * len(searched) if config.shallow_rule == "invert-candidate" else 0
-    regions = len(searched) if config.final_prompts == "per-pair" else 0
+    regions = len(searched) if config.final_prompts != "target" else 0  # at most every pair
     return n + search + re + final_denoise_cost(r, re, regions) + shallow
 
 

@@ -131,14 +131,26 @@ def reassemble_many(runtime: Runtime, inv: Inverted,
         steps = it.steps if it.steps is not None else [s.optimal_step for s in it.searches]
         depths.append(cfg.reinversion_steps_for(steps) if it.reinversion_steps is None else it.reinversion_steps)
         regions.append(tuple((row, m[None]) for row, m, own in zip(inv.guided_rows, latent_masks,
-                                                                   own_prompt_regions(it.masks))
-                             if own) if cfg.final_prompts == "per-pair" else ())
+                                                                   own_prompts(cfg, it.masks, steps, r)) if own))
     finals = reassembly.reinvert_and_denoise_many(runtime, inv.schedule, inv.embeddings, pasted, r, depths,
                                                   SOURCE_ROW, TARGET_ROW, guidance, keeps, items[0].config.max_batch,
                                                   regions)
     images = runtime.decode_latents(torch.stack(finals), len(finals))
     images = [kept(inv.image, img, it) for img, it in zip(images, items)]
     return [(img, m, z) for img, m, z in zip(images, masks_out, pasted)]
+
+
+def own_prompts(config: OIRConfig, masks: list[torch.Tensor], steps: list[int], r: int) -> list[bool]:
+    """Which pairs' regions the final denoise draws with their own guided prompt: none ("target"), every object's
+    ("per-pair"), or only those of pairs whose chosen step is at or below r ("per-pair-shallow": their edit is made
+    by the final denoise itself, from z_r, so it is made from their own prompt; a deeper pair's pasted latent already
+    carries its edit)."""
+    if config.final_prompts == "target":
+        return [False] * len(masks)
+    own = own_prompt_regions(masks)
+    if config.final_prompts == "per-pair-shallow":
+        own = [o and i <= r for o, i in zip(own, steps)]
+    return own
 
 
 def own_prompt_regions(masks: list[torch.Tensor]) -> list[bool]:
