@@ -7,7 +7,9 @@ falls back to the parser (spaCy POS tags) and, where the aligner has to guess, a
 
 from __future__ import annotations
 
-from .nlp import COLOURS
+# Basic colour words (also what the parser-free fallback knows as colours).
+COLOURS = {"red", "blue", "green", "yellow", "orange", "purple", "pink", "white", "black", "gray", "grey", "brown",
+           "gold", "golden", "silver", "cyan", "magenta", "violet", "beige", "teal", "turquoise", "navy"}
 
 ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
     "colour": frozenset(COLOURS | {"colorful", "colourful", "multicolored", "dark", "light", "pale", "bright",

