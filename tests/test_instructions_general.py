@@ -191,6 +191,9 @@ def pairs(instruction, source):
     ("make it in color", "Tree's Picture Black and white By Martin Rak", "Tree's Picture in color By Martin Rak"),
     ("in vibrant color", "black and white portraits, Black and White Portraits of the Homeless",
      "vibrant color portraits, vibrant color Portraits of the Homeless"),
+    # a word in two classes ('calm': an emotion, and the sea's weather) replaces an old word of either
+    ("make the ocean calm", "a stormy ocean with a lighthouse", "a calm ocean with a lighthouse"),
+    ("make the man calm", "an angry man on a bench", "a calm man on a bench"),
     # a medium with its artist: each to the prompt's own phrase
     ("make it a watercolor by Monet", "a harbour at dawn, photo by John Smith", "a harbour at dawn, watercolor by Monet"),
     # what covers an object, unnamed in the prompt: its colour is the object's; named, it is the part's

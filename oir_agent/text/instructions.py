@@ -528,6 +528,10 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
                 in {lexicon.attribute_class(w) for w in new_words.split()}:  # 'its mouth closed' + 'open'
             a0, a1 = end + after.start(1), end + after.end(1)
             return prompt[:a0] + new_words + prompt[a1:]
+        before = re.search(r"([\w-]+)\s+$", prompt[:start])
+        new_classes = frozenset().union(*(lexicon.attribute_classes(w) for w in new_words.split()))
+        if before and lexicon.attribute_classes(before.group(1)) & new_classes:  # 'a stormy ocean' + 'calm': a
+            start, found = before.start(1), prompt[before.start(1):end]  # scene word of the value's class too
         target = attribute_target(found, new_words, clause.value_class)
     else:
         target = without_frame(prompt[:start], target)

@@ -55,7 +55,7 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                           "raspberry", "blueberry", "coconut", "hazelnut", "cinnamon", "mocha", "butterscotch",
                           "toffee"}),
     "season": frozenset({"spring", "summer", "autumn", "fall", "winter"}),
-    "weather": frozenset({"sunny", "rainy", "snowy", "foggy", "misty", "cloudy", "stormy", "windy", "clear",
+    "weather": frozenset({"sunny", "rainy", "snowy", "foggy", "misty", "cloudy", "stormy", "windy", "clear", "calm",
                           "snow", "rain", "fog", "mist", "storm", "snowstorm", "thunderstorm", "hail", "hailstorm",
                           "blizzard", "sunshine"}),
     "time": frozenset({"day", "night", "daytime", "nighttime", "morning", "evening", "sunset", "sunrise", "dawn",
@@ -164,6 +164,13 @@ def base_form(word: str) -> str:
     """'shorter' -> 'short'; any other word as it is (lower case)."""
     w = word.lower()
     return COMPARATIVES.get(w, w)
+
+
+def attribute_classes(word: str) -> frozenset[str]:
+    """Every class a word belongs to ('calm': an emotion and a weather; most words have one)."""
+    w = base_form(word)
+    found = frozenset(name for name, words in ATTRIBUTE_CLASSES.items() if w in words)
+    return found or (frozenset({"colour"}) if w.endswith(("colored", "coloured")) else frozenset())
 
 
 def attribute_class(word: str) -> str | None:

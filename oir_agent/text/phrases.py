@@ -42,11 +42,14 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
     def class_of(a: str) -> str | None:
         return value_class or lexicon.attribute_class(a)
 
+    def classes_of(a: str) -> frozenset[str]:  # a word may be in two classes ('calm': emotion, weather)
+        return frozenset({value_class}) if value_class else lexicon.attribute_classes(a)
+
     new_classes = {class_of(a) for a in attr_words if a not in ("and", "or")}
     out, placed = [], set()
     for w in obj.split():
-        cls = lexicon.attribute_class(w)
-        same = [a for a in attr_words if cls is not None and class_of(a) == cls]
+        old = lexicon.attribute_classes(w)
+        same = [a for a in attr_words if old & classes_of(a)]
         if same:  # the new value takes the old one's place ('long yellow bus' + 'green' -> 'long green bus')
             coordinated = "and" in attr_words or "or" in attr_words  # 'red and sporty': the whole value, as written
             out.extend(a for a in attr_words if a not in placed and (coordinated or a in same))
