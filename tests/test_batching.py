@@ -172,6 +172,28 @@ def test_batcher_does_not_wait_for_a_member_busy_elsewhere():
     assert time.perf_counter() - t0 < 1.0  # its only member is waiting: nothing more can arrive, no wait
 
 
+def _three_callers_of(fn, caught, max_wait_s):
+    """Three members call the batcher at once with `fn`; the exceptions of type `caught` they each got."""
+    b = SharedBatcher(max_wait_s=max_wait_s)
+    got = []
+    everyone = threading.Barrier(3)
+
+    def work():
+        with b.member():
+            everyone.wait()
+            try:
+                b.run("f", (), (torch.ones(1),), fn)
+            except caught as exc:
+                got.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    return got
+
+
 def test_out_of_memory_in_a_shared_call_tells_each_caller_to_run_alone():
     """Three members' rows in one call that runs out of memory: each of the three is told to run alone (and the
     merged call was really one call of all their rows)."""
@@ -181,23 +203,7 @@ def test_out_of_memory_in_a_shared_call_tells_each_caller_to_run_alone():
         seen.append(x.shape[0])
         raise torch.OutOfMemoryError("simulated")
 
-    b = SharedBatcher(max_wait_s=5.0)  # the call runs as soon as all three wait
-    failed = []
-    everyone = threading.Barrier(3)
-
-    def work():
-        with b.member():
-            everyone.wait()
-            try:
-                b.run("f", (), (torch.ones(1),), fn)
-            except SharedCallFailed as exc:
-                failed.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(10)
+    failed = _three_callers_of(fn, SharedCallFailed, max_wait_s=5.0)  # the call runs as soon as all three wait
     assert len(failed) == 3 and seen == [3]
 
 
@@ -205,22 +211,4 @@ def test_an_error_in_a_shared_call_reaches_every_caller():
     def fn(x):
         raise ValueError("boom")
 
-    b = SharedBatcher(max_wait_s=0.5)
-    errors = []
-
-    everyone = threading.Barrier(3)
-
-    def work():
-        with b.member():
-            everyone.wait()
-            try:
-                b.run("f", (), (torch.ones(1),), fn)
-            except ValueError as exc:
-                errors.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(10)
-    assert len(errors) == 3
+    assert len(_three_callers_of(fn, ValueError, max_wait_s=0.5)) == 3
