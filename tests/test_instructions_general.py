@@ -191,6 +191,17 @@ def pairs(instruction, source):
     ("make it in color", "Tree's Picture Black and white By Martin Rak", "Tree's Picture in color By Martin Rak"),
     ("in vibrant color", "black and white portraits, Black and White Portraits of the Homeless",
      "vibrant color portraits, vibrant color Portraits of the Homeless"),
+    # an expression is the face's: it replaces the prompt's expression, and stands beside a pose or an action
+    ("Make the woman smile", "a woman with a neutral expression standing in a garden",
+     "a woman with a smiling expression standing in a garden"),
+    ("make the girl smile", "a girl sitting on a bench", "a smiling girl sitting on a bench"),
+    ("make the girl smile", "a girl reading a book", "a smiling girl reading a book"),
+    ("make the boy cry", "a boy laughing in the park", "a boy crying in the park"),
+    # 'instead of' after a whole clause says what it was; 'a ... one' keeps the head noun of a longer reference;
+    # a reference with where it is ('the flowers in the vase') is its own noun
+    ("Make the bus yellow instead of red", "a red bus on a city street", "a yellow bus on a city street"),
+    ("Transform the sunny sky into a stormy one", "a farmhouse under a sunny sky", "a farmhouse under a stormy sky"),
+    ("Make the flowers in the vase sunflowers", "a vase of roses on a table", "a vase of sunflowers on a table"),
     # a word in two classes ('calm': an emotion, and the sea's weather) replaces an old word of either
     ("make the ocean calm", "a stormy ocean with a lighthouse", "a calm ocean with a lighthouse"),
     ("make the man calm", "an angry man on a bench", "a calm man on a bench"),

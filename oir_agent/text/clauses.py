@@ -368,6 +368,11 @@ def _parse_clause(text: str) -> Clause | None:
     text = re.sub(r"\b([\w-]+)\s+(?:colou?r|material|texture|pattern)\b(?!\s+of\b)",
                   lambda m: m.group(0) if m.group(1).lower() in nlp.DETERMINERS | nlp.FUNCTION_WORDS | _VERB_WORDS
                   | {"vibrant", "vivid", "bright", "full"} else m.group(1), text, flags=re.I)  # 'in vibrant color'
+    m = re.match(r"^(?P<c>.+?)\s+(?:instead\s+of|rather\s+than)\s+(?P<old>[^,]+)$", text, re.I)
+    if m and _VERB.match(m.group("c")):  # 'make the bus yellow instead of red': a whole clause, and what it was
+        clause = _parse_clause(m.group("c"))
+        if clause is not None:
+            return clause
     m = _SWAP_ATTR.match(text)
     if m:
         cls = {"colour": "colour", "color": "colour", "shape": "shape", "material": "material", "size": "size"}[
@@ -449,8 +454,10 @@ def _parse_clause(text: str) -> Clause | None:
                 words = (x + " " + y).split()  # 'make the red cup blue': the object may be longer
                 split = next((k for k in range(2, len(words)) if is_attribute(" ".join(words[k:]))
                               and words[k - 1].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS), None)
-                if split is None and _bare_plural_noun(y) and not dangling:
-                    return Clause(source=x, target=y, kind="object")  # 'make the glasses sunglasses'
+                if split is None and _bare_plural_noun(words[-1]) and len(words) > 1 \
+                        and words[-2].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS:
+                    return Clause(source=clean(" ".join(words[:-1])), target=words[-1], kind="object")  # 'make the
+                    # glasses sunglasses', 'make the flowers in the vase sunflowers'
                 if split is None:
                     continue
                 x, y = " ".join(words[:split]), " ".join(words[split:])

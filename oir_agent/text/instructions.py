@@ -354,11 +354,17 @@ def _members_named(prompt: str, noun: str) -> list[str] | None:
     return [w for k, w in enumerate(words) if w in members and w not in words[:k]]
 
 
+def _without_place(reference: str) -> str:
+    """'flowers in the vase' -> 'flowers': a reference's own noun, before the phrase that says where it is."""
+    m = re.match(r"^(?P<head>.+?)\s+(?:in|on|at|with|near|by|under|behind|beside|inside)\s+\S", reference, re.I)
+    return m.group("head") if m else reference
+
+
 def _resolve_category(clause: Clause, prompt: str, warnings: list[str]) -> Clause:
     """'the vehicle' when the prompt says 'car': the one member of the category the prompt names (warned)."""
     if clause.kind in ("setting",) or not clause.source or locate(prompt, clause.source) is not None:
         return clause
-    head = clause.source.split()[-1]
+    head = _without_place(clause.source).split()[-1]
     found = _members_named(prompt, head)
     if found is None:
         return clause
@@ -447,6 +453,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if span is None and locate(original, clause.source) is not None:
         raise AlignmentError(f"the instruction changes {clause.source!r} more than once (an earlier change already "
                              "replaced it); say once what each object becomes.")
+    head = _without_place(clause.source)
+    if span is None and head != clause.source:  # 'the flowers in the vase': the flowers, however the prompt names
+        value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target  # them
+        return _apply(prompt, replace(clause, source=head, target=value), original)
     if span is None:
         value = clause.target if clause.kind != "attribute" else clause.target
         raise AlignmentError(
@@ -498,7 +508,15 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
     found = prompt[start:end]
     target = clause.target
     if clause.kind == "verb":
+        feeling = verbs.ing(clause.target) if len(clause.target.split()) == 1 else ""
+        moods = slots.slots(prompt, "emotion") if lexicon.attribute_class(feeling) == "emotion" else []
+        if len(moods) == 1:  # 'make the woman smile' on '... with a neutral expression standing ...': the
+            m = moods[0]  # expression changes, not the pose
+            return fix_articles(prompt[:m.start] + feeling + prompt[m.end:])
         where = verbs.verb_span(prompt, start, end, clause.target)
+        if where is not None and lexicon.attribute_class(feeling) == "emotion" \
+                and lexicon.attribute_class(prompt[where[0]:where[1]].split()[0]) != "emotion":
+            where = None  # 'make the girl smile' on 'a girl sitting/reading ...': an expression beside what she does
         if where is None and len(clause.target.split()) == 1 \
                 and lexicon.attribute_class(verbs.ing(clause.target)) in ("state", "emotion"):
             # 'a dog' + 'smile' -> 'a smiling dog': a pose or expression the lexicon knows, as the object's state

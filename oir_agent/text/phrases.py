@@ -106,6 +106,8 @@ def replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int, 
     det = words[0] if words and words[0].lower() in ("a", "an", "the", "some", "two", "three") else ""
     body = words[1:] if det else words
     one = bool(body) and body[-1].lower() == "one"
+    if one and len(prompt[start:end].split()) > 1:  # 'the sunny sky' -> 'a stormy one': the head stays, the
+        start = end - len(prompt[start:end].split()[-1])  # reference's own modifiers are old modifiers
     old_head = (prompt[start:end].split() or [""])[-1].lower()
     # 'an ancient farmhouse' for 'farmhouse' describes the same thing anew: its modifiers act as 'an ancient one'
     anew = not one and len(body) > 1 and singular(body[-1].lower()) == singular(old_head)
@@ -239,6 +241,9 @@ def locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | No
         span = find_phrase(prompt, v)
         if span:
             return grow_to_modifiers(prompt, span) if grow else span
+    prep = next((k for k, w in enumerate(words) if k > 0 and w.lower() in _REFERENCE_PREPOSITIONS), None)
+    if prep is not None:  # "the flowers in the vase" when the prompt says "roses in a vase": the flowers
+        return locate(prompt, " ".join(words[:prep]), grow)
     if len(words) > 1:  # "the red berries" when the prompt says "berries"
         return locate(prompt, " ".join(words[1:]), grow)
     for alt in lexicon.synonyms(words[0]):  # "the kitty" when the prompt says "cat" (one word, the last resort)
@@ -246,6 +251,9 @@ def locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | No
         if span:
             return grow_to_modifiers(prompt, span) if grow else span
     return None
+
+
+_REFERENCE_PREPOSITIONS = frozenset({"in", "on", "at", "with", "near", "by", "under", "behind", "beside", "inside"})
 
 
 def _open_compound(prompt: str, word: str) -> tuple[int, int] | None:
