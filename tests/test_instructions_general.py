@@ -59,7 +59,7 @@ def pairs(instruction, source):
     ("change the artist to Salvador Dali", "a city in the clouds by John Smith", "a city in the clouds by Salvador Dali"),
     ("make it a modern hospital", "an old hospital by the sea", "a modern hospital by the sea"),
     # pronouns
-    ("make her old", "a girl in a red dress", "an old girl in a red dress"),
+    ("make her old", "a girl in a red dress", "an old woman in a red dress"),
     # verbs, poses and states
     ("make the dog sit", "a dog lying on the sofa", "a dog sitting on the sofa"),
     ("make the boy cry", "a boy smiling at a dog", "a boy crying at a dog"),
@@ -202,6 +202,10 @@ def pairs(instruction, source):
     ("Make the bus yellow instead of red", "a red bus on a city street", "a yellow bus on a city street"),
     ("Transform the sunny sky into a stormy one", "a farmhouse under a sunny sky", "a farmhouse under a stormy sky"),
     ("Make the flowers in the vase sunflowers", "a vase of roses on a table", "a vase of sunflowers on a table"),
+    # a noun that says its person is young names the grown-up one when the value makes them old
+    ("make the boy older", "a young boy playing with a ball", "an old man playing with a ball"),
+    ("make her old", "a girl reading a book", "an old woman reading a book"),
+    ("make the girl happy", "a sad girl", "a happy girl"),
     # a word in two classes ('calm': an emotion, and the sea's weather) replaces an old word of either
     ("make the ocean calm", "a stormy ocean with a lighthouse", "a calm ocean with a lighthouse"),
     ("make the man calm", "an angry man on a bench", "a calm man on a bench"),

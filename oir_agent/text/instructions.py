@@ -550,12 +550,26 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         new_classes = frozenset().union(*(lexicon.attribute_classes(w) for w in new_words.split()))
         if before and lexicon.attribute_classes(before.group(1)) & new_classes:  # 'a stormy ocean' + 'calm': a
             start, found = before.start(1), prompt[before.start(1):end]  # scene word of the value's class too
-        target = attribute_target(found, new_words, clause.value_class)
+        target = _grown_up(attribute_target(found, new_words, clause.value_class), new_words)
     else:
         target = without_frame(prompt[:start], target)
         start, target = agree_preposition(prompt, *replace_phrase(prompt, start, end, target))
     new = prompt[:start] + target + prompt[end:]
     return fix_articles(new)
+
+
+_GROWN = {"girl": "woman", "girls": "women", "boy": "man", "boys": "men", "child": "adult", "children": "adults",
+          "kid": "adult", "kids": "adults"}
+
+
+def _grown_up(target: str, new_words: str) -> str:
+    """'make her old' on 'a girl' -> 'an old woman': a noun that says its person is young names the grown-up one when
+    the value makes them old ('an old girl' says something else)."""
+    words = target.split()
+    if words and words[-1].lower() in _GROWN and {w.lower() for w in new_words.split()} & {"old", "older", "elderly",
+                                                                                           "aged", "adult"}:
+        return " ".join(words[:-1] + [_GROWN[words[-1].lower()]])
+    return target
 
 
 _MEDIUM_BY = re.compile(r"(?P<medium>.+?)\s+by\s+(?P<name>\S.*)$", re.I)
