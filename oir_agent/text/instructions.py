@@ -32,6 +32,7 @@ from .phrases import (
     strip_det,
     with_article,
     without_frame,
+    without_place,
 )
 from .places import SURROUNDINGS, move, new_surroundings, relocate
 
@@ -354,17 +355,11 @@ def _members_named(prompt: str, noun: str) -> list[str] | None:
     return [w for k, w in enumerate(words) if w in members and w not in words[:k]]
 
 
-def _without_place(reference: str) -> str:
-    """'flowers in the vase' -> 'flowers': a reference's own noun, before the phrase that says where it is."""
-    m = re.match(r"^(?P<head>.+?)\s+(?:in|on|at|with|near|by|under|behind|beside|inside)\s+\S", reference, re.I)
-    return m.group("head") if m else reference
-
-
 def _resolve_category(clause: Clause, prompt: str, warnings: list[str]) -> Clause:
     """'the vehicle' when the prompt says 'car': the one member of the category the prompt names (warned)."""
     if clause.kind in ("setting",) or not clause.source or locate(prompt, clause.source) is not None:
         return clause
-    head = _without_place(clause.source).split()[-1]
+    head = without_place(clause.source).split()[-1]
     found = _members_named(prompt, head)
     if found is None:
         return clause
@@ -453,10 +448,6 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if span is None and locate(original, clause.source) is not None:
         raise AlignmentError(f"the instruction changes {clause.source!r} more than once (an earlier change already "
                              "replaced it); say once what each object becomes.")
-    head = _without_place(clause.source)
-    if span is None and head != clause.source:  # 'the flowers in the vase': the flowers, however the prompt names
-        value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target  # them
-        return _apply(prompt, replace(clause, source=head, target=value), original)
     if span is None:
         value = clause.target if clause.kind != "attribute" else clause.target
         raise AlignmentError(
@@ -548,7 +539,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             return prompt[:a0] + new_words + prompt[a1:]
         before = re.search(r"([\w-]+)\s+$", prompt[:start])
         new_classes = frozenset().union(*(lexicon.attribute_classes(w) for w in new_words.split()))
-        if before and lexicon.attribute_classes(before.group(1)) & new_classes:  # 'a stormy ocean' + 'calm': a
+        if before and new_classes.intersection(lexicon.attribute_classes(before.group(1))):  # 'a stormy ocean' + 'calm': a
             start, found = before.start(1), prompt[before.start(1):end]  # scene word of the value's class too
         target = _grown_up(attribute_target(found, new_words, clause.value_class), new_words)
     else:
@@ -599,8 +590,8 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             ref = words[0] if len(words) == 1 or words[1].lower() in nlp.FUNCTION_WORDS else " ".join(words)
             return _apply(prompt, Clause(source=ref, target=framed.group("rest"), kind="object"), original)
     cls = cls or slots.value_class(value)
-    if cls == "medium" and re.fullmatch(r"[A-Za-z]{3,}ism", value.strip()):  # an art movement is a painting's style
-        value = value.strip()[:-3] + "ist painting"  # ('impressionism' -> 'impressionist painting')
+    if cls == "medium" and slots.movement_style(value):  # an art movement is a painting's style
+        value = slots.movement_style(value)
     if cls is None:
         raise AlignmentError(
             f"could not tell which words of the source prompt {original!r} the instruction's {value!r} should "

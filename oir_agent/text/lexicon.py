@@ -166,21 +166,18 @@ def base_form(word: str) -> str:
     return COMPARATIVES.get(w, w)
 
 
-def attribute_classes(word: str) -> frozenset[str]:
-    """Every class a word belongs to ('calm': an emotion and a weather; most words have one)."""
+def attribute_classes(word: str) -> tuple[str, ...]:
+    """Every class a word belongs to, in ATTRIBUTE_CLASSES' order ('calm': an emotion and a weather; most words
+    have one); a word ending in -colored is a colour."""
     w = base_form(word)
-    found = frozenset(name for name, words in ATTRIBUTE_CLASSES.items() if w in words)
-    return found or (frozenset({"colour"}) if w.endswith(("colored", "coloured")) else frozenset())
+    found = tuple(name for name, words in ATTRIBUTE_CLASSES.items() if w in words)
+    return found or (("colour",) if w.endswith(("colored", "coloured")) else ())
 
 
 def attribute_class(word: str) -> str | None:
-    w = base_form(word)
-    for name, words in ATTRIBUTE_CLASSES.items():
-        if w in words:
-            return name
-    if w.endswith(("colored", "coloured")):  # 'colored', 'rust-colored': a colour ('autumn colored' trees)
-        return "colour"
-    return None
+    """A word's first class (None: no attribute word)."""
+    classes = attribute_classes(word)
+    return classes[0] if classes else None
 
 
 def is_attribute_word(word: str) -> bool:

@@ -43,13 +43,13 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
         return value_class or lexicon.attribute_class(a)
 
     def classes_of(a: str) -> frozenset[str]:  # a word may be in two classes ('calm': emotion, weather)
-        return frozenset({value_class}) if value_class else lexicon.attribute_classes(a)
+        return frozenset({value_class} if value_class else lexicon.attribute_classes(a))
 
     new_classes = {class_of(a) for a in attr_words if a not in ("and", "or")}
     out, placed = [], set()
     for w in obj.split():
         old = lexicon.attribute_classes(w)
-        same = [a for a in attr_words if old & classes_of(a)]
+        same = [a for a in attr_words if classes_of(a).intersection(old)]
         if same:  # the new value takes the old one's place ('long yellow bus' + 'green' -> 'long green bus')
             coordinated = "and" in attr_words or "or" in attr_words  # 'red and sporty': the whole value, as written
             out.extend(a for a in attr_words if a not in placed and (coordinated or a in same))
@@ -241,9 +241,8 @@ def locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | No
         span = find_phrase(prompt, v)
         if span:
             return grow_to_modifiers(prompt, span) if grow else span
-    prep = next((k for k, w in enumerate(words) if k > 0 and w.lower() in _REFERENCE_PREPOSITIONS), None)
-    if prep is not None:  # "the flowers in the vase" when the prompt says "roses in a vase": the flowers
-        return locate(prompt, " ".join(words[:prep]), grow)
+    if without_place(phrase) != phrase:  # "the flowers in the vase" when the prompt says "roses in a vase": the
+        return locate(prompt, without_place(phrase), grow)  # flowers, not the vase
     if len(words) > 1:  # "the red berries" when the prompt says "berries"
         return locate(prompt, " ".join(words[1:]), grow)
     for alt in lexicon.synonyms(words[0]):  # "the kitty" when the prompt says "cat" (one word, the last resort)
@@ -254,6 +253,13 @@ def locate(prompt: str, phrase: str, grow: bool = False) -> tuple[int, int] | No
 
 
 _REFERENCE_PREPOSITIONS = frozenset({"in", "on", "at", "with", "near", "by", "under", "behind", "beside", "inside"})
+
+
+def without_place(reference: str) -> str:
+    """'flowers in the vase' -> 'flowers': a reference's own noun, before the phrase that says where it is."""
+    words = reference.split()
+    cut = next((k for k, w in enumerate(words) if k > 0 and w.lower() in _REFERENCE_PREPOSITIONS), None)
+    return reference if cut is None else " ".join(words[:cut])
 
 
 def _open_compound(prompt: str, word: str) -> tuple[int, int] | None:

@@ -73,6 +73,13 @@ _PALETTE_VALUE = re.compile(rf"^(?:in\s+)?(?:{_PALETTE_PROMPT}|(?:vibrant\s+|bri
                             re.I)
 
 
+def movement_style(value: str) -> str | None:
+    """An art movement names a painting's style: 'impressionism' -> 'impressionist painting', 'cubism' -> 'cubist
+    painting'; None for anything else."""
+    m = re.fullmatch(r"([A-Za-z]{3,})ism", value.strip())
+    return f"{m.group(1)}ist painting" if m else None
+
+
 def value_class(value: str) -> str | None:
     """The class of a value: 'credit' (by NAME), 'medium', 'palette' (the picture's colour mode), a lexicon attribute
     class, or a noun category."""
@@ -86,8 +93,7 @@ def value_class(value: str) -> str | None:
         words = words[1:]
     if not words:
         return None
-    if any(w in MEDIUM for w in words) or v.lower().endswith((" art", " style")) \
-            or len(words) == 1 and words[0].endswith("ism") and len(words[0]) >= 6:  # an art movement: 'cubism'
+    if any(w in MEDIUM for w in words) or v.lower().endswith((" art", " style")) or movement_style(v):
         return "medium"
     classes = {lexicon.attribute_class(w) for w in words} - {None}
     setting = [c for c in classes if c in lexicon.SETTING_CLASSES]
