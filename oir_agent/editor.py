@@ -23,7 +23,7 @@ from .engine.batching import SharedBatcher
 from .engine.components import Components
 from .engine.oir import EnginePair, run_oir
 from .engine.runtime import Runtime, check_prompt_lengths
-from .errors import InvalidInputError
+from .errors import InvalidInputError, Param, Worded
 from .masks.base import MaskRequest, MaskResult, area_warnings
 from .masks.given import load_given_mask
 from .request import EditRequest, check_image_size, prepare_edit, step_overrides
@@ -222,7 +222,8 @@ class OIREditor:
         from .config import SEARCH_METRICS
 
         if search_metric is not None and search_metric not in SEARCH_METRICS:
-            raise InvalidInputError(f"search_metric={search_metric!r} is invalid: use 'edit-first' or 'paper'.")
+            raise InvalidInputError(Worded("{m} is invalid: use 'edit-first' or 'paper'.",
+                                           m=Param("search_metric", search_metric)))
         runtime = Runtime(self.components, Cost(), cancel=cancel, progress=progress, batcher=self.batcher)
         work = stored.to(self.device)
         searches, pairs = work.searches, list(work.engine_pairs)
@@ -351,7 +352,8 @@ def _pair_keyed(mapping, pairs: list[EditPair], name: str, check) -> dict[int, A
 def _step_range(value, n: int) -> tuple[int, int]:
     lo, hi = value  # TypeError / ValueError for anything but a pair
     if any(isinstance(x, bool) or not isinstance(x, int) for x in (lo, hi)) or not 1 <= lo <= hi <= n:
-        raise ValueError(f"expected [lo, hi] with 1 <= lo <= hi <= {n} (num_inference_steps)")
+        raise ValueError(Worded("expected [lo, hi] with 1 <= lo <= hi <= {n} ({steps})", n=n,
+                                steps=Param("num_inference_steps")))
     return lo, hi
 
 

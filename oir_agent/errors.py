@@ -1,4 +1,46 @@
-"""The library's exceptions: every error a caller can fix derives from OIRError."""
+"""The library's exceptions: every error a caller can fix derives from OIRError; and `Worded`, a message that names
+API parameters as data, so each door can name them its own way."""
+
+_BARE = object()
+
+
+class Param:
+    """An API parameter named in a message: `Param("device", "cpu")` reads `device='cpu'` to a Python caller and
+    `--device cpu` on the command line; `Param("num_inference_steps")` names the parameter alone."""
+
+    def __init__(self, name: str, value=_BARE):
+        self.name, self.value = name, value
+
+    @property
+    def bare(self) -> bool:
+        return self.value is _BARE
+
+    def __str__(self) -> str:
+        return self.name if self.bare else f"{self.name}={self.value!r}"
+
+
+class Worded(str):
+    """A message with slots: `Worded("{dev} is not available: use {cpu}.", dev=Param("device", "cuda"),
+    cpu=Param("device", "cpu"))`. As a str it is the Python caller's wording; `in_terms(render)` words every Param
+    slot with `render(param)` (the CLI's flags). A slot may hold plain text or another Worded. Literal braces in
+    the template are doubled, as in str.format."""
+
+    def __new__(cls, template: str, **slots):
+        made = super().__new__(cls, template.format(**{k: str(v) if isinstance(v, Param) else v
+                                                        for k, v in slots.items()}))
+        made.template, made.slots = template, slots
+        return made
+
+    def in_terms(self, render) -> str:
+        def word(value):
+            if isinstance(value, Param):
+                return render(value)
+            return value.in_terms(render) if isinstance(value, Worded) else value
+
+        return self.template.format(**{k: word(v) for k, v in self.slots.items()})
+
+    def __reduce__(self):  # survives pickling (errors cross process pools) as its plain text
+        return (str, (str(self),))
 
 
 class OIRError(Exception):

@@ -11,7 +11,7 @@ import torch
 
 from .config import DEFAULT_MODEL
 from .engine.components import Components
-from .errors import ConfigError, ModelUnavailableError
+from .errors import ConfigError, ModelUnavailableError, Param, Worded
 
 logger = logging.getLogger(__name__)
 
@@ -28,16 +28,18 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
     """`None` -> CUDA when available, else CPU. Unknown or unavailable devices raise ConfigError."""
     if device is None:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    _dev = Param("device", device)
     try:
         dev = torch.device(device)
     except (RuntimeError, TypeError) as exc:
-        raise ConfigError(f"device={device!r} is not a device torch knows: use 'cpu', 'cuda' or 'cuda:N'.") from exc
+        raise ConfigError(Worded("{dev} is not a device torch knows: use 'cpu', 'cuda' or 'cuda:N'.", dev=_dev)) from exc
     if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ConfigError(f"device={device!r} was asked for but CUDA is not available here: use device='cpu'.")
+        raise ConfigError(Worded("{dev} was asked for but CUDA is not available here: use {cpu}.", dev=_dev,
+                                 cpu=Param("device", "cpu")))
     if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
-        raise ConfigError(f"device={device!r}: only {torch.cuda.device_count()} CUDA device(s) exist.")
+        raise ConfigError(Worded("{dev}: only {n} CUDA device(s) exist.", dev=_dev, n=torch.cuda.device_count()))
     if dev.type not in ("cpu", "cuda", "mps"):
-        raise ConfigError(f"device={device!r} is not supported: use 'cpu' or 'cuda'.")
+        raise ConfigError(Worded("{dev} is not supported: use 'cpu' or 'cuda'.", dev=_dev))
     return dev
 
 
@@ -50,9 +52,9 @@ def resolve_dtype(dtype: str | torch.dtype | None, device: torch.device) -> torc
     elif isinstance(dtype, str) and dtype.lower() in _DTYPES:
         resolved = _DTYPES[dtype.lower()]
     else:
-        raise ConfigError(f"dtype={dtype!r} is not supported: use 'fp32', 'fp16' or 'bf16'.")
+        raise ConfigError(Worded("{d} is not supported: use 'fp32', 'fp16' or 'bf16'.", d=Param("dtype", dtype)))
     if device.type == "cpu" and resolved != torch.float32:
-        raise ConfigError(f"dtype={dtype!r} on CPU is not supported: use fp32 on CPU (the default).")
+        raise ConfigError(Worded("{d} on CPU is not supported: use fp32 on CPU (the default).", d=Param("dtype", dtype)))
     return resolved
 
 
@@ -164,9 +166,10 @@ def _load_dir(source: str | Path, clip_model: str | Path | None, name: str) -> C
         model_family(local)  # an unsupported family is refused first, naming what is supported
     if local.exists() and not (local / "unet").is_dir():
         raise ModelUnavailableError(
-            f"model={str(source)!r} exists but is not a diffusers model folder (no 'unet/' inside): give a folder "
-            "with unet/, vae/, text_encoder/, tokenizer/ and scheduler/ (e.g. a StableDiffusionPipeline's "
-            "save_pretrained output) or a hub id such as 'CompVis/stable-diffusion-v1-4'.")
+            Worded("{m} exists but is not a diffusers model folder (no 'unet/' inside): give a folder "
+                   "with unet/, vae/, text_encoder/, tokenizer/ and scheduler/ (e.g. a StableDiffusionPipeline's "
+                   "save_pretrained output) or a hub id such as 'CompVis/stable-diffusion-v1-4'.",
+                   m=Param("model", str(source))))
     src = str(local) if local.exists() else str(source)
     with _explain_missing(src, probe="model_index.json"):
         folder = local if local.exists() else _hub_folder(src)
@@ -238,8 +241,9 @@ def ships_grounding(model: str | Path) -> bool | None:
     return None
 
 
-PRESETS_HINT = ("or use an offline preset: model='shapes' (trained ShapeWorld model, ships with the package), "
-                "model='tiny' or model='sd-random' (random weights, for testing)")
+PRESETS_HINT = Worded("or use an offline preset: {shapes} (trained ShapeWorld model, ships with the package), "
+                      "{tiny} or {sd} (random weights, for testing)", shapes=Param("model", "shapes"),
+                      tiny=Param("model", "tiny"), sd=Param("model", "sd-random"))
 
 
 @contextmanager
@@ -284,9 +288,9 @@ def _missing_message(source: str, reason: str, probe: str) -> str:
     where = (f"it is in the Hugging Face cache ({cache}) but could not be loaded" if cached else
              f"it is not a local folder, not in the Hugging Face cache ({cache})")
     why = "and the hub is offline (HF_HUB_OFFLINE=1)" if offline and not cached else f"({reason})"
-    return (f"could not load model {source!r}: {where} {why}. Download it once with network access: "
-            f"`hf download {source}` (then it loads offline); or pass a local folder in diffusers layout; "
-            f"{PRESETS_HINT}.")
+    return Worded("could not load model {source}: {where} {why}. Download it once with network access: "
+                  "`hf download {name}` (then it loads offline); or pass a local folder in diffusers layout; "
+                  "{hint}.", source=repr(source), where=where, why=why, name=source, hint=PRESETS_HINT)
 
 
 class _explain_missing:

@@ -16,7 +16,7 @@ from PIL import Image
 from . import images as imgio
 from .config import OIRConfig
 from .engine.costs import estimated_sample_evals
-from .errors import AlignmentError, ConfigError, InvalidInputError, MaskError, PairValueError
+from .errors import AlignmentError, ConfigError, InvalidInputError, MaskError, PairValueError, Param, Worded
 from .text.pairs import explicit_pairs
 from .types import EditPair
 
@@ -57,17 +57,17 @@ def prepare_edit(image: imgio.ImageLike, source_prompt: str | None = None, targe
     fixed = step_overrides(steps, edit_pairs, config.num_inference_steps)
     given = ordered_masks(masks, edit_pairs, original.size) if masks is not None else None
     if given is None and config.mask_provider == "given":
-        raise MaskError("mask_provider='given' but no masks were passed: give one mask per pair, "
-                        f"in this order: {[p.source for p in edit_pairs]}.")
+        raise MaskError(Worded("{given} but no masks were passed: give one mask per pair, in this order: {order}.",
+                               given=Param("mask_provider", "given"), order=[p.source for p in edit_pairs]))
     request = EditRequest(image=original, source_prompt=source, target_prompt=target, pairs=edit_pairs,
                           config=config, masks=given, fixed_steps=fixed, warnings=list(warnings))
     default = estimated_sample_evals(OIRConfig(), [True] * len(edit_pairs))
     if request.estimated_sample_evals > COSTLY_FACTOR * default:
-        request.cost_warning = (
-            f"this edit may cost up to {request.estimated_sample_evals:,} UNet sample evaluations, "
-            f"{request.estimated_sample_evals / default:.0f}x the default settings' {default:,} "
-            f"(num_inference_steps={config.num_inference_steps}, search={config.search!r}); "
-            "on a CPU that can take hours.")
+        request.cost_warning = Worded(
+            "this edit may cost up to {evals:,} UNet sample evaluations, {ratio:.0f}x the default settings' "
+            "{default:,} ({n}, {s}); on a CPU that can take hours.", evals=request.estimated_sample_evals,
+            ratio=request.estimated_sample_evals / default, default=default,
+            n=Param("num_inference_steps", config.num_inference_steps), s=Param("search", config.search))
         request.warnings.append(request.cost_warning)
     return request
 
@@ -118,7 +118,7 @@ def step_overrides(steps: Mapping[str, int] | None, pairs: list[EditPair], n: in
                                 f"{{{pair_id(pairs[0])!r}: 30}}; got {type(steps).__name__}.")
     for key, value in steps.items():
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= n:
-            expected = f"an integer inversion step in [1, {n}] (num_inference_steps)"
+            expected = Worded("an integer inversion step in [1, {n}] ({steps})", n=n, steps=Param("num_inference_steps"))
             raise PairValueError(f"steps[{key!r}]={value!r} is invalid: expected {expected}.", field="steps",
                               value=value, expected=expected, key=key)
     found = keyed(steps, pairs, "steps", lambda v: v)

@@ -204,11 +204,22 @@ def test_errors_name_flags(tmp_path, capsys):
     assert "--step dumplings=99 is invalid: expected an integer inversion step in [1, 10] (--steps)." in \
         capsys.readouterr().err
     from oir_agent.cli.flags import in_flag_terms
+    from oir_agent.engine.schedule import DDIMSchedule
+    from oir_agent.errors import ConfigError, ModelUnavailableError, Param, Worded
 
-    assert in_flag_terms("steps['dumplings']=99 is invalid: expected [1, 50] (num_inference_steps).") == \
-        "--step dumplings=99 is invalid: expected [1, 50] (--steps)."
-    assert in_flag_terms("use model='shapes' or model='tiny'.") == "use --model shapes or --model tiny."
-    assert in_flag_terms("reassembly_step=3 is invalid") == "reassembly_step=3 is invalid"  # no flag: unchanged
+    hint = Worded("use {a} or {b} ({n}); {c}", a=Param("model", "shapes"), b=Param("model", "my model"),
+                  n=Param("num_inference_steps"), c=Param("reassembly_step", 3))
+    assert str(hint) == "use model='shapes' or model='my model' (num_inference_steps); reassembly_step=3"
+    assert in_flag_terms(ModelUnavailableError(hint)) == \
+        "use --model shapes or --model 'my model' (--steps); reassembly_step=3"  # no flag: the API's words
+    nested = Worded("could not load {m}: {hint}.", m=repr("x y"), hint=hint)
+    assert in_flag_terms(ModelUnavailableError(nested)).endswith("--model 'my model' (--steps); reassembly_step=3.")
+    # free text is never parsed: a message that merely looks like an assignment is left as written
+    assert in_flag_terms(ConfigError("model='shapes' in a sentence")) == "model='shapes' in a sentence"
+    with pytest.raises(ConfigError) as info:
+        DDIMSchedule.from_config({"num_train_timesteps": 100}, 300)
+    assert "num_inference_steps=300 is invalid" in str(info.value)
+    assert in_flag_terms(info.value).startswith("--steps 300 is invalid: expected at most 100 for this model")
 
 
 # 8. Servers say where they are when they start.

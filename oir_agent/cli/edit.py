@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+from .flags import flag_text
 from .output import StageProgress, check_writable, write_outputs
 
 
@@ -42,7 +43,7 @@ def run_edit(args) -> int:
         if path:
             check_writable(path, flag)
     if request.cost_warning:  # say it before the wait, not after
-        print(f"warning: {request.cost_warning}", file=sys.stderr)
+        print(f"warning: {flag_text(request.cost_warning)}", file=sys.stderr)
     args.model = resolve_model(args.model, recorded_model)
     from ..editor import OIREditor
     from ..models import resolve_device, resolve_dtype
@@ -75,7 +76,7 @@ def run_edit(args) -> int:
         print(f"{p.source!r} -> {p.target!r}: optimal inversion step {p.optimal_step}/{result.num_inference_steps}",
               file=sys.stderr)
     for w in result.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(f"warning: {flag_text(w)}", file=sys.stderr)
     for path in (args.output, args.diagnostics, args.sheet, args.save_edit):  # every file written, as demo does
         if path:
             print(path)

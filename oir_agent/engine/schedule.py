@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Param, Worded
 
 
 def max_inference_steps(scheduler) -> int:
@@ -59,7 +59,8 @@ class DDIMSchedule:
         if num_inference_steps > limit:
             expected = (f"at most {limit} for this model's scheduler ({scheduler.config.num_train_timesteps} training "
                         "steps); 50 is the paper's setting")
-            raise ConfigError(f"num_inference_steps={num_inference_steps} is invalid: expected {expected}.",
+            raise ConfigError(Worded("{n} is invalid: expected {e}.", n=Param("num_inference_steps", num_inference_steps),
+                                     e=expected),
                               field="num_inference_steps", value=num_inference_steps, expected=expected)
         scheduler.set_timesteps(num_inference_steps)
         descending = scheduler.timesteps.to(torch.int64)  # tau_N ... tau_1

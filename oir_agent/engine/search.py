@@ -229,11 +229,12 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
             state.notes.append(f"pair {k + 1}: {len(bad)} candidate(s) gave non-finite scores (steps {bad[:8]}"
                                f"{'...' if len(bad) > 8 else ''}) and were excluded from the search.")
         if not valid.any():
-            from ..errors import ResourceError
+            from ..errors import Param, ResourceError, Worded
 
-            raise ResourceError(f"every candidate of pair {k + 1} ({state.pair.clip_text!r}) is non-finite (NaN or "
-                                "inf in the decoded image): the model produced invalid numbers. Try fp32 "
-                                "(dtype='float32') or a lower guidance_scale.")
+            raise ResourceError(Worded(
+                "every candidate of pair {k} ({text}) is non-finite (NaN or inf in the decoded image): the model "
+                "produced invalid numbers. Try fp32 ({fp32}) or a lower {g}.", k=k + 1, text=repr(state.pair.clip_text),
+                fp32=Param("dtype", "fp32"), g=Param("guidance_scale")))
         best = steps[metric.best_index(score)]
         change = torch.tensor([state.change[i] for i in steps], dtype=torch.float32)
         state.notes.extend(weak_edit_notes(k, steps, best, e, s_source, change, n))

@@ -7,7 +7,7 @@ import logging
 from PIL import Image
 
 from ..config import MASK_PROVIDER_ALIASES as ALIASES  # one table of old names: the config's
-from ..errors import MaskError, ModelUnavailableError
+from ..errors import MaskError, ModelUnavailableError, Param, Worded
 from .base import MaskProvider, MaskRequest, MaskResult
 
 logger = logging.getLogger(__name__)
@@ -63,10 +63,12 @@ def make_masks(editor, image: Image.Image, request: MaskRequest, config) -> list
         if result.mask.any():
             continue
         if fallback is None or fallback == chosen:
-            raise MaskError(f"{chosen} found no region for {phrase!r} ({'; '.join(result.notes) or 'empty mask'}). "
-                            "Check that the source prompt names what is in the image, pass a mask for this pair"
-                            + (", lower box_threshold, or allow mask_fallback='noise-difference'."
-                               if chosen == "grounded-sam" else ", or use Grounded-SAM."))
+            raise MaskError(Worded(
+                "{chosen} found no region for {phrase} ({notes}). Check that the source prompt names what is in the "
+                "image, pass a mask for this pair{more}", chosen=chosen, phrase=repr(phrase),
+                notes="; ".join(result.notes) or "empty mask",
+                more=Worded(", lower box_threshold, or allow {fb}.", fb=Param("mask_fallback", "noise-difference"))
+                if chosen == "grounded-sam" else ", or use Grounded-SAM."))
         single = MaskRequest(phrases=[phrase], source_prompt=request.source_prompt,
                              guided_prompts=request.guided_prompts[k:k + 1], seed=request.seed, runtime=runtime)
         replacement = provider_named(editor, fallback, runtime, config.max_batch).masks(image, single)[0]
