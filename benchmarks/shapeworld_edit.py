@@ -27,8 +27,8 @@ is checked against the sum, so a miscount stops the run).
   oir_per_pair             the default with final_prompts="per-pair" (each pair's guided prompt inside its region
                            during the final denoise)
   per_pair_no_reinv        oir_per_pair without re-inversion
-  per_pair_shallow         the default with final_prompts="per-pair-shallow" (own prompts only in the regions of
-                           pairs whose step is at or below r, whose edit the final denoise makes)
+  final_target             the default with final_prompts="target" (the paper's final denoise: the target prompt
+                           everywhere; the default until per-pair-shallow was measured better, docs/DECISIONS.md)
   fixed_k                  invert k levels, denoise k with the target prompt, k = 10%..100% of N by 10%
                            (all depths denoised in shared calls from the shared inversion; depth k is charged
                            k + 2k, and the counted denoising total must equal sum 2k)
@@ -135,8 +135,7 @@ class Runner:
             "reinv_adaptive": (Reassembly(gt, budgeted, cfg.replace(deep_reinversion_fraction=0.08)), budgeted_cost),
             "reinv_8": (Reassembly(gt, budgeted, cfg.replace(reinversion_fraction=0.08)), budgeted_cost),
             "oir_per_pair": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair")), budgeted_cost),
-            "per_pair_shallow": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair-shallow")),
-                                 budgeted_cost),
+            "final_target": (Reassembly(gt, budgeted, cfg.replace(final_prompts="target")), budgeted_cost),
             "per_pair_no_reinv": (Reassembly(gt, budgeted, cfg.replace(final_prompts="per-pair"), reinversion_steps=0),
                                   budgeted_cost),
         }

@@ -146,10 +146,12 @@ class OIRConfig:
                                             "or paper (Eq. 3)", choices=SEARCH_METRICS)
     search_budget: float = 0.4  # budgeted search: at most this fraction of the exhaustive search's sample evals
     min_search_step: int = 1  # smallest candidate step the search considers (1 = all, as the paper)
-    final_prompts: str = knob("target", "the final denoise's prompt: target (everywhere, as the paper), per-pair "
-                                        "(inside each object's region its own guided prompt, so another pair's new "
-                                        "concept cannot enter it; one more UNet sample per object per step) or "
-                                        "per-pair-shallow (only for pairs whose step is at or below r)",
+    final_prompts: str = knob("per-pair-shallow",
+                              "the final denoise's prompt: per-pair-shallow (inside the region of each object pair "
+                              "whose chosen step is at or below r, that pair's own guided prompt: the final denoise "
+                              "makes its edit, and another pair's new concept cannot enter it; one more UNet sample "
+                              "per such pair per step), per-pair (every object's region) or target (everywhere, as "
+                              "the paper)",
                               choices=FINAL_PROMPTS)
     shallow_rule: str = knob("source-latent", choices=SHALLOW_RULES)  # pair whose step is <= r: paste z_r
     # ("source-latent") or invert its finished candidate up to r ("invert-candidate", the first release);

@@ -15,13 +15,15 @@ PAIRS = [("red circle", "green triangle"), ("blue square", "yellow circle")]
 FAST = OIRConfig(num_inference_steps=10, search="exhaustive", search_metric="paper", shallow_rule="invert-candidate")
 
 
-def closed_form_cost(n, steps, r, re, evaluated=None, shallow_rule="invert-candidate", regions=0):
+def closed_form_cost(n, steps, r, re, evaluated=None, shallow_rule="invert-candidate", regions=None):
     """docs/METHOD.md Sec. 7 with the free descent: N + every candidate (2i each; exhaustive: K N(N+1))
-    + re + 2(r + re) + r per pair with i_k <= r when shallow pairs invert their candidate. Written out here,
-    independently of oir_agent.engine.costs."""
+    + re + 2(r + re) + r per pair with i_k <= r when shallow pairs invert their candidate, + one sample per own-prompt
+    region per final step (default final_prompts="per-pair-shallow": each object pair with i_k <= r; every pair in
+    these scenes is an object). Written out here, independently of oir_agent.engine.costs."""
     evaluated = evaluated if evaluated is not None else [range(1, n + 1)] * len(steps)
     search = sum(2 * i for e in evaluated for i in e)
     shallow = sum(r for i in steps if i <= r) if shallow_rule == "invert-candidate" else 0
+    regions = sum(i <= r for i in steps) if regions is None else regions
     return n + search + re + (2 + regions) * (r + re) + shallow
 
 
@@ -105,11 +107,11 @@ def test_step_override_skips_the_search_for_that_pair(editor):
     assert searched.search.steps == list(range(1, 11))
     assert r.cost.unet_sample_evals == closed_form_cost(10, [searched.optimal_step, 7], 2, r.reinversion_steps,
                                                         [range(1, 11), [7]], "source-latent")
-    both = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg,
-                       steps={"red circle": 3, "blue square": 7})
+    both = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
+                       config=cfg.replace(final_prompts="target"), steps={"red circle": 3, "blue square": 7})
     assert [p.optimal_step for p in both.pairs] == [3, 7]
     assert both.reinversion_steps == 2  # 20% of N, as the paper
-    assert both.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 2, [[3], [7]], "source-latent")
+    assert both.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 2, [[3], [7]], "source-latent", regions=0)
     per_pair = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
                            config=cfg.replace(final_prompts="per-pair"), steps={"red circle": 3, "blue square": 7})
     assert per_pair.cost.unet_sample_evals == closed_form_cost(10, [3, 7], 2, 2, [[3], [7]], "source-latent",
@@ -117,12 +119,12 @@ def test_step_override_skips_the_search_for_that_pair(editor):
     assert not np.array_equal(np.asarray(per_pair.image), np.asarray(both.image))
     # per-pair-shallow: own prompts only where the final denoise makes the edit (step <= r = 2): one region here
     pinned = {"red circle": 2, "blue square": 7}
-    shallow = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
-                          config=cfg.replace(final_prompts="per-pair-shallow"), steps=pinned)
+    shallow = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg,
+                          steps=pinned)  # the default final_prompts
     assert shallow.cost.unet_sample_evals == closed_form_cost(10, [2, 7], 2, 2, [[2], [7]], "source-latent",
                                                               regions=1)
-    deep = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
-                       config=cfg.replace(final_prompts="per-pair-shallow"), steps={"red circle": 3, "blue square": 7})
+    deep = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()), config=cfg,
+                       steps={"red circle": 3, "blue square": 7})
     assert np.array_equal(np.asarray(deep.image), np.asarray(both.image))  # no shallow pair: the target prompt's
 
 

@@ -45,12 +45,19 @@ def pixels(image):
     return np.asarray(image, dtype=np.int16)
 
 
+def final_samples(pairs, r, re):
+    """The final denoise's samples by hand: CFG (2 per step over r + re steps) plus, under the default
+    final_prompts="per-pair-shallow", one more per step for each (object) pair whose step is at or below r."""
+    steps = [p["optimal_step"] if isinstance(p, dict) else p.optimal_step for p in pairs]
+    return (2 + sum(s <= r for s in steps)) * (r + re)
+
+
 def test_same_steps_reproduce_the_image_bit_for_bit_at_the_closed_form_cost(editor, edited):
     steps = [p.optimal_step for p in edited.pairs]
     again = editor.refine(edited.edit_id, {"red circle": steps[0]})
     assert np.array_equal(pixels(again.image), pixels(edited.image))
     r, re = edited.reassembly_step, edited.reinversion_steps
-    assert again.cost.unet_sample_evals == re + 2 * (r + re)  # by hand: re-inversion + the final CFG denoise
+    assert again.cost.unet_sample_evals == re + final_samples(again.pairs, r, re)  # re-inversion + the final denoise
     assert again.cost.unet_sample_evals <= 0.05 * edited.cost.unet_sample_evals
     assert again.edit_id == edited.edit_id and again.to_dict()["edit_id"] == edited.edit_id
 
@@ -80,7 +87,7 @@ def test_an_unevaluated_step_is_computed_and_counted(editor, edited):
     result = editor.refine(edited.edit_id, {"blue square": new})
     r, re = result.reassembly_step, result.reinversion_steps  # re follows the new steps (all deeper than r or not)
     assert re == stored.config.reinversion_steps_for([result.pairs[0].optimal_step, new])
-    assert result.cost.unet_sample_evals == re + 2 * (r + re) + 2 * new  # by hand: reassembly + the new candidate
+    assert result.cost.unet_sample_evals == re + final_samples(result.pairs, r, re) + 2 * new  # + the new candidate
     curve = result.pairs[1].search
     assert new in curve.steps and len(curve.s_edit) == len(curve.steps) == len(curve.inside_change)
     assert new in editor.edits.get(edited.edit_id).searches[1].steps  # kept for the next refine
@@ -153,7 +160,7 @@ def test_cli_edit_save_and_refine(tmp_path, capsys):
     assert np.array_equal(pixels(__import__("PIL.Image").Image.open(tmp_path / "same.png")),
                           pixels(__import__("PIL.Image").Image.open(tmp_path / "e.png")))
     refined = json.loads((tmp_path / "r.json").read_text())
-    assert refined["cost"]["unet_sample_evals"] == 2 + 2 * (2 + 2)  # re + 2(r + re) at N = 10
+    assert refined["cost"]["unet_sample_evals"] == 2 + final_samples(refined["pairs"], 2, 2)  # r = re = 2 at N = 10
     assert main(["refine", str(tmp_path / "e.oir"), "-o", str(tmp_path / "x.png")]) == 2
     assert "give at least one --step" in capsys.readouterr().err
     assert main(["refine", str(tmp_path / "e.oir"), "--search", "dumplings=3:5", "-o", str(tmp_path / "s.png"),
@@ -195,7 +202,8 @@ async def test_mcp_edit_view_refine(server):
         refined = await c.call_tool("refine_edit", {"edit_id": edit_id, "steps": {"red circle": other}})
         assert not refined.is_error
         d = refined.structured_content
-        assert d["pairs"][0]["optimal_step"] == other and d["cost"]["unet_sample_evals"] == 2 + 2 * (2 + 2)
+        assert d["pairs"][0]["optimal_step"] == other
+        assert d["cost"]["unet_sample_evals"] == 2 + final_samples(d["pairs"], 2, 2)
         ranged = await c.call_tool("refine_edit", {"edit_id": edit_id, "search": {"blue square": [2, 4]}})
         assert not ranged.is_error and 2 <= ranged.structured_content["pairs"][1]["optimal_step"] <= 4
         bad = await c.call_tool("refine_edit", {"edit_id": "e-unknown", "steps": {"red circle": 3}})
@@ -288,7 +296,7 @@ def test_targeted_research_picks_the_best_step_in_range_and_counts_it(editor, ed
     result = editor.refine(edited.edit_id, search={"red circle": [lo, hi]})
     chosen = result.pairs[0].optimal_step
     assert lo <= chosen <= hi
-    assert result.cost.unet_sample_evals == re + 2 * (r + re) + 2 * sum(missing)  # by hand
+    assert result.cost.unet_sample_evals == re + final_samples(result.pairs, r, re) + 2 * sum(missing)  # by hand
     curve = result.pairs[0].search
     inside = [j for j, i in enumerate(curve.steps) if lo <= i <= hi]
     score = metric.search_score(curve.metric, torch.tensor([curve.s_edit[j] for j in inside]),
@@ -297,7 +305,7 @@ def test_targeted_research_picks_the_best_step_in_range_and_counts_it(editor, ed
     assert chosen == curve.steps[inside[metric.best_index(score)]]
     fresh = editor.refine(edited.edit_id, search={"red circle": [lo, hi]}, search_text={"red circle": "green cone"})
     assert fresh.pairs[0].search.steps == list(range(lo, hi + 1)) and fresh.pairs[0].search.strategy == "targeted"
-    assert fresh.cost.unet_sample_evals == re + 2 * (r + re) + 2 * sum(range(lo, hi + 1))  # by hand
+    assert fresh.cost.unet_sample_evals == re + final_samples(fresh.pairs, r, re) + 2 * sum(range(lo, hi + 1))
     with pytest.raises(InvalidInputError, match="not both"):
         editor.refine(edited.edit_id, steps={"red circle": 5}, search={"red circle": [1, 3]})
     with pytest.raises(InvalidInputError, match="lo <= hi"):
