@@ -29,6 +29,8 @@ is checked against the sum, so a miscount stops the run).
   per_pair_no_reinv        oir_per_pair without re-inversion
   final_target             the default with final_prompts="target" (the paper's final denoise: the target prompt
                            everywhere; the default until per-pair-shallow was measured better, docs/DECISIONS.md)
+  verified                 the default with verify_edits (the finished image scored per pair; a pair whose edit
+                           the reassembly lost moves to a deeper candidate, one retry, kept if fewer were lost)
   fixed_k                  invert k levels, denoise k with the target prompt, k = 10%..100% of N by 10%
                            (all depths denoised in shared calls from the shared inversion; depth k is charged
                            k + 2k, and the counted denoising total must equal sum 2k)
@@ -68,6 +70,7 @@ from oir_agent.engine.oir import (  # noqa: E402
     own_prompts,
     reassemble_many,
     search_pairs,
+    verified,
 )
 from oir_agent.engine.runtime import Runtime  # noqa: E402
 from oir_agent.engine.search import rescore  # noqa: E402
@@ -181,6 +184,13 @@ class Runner:
         for (name, (item, base)), (img, _, _) in zip(variants.items(), finished):
             out[name] = {"image": _u8(img), "steps": item.steps or [s.optimal_step for s in item.searches],
                          "evals": base + shares[name]}
+        # The default with its finished image checked per pair (verify_edits), charged the default's cost plus
+        # what the check's retry spends.
+        (item, _), (img, _, pasted) = variants["oir"], finished[list(variants).index("oir")]
+        before = spent()
+        img, checked, _ = verified(rt, inv, pairs, item, img, pasted)
+        out["verified"] = {"image": _u8(img), "steps": [s.optimal_step for s in checked],
+                           "evals": out["oir"]["evals"] + spent() - before}
 
         # Fixed depths from the shared inversion in shared calls; depth k alone costs k (inversion) + 2k (denoise).
         before = spent()

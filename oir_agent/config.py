@@ -153,6 +153,8 @@ class OIRConfig:
                               "per such pair per step), per-pair (every object's region) or target (everywhere, as "
                               "the paper)",
                               choices=FINAL_PROMPTS)
+    verify_edits: bool = False  # check the finished image per pair and retry once with deeper steps where the
+    # reassembly lost an edit (engine/verify.py; docs/DECISIONS.md "Pairs that collide" has the measurement)
     shallow_rule: str = knob("source-latent", choices=SHALLOW_RULES)  # pair whose step is <= r: paste z_r
     # ("source-latent") or invert its finished candidate up to r ("invert-candidate", the first release);
     # docs/DECISIONS.md has the measurement
@@ -191,6 +193,7 @@ class OIRConfig:
         _check(isinstance(self.mask_dilation, int) and self.mask_dilation >= 0, "mask_dilation",
                self.mask_dilation, "an integer >= 0 (pixels)")
         _check(isinstance(self.keep_outside, bool), "keep_outside", self.keep_outside, "true or false")
+        _check(isinstance(self.verify_edits, bool), "verify_edits", self.verify_edits, "true or false")
         _check(isinstance(self.keep_margin, (int, float)) and 0.0 <= self.keep_margin <= 0.5, "keep_margin",
                self.keep_margin, "a fraction in [0, 0.5] of the image's shorter side")
         _check(self.keep_region in KEEP_REGIONS, "keep_region", self.keep_region, "'box' or 'mask'")

@@ -541,3 +541,26 @@ def test_an_added_object_is_still_no_pair(source, target):
 
     with pytest.raises(AlignmentError, match="only added"):
         align_prompts(source, target)
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # a plain copula with a new noun phrase: what the thing is to be
+    ("The actress is an elephant.", "portrait of an actress by an old master", "portrait of an elephant by an old master"),
+    ("the cat is a dog", "a cat on a sofa", "a dog on a sofa"),
+    ("The cars are a pair of bicycles", "two cars on a street", "a pair of bicycles on a street"),
+    # a value with "instead" and nothing named: the reference is found by the value's class
+    ("a dog instead", "a cat on a sofa", "a dog on a sofa"),
+    ("show a palace instead", "a castle on a hill", "a palace on a hill"),
+    ("Use a dog instead.", "a cat sleeping on a sofa", "a dog sleeping on a sofa"),
+])
+def test_copula_and_instead_forms(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source", [
+    ("there is a dog", "a cat on a sofa"),  # an addition, not a copula with a reference
+    ("it is a dog", "a cat on a sofa and a bird on a tree"),  # 'it' cannot tell which: no guess
+])
+def test_copula_forms_that_name_nothing_are_refused(instruction, source):
+    with pytest.raises(AlignmentError):
+        parse_instruction(instruction, source_prompt=source)

@@ -9,12 +9,12 @@ the same way).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 
 from ..config import OIRConfig
-from . import compose, reassembly
+from . import compose, reassembly, verify
 from .inversion import invert
 from .runtime import Runtime
 from .sampler import Job, run_jobs
@@ -80,10 +80,13 @@ def search_settings(config: OIRConfig, thumbnail_side: int = 128) -> SearchSetti
 def search_pairs(runtime: Runtime, inv: Inverted, pairs: list[EnginePair], config: OIRConfig,
                  thumbnail_side: int = 128) -> list[PairSearch]:
     """Step 4: every pair's search (or its override), all candidates in shared batched calls."""
-    inputs = [PairInput(guided_row=row, clip_text=p.clip_text, mask=p.mask.to(runtime.device), fixed_step=p.fixed_step,
-                        clip_source_text=p.clip_source_text) for row, p in zip(inv.guided_rows, pairs)]
-    return search_steps(runtime, inv.schedule, inv.embeddings, inv.trajectory, SOURCE_ROW, inputs, inv.image,
-                        search_settings(config, thumbnail_side))
+    return search_steps(runtime, inv.schedule, inv.embeddings, inv.trajectory, SOURCE_ROW,
+                        pair_inputs(runtime, inv, pairs), inv.image, search_settings(config, thumbnail_side))
+
+
+def pair_inputs(runtime: Runtime, inv: Inverted, pairs: list[EnginePair]) -> list[PairInput]:
+    return [PairInput(guided_row=row, clip_text=p.clip_text, mask=p.mask.to(runtime.device), fixed_step=p.fixed_step,
+                      clip_source_text=p.clip_source_text) for row, p in zip(inv.guided_rows, pairs)]
 
 
 @dataclass
@@ -138,6 +141,33 @@ def reassemble_many(runtime: Runtime, inv: Inverted,
     images = runtime.decode_latents(torch.stack(finals), len(finals))
     images = [kept(inv.image, img, it) for img, it in zip(images, items)]
     return [(img, m, z) for img, m, z in zip(images, masks_out, pasted)]
+
+
+RETRY_NOTE = ("pair {pair}: the finished image lost its edit at step {old} (its masked CLIP view kept less than "
+              "half of the candidate's move toward the target); re-assembled with step {new}, which kept more "
+              "pairs' edits")
+
+
+def verified(runtime: Runtime, inv: Inverted, pairs: list[EnginePair], item: Reassembly, image: torch.Tensor,
+             pasted: torch.Tensor) -> tuple[torch.Tensor, list[PairSearch], torch.Tensor]:
+    """config.verify_edits: score the finished `image` per pair; where the reassembly lost a pair's edit, move that
+    pair to a deeper candidate and reassemble once more, kept only if fewer pairs lost their edit (engine/verify.py).
+    Returns (image, searches with the steps used, pasted latent)."""
+    settings = search_settings(item.config)
+    inputs = pair_inputs(runtime, inv, pairs)
+    steps = item.steps if item.steps is not None else [s.optimal_step for s in item.searches]
+    margins = verify.final_margins(runtime, torch.stack([inv.image, image.to(inv.image.device)]), inputs, settings)
+    original = margins[0].tolist()
+    lost = verify.lost_edits(item.searches, steps, margins[1].tolist(), original)
+    new = verify.deeper_steps(item.searches, steps, lost) if any(lost) else None
+    if new is None:
+        return image, item.searches, pasted
+    (retry, _, retry_pasted), = reassemble_many(runtime, inv, [replace(item, steps=new)])
+    again = verify.final_margins(runtime, retry[None].to(inv.image.device), inputs, settings)[0].tolist()
+    still = verify.lost_edits(item.searches, new, again, original)
+    if sum(still) < sum(lost):
+        return retry, verify.with_steps(item.searches, new, RETRY_NOTE), retry_pasted
+    return image, item.searches, pasted
 
 
 def own_prompts(config: OIRConfig, masks: list[torch.Tensor], steps: list[int], r: int) -> list[bool]:
@@ -199,8 +229,11 @@ def run_oir(runtime: Runtime, image: torch.Tensor, source_prompt: str, target_pr
     searches = search_pairs(runtime, inv, pairs, config)
     timings["search"] = time.perf_counter() - t0
 
-    # 5. Reassemble at level r, re-invert re steps, denoise with the target prompt.
+    # 5. Reassemble at level r, re-invert re steps, denoise with the target prompt (then, optionally, check it).
     t0 = time.perf_counter()
-    edited, _, pasted = reassemble(runtime, inv, [p.mask for p in pairs], searches, config)
+    item = Reassembly([p.mask for p in pairs], searches, config)
+    (edited, _, pasted), = reassemble_many(runtime, inv, [item])
+    if config.verify_edits:
+        edited, searches, pasted = verified(runtime, inv, pairs, item, edited, pasted)
     timings["reassembly"] = time.perf_counter() - t0
     return EngineOutput(image=edited, searches=searches, inverted=inv, reassembled=pasted, timings_s=timings)

@@ -211,6 +211,9 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
     ("become", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:should be|becomes|become|is now|are now|turns into|needs to "
                           rf"become|needs to be|has to be|must be|should become|should turn into)\s+(?P<y>.+)$",
                           re.I), False),
+    # 'the actress is an elephant': a plain copula with a new noun phrase names what the thing is to be
+    ("become", re.compile(rf"^(?!(?:there|it|this|that|here|everything)\s){_DET}(?P<x>.+?)\s+(?:is|are)\s+"
+                          r"(?P<y>(?:a|an)\s+.+)$", re.I), False),
     ("become", re.compile(rf"^(?:i want|i'd like|i would like|i need)\s+{_DET}(?P<x>.+?)\s+to\s+(?:be|become|turn "
                           rf"into|look like)\s+(?P<y>.+)$", re.I), False),
     ("arrow", re.compile(rf"^{_DET}(?P<x>.+?)\s*(?:->|=>|→|➔)\s*(?P<y>.+)$", re.I), False),
@@ -238,6 +241,8 @@ _IMPLICIT = [
     re.compile(r"^(?:more\s+like|more)\s+(?P<y>.+)$", re.I),
     re.compile(r"^(?:it|this|everything)\s+(?:is|was|should be|becomes)\s+(?:now\s+)?(?P<y>.+)$", re.I),
     re.compile(r"^(?:swapped|replaced|changed|turned)\s+(?:with|into|to|for|by)\s+(?P<y>.+)$", re.I),
+    # 'have wine instead', 'about ballet instead', 'a castle instead': a value and "instead", nothing named
+    re.compile(r"^(?:(?:have|use|show|showing|try|with|about|make\s+it)\s+)?(?P<y>[^,]+?)\s+instead$", re.I),
 ]
 
 
