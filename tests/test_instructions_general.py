@@ -564,3 +564,16 @@ def test_copula_and_instead_forms(instruction, source, target):
 def test_copula_forms_that_name_nothing_are_refused(instruction, source):
     with pytest.raises(AlignmentError):
         parse_instruction(instruction, source_prompt=source)
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # inside a token joined by '-' or '_', the value takes the token's form
+    ("make Evie a cat", "wallpaper-Evie-Frye-1920x1080", "wallpaper-cat-Frye-1920x1080"),
+    ("replace the candle with a red sword", "girl-with-candle-1911.jpg", "girl-with-red-sword-1911.jpg"),
+    ("swap the candle for a sword", "girl-with-a-candle-self-portrait-1911.jpg", "girl-with-a-sword-self-portrait-1911.jpg"),
+    # a joined word before the object stays whole (the parser splits 'cat-like' into three tokens)
+    ("replace the robot with a dog", "a cat-like robot", "a cat-like dog"),
+    ("make the girl a boy", "a red-haired girl", "a red-haired boy"),
+])
+def test_joined_words_keep_their_form(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

@@ -93,7 +93,30 @@ def agree_preposition(prompt: str, start: int, text: str) -> tuple[int, str]:
 
 
 def replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int, str]:
-    """A new noun (phrase) for the object whose words start at `start`: (where the replacement starts, its text).
+    """A new noun (phrase) for the object at prompt[start:end]: (where the replacement starts, its text). Inside a
+    token joined by '-' or '_' (a file name, a slug: 'girl-with-a-candle'), the value takes the token's form: no
+    determiner of its own, its words joined the same way ('a cat' -> 'cat', 'a red fox' -> 'red-fox')."""
+    sep = _joined_by(prompt, start, end)
+    if sep is None:
+        return _replace_in_text(prompt, start, end, value)
+    words = value.split()
+    if len(words) > 1 and words[0].lower() in ("a", "an", "the", "some"):
+        words = words[1:]
+    return start, sep.join(words)
+
+
+def _joined_by(prompt: str, start: int, end: int) -> str | None:
+    """'-' or '_' when prompt[start:end] is a part of a token joined by it (no whitespace in the span either)."""
+    if re.search(r"\s", prompt[start:end]):
+        return None
+    for ch in (prompt[start - 1] if start > 0 else "", prompt[end] if end < len(prompt) else ""):
+        if ch in ("-", "_"):
+            return ch
+    return None
+
+
+def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int, str]:
+    """replace_phrase in running text: the object whose words start at `start`.
 
     The modifiers before the object are read from the source prompt's parse, and survive by what they are:
     nouns used as modifiers describe the old object's kind and go with it ('cobblestone street' + 'a forest' ->
@@ -112,6 +135,9 @@ def replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int, 
     # 'an ancient farmhouse' for 'farmhouse' describes the same thing anew: its modifiers act as 'an ancient one'
     anew = not one and len(body) > 1 and singular(body[-1].lower()) == singular(old_head)
     mod_start = phrase_start(prompt, start, compound=len(prompt[start:end].split()) > 1, anew=one or anew)
+    if 0 < mod_start < start and not prompt[mod_start - 1].isspace():  # the parser split a joined word ('cat-like'):
+        gap = re.search(r"\s+", prompt[mod_start:start])  # its part is no modifier of its own; the word stays
+        mod_start = mod_start + gap.end() if gap else start
     old_mods = prompt[mod_start:start].split()
     if one:  # the head stays: the located words are the head
         head_text = None
