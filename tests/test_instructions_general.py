@@ -111,7 +111,7 @@ def pairs(instruction, source):
     ("make it a daguerreotype", "Street Light At Night Painting", "Street Light At Night daguerreotype"),
     # in a title, a capitalized noun before the object may be a name and stays (not across a separator)
     ("change the street to a running path", "Bourbon Street 2009 Print", "Bourbon running path 2009 Print"),
-    ("change to antique art", "An Introduction To Futurist Art", "An Introduction To an antique art"),  # anew
+    ("change to antique art", "An Introduction To Futurist Art", "An Introduction To antique art"),  # anew; a title: no article
     # a value replaces the prompt's one word of its kind: buildings, settlements, landforms
     ("turn into a campsite", "a small village at night", "a small campsite at night"),
     ("Make it a mansion instead", "an old temple in the jungle", "an old mansion in the jungle"),
@@ -576,4 +576,29 @@ def test_copula_forms_that_name_nothing_are_refused(instruction, source):
     ("make the girl a boy", "a red-haired girl", "a red-haired boy"),
 ])
 def test_joined_words_keep_their_form(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("source", ["Wrobel started painting with watercolors at the age of 12.",
+                                    "a man who loves painting"])
+def test_an_activity_is_no_medium(source):
+    """An -ing word a verb takes as its bare object is the activity: no medium to restyle (refused, not guessed)."""
+    with pytest.raises(AlignmentError, match="no medium or style word"):
+        parse_instruction("as a minoan mural", source_prompt=source)
+    assert parse_instruction("make it a photo", source_prompt="He started a painting of a cat").target_prompt == \
+        "He started a photo of a cat"
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # a title's nouns go without articles, and so does the value that replaces one
+    ("make it a metropolis", "Commissioned | Town & Country | Fashion Week",
+     "Commissioned | metropolis & Country | Fashion Week"),
+    ("Make it a modern hospital", "Old Hospital by Thor Ingibergsson - Landscapes",
+     "modern hospital by Thor Ingibergsson - Landscapes"),
+    # ... but a determiner the title has is replaced as anywhere
+    ("replace the donkey with a horse", "Small Boy On A Donkey Near A Palm Plantation",
+     "Small Boy On a horse Near A Palm Plantation"),
+    ("replace the donkey with a horse", "a boy on a donkey near a palm tree", "a boy on a horse near a palm tree"),
+])
+def test_values_in_titles_take_no_article(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target

@@ -172,8 +172,10 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     mass = before and not old_head.endswith("s") and det.lower() in ("a", "an") and (
         before.group(1).lower() == "of" or before.group(1).lower() in nlp.FUNCTION_WORDS
         and old_head in lexicon.SETTING_NOUNS)  # 'a slice of pizza', 'at sunset': a bare noun stays bare
-    if det and not inside and not mass:  # "and chopsticks" + "a knife" -> "and a knife"; but "a slice of pizza"
-        return mod_start, f"{det} {text}"  # + "a burger" -> "a slice of burger": a bare noun after 'of' stays bare
+    titled = _title_case(prompt) and det.lower() in ("a", "an")  # 'Town & Country', 'Old Hospital by NAME': a
+    # title's nouns go without articles, and so does the value that replaces one
+    if det and not inside and not mass and not titled:  # "and chopsticks" + "a knife" -> "and a knife"; but "a
+        return mod_start, f"{det} {text}"  # slice of pizza" + "a burger" -> "a slice of burger": bare after 'of'
     return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
 
 

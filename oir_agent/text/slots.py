@@ -186,13 +186,18 @@ def _joins(gap: str) -> bool:
 
 def _verb_starts(prompt: str) -> set[int]:
     """Where the prompt's verbs of a clause start, by its parse ('painting' in 'a woman painting a fence'); none
-    without a parser. A verb the parser makes the root of a title ('Painting by NAME') is not one."""
+    without a parser. A verb the parser makes the root of a title ('Painting by NAME') is not one. An -ing word that
+    a verb takes as its bare object is the activity, not a work ('he started painting with watercolors': the small
+    parser calls it a noun; an artwork there would have a determiner or a modifier, 'started a painting')."""
     from .nlp import get_parser
 
     p = get_parser()
     if not p.parsed:
         return set()
-    return {t.idx for t in p.nlp(prompt) if t.pos_ == "VERB" and t.dep_ in ("acl", "relcl", "xcomp", "advcl", "pcomp")}
+    return {t.idx for t in p.nlp(prompt)
+            if (t.pos_ == "VERB" and t.dep_ in ("acl", "relcl", "xcomp", "advcl", "pcomp"))
+            or (t.text.lower().endswith("ing") and t.dep_ in ("dobj", "xcomp") and t.head.pos_ in ("VERB", "AUX")
+                and not any(c.dep_ in ("det", "amod", "compound", "poss", "nummod") for c in t.children))}
 
 
 def is_modifier(word: str) -> bool:
