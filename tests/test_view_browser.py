@@ -46,6 +46,12 @@ def http_server(tmp_path):
     yield from serve_http(tmp_path / "out", extra=("--model", "shapes"))  # the shipped model: a picture worth seeing
 
 
+def server_log(tmp_path) -> str:
+    """The last lines of the http_server fixture's log (conftest.serve_http writes it beside the output folder)."""
+    log = tmp_path / "serve-out.log"
+    return "\n".join(log.read_text(errors="replace").splitlines()[-25:]) if log.exists() else "(no server log)"
+
+
 def data_url(image) -> str:
     buf = io.BytesIO()
     image.save(buf, format="PNG")
@@ -101,7 +107,7 @@ def host_page(call):
         server.server_close()
 
 
-def test_view_in_an_mcp_apps_host_refines_on_a_slider_move(http_server):
+def test_view_in_an_mcp_apps_host_refines_on_a_slider_move(http_server, tmp_path):
     import anyio.from_thread
     from mcp import Client
     from mcp.client.extension import ClientExtension
@@ -167,8 +173,9 @@ def test_view_in_an_mcp_apps_host_refines_on_a_slider_move(http_server):
                 frame.locator("#status", has_text="UNet sample evaluations").wait_for(timeout=90000)
             except Exception as exc:  # say what the view and the host saw
                 raise AssertionError(f"no refine shown: status {status.inner_text()!r}, host calls "
-                                     f"{page.evaluate('() => host.calls')}, page errors {errors}, "
-                                     f"slider {slider.input_value()!r}") from exc
+                                     f"{page.evaluate('() => host.calls')}, replies {len(replies)}, page errors "
+                                     f"{errors}, slider {slider.input_value()!r}; server log:\n"
+                                     f"{server_log(tmp_path)}") from exc
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "view-mcp-host.png"), full_page=True)
             host = page.evaluate("() => ({calls: host.calls, context: host.modelContext, refused: host.refused})")

@@ -1,6 +1,7 @@
 """Search study (dev split only): every candidate of every pair, its raw S_e / S_ne and its judged outcome.
 
-    python benchmarks/shapeworld/search_study.py [--cases 40] [--seed0 3000000] [--out runs/search_study.json]
+    python benchmarks/shapeworld/search_study.py [--split dev|collision-dev] [--cases 40] [--skip 0]
+                                                 [--out runs/search_study.json]
 
 For each case the exhaustive search runs once with ground-truth masks; each pair's candidates are judged on
 their own (the pair's edit alone: object right? preserved region PSNR?), so any step-picking rule can be scored
@@ -46,7 +47,8 @@ def single_edit_case(case, edit):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=40)
-    ap.add_argument("--seed0", type=int, default=3_000_000)
+    ap.add_argument("--split", choices=["dev", "collision-dev"], default="dev", help="a dev split (never a test one)")
+    ap.add_argument("--skip", type=int, default=0, help="leave out the split's first SKIP cases (to run halves)")
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--out", default=str(ROOT / "runs" / "search_study.json"))
     ap.add_argument("--clip-mask", choices=["box", "mask"], default="box", help="what S_e sees (OIRConfig.clip_mask)")
@@ -59,7 +61,7 @@ def main(argv=None):
     settings = search_settings(cfg, thumbnail_side=32)
     records = []
     t0 = time.time()
-    for case in bench.make_cases(args.cases, args.seed0):
+    for case in bench.cases_for(args.split, args.cases)[args.skip:]:
         alignment = align_prompts(case.source.caption, case.target.caption)
         regions = bench.pair_regions(case, alignment.pairs)
         rt = Runtime(editor.components)
