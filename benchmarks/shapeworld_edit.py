@@ -8,7 +8,11 @@ Every method runs through the engine's own stages (oir_agent.engine.oir) on one 
 cost is the sample evaluations it caused (shared work, like the inversion, is charged to every method using it;
 work batched across methods - the reassemblies, the fixed depths - is split by closed form and the counted total
 is checked against the sum, so a miscount stops the run).
-  oir                      the default: budgeted search, edit-first metric, ground-truth masks
+  oir                      the default: budgeted search, edit-first metric, ground-truth masks, the finished
+                           image checked per pair (verify_edits: a pair whose edit the reassembly lost moves to a
+                           deeper candidate, one retry, kept if fewer were lost)
+  unverified               the default without that check; every variant below is reassembled without it too,
+                           so compare them with this row
   oir_exhaustive           the same metric over every step (the budgeted search's reference)
   oir_paper                the first release's step choice: exhaustive search, the paper's metric (Eq. 1-3),
                            shallow pairs inverted from their candidate (with the default's keep_outside, so
@@ -29,8 +33,6 @@ is checked against the sum, so a miscount stops the run).
   per_pair_no_reinv        oir_per_pair without re-inversion
   final_target             the default with final_prompts="target" (the paper's final denoise: the target prompt
                            everywhere; the default until per-pair-shallow was measured better, docs/DECISIONS.md)
-  verified                 the default with verify_edits (the finished image scored per pair; a pair whose edit
-                           the reassembly lost moves to a deeper candidate, one retry, kept if fewer were lost)
   fixed_k                  invert k levels, denoise k with the target prompt, k = 10%..100% of N by 10%
                            (all depths denoised in shared calls from the shared inversion; depth k is charged
                            k + 2k, and the counted denoising total must equal sum 2k)
@@ -129,7 +131,7 @@ class Runner:
         budgeted_cost = inv_cost + spent() - before
         out["search_steps"] = [s.steps for s in budgeted]
         variants = {  # name: (reassembly, cost of what it reuses)
-            "oir": (Reassembly(gt, budgeted, cfg), budgeted_cost),
+            "unverified": (Reassembly(gt, budgeted, cfg), budgeted_cost),
             "oir_invert_shallow": (Reassembly(gt, budgeted, cfg.replace(shallow_rule="invert-candidate")),
                                    budgeted_cost),
             "oir_strict_background": (Reassembly(gt, budgeted, cfg.replace(strict_background=True)), budgeted_cost),
@@ -184,13 +186,16 @@ class Runner:
         for (name, (item, base)), (img, _, _) in zip(variants.items(), finished):
             out[name] = {"image": _u8(img), "steps": item.steps or [s.optimal_step for s in item.searches],
                          "evals": base + shares[name]}
-        # The default with its finished image checked per pair (verify_edits), charged the default's cost plus
-        # what the check's retry spends.
-        (item, _), (img, _, pasted) = variants["oir"], finished[list(variants).index("oir")]
+        # The default: the finished image checked per pair (verify_edits), charged the unchecked reassembly's cost
+        # plus what the check's retry spends.
+        (item, _), (img, _, pasted) = variants["unverified"], finished[list(variants).index("unverified")]
         before = spent()
-        img, checked, _ = verified(rt, inv, pairs, item, img, pasted)
-        out["verified"] = {"image": _u8(img), "steps": [s.optimal_step for s in checked],
-                           "evals": out["oir"]["evals"] + spent() - before}
+        if cfg.verify_edits:
+            img, checked, _ = verified(rt, inv, pairs, item, img, pasted)
+        else:
+            checked = item.searches
+        out["oir"] = {"image": _u8(img), "steps": [s.optimal_step for s in checked],
+                      "evals": out["unverified"]["evals"] + spent() - before}
 
         # Fixed depths from the shared inversion in shared calls; depth k alone costs k (inversion) + 2k (denoise).
         before = spent()

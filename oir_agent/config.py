@@ -98,9 +98,10 @@ class OIRConfig:
     (clip_crop_margin, clip_patch_coverage: the S_e view; latent_mask_threshold, mask_dilation: how a pixel mask
     becomes latent cells; keep_region: the measured alternative to the mask; reassembly_step, reinversion_*: r and
     re), per-image detector knobs (box_threshold, text_threshold, as Grounded-SAM's defaults), the documented cost
-    cap (search_budget), and memory only (decode_batch, clip_batch). Every field is also what a diagnostics file's
-    `config` records and `--from-diagnostics` reads back (`OIRConfig(**config)` refuses unknown names), so removing
-    one would make older results unreplayable."""
+    cap (search_budget), memory only (decode_batch, clip_batch), and the finished-image check (verify_edits: on by
+    default, measured in docs/DECISIONS.md; off only to study the method without it). Every field is also what a
+    diagnostics file's `config` records and `--from-diagnostics` reads back (`OIRConfig(**config)` refuses unknown
+    names), so removing one would make older results unreplayable."""
 
     num_inference_steps: int = knob(50, "DDIM steps N (the paper: 50; 20-30 is faster and usually fine; the cost "
                                     "grows with N squared: 100 costs ~4x)", flag="--steps")
@@ -153,8 +154,9 @@ class OIRConfig:
                               "per such pair per step), per-pair (every object's region) or target (everywhere, as "
                               "the paper)",
                               choices=FINAL_PROMPTS)
-    verify_edits: bool = False  # check the finished image per pair and retry once with deeper steps where the
-    # reassembly lost an edit (engine/verify.py; docs/DECISIONS.md "Pairs that collide" has the measurement)
+    verify_edits: bool = True  # check the finished image per pair and retry once with deeper steps where the
+    # reassembly lost an edit (engine/verify.py; docs/DECISIONS.md "Pairs that collide" has the measurement;
+    # diagnostics written before this field replay with it off: reproduce.ADDED_FIELDS)
     shallow_rule: str = knob("source-latent", choices=SHALLOW_RULES)  # pair whose step is <= r: paste z_r
     # ("source-latent") or invert its finished candidate up to r ("invert-candidate", the first release);
     # docs/DECISIONS.md has the measurement

@@ -34,11 +34,19 @@ def recorded_refines(diagnostics: dict[str, Any]) -> list[dict[str, Any]]:
             for r in (diagnostics.get("replay") or {}).get("refines", [])]
 
 
+# Config fields added after diagnostics files were first written, with the value that reproduces an edit made before
+# them (the field did not exist, so the edit ran without what it adds).
+ADDED_FIELDS = {"verify_edits": False}
+
+
 def edit_arguments(diagnostics: dict[str, Any], masks: dict[str, Any] | None = None) -> dict[str, Any]:
     """Keyword arguments for OIREditor.edit that repeat the recorded edit (the image is the caller's)."""
     from .text.aligner import align_prompts
 
-    config = OIRConfig(**diagnostics["config"])
+    recorded_config = dict(diagnostics["config"])
+    for name, before in ADDED_FIELDS.items():  # a field added since the edit ran: the behaviour it had then
+        recorded_config.setdefault(name, before)
+    config = OIRConfig(**recorded_config)
     pinned = {k: diagnostics[k] for k in ("reassembly_step", "reinversion_steps")
               if getattr(config, k) is None and isinstance(diagnostics.get(k), int)}
     config = config.replace(**pinned)  # r and re as the edit resolved them: a default that changed since cannot move them

@@ -191,11 +191,12 @@ def test_from_diagnostics_replays_refines_bit_for_bit(tiny_dir, tmp_path):
     edit = editor.edit(EX / "dumplings.png", source_prompt=SRC, masks=masks, steps={"chopsticks": 3},
                        target_prompt="a bowl of fried rice on the left and a knife on the right",
                        config=OIRConfig(num_inference_steps=6, seed=1))
-    stepped = editor.refine(edit.edit_id, {"dumplings": 5})
+    moved = 5 if edit.pairs[0].optimal_step != 5 else 4  # a step other than the edit's own
+    stepped = editor.refine(edit.edit_id, {"dumplings": moved})
     searched = editor.refine(stepped.edit_id, search={"chopsticks": (2, 4)}, search_text={"chopsticks": "a spoon"})
     assert searched.to_dict()["replay"] == {
         "fixed_steps": {"chopsticks": 3},
-        "refines": [{"steps": {"dumplings": 5}, "search": {}, "search_text": {}, "search_metric": None},
+        "refines": [{"steps": {"dumplings": moved}, "search": {}, "search_text": {}, "search_metric": None},
                     {"steps": {}, "search": {"chopsticks": [2, 4]}, "search_text": {"chopsticks": "a spoon"},
                      "search_metric": None}]}
     for name, result in (("edit", edit), ("stepped", stepped), ("searched", searched)):
@@ -207,3 +208,22 @@ def test_from_diagnostics_replays_refines_bit_for_bit(tiny_dir, tmp_path):
         assert rc == 0
         assert Image.open(first).tobytes() == Image.open(again).tobytes(), name
     assert stepped.image.tobytes() != edit.image.tobytes()  # the refine changed something worth replaying
+
+
+def test_diagnostics_older_than_a_field_replay_without_it():
+    """A diagnostics file written before `verify_edits` existed replays with the check off (the edit ran without it);
+    one that records the field replays with what it records."""
+    import dataclasses
+
+    from oir_agent import OIRConfig
+    from oir_agent.reproduce import edit_arguments
+
+    config = dataclasses.asdict(OIRConfig(num_inference_steps=6))
+    old = {k: v for k, v in config.items() if k != "verify_edits"}
+    base = {"source_prompt": SRC, "target_prompt": "a bowl of fried rice on the left and chopsticks on the right",
+            "pairs": [{"source": "dumplings", "target": "fried rice", "mask": {"provider": "grounded-sam"},
+                       "search": {"strategy": "budgeted"}, "optimal_step": 3}],
+            "model": "tiny"}
+    assert edit_arguments(dict(base, config=old))["config"].verify_edits is False
+    assert edit_arguments(dict(base, config=config))["config"].verify_edits is True
+    assert edit_arguments(dict(base, config=dict(config, verify_edits=False)))["config"].verify_edits is False

@@ -12,7 +12,8 @@ from PIL import Image
 from oir_agent import Cancelled, OIRConfig
 
 PAIRS = [("red circle", "green triangle"), ("blue square", "yellow circle")]
-FAST = OIRConfig(num_inference_steps=10, search="exhaustive", search_metric="paper", shallow_rule="invert-candidate")
+FAST = OIRConfig(num_inference_steps=10, search="exhaustive", search_metric="paper", shallow_rule="invert-candidate",
+                 verify_edits=False)  # the method's closed form; the check's own cost: test_engine_verify.py
 
 
 def closed_form_cost(n, steps, r, re, evaluated=None, shallow_rule="invert-candidate", regions=None):
@@ -36,7 +37,7 @@ def result(editor):
 def default_result(editor):
     """The default search (budgeted, edit-first metric) at N = 50."""
     return editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
-                       config=OIRConfig(num_inference_steps=50))
+                       config=OIRConfig(num_inference_steps=50, verify_edits=False))
 
 
 def test_diagnostics_json_fields(result):
@@ -140,7 +141,7 @@ def test_step_override_errors(editor, steps, needle):
 
 
 def test_cost_with_steps_at_or_below_r(editor):
-    cfg = OIRConfig(num_inference_steps=6, reassembly_step=5, reinversion_steps=1)
+    cfg = OIRConfig(num_inference_steps=6, reassembly_step=5, reinversion_steps=1, verify_edits=False)
     for rule in ("invert-candidate", "source-latent"):
         r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
                         config=cfg.replace(shallow_rule=rule, search="exhaustive"))

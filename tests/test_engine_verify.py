@@ -46,7 +46,7 @@ def test_deeper_steps_prefers_the_best_scoring_deeper_plateau_candidate():
 def test_verify_edits_end_to_end_on_tiny(editor):
     """With the check on, the result reports the steps it used: the same image as a plain edit pinned to them, and
     the cost of one more reassembly exactly when a pair moved."""
-    cfg = OIRConfig(num_inference_steps=10, search="exhaustive", seed=0)
+    cfg = OIRConfig(num_inference_steps=10, search="exhaustive", seed=0, verify_edits=False)
     masks = list(scene_masks())
     pairs = [("red circle", "green triangle"), ("blue square", "yellow circle")]
     plain = editor.edit(scene(), source_prompt=SOURCE, pairs=pairs, masks=masks, config=cfg)
@@ -65,3 +65,10 @@ def test_verify_edits_end_to_end_on_tiny(editor):
     if not moved:
         assert np.array_equal(np.asarray(checked.image), np.asarray(plain.image))
     assert extra >= 0 and (extra > 0) >= bool(moved)  # a retry costs one more reassembly
+    if extra:  # exactly one: re + (2 + own-prompt regions)(r + re) at the retried steps (r = re = 2 at N = 10)
+        tried = [p.optimal_step for p in checked.pairs] if moved else None
+        if tried is not None:
+            assert extra == 2 + (2 + sum(s <= 2 for s in tried)) * (2 + 2)
+    # the check scores the input and the finished image per pair (and the retry's image): CLIP images beyond the
+    # search's one per candidate
+    assert checked.cost.clip_images - plain.cost.clip_images in (2 * 2, 3 * 2)

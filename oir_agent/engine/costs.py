@@ -48,7 +48,9 @@ def estimated_sample_evals(config, searched: Sequence[bool]) -> int:
     search = sum(int(per_search) if s else candidate_cost(n) for s in searched)
     shallow = r * len(searched) if config.shallow_rule == "invert-candidate" else 0
     regions = len(searched) if config.final_prompts != "target" else 0  # at most every pair
-    return n + search + re + final_denoise_cost(r, re, regions) + shallow
+    reassembly = re + final_denoise_cost(r, re, regions) + shallow
+    retry = reassembly if config.verify_edits and any(searched) else 0  # verify_edits: at most one more reassembly
+    return n + search + reassembly + retry
 
 
 def refine_sample_evals(r: int, re: int, steps: Sequence[int], shallow_rule: str,
