@@ -79,6 +79,7 @@ def main(argv=None):
             records.append({"case": case.id, "type": case.type, "kind": edit.kind, "pair": [p.source, p.target],
                             "steps": s.steps, "s_edit": s.s_edit.tolist(), "s_background": s.s_background.tolist(),
                             "s_source": s.s_source.tolist(),
+                            "inside_change": s.inside_change.tolist() if s.inside_change is not None else None,
                             "success": [bool(j["success"][0]) for j in judged],
                             "psnr": [j["bg_psnr"] if j["bg_psnr"] is not None and np.isfinite(j["bg_psnr"]) else None
                                      for j in judged]})
