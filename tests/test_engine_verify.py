@@ -65,10 +65,8 @@ def test_verify_edits_end_to_end_on_tiny(editor):
     if not moved:
         assert np.array_equal(np.asarray(checked.image), np.asarray(plain.image))
     assert extra >= 0 and (extra > 0) >= bool(moved)  # a retry costs one more reassembly
-    if extra:  # exactly one: re + (2 + own-prompt regions)(r + re) at the retried steps (r = re = 2 at N = 10)
-        tried = [p.optimal_step for p in checked.pairs] if moved else None
-        if tried is not None:
-            assert extra == 2 + (2 + sum(s <= 2 for s in tried)) * (2 + 2)
+    if moved:  # the kept retry cost one reassembly at its steps: re + (2 + own-prompt regions)(r + re), r = re = 2
+        assert extra == 2 + (2 + sum(p.optimal_step <= 2 for p in checked.pairs)) * (2 + 2)
     # the check scores the input and the finished image per pair (and the retry's image): CLIP images beyond the
     # search's one per candidate
     assert checked.cost.clip_images - plain.cost.clip_images in (2 * 2, 3 * 2)

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field, replace
 import torch
 
 from ..config import OIRConfig
-from . import compose, reassembly, verify
+from . import compose, metric, reassembly, verify
 from .inversion import invert
 from .runtime import Runtime
 from .sampler import Job, run_jobs
 from .schedule import DDIMSchedule
-from .search import PairInput, PairSearch, SearchSettings, search_steps
+from .search import PairInput, PairSearch, SearchSettings, clip_texts, clip_view, search_steps
 
 SOURCE_ROW, TARGET_ROW = 0, 1  # rows of the prompt table; guided prompts follow
 
@@ -155,15 +155,22 @@ def verified(runtime: Runtime, inv: Inverted, pairs: list[EnginePair], item: Rea
     Returns (image, searches with the steps used, pasted latent)."""
     settings = search_settings(item.config)
     inputs = pair_inputs(runtime, inv, pairs)
+    image_size, patch_size = metric.clip_geometry(runtime.c.clip)
+    views = [clip_view(p, settings, image_size, patch_size) for p in inputs]  # as the search saw each pair
+    texts = clip_texts(runtime, inputs)
+
+    def margins(images: torch.Tensor) -> torch.Tensor:
+        return verify.final_margins(runtime, images.to(inv.image.device), views, texts, settings.clip_batch)
+
     steps = item.steps if item.steps is not None else [s.optimal_step for s in item.searches]
-    margins = verify.final_margins(runtime, torch.stack([inv.image, image.to(inv.image.device)]), inputs, settings)
-    original = margins[0].tolist()
-    lost = verify.lost_edits(item.searches, steps, margins[1].tolist(), original)
+    margins_now = margins(torch.stack([inv.image, image.to(inv.image.device)]))  # the input, the finished image
+    original = margins_now[0].tolist()
+    lost = verify.lost_edits(item.searches, steps, margins_now[1].tolist(), original)
     new = verify.deeper_steps(item.searches, steps, lost) if any(lost) else None
     if new is None:
         return image, item.searches, pasted
     (retry, _, retry_pasted), = reassemble_many(runtime, inv, [replace(item, steps=new)])
-    again = verify.final_margins(runtime, retry[None].to(inv.image.device), inputs, settings)[0].tolist()
+    again = margins(retry[None])[0].tolist()
     still = verify.lost_edits(item.searches, new, again, original)
     if sum(still) < sum(lost):
         return retry, verify.with_steps(item.searches, new, RETRY_NOTE), retry_pasted

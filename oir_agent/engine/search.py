@@ -199,9 +199,7 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
             first.append(list(range(min(settings.min_step, n), n + 1)))
         states.append(state)
 
-    texts = runtime.clip_text_features([p.clip_text for p in pairs] +
-                                       [p.clip_source_text or p.clip_text for p in pairs])  # (2K, D)
-    texts = torch.stack([texts[:len(pairs)], texts[len(pairs):]], dim=1)  # (K, 2, D): target, source
+    texts = clip_texts(runtime, pairs)
     calls_before = runtime.cost.unet_calls
     _evaluate(runtime, schedule, embeddings, trajectory, source_row, states, first, original, texts, settings)
     if grid is not None:
@@ -297,9 +295,7 @@ def _evaluate(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor
         if not mine:
             continue
         pair = state.pair
-        seen = metric.box_mask(pair.mask) if settings.clip_mask == "box" else pair.mask
-        view = metric.MaskedClipView.for_mask(seen, image_size, patch_size, settings.clip_region,
-                                              settings.clip_crop_margin, settings.clip_patch_coverage)
+        view = clip_view(pair, settings, image_size, patch_size)
         latents = torch.stack([o.latent for _, o in mine])
         for start in range(0, len(mine), settings.decode_batch):
             chunk = mine[start:start + settings.decode_batch]
@@ -317,6 +313,20 @@ def _evaluate(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor
                     state.at_r[i] = o.recorded[r]
             done += len(chunk)
             runtime.report("scoring", done, total, f"scored {done}/{total} candidates")
+
+
+def clip_texts(runtime: Runtime, pairs: list[PairInput]) -> torch.Tensor:
+    """(K, 2, D): each pair's S_e texts, target then source (the source phrase or, without one, the target)."""
+    texts = runtime.clip_text_features([p.clip_text for p in pairs] +
+                                       [p.clip_source_text or p.clip_text for p in pairs])  # (2K, D)
+    return torch.stack([texts[:len(pairs)], texts[len(pairs):]], dim=1)
+
+
+def clip_view(pair: PairInput, settings: SearchSettings, image_size: int, patch_size: int) -> metric.MaskedClipView:
+    """How CLIP sees a pair's region (its mask, or the mask's box) in any image of the working size."""
+    seen = metric.box_mask(pair.mask) if settings.clip_mask == "box" else pair.mask
+    return metric.MaskedClipView.for_mask(seen, image_size, patch_size, settings.clip_region,
+                                          settings.clip_crop_margin, settings.clip_patch_coverage)
 
 
 def _thumbnails(images: torch.Tensor, side: int) -> list[torch.Tensor]:

@@ -17,27 +17,17 @@ import torch
 
 from . import metric
 from .runtime import Runtime
-from .search import PairInput, PairSearch, SearchSettings
+from .search import PairSearch
 
 KEPT_SHARE = 0.5  # a finished pair that kept less than half its candidate's move toward the target lost its edit
 
 
-def final_margins(runtime: Runtime, images: torch.Tensor, pairs: list[PairInput],
-                  settings: SearchSettings) -> torch.Tensor:
+def final_margins(runtime: Runtime, images: torch.Tensor, views: list[metric.MaskedClipView], texts: torch.Tensor,
+                  batch: int) -> torch.Tensor:
     """(B, K): for each image (B, 3, H, W) and pair, S_e with the pair's target text minus S_e with its source text,
-    each pair seen as the search saw its candidates."""
-    texts = runtime.clip_text_features([p.clip_text for p in pairs] + [p.clip_source_text or p.clip_text
-                                                                       for p in pairs])
-    k = len(pairs)
-    image_size, patch_size = metric.clip_geometry(runtime.c.clip)
-    out = []
-    for j, pair in enumerate(pairs):
-        seen = metric.box_mask(pair.mask) if settings.clip_mask == "box" else pair.mask
-        view = metric.MaskedClipView.for_mask(seen, image_size, patch_size, settings.clip_region,
-                                              settings.clip_crop_margin, settings.clip_patch_coverage)
-        both = metric.edit_scores(runtime, images, view, torch.stack([texts[j], texts[k + j]]), settings.clip_batch)
-        out.append((both[:, 0] - both[:, 1]).double().cpu())
-    return torch.stack(out, dim=1)
+    through the views and texts the search scored the pair's candidates with (`search.clip_view`, `clip_texts`)."""
+    both = [metric.edit_scores(runtime, images, view, texts[k], batch) for k, view in enumerate(views)]  # (B, 2)
+    return torch.stack([(s[:, 0] - s[:, 1]).double().cpu() for s in both], dim=1)
 
 
 def kept_share(search: PairSearch, step: int, final: float, original: float) -> float | None:

@@ -590,8 +590,8 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             ref = words[0] if len(words) == 1 or words[1].lower() in nlp.FUNCTION_WORDS else " ".join(words)
             return _apply(prompt, Clause(source=ref, target=framed.group("rest"), kind="object"), original)
     cls = cls or slots.value_class(value)
-    if cls == "medium" and slots.movement_style(value):  # an art movement is a painting's style
-        value = slots.movement_style(value)
+    if cls == "medium":  # an art movement is a painting's style ('impressionism' -> 'impressionist painting')
+        value = slots.movement_style(value) or value
     if cls is None:
         raise AlignmentError(
             f"could not tell which words of the source prompt {original!r} the instruction's {value!r} should "

@@ -94,25 +94,19 @@ def agree_preposition(prompt: str, start: int, text: str) -> tuple[int, str]:
 
 def replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int, str]:
     """A new noun (phrase) for the object at prompt[start:end]: (where the replacement starts, its text). Inside a
-    token joined by '-' or '_' (a file name, a slug: 'girl-with-a-candle'), the value takes the token's form: no
+    token joined by '-' (a file name, a slug: 'girl-with-a-candle'), the value takes the token's form: no
     determiner of its own, its words joined the same way ('a cat' -> 'cat', 'a red fox' -> 'red-fox')."""
-    sep = _joined_by(prompt, start, end)
-    if sep is None:
+    if not _in_hyphenated_token(prompt, start, end):
         return _replace_in_text(prompt, start, end, value)
     words = value.split()
     if len(words) > 1 and words[0].lower() in ("a", "an", "the", "some"):
         words = words[1:]
-    return start, sep.join(words)
+    return start, "-".join(words)
 
 
-def _joined_by(prompt: str, start: int, end: int) -> str | None:
-    """'-' or '_' when prompt[start:end] is a part of a token joined by it (no whitespace in the span either)."""
-    if re.search(r"\s", prompt[start:end]):
-        return None
-    for ch in (prompt[start - 1] if start > 0 else "", prompt[end] if end < len(prompt) else ""):
-        if ch in ("-", "_"):
-            return ch
-    return None
+def _in_hyphenated_token(prompt: str, start: int, end: int) -> bool:
+    """prompt[start:end] has no space and a hyphen joins it to the word before or after."""
+    return not re.search(r"\s", prompt[start:end]) and "-" in (prompt[start - 1:start], prompt[end:end + 1])
 
 
 def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int, str]:
