@@ -31,7 +31,7 @@ from common import rss_mb  # noqa: E402
 
 from oir_agent import OIRConfig, OIREditor  # noqa: E402
 from oir_agent.engine.costs import edit_sample_evals, exhaustive_cost  # noqa: E402
-from oir_agent.engine.search import coarse_grid, refinement_radii, refinement_steps  # noqa: E402
+from oir_agent.engine.search import coarse_grid, refinement_offsets, refinement_steps  # noqa: E402
 from oir_agent.presets.scene import two_object_masks, two_object_scene  # noqa: E402
 
 SOURCE = "a red circle on the left and a blue square on the right"
@@ -68,9 +68,9 @@ def budgeted_steps(n: int, best: int, budget: float = 0.4) -> list[int]:
     r = OIRConfig(num_inference_steps=n).resolved_reassembly_step
     budget_evals = budget * exhaustive_cost(n)
     grid = coarse_grid(n, budget_evals, r) or list(range(1, n + 1))
-    seen = set(grid)
-    for radius in refinement_radii(grid):  # the engine's own round, with the best step staying near `best`
-        seen.update(refinement_steps(seen, min(seen, key=lambda g: abs(g - best)), radius, n, 1, budget_evals))
+    seen = set(grid)  # the engine's own refinement round, around the grid step nearest `best`
+    near = min(seen, key=lambda g: abs(g - best))
+    seen.update(refinement_steps(seen, near, refinement_offsets(grid, near, n), n, 1, budget_evals))
     return sorted(seen)
 
 
@@ -179,7 +179,14 @@ def tiny_report(args):
     print(f"a/b = {a_wall / b_wall:.3f}  (target <= 0.333: batching must pay)")
     print(f"a/floor = {a_wall / floor:.3f}  (target <= 1.5: everything but the UNet stays small)")
     print(f"search-stage UNet calls = {a.cost.search_unet_calls}  ({a.pairs[0].search.strategy} search: exhaustive takes "
-          f"N = {n} calls for any number of pairs; budgeted adds one pass of calls per refinement round)")
+          f"N = {n} calls for any number of pairs; budgeted adds one pass of calls for its refinement round)")
+    one = a.reinversion_steps + a.reassembly_step + a.reinversion_steps  # re-inversion re + final denoise r + re
+    rest = a.cost.unet_calls - n - a.cost.search_unet_calls
+    retries = max(0, round(rest / one) - 1) if one else 0
+    print(f"sequential UNet calls = {a.cost.unet_calls}: inversion {n} + search {a.cost.search_unet_calls} + "
+          f"reassembly {one}" + (f" + {retries} finished-image retry of {one}" if retries else "")
+          + f"; without a retry {a.cost.unet_calls - retries * one} (target <= 160; the search's floor is the "
+          f"grid's deepest candidate, N = {n} calls, then the refinement round's deepest)")
     print(f"sample evals = {a.cost.unet_sample_evals}, closed form for steps {steps} = {expected}  "
           f"({'equal' if expected == a.cost.unet_sample_evals else 'DIFFERENT'})")
     print(f"a/c = {a_wall / c_wall:.1f}  (what a user pays over one plain img2img edit)")

@@ -39,6 +39,8 @@ MASK_PROVIDER_ALIASES = {"attention": "noise-difference"}  # the first release's
 SEARCH_STRATEGIES = ("budgeted", "exhaustive")
 SEARCH_KINDS = SEARCH_STRATEGIES + ("override", "targeted")  # a pair's recorded search: + fixed step, re-search
 SEARCH_METRICS = ("edit-first", "paper")
+SEARCH_REFINEMENTS = ("one-round", "halving")  # budgeted search: one round below/above the grid's best, or the
+# first release's rounds of halving radius (one chain of UNet calls each)
 FINAL_PROMPTS = ("target", "per-pair", "per-pair-shallow")  # the final denoise: the target prompt everywhere, or
 # each pair's own inside it (every object's, or only pairs at or below r)
 SHALLOW_RULES = ("source-latent", "invert-candidate")
@@ -146,6 +148,8 @@ class OIRConfig:
     search_metric: str = knob("edit-first", "edit-first (best preservation among candidates that reach the edit) "
                                             "or paper (Eq. 3)", choices=SEARCH_METRICS)
     search_budget: float = 0.4  # budgeted search: at most this fraction of the exhaustive search's sample evals
+    search_refinement: str = knob("one-round", choices=SEARCH_REFINEMENTS)  # budgeted search's refinement
+    # (engine/search.py; docs/DECISIONS.md "Budgeted search"; diagnostics written before it replay with "halving")
     min_search_step: int = 1  # smallest candidate step the search considers (1 = all, as the paper)
     final_prompts: str = knob("per-pair-shallow",
                               "the final denoise's prompt: per-pair-shallow (inside the region of each object pair "
@@ -209,6 +213,8 @@ class OIRConfig:
         _check(0.0 < self.box_threshold < 1.0, "box_threshold", self.box_threshold, "a number in (0, 1)")
         _check(0.0 < self.text_threshold < 1.0, "text_threshold", self.text_threshold, "a number in (0, 1)")
         _check(self.search in SEARCH_STRATEGIES, "search", self.search, f"one of {SEARCH_STRATEGIES}")
+        _check(self.search_refinement in SEARCH_REFINEMENTS, "search_refinement", self.search_refinement,
+               f"one of {SEARCH_REFINEMENTS}")
         _check(self.search_metric in SEARCH_METRICS, "search_metric", self.search_metric, f"one of {SEARCH_METRICS}")
         _check(isinstance(self.search_budget, (int, float)) and 0.05 <= self.search_budget <= 1.0, "search_budget",
                self.search_budget, "a fraction in [0.05, 1] of the exhaustive search's cost")

@@ -36,7 +36,7 @@ def recorded_refines(diagnostics: dict[str, Any]) -> list[dict[str, Any]]:
 
 # Config fields added after diagnostics files were first written, with the value that reproduces an edit made before
 # them (the field did not exist, so the edit ran without what it adds).
-ADDED_FIELDS = {"verify_edits": False}
+ADDED_FIELDS = {"verify_edits": False, "search_refinement": "halving"}
 
 
 def edit_arguments(diagnostics: dict[str, Any], masks: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -211,8 +211,9 @@ def test_from_diagnostics_replays_refines_bit_for_bit(tiny_dir, tmp_path):
 
 
 def test_diagnostics_older_than_a_field_replay_without_it():
-    """A diagnostics file written before `verify_edits` existed replays with the check off (the edit ran without it);
-    one that records the field replays with what it records."""
+    """A diagnostics file written before `verify_edits` existed replays with the check off (the edit ran without it),
+    one written before `search_refinement` with the halving rounds it ran; one that records a field replays with what
+    it records."""
     import dataclasses
 
     from oir_agent import OIRConfig
@@ -227,3 +228,6 @@ def test_diagnostics_older_than_a_field_replay_without_it():
     assert edit_arguments(dict(base, config=old))["config"].verify_edits is False
     assert edit_arguments(dict(base, config=config))["config"].verify_edits is True
     assert edit_arguments(dict(base, config=dict(config, verify_edits=False)))["config"].verify_edits is False
+    older = {k: v for k, v in config.items() if k not in ("verify_edits", "search_refinement")}
+    assert edit_arguments(dict(base, config=older))["config"].search_refinement == "halving"
+    assert edit_arguments(dict(base, config=config))["config"].search_refinement == "one-round"

@@ -6,10 +6,12 @@ import threading
 
 import numpy as np
 import pytest
+import torch
 from conftest import SOURCE, scene, scene_masks
 from PIL import Image
 
 from oir_agent import Cancelled, OIRConfig
+from oir_agent.engine import metric
 
 PAIRS = [("red circle", "green triangle"), ("blue square", "yellow circle")]
 FAST = OIRConfig(num_inference_steps=10, search="exhaustive", search_metric="paper", shallow_rule="invert-candidate",
@@ -92,11 +94,43 @@ def test_budgeted_search_refines_around_the_best_grid_step(default_result):
         grid = [s for s in p.search.steps if s > 10 and (50 - s) % 5 == 0]
         assert grid == list(range(15, 51, 5))
         extra = sorted(set(p.search.steps) - set(grid) - set(shallow))
-        best_grid = max(shallow + grid, key=lambda g: p.search.score[p.search.steps.index(g)])
+        firsts = shallow + grid
+        first_scores = metric.search_score(p.search.metric, *[torch.as_tensor(
+            [float(t[p.search.steps.index(g)]) for g in firsts]) for t in (p.search.s_edit, p.search.s_background,
+                                                                             p.search.s_source)])
+        best_grid = firsts[metric.best_index(first_scores)]  # the grid's best, scored among the first round alone
+        # one refinement round: the three steps below the grid's best and the one above (two below at N)
+        near = [best_grid - 1, best_grid - 2] if best_grid == 50 else [best_grid + d for d in (-1, 1, -2, -3)]
+        assert extra == sorted(i for i in near if i >= 1 and i not in firsts)
         if best_grid > 10:
             assert extra, "refinement added no candidate"
-        assert all(min(abs(s - g) for g in grid + [10]) <= 2 for s in extra)
-        assert abs(p.optimal_step - best_grid) <= 3
+        assert best_grid - 3 <= p.optimal_step <= best_grid + 1
+    deepest = max(max(set(p.search.steps) - set(range(1, 11)) - set(range(15, 51, 5)), default=0)
+                  for p in default_result.pairs)
+    assert default_result.cost.search_unet_calls == 50 + deepest  # the grid's chain (N), then one round's
+
+
+def test_halving_refinement_replays_the_first_release_rounds(editor, default_result):
+    """search_refinement="halving" (what older diagnostics replay with): the same first round, then +-2 and +-1
+    around the best so far, one chain of UNet calls per round."""
+    r = editor.edit(scene(), source_prompt=SOURCE, pairs=PAIRS, masks=list(scene_masks()),
+                    config=OIRConfig(num_inference_steps=50, verify_edits=False, search_refinement="halving"))
+    firsts = list(range(1, 11)) + list(range(15, 51, 5))
+    chains = []
+    for p, q in zip(r.pairs, default_result.pairs):
+        assert [float(p.search.s_edit[p.search.steps.index(i)]) for i in firsts] == \
+            [float(q.search.s_edit[q.search.steps.index(i)]) for i in firsts]  # the same grid, the same candidates
+        extra = sorted(set(p.search.steps) - set(firsts))
+        scores = metric.search_score(p.search.metric, *[torch.as_tensor(
+            [float(t[p.search.steps.index(g)]) for g in firsts]) for t in (p.search.s_edit, p.search.s_background,
+                                                                             p.search.s_source)])
+        best = firsts[metric.best_index(scores)]
+        assert all(abs(s - best) <= 3 for s in extra)
+        if best > 10:
+            assert best + 2 in p.search.steps or best == 50  # the +-2 round ran around the grid's best
+        chains.append(extra)
+    if any(chains):  # two rounds, each a chain, where the default runs one
+        assert r.cost.search_unet_calls > default_result.cost.search_unet_calls
 
 
 def test_step_override_skips_the_search_for_that_pair(editor):

@@ -1,8 +1,8 @@
-"""The budgeted search's first round and refinement radii (engine/search.py), on their own."""
+"""The budgeted search's first round and its refinement round (engine/search.py), on their own."""
 
 import pytest
 
-from oir_agent.engine.search import coarse_grid, refinement_radii
+from oir_agent.engine.search import coarse_grid, halving_radii, refinement_offsets, refinement_steps
 
 
 @pytest.mark.parametrize("n, r", [(50, 10), (20, 4), (30, 6), (100, 20), (10, 2)])
@@ -18,10 +18,21 @@ def test_coarse_grid_covers_every_shallow_step_within_the_budget(n, r):
     assert len(gaps) <= 1  # an even grid anchored at N
 
 
-def test_coarse_grid_at_the_default_n_and_its_radii():
-    grid = coarse_grid(50, 0.4 * 50 * 51, 10)
+def test_coarse_grid_at_the_default_n_and_its_refinement_round():
+    budget = 0.4 * 50 * 51
+    grid = coarse_grid(50, budget, 10)
     assert grid == list(range(1, 11)) + list(range(15, 51, 5))
-    assert refinement_radii(grid) == [2, 1]  # from the deep spacing, not the dense shallow block
+    assert refinement_offsets(grid, 30, 50) == [-1, 1, -2, -3]  # from the deep spacing (5), not the shallow block
+    assert refinement_offsets(grid, 50, 50) == [-1, -2]  # nothing above N: two below
+    assert refinement_steps(set(grid), 30, [-1, 1, -2, -3], 50, 1, budget) == [29, 31, 28, 27]
+    assert refinement_steps(set(grid), 10, refinement_offsets(grid, 10, 50), 50, 1, budget) == [11]  # block searched
+    assert refinement_steps(set(grid), 4, refinement_offsets(grid, 4, 50), 50, 1, budget) == []
+    assert refinement_steps(set(grid), 30, [-1, 1, -2, -3], 50, 29, budget) == [29, 31]  # min_step holds
+    spent = sum(2 * i for i in grid)
+    assert refinement_steps(set(grid), 30, [-1, 1, -2, -3], 50, 1, spent + 2 * 29 + 2 * 31) == [29, 31]  # budget
+    assert refinement_offsets(list(range(1, 51)), 30, 50) == []  # a dense grid has nothing to refine
+    assert halving_radii(grid) == [2, 1]  # search_refinement="halving": the first release's rounds, +-2 then +-1
+    assert refinement_offsets(list(range(10, 101, 10)), 60, 100) == [-1, 1, -2, -3, -4, -5]
 
 
 def test_shallow_block_dropped_when_it_does_not_fit_and_tiny_n_is_exhaustive():

@@ -8,10 +8,10 @@ z_{i_k} -> level r is free: it is exactly the start of candidate i_k's own traje
 Strategies (docs/DECISIONS.md, "Budgeted search"):
 - "exhaustive": every step 1..N (the paper), N(N+1) sample evaluations per pair.
 - "budgeted": every step <= r (cheap, and one option under the default shallow rule) and a coarse grid anchored
-  at N, then refinement rounds around the best step so far with halving radius, never spending more than
-  `budget` x the exhaustive search's sample evaluations (counted per pair: a candidate of step i costs 2i).
-  The metric rises then falls over steps (paper Sec. 4.2), so the grid brackets the optimum and the refinement
-  finds it.
+  at N, then one refinement round around each pair's grid best (the steps just below it and the one above:
+  `refinement_offsets`), never spending more than `budget` x the exhaustive search's sample evaluations
+  (counted per pair: a candidate of step i costs 2i). The metric rises then falls over steps (paper Sec. 4.2),
+  so the grid brackets the optimum and the refinement finds it.
 - a pair with `fixed_step` (a caller override) runs that one candidate and nothing else; a pair with `steps`
   (a targeted re-search) runs exactly those candidates.
 All pairs' candidates of one round share UNet calls.
@@ -79,6 +79,7 @@ class SearchSettings:
     budget: float  # budgeted: fraction of the exhaustive search's sample evaluations, per pair
     min_step: int  # the smallest candidate step searched (steps below are never evaluated)
     clip_mask: str  # S_e sees the patches of "mask" (the paper) or of the mask's bounding "box"
+    refinement: str = "one-round"  # budgeted: see config.SEARCH_REFINEMENTS
     thumbnail_side: int = 128  # side of the kept candidate thumbnails (not a config field: a report size)
 
 
@@ -109,8 +110,26 @@ def coarse_grid(n: int, budget_evals: float, shallow_upto: int = 0) -> list[int]
     return shallow + deep
 
 
-def refinement_radii(grid: list[int]) -> list[int]:
-    """Halving radii after a grid whose deepest spacing is g: g//2, g//4, ..., 1 (none when the grid is dense)."""
+def refinement_offsets(grid: list[int], best: int, n: int) -> list[int]:
+    """Offsets from the grid's best step b that the budgeted search's one refinement round evaluates, nearest first.
+
+    The default metric (edit-first) picks the best-preserving candidate that reaches the edit, which is the
+    shallowest one on the edit plateau more often than not, so the optimum lies between b and the grid point below
+    it far more often than above. The round takes the steps of that gap that are nearer b than the point below (the
+    middle included: ceil(g/2) of them for a deep spacing g) and b + 1 (the plateau may begin just above b), all at
+    once: one chain of UNet calls after the grid instead of one per halving radius (docs/DECISIONS.md, "Budgeted
+    search"). At b = N there is no step above, and the farthest step below goes with it, so the round never costs
+    more than the halving rounds it replaced. Empty when the grid is dense (g = 1)."""
+    g = grid[-1] - grid[-2] if len(grid) > 1 else 1
+    if g <= 1:
+        return []
+    below = [-d for d in range(1, (g + 1) // 2 + 1)]
+    return below[:-1] if best >= n else [below[0], 1] + below[1:]
+
+
+def halving_radii(grid: list[int]) -> list[int]:
+    """search_refinement="halving" (the first release's, kept so its diagnostics replay): rounds of best +- g//2,
+    g//4, ..., 1 after a grid of deep spacing g, each around the best step so far."""
     g = grid[-1] - grid[-2] if len(grid) > 1 else 1
     radii, rad = [], g // 2
     while rad >= 1:
@@ -121,11 +140,12 @@ def refinement_radii(grid: list[int]) -> list[int]:
     return radii
 
 
-def refinement_steps(evaluated, best: int, radius: int, n: int, min_step: int, budget_evals: float) -> list[int]:
-    """One refinement round of the budgeted search for one pair: best - radius and best + radius (within
-    [min_step, n]) that are new and still fit the budget (sample evaluations already spent on `evaluated`)."""
+def refinement_steps(evaluated, best: int, offsets: list[int], n: int, min_step: int,
+                     budget_evals: float) -> list[int]:
+    """The refinement round of the budgeted search for one pair: best + each offset (within [min_step, n]) that is
+    new and still fits the budget (sample evaluations already spent on `evaluated`), in the offsets' order."""
     out, spent = [], sum(candidate_cost(i) for i in evaluated)
-    for i in (best - radius, best + radius):
+    for i in (best + d for d in offsets):
         if min_step <= i <= n and i not in evaluated and i not in out and spent + candidate_cost(i) <= budget_evals:
             out.append(i)
             spent += candidate_cost(i)
@@ -202,18 +222,20 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
     texts = clip_texts(runtime, pairs)
     calls_before = runtime.cost.unet_calls
     _evaluate(runtime, schedule, embeddings, trajectory, source_row, states, first, original, texts, settings)
-    if grid is not None:
-        for radius in refinement_radii(grid):
-            wanted = []
-            for state in states:
-                if state.strategy != "budgeted":
-                    wanted.append([])
-                    continue
-                wanted.append(refinement_steps(state.final, state.best(settings.metric), radius, n,
-                                               settings.min_step, state.budget_evals))
-            if any(wanted):
-                _evaluate(runtime, schedule, embeddings, trajectory, source_row, states, wanted, original, texts,
-                          settings)
+    if grid is None:
+        rounds = []
+    elif settings.refinement == "one-round":
+        rounds = [lambda best: refinement_offsets(grid, best, n)]
+    else:
+        rounds = [lambda best, rad=rad: [-rad, rad] for rad in halving_radii(grid)]
+    for offsets in rounds:  # each round waits for the one before: one chain of UNet calls per round
+        wanted = []
+        for state in states:
+            best = state.best(settings.metric) if state.strategy == "budgeted" else None
+            wanted.append([] if best is None else refinement_steps(state.final, best, offsets(best), n,
+                                                                   settings.min_step, state.budget_evals))
+        if any(wanted):
+            _evaluate(runtime, schedule, embeddings, trajectory, source_row, states, wanted, original, texts, settings)
     runtime.cost.search_unet_calls += runtime.cost.unet_calls - calls_before
 
     results = []
