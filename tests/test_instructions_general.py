@@ -211,6 +211,12 @@ def pairs(instruction, source):
     ("make the man calm", "an angry man on a bench", "a calm man on a bench"),
     # a medium with its artist: each to the prompt's own phrase
     ("make it a watercolor by Monet", "a harbour at dawn, photo by John Smith", "a harbour at dawn, watercolor by Monet"),
+    # a new credit takes the old artist's life dates with the name (a single year may date the work: it stays)
+    ("make it by Monet", "a garden by John Smith (1859-1936), oil on canvas", "a garden by Monet, oil on canvas"),
+    ("make it by Monet", "a garden by John Smith (born 1950)", "a garden by Monet"),
+    ("As a photograph by Ansel Adams.", "'The Garden' by Abbott Graves (1859–1936), oil on canvas",
+     "'The Garden' by Ansel Adams, photograph"),
+    ("make it by Monet", "a garden by John Smith (1900), oil on canvas", "a garden by Monet (1900), oil on canvas"),
     # what covers an object, unnamed in the prompt: its colour is the object's; named, it is the part's
     ("make the cat's fur white", "a cat sitting on a chair", "a white cat sitting on a chair"),
     ("make the cat's fur white", "a cat with grey fur", "a cat with white fur"),

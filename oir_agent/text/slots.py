@@ -52,6 +52,17 @@ _CREDIT = re.compile(r"(?:\bby\s+|©\s*|\(c\)\s+)(?P<name>(?:[A-Z]\.\s*|[^\W\d][
                      r"(?=$|[,;|()\[\]–—:~]|\.\s|\.$|\s-\s|\s(?:on|via|at|for|in|from|with)\s)")
 
 
+_LIFE_DATES = re.compile(r"\s*\((?:(?:born|b\.|died|d\.)\s*\d{3,4}|\d{3,4}\s*[-–—]\s*(?:\d{2,4})?)\)")
+
+
+def _credit_end(prompt: str, end: int) -> int:
+    """Where a credit ends: after the name, or after the life dates in brackets right after it ('by Abbott Graves
+    (1859-1936)', '(born 1950)'): they are that artist's, so a new credit replaces them with the name. A single
+    year in brackets stays (it may date the work)."""
+    dates = _LIFE_DATES.match(prompt, end)
+    return dates.end() if dates else end
+
+
 @dataclass(frozen=True)
 class Slot:
     """A span of the source prompt that a value of `cls` replaces."""
@@ -113,8 +124,9 @@ def value_class(value: str) -> str | None:
 
 def slots(prompt: str, cls: str) -> list[Slot]:
     """Every span of `prompt` of class `cls`."""
-    if cls == "credit":
-        return [Slot(m.start("name"), m.end("name"), cls) for m in _CREDIT.finditer(prompt)]
+    if cls == "credit":  # the name without its trailing space, with the artist's life dates that follow it
+        return [Slot(m.start("name"), _credit_end(prompt, m.start("name") + len(m.group("name").rstrip())), cls)
+                for m in _CREDIT.finditer(prompt)]
     if cls == "palette":
         return [Slot(m.start(), m.end(), cls) for m in PALETTE_IN_PROMPT.finditer(prompt)]
     out = []
