@@ -33,6 +33,7 @@ def test_coarse_grid_at_the_default_n_and_its_refinement_round():
     assert refinement_offsets(list(range(1, 51)), 30, 50) == []  # a dense grid has nothing to refine
     assert halving_radii(grid) == [2, 1]  # search_refinement="halving": the first release's rounds, +-2 then +-1
     assert refinement_offsets(list(range(10, 101, 10)), 60, 100) == [-1, 1, -2, -3, -4, -5]
+    assert refinement_offsets([16, 18, 20], 20, 20) == [-1]  # spacing 2 at N: the one step below still searched
 
 
 def test_shallow_block_dropped_when_it_does_not_fit_and_tiny_n_is_exhaustive():

@@ -124,7 +124,9 @@ def refinement_offsets(grid: list[int], best: int, n: int) -> list[int]:
     if g <= 1:
         return []
     below = [-d for d in range(1, (g + 1) // 2 + 1)]
-    return below[:-1] if best >= n else [below[0], 1] + below[1:]
+    if best >= n:  # nothing above N; a single step below stays
+        return below[:-1] or below
+    return [below[0], 1] + below[1:]
 
 
 def halving_radii(grid: list[int]) -> list[int]:
