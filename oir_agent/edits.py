@@ -177,8 +177,11 @@ def load_edit(path: str | Path) -> StoredEdit:
                                          prediction_type=i["prediction_type"],
                                          clip_sample_range=i["clip_sample_range"]))
     tup = lambda v: tuple(v) if isinstance(v, list) else v
-    # files from before keep_outside regenerated everything; files from before keep_ring took the whole ring
-    config = {"keep_outside": False, "keep_ring": "all", **state["config"]}
+    # files from before keep_outside regenerated everything; files from before keep_ring took the whole ring; the
+    # fields added since diagnostics were first written have the value that repeats an edit made before them
+    from .reproduce import ADDED_FIELDS
+
+    config = {"keep_outside": False, "keep_ring": "all", **ADDED_FIELDS, **state["config"]}
     return StoredEdit(
         edit_id=state["edit_id"], model=state["model"], source_prompt=state["source_prompt"],
         target_prompt=state["target_prompt"], image_size=tuple(state["image_size"]),

@@ -143,6 +143,23 @@ def test_saved_edit_file_refines_bit_for_bit(editor, edited, tmp_path):
         load_edit(tmp_path / "bad.oir")
 
 
+def test_an_edit_file_older_than_a_config_field_loads_with_what_it_ran(editor, edited, tmp_path):
+    """A saved edit whose config predates `verify_edits` / `search_refinement` (or `keep_outside`) loads with the
+    behaviour it was made with (reproduce.ADDED_FIELDS), the same rule as a diagnostics replay."""
+    import torch
+
+    from oir_agent.reproduce import ADDED_FIELDS
+
+    path = save_edit(editor.edits.get(edited.edit_id), tmp_path / "e.oir")
+    assert load_edit(path).config.search_refinement == "one-round"  # a current file: what it records
+    state = torch.load(path, weights_only=True)
+    for name in (*ADDED_FIELDS, "keep_outside"):
+        state["config"].pop(name)
+    torch.save(state, tmp_path / "old.oir")
+    old = load_edit(tmp_path / "old.oir").config
+    assert old.verify_edits is False and old.search_refinement == "halving" and old.keep_outside is False
+
+
 def test_cli_edit_save_and_refine(tmp_path, capsys):
     from oir_agent.cli.main import main
 
