@@ -25,6 +25,7 @@ from .engine.schedule import DDIMSchedule
 from .engine.search import PairSearch
 from .errors import InvalidInputError
 from .masks.base import MaskResult
+from .reproduce import ADDED_FIELDS
 from .types import EditPair
 
 DEFAULT_EDIT_MEMORY = 512 * 2**20  # bytes
@@ -179,8 +180,6 @@ def load_edit(path: str | Path) -> StoredEdit:
     tup = lambda v: tuple(v) if isinstance(v, list) else v
     # files from before keep_outside regenerated everything; files from before keep_ring took the whole ring; the
     # fields added since diagnostics were first written have the value that repeats an edit made before them
-    from .reproduce import ADDED_FIELDS
-
     config = {"keep_outside": False, "keep_ring": "all", **ADDED_FIELDS, **state["config"]}
     return StoredEdit(
         edit_id=state["edit_id"], model=state["model"], source_prompt=state["source_prompt"],

@@ -224,18 +224,17 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
     texts = clip_texts(runtime, pairs)
     calls_before = runtime.cost.unet_calls
     _evaluate(runtime, schedule, embeddings, trajectory, source_row, states, first, original, texts, settings)
-    if grid is None:
-        rounds = []
-    elif settings.refinement == "one-round":
-        rounds = [lambda best: refinement_offsets(grid, best, n)]
-    else:
-        rounds = [lambda best, rad=rad: [-rad, rad] for rad in halving_radii(grid)]
-    for offsets in rounds:  # each round waits for the one before: one chain of UNet calls per round
+    # each round waits for the one before (one chain of UNet calls per round): one round, or one per halving radius
+    radii = [] if grid is None else [None] if settings.refinement == "one-round" else halving_radii(grid)
+    for radius in radii:
         wanted = []
         for state in states:
-            best = state.best(settings.metric) if state.strategy == "budgeted" else None
-            wanted.append([] if best is None else refinement_steps(state.final, best, offsets(best), n,
-                                                                   settings.min_step, state.budget_evals))
+            if state.strategy != "budgeted":
+                wanted.append([])
+                continue
+            best = state.best(settings.metric)
+            offsets = refinement_offsets(grid, best, n) if radius is None else [-radius, radius]
+            wanted.append(refinement_steps(state.final, best, offsets, n, settings.min_step, state.budget_evals))
         if any(wanted):
             _evaluate(runtime, schedule, embeddings, trajectory, source_row, states, wanted, original, texts, settings)
     runtime.cost.search_unet_calls += runtime.cost.unet_calls - calls_before
