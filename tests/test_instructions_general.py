@@ -563,6 +563,42 @@ def test_copula_and_instead_forms(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
 
 
+@pytest.mark.parametrize("instruction, source, target", [
+    # a copula with an adjective: the object's attribute of that class
+    ("the car is blue", "a red car parked on the street", "a blue car parked on the street"),
+    ("now the car is green", "a red car parked on the street", "a green car parked on the street"),
+    ("the dog is happy", "a tired dog lying on the floor", "a happy dog lying on the floor"),
+    ("the desk is made of glass", "a cup of coffee on a wooden desk", "a cup of coffee on a glass desk"),
+    # a statement of what the object does: its verbal phrase, in the prompt's verb form
+    ("the dog is sleeping", "a dog sitting on a couch", "a dog sleeping on a couch"),
+    ("the dog sleeps", "a dog sitting on a couch", "a dog sleeping on a couch"),
+    ("she is dancing in the rain", "a woman walking in the rain", "a woman dancing in the rain"),
+    # ... and a new place in it replaces where the old action happened, whatever its preposition
+    ("the horse runs on a beach", "a white horse running in a field", "a white horse running on a beach"),
+    ("let the horse run on the snow", "a white horse running in a field", "a white horse running on the snow"),
+    ("the dog is lying on a bed", "a dog sitting on a couch", "a dog lying on a bed"),
+    ("the car should be parked in a garage", "a red car parked on the street", "a red car parked in a garage"),
+    # a trailing 'not X' says what is not meant
+    ("make the car blue, not red", "a red car parked on the street", "a blue car parked on the street"),
+])
+def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source", [
+    ("horns are too big", "Big Horn Sheeps"),  # a complaint names no value
+    ("the teapot needs to become a clock", "a teapot on a shelf"),  # a verb of wanting: the copula form's, not a pose
+    ("the cat is replaced by a dog", "a cat on a sofa"),  # an editing verb: the replace form's
+])
+def test_statements_that_are_no_new_action(instruction, source):
+    if instruction.startswith("horns"):
+        with pytest.raises(AlignmentError):
+            parse_instruction(instruction, source_prompt=source)
+    else:
+        assert parse_instruction(instruction, source_prompt=source).target_prompt in ("a clock on a shelf",
+                                                                                      "a dog on a sofa")
+
+
 @pytest.mark.parametrize("instruction, source", [
     ("there is a dog", "a cat on a sofa"),  # an addition, not a copula with a reference
     ("it is a dog", "a cat on a sofa and a bird on a tree"),  # 'it' cannot tell which: no guess

@@ -33,7 +33,7 @@ SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\ba
 _KEEP = re.compile(r"^(?:keep|leave|preserve|retain|(?:do\s+not|don't|dont)\s+(?:change|touch|alter|edit)|"
                    r"without\s+changing)\b", re.I)
 # 'the collar, not the dog, should be blue': the parenthetical says what is not meant
-_NOT_THIS = re.compile(r",\s*(?:but\s+)?not\s+[^,]+,\s*", re.I)
+_NOT_THIS = re.compile(r",\s*(?:but\s+)?not\s+[^,]+(?:,\s*|$)", re.I)
 _DET = r"(?:(?:" + "|".join(sorted(nlp.DETERMINERS)) + r")\s+)?"
 
 
@@ -44,6 +44,7 @@ class Clause:
     kind: str  # "object" | "attribute" | "setting" (season/weather/time of the scene) | "place" (where x is)
     prep: str = ""  # "place": the preposition of the new place ("on" in "put the dog on a beach")
     value_class: str | None = None  # "attribute": the class the instruction names ('the roof colour' -> colour)
+    form: str = ""  # "verb": the new verb's past participle as written ('should be parked in a garage')
 
 
 _SWAP = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the\s+(?:places|positions)\s+of\s+)?"
@@ -62,7 +63,7 @@ POSITIONS = {"left", "right", "top", "bottom", "middle", "center", "centre", "si
 
 def split_clauses(instruction: str) -> list[Clause]:
     """The instruction's clauses, split at commas, 'and', ';', 'then' where each part parses on its own."""
-    text = _NOT_THIS.sub(" ", _POLITE.sub("", instruction.strip().rstrip(".!?")))
+    text = _NOT_THIS.sub(" ", _POLITE.sub("", instruction.strip().rstrip(".!?"))).strip()
     text = re.sub(r"\b(both\s+[^,;]+?)\s+and\s+", lambda m: m.group(1) + " \x00 ", text, flags=re.I)  # one reference
     parts = [p.replace("\x00", "and") for p in SEPARATORS.split(text) if p and p.strip()]
     seps = [m.group(0) for m in SEPARATORS.finditer(text)]
@@ -201,6 +202,8 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                           rf"(?:to|into|in)\s+(?P<y>.+)$", re.I), False),
     ("made", re.compile(rf"^(?:make|have|let|turn|build|craft|carve)\s+{_DET}(?P<x>.+?)\s+(?:be\s+|look\s+)?"
                         rf"(?:made\s+(?:out\s+)?(?:of|from)|out\s+of)\s+(?P<y>.+)$", re.I), False),
+    ("made", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:is|are|should\s+be|must\s+be)\s+(?:now\s+)?made\s+(?:out\s+)?"
+                        rf"(?:of|from)\s+(?P<y>.+)$", re.I), False),  # 'the desk is made of glass'
     # 'make the city made of gold', 'make the chair out of gold': a material
     ("make", re.compile(rf"^(?:make|turn|paint|colou?r)\s+{_DET}(?P<x>[\w-]+(?:\s+[\w-]+)?\s+ones?)\s+(?:into\s+)?"
                         rf"(?P<y>.+)$", re.I), False),  # 'make the red one blue'
@@ -214,6 +217,9 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
     # 'the actress is an elephant': a plain copula with a new noun phrase names what the thing is to be
     ("become", re.compile(rf"^(?!(?:there|it|this|that|here|everything)\s){_DET}(?P<x>.+?)\s+(?:is|are)\s+"
                           r"(?P<y>(?:a|an)\s+.+)$", re.I), False),
+    # 'the car is blue', 'the dog is happy': a plain copula with an adjective
+    ("is", re.compile(rf"^(?!(?:there|it|this|that|here|everything)\s){_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)?)\s+"
+                      r"(?:is|are)\s+(?:now\s+)?(?P<y>[^,]+)$", re.I), False),
     ("become", re.compile(rf"^(?:i want|i'd like|i would like|i need)\s+{_DET}(?P<x>.+?)\s+to\s+(?:be|become|turn "
                           rf"into|look like)\s+(?P<y>.+)$", re.I), False),
     ("arrow", re.compile(rf"^{_DET}(?P<x>.+?)\s*(?:->|=>|→|➔)\s*(?P<y>.+)$", re.I), False),
@@ -285,6 +291,40 @@ def _implicit_clause(text: str) -> Clause | None:
 
 _VERB_CHANGE = re.compile(rf"^(?:make|have|let|get)\s+{_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)?)\s+(?:to\s+)?"
                           r"(?P<y>[a-z]+(?:\s+.+)?)$", re.I)
+
+
+# 'the dog is lying on a bed', 'the horse runs on a beach', 'the car should be parked in a garage': a statement of
+# what the object does (one or two words, then the verb, perhaps after 'is'/'should be')
+_STATEMENT = re.compile(rf"^(?:now\s+)?{_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)??)\s+(?:(?:is|are|should\s+be|must\s+be|"
+                        r"needs\s+to\s+be|has\s+to\s+be|have\s+to\s+be)\s+(?:now\s+)?)?(?P<y>[a-z][\w-]*(?:\s+.+)?)$",
+                        re.I)
+
+
+_NOT_SUBJECTS = ("it", "this", "that", "there", "everything", "i", "we", "you", "let's")
+
+
+def _statement_clause(text: str) -> Clause | None:
+    """A statement whose main verb (the parse's root, with the object as its subject) is a participle or a present
+    tense: the object's verbal phrase changes to it ('kind' verb, the verb in its base form; a past participle as
+    written rides along for a prompt whose verb is one). A past participle the lexicon knows as an attribute ('the
+    dog is tired') is no action, nor is an editing verb ('the cat is replaced by a dog', 'is made of glass')."""
+    m = _STATEMENT.match(text)
+    p = nlp.get_parser()
+    if m is None or not p.parsed or m.group("x").split()[0].lower() in _NOT_SUBJECTS:
+        return None
+    doc = p.nlp(text.lower())
+    root = next((t for t in doc if t.idx == m.start("y")), None)
+    if root is None or root.dep_ != "ROOT" or root.tag_ not in ("VBG", "VBN", "VBZ", "VBP") \
+            or root.lemma_ in _LINKING or _VERB.match(root.lemma_) \
+            or root.tag_ == "VBN" and lexicon.is_attribute_word(root.text) \
+            or not any(c.dep_ in ("nsubj", "nsubjpass") and c.idx < root.idx for c in root.children) \
+            or any(c.dep_ == "xcomp" for c in root.children):  # 'needs to become a clock': a verb of wanting
+        return None
+    y = root.lemma_ + text[m.start("y") + len(root.text):m.end("y")]
+    if not verbs.is_verb_phrase(y):
+        return None
+    return Clause(source=clean(m.group("x")), target=clean_value(y), kind="verb",
+                  form=root.text if root.tag_ == "VBN" else "")
 
 
 _STATES = {"open": "open", "close": "closed", "shut": "shut", "raise": "raised", "lower": "lowered",
@@ -404,6 +444,9 @@ def _parse_clause(text: str) -> Clause | None:
             at = m.start("x") + rest[min(k + (words[k:k + 1] == ["to"]), len(rest) - 1)].start()
             if _is_action(x, y) and (len(y.split()) == 1 or _parsed_as_verb(text, at)):  # 'smile' is often a noun
                 return Clause(source=clean(x), target=clean_value(y), kind="verb")
+    statement = _statement_clause(text)
+    if statement is not None:
+        return statement
     m = _GIVE.match(text)
     if m and not leading_det(m.group("y")) or m and len(m.group("y").split()) > 1:
         # "give her short hair", "give the cat huge whiskers": the value names the part it replaces by its head noun
@@ -468,7 +511,10 @@ def _parse_clause(text: str) -> Clause | None:
                 x, y = " ".join(words[:split]), " ".join(words[split:])
             if not leading_det(y) and _describes(y):
                 return Clause(source=x, target=attribute_target(x, strip_det(y)), kind="attribute")
-        if verb in ("change", "become", "whatif", "let") and not leading_det(y) and _describes(y):
+        if verb == "is" and (leading_det(y) or not _describes(y) or y.split()[0].lower() in ("too", "not", "so")):
+            # 'horns are too big' is a complaint, not the value
+            continue
+        if verb in ("change", "become", "whatif", "let", "is") and not leading_det(y) and _describes(y):
             return Clause(source=x, target=attribute_target(x, strip_det(y)), kind="attribute")
         return Clause(source=x, target=y, kind="object")
     return None

@@ -504,7 +504,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         if len(moods) == 1:  # 'make the woman smile' on '... with a neutral expression standing ...': the
             m = moods[0]  # expression changes, not the pose
             return fix_articles(prompt[:m.start] + feeling + prompt[m.end:])
-        where = verbs.verb_span(prompt, start, end, clause.target)
+        where = verbs.verb_span(prompt, start, end, clause.target, clause.form or None)
         if where is not None and lexicon.attribute_class(feeling) == "emotion" \
                 and lexicon.attribute_class(prompt[where[0]:where[1]].split()[0]) != "emotion":
             where = None  # 'make the girl smile' on 'a girl sitting/reading ...': an expression beside what she does

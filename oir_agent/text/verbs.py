@@ -12,6 +12,8 @@ from . import nlp
 VOWELS = "aeiou"
 DIRECTIONS = frozenset({"at", "to", "toward", "towards", "into", "onto", "up", "down", "away", "around", "through",
                         "across", "out", "off", "along", "past"})  # where an action goes, not where it is
+PLACES = frozenset({"on", "in", "at", "inside", "under", "beneath", "below", "near", "beside", "by", "behind", "above",
+                    "among", "atop", "outside", "underneath"})  # where an action happens
 
 
 def is_verb_phrase(text: str) -> bool:
@@ -45,11 +47,14 @@ def third_person(verb: str) -> str:
     return v + "s"
 
 
-def verb_span(prompt: str, noun_start: int, noun_end: int, value: str) -> tuple[int, int, str, str | None] | None:
+def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
+              participle: str | None = None) -> tuple[int, int, str, str | None] | None:
     """(start, end, replacement, object) of the verbal phrase of the object at [noun_start, noun_end), or None when
     the prompt says nothing the object does. `object` is the old verb's direct object when the new verb is a bare
     word ('a man reading a book' + 'sleep'): whether the book goes with the reading or stays is the caller's to
-    ask. A new phrase with its own complement ('look at the camera') replaces the old verb's object with it."""
+    ask. A new phrase with its own complement ('look at the camera') replaces the old verb's object with it, and one
+    that says where ('run on the snow') replaces where the old one happened ('running in a field'). `participle`:
+    the new verb's past participle as the instruction wrote it, for a prompt whose verb is one ('parked')."""
     p = nlp.get_parser()
     if not p.parsed:
         return None
@@ -73,7 +78,10 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str) -> tuple[
         words[0] = ing(words[0])
     elif verb.tag_ == "VBZ":
         words[0] = third_person(words[0])
+    elif verb.tag_ == "VBN" and participle:
+        words[0] = participle
     new_preps = {w.lower() for w in words[1:]}
+    new_place = len(words) > 1 and words[1].lower() in PLACES - DIRECTIONS  # 'look at the camera' says no place
     end = verb.idx + len(verb.text)
     kept_object = None
     for child in verb.children:  # what the new phrase says again goes: 'looking away' -> 'looking at the camera'
@@ -86,9 +94,11 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str) -> tuple[
                 kept_object = doc[child.left_edge.i: child.i + 1].text
         elif child.dep_ in ("advmod", "prt", "acomp", "xcomp") and len(words) > 1 \
                 or child.dep_ == "prep" and (child.lower_ in new_preps or child.lower_ in DIRECTIONS
-                                             and words[1:2] and words[1].lower() in DIRECTIONS):
-            # 'looking at the camera' + 'look to the left': a new direction replaces the old one; where the object
-            # is ('lying on the sofa', 'in the rain') stays
+                                             and words[1:2] and words[1].lower() in DIRECTIONS
+                                             or new_place and child.lower_ in PLACES):
+            # 'looking at the camera' + 'look to the left': a new direction replaces the old one, a new place the
+            # old place; where the object is ('lying on the sofa', 'in the rain') stays when the new phrase does
+            # not say
             end = max(end, max(t.idx + len(t.text) for t in child.subtree))
     return verb.idx, end, " ".join(words), kept_object
 
