@@ -585,6 +585,48 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
 
 
+@pytest.mark.parametrize("instruction, source, target", [
+    # the colours of a group the prompt names twice
+    ("swap the colors of the apples", "a green apple next to a red apple on a blue plate",
+     "a red apple next to a green apple on a blue plate"),
+    # what covers an object: its look where the prompt does not name it, the named one where it does
+    ("give the cat orange fur", "a cat sitting on a wooden table", "an orange cat sitting on a wooden table"),
+    ("give the cat orange fur", "a cat with white fur sitting on a table", "a cat with orange fur sitting on a table"),
+    ("give him sunglasses instead of glasses", "a man with a beard wearing glasses",
+     "a man with a beard wearing sunglasses"),
+    # a person pronoun before a verb is the one who acts; a verb that the next words place is a verb
+    ("have her dance on a beach", "a woman in a red dress dancing in a ballroom",
+     "a woman in a red dress dancing on a beach"),
+    ("make the dog sleep on the floor", "a dog sitting on a couch", "a dog sleeping on the floor"),
+    ("make her dress blue", "a woman in a red dress", "a woman in a blue dress"),
+    # a noun naming another's kind stays singular; a framed value on that kind changes the kind
+    ("make the sunflowers tulips", "a sunflower field under a blue sky", "a tulip field under a blue sky"),
+    ("make it a field of lavender", "a sunflower field under a blue sky", "a lavender field under a blue sky"),
+    # a thing that cannot take a pose: the word the parser took for a verb is the new object
+    ("make the tea coffee", "a cup of tea on a saucer", "a cup of coffee on a saucer"),
+    # a colour mode with a medium: each to the prompt's own phrase; 'black and white' is one value
+    ("make it a color photo", "a black and white photo of a horse", "a color photo of a horse"),
+    ("turn it into a color painting", "a sepia photo of an old street", "a color painting of an old street"),
+    ("make it a black and white photo", "a photo of a horse", "a black and white photo of a horse"),
+    # the background of a subject in front of (or against) something is that thing
+    ("make the background blue", "a man standing against a white wall", "a man standing against a blue wall"),
+])
+def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_a_thing_that_acts_keeps_the_verb_reading():
+    for instruction, source in (("make the robot dance", "a robot on a table"),  # a toy can be posed
+                                ("make the background blue", "a dog running on the beach")):  # no 'in front of'
+        with pytest.raises(AlignmentError):
+            parse_instruction(instruction, source_prompt=source)
+
+
+def test_swapping_a_group_the_prompt_lacks_names_the_group():
+    with pytest.raises(AlignmentError, match="colours of the pears"):
+        parse_instruction("swap the colors of the pears", source_prompt="a green apple next to a red apple")
+
+
 @pytest.mark.parametrize("instruction, source", [
     ("horns are too big", "Big Horn Sheeps"),  # a complaint names no value
     ("the teapot needs to become a clock", "a teapot on a shelf"),  # a verb of wanting: the copula form's, not a pose

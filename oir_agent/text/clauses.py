@@ -53,8 +53,8 @@ _SWAP = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the\s+(?:
 
 
 _SWAP_ATTR = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the|their)\s+"
-                        rf"(?P<attr>colou?rs?|shapes?|materials?|sizes?)(?:\s+of\s+{_DET}(?P<a>.+?)\s+and\s+"
-                        rf"{_DET}(?P<b>.+?))?$", re.I)
+                        rf"(?P<attr>colou?rs?|shapes?|materials?|sizes?)(?:\s+of\s+{_DET}(?P<a>.+?)(?:\s+and\s+"
+                        rf"{_DET}(?P<b>.+?))?)?$", re.I)  # 'of the cup and the plate', 'of the apples' (a group)
 
 
 POSITIONS = {"left", "right", "top", "bottom", "middle", "center", "centre", "side", "front", "back", "corner",
@@ -65,6 +65,8 @@ def split_clauses(instruction: str) -> list[Clause]:
     """The instruction's clauses, split at commas, 'and', ';', 'then' where each part parses on its own."""
     text = _NOT_THIS.sub(" ", _POLITE.sub("", instruction.strip().rstrip(".!?"))).strip()
     text = re.sub(r"\b(both\s+[^,;]+?)\s+and\s+", lambda m: m.group(1) + " \x00 ", text, flags=re.I)  # one reference
+    text = re.sub(r"\bblack\s+and\s+white\b", lambda m: m.group(0).replace("and", "\x00"), text, flags=re.I)  # one
+    # value: the picture's colour mode
     parts = [p.replace("\x00", "and") for p in SEPARATORS.split(text) if p and p.strip()]
     seps = [m.group(0) for m in SEPARATORS.finditer(text)]
     n = len(parts)
@@ -162,7 +164,7 @@ _LINK = re.compile(rf"^{_DET}.+?\s+(?P<v>should be|becomes|become|is now|are now
 
 PREPS = r"(?:on top of|in front of|next to|on|in|at|into|onto|under|near|by|beside|inside|over|behind|above)"
 _WISH = (r"(?:i\s+want|i'd\s+like|i\s+would\s+like|let's\s+have|let's\s+see|how\s+about|what\s+about|what\s+would\s+it\s+"
-         r"look\s+like\s+with|show\s+me|give\s+me|use|put|place|show|draw|have|with|there\s+should\s+be|make\s+it)")
+         r"look\s+like\s+with|show\s+me|give\s+(?:me|him|her|them|it)|use|put|place|show|draw|have|with|there\s+should\s+be|make\s+it)")
 _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y comes first)
     ("fromto", re.compile(rf"^(?:change|switch|turn|transform|convert|make|alter|swap)\s+(?:{_DET}(?P<what>.+?)\s+)?"
                           rf"from\s+{_DET}(?P<x>.+?)\s+(?:to|into)\s+(?P<y>.+)$", re.I), False),
@@ -332,7 +334,10 @@ _STATES = {"open": "open", "close": "closed", "shut": "shut", "raise": "raised",
            "fill": "full", "empty": "empty", "melt": "melted", "freeze": "frozen", "peel": "peeled", "slice": "sliced"}
 
 
-_GIVE = re.compile(rf"^give\s+(?:him|her|them|it|{_DET}[\w'-]+)\s+(?P<y>(?!(?:a|an)\s+(?:new|different)\s+"
+# What covers an object, so that its colour or finish is the object's when the prompt does not name it
+SURFACES = frozenset({"fur", "feathers", "skin", "body", "paint", "paintwork", "surface", "exterior", "shell",
+                      "scales", "plumage", "bark"})
+_GIVE = re.compile(rf"^give\s+(?P<x>him|her|them|it|{_DET}[\w'-]+)\s+(?P<y>(?!(?:a|an)\s+(?:new|different)\s+"
                    r"(?:look|feel|style)\b).+)$", re.I)
 
 
@@ -422,6 +427,8 @@ def _parse_clause(text: str) -> Clause | None:
     if m:
         cls = {"colour": "colour", "color": "colour", "shape": "shape", "material": "material", "size": "size"}[
             m.group("attr").lower().rstrip("s")]
+        if m.group("a") and not m.group("b"):  # 'swap the colours of the apples': the two objects of that noun
+            return Clause(source="", target=clean(m.group("a")), kind="swap-attr", prep=cls)
         return Clause(source=clean(m.group("a") or ""), target=clean(m.group("b") or ""), kind="swap-attr", prep=cls)
     m = _SWAP.match(text)
     if m and not re.search(r"\b(?:for|with)\b", m.group("b"), re.I):  # the value as written rides along in prep
@@ -436,21 +443,36 @@ def _parse_clause(text: str) -> Clause | None:
         return implicit
     m = _VERB_CHANGE.match(text)
     if m:  # "make the dog sit": the object's own verbal phrase changes (the object is one or two words)
-        rest = list(re.finditer(r"\S+", text[m.start("x"):]))
-        for k in (2, 1) if not re.search(r"\bmade\s+(?:out\s+)?(?:of|from)\b", text, re.I) else ():
-            # 'the teddy bear' before 'the teddy' + 'bear ...'; a y that opens with a verb after a 2-word object
-            words = [w.group() for w in rest]
-            x, y = " ".join(words[:k]), " ".join(words[k + (words[k:k + 1] == ["to"]):])
-            at = m.start("x") + rest[min(k + (words[k:k + 1] == ["to"]), len(rest) - 1)].start()
-            if _is_action(x, y) and (len(y.split()) == 1 or _parsed_as_verb(text, at)):  # 'smile' is often a noun
-                return Clause(source=clean(x), target=clean_value(y), kind="verb")
+        made = re.search(r"\bmade\s+(?:out\s+)?(?:of|from)\b", text, re.I)
+        starts = [(m.start("x"), (2, 1))]
+        pronoun = re.search(r"\b(?:her|him|them)\s+$", text[:m.start("x")], re.I)
+        if pronoun:  # 'have her dance on a beach': 'her' is the person, not the possessive of 'dance'
+            starts.insert(0, (pronoun.start(), (1,)))
+        for start, ks in starts if not made else ():
+            rest = list(re.finditer(r"\S+", text[start:]))
+            for k in ks:  # 'the teddy bear' before 'the teddy' + 'bear ...'; a y that opens with a verb after a
+                words = [w.group() for w in rest]  # 2-word object
+                x, y = " ".join(words[:k]), " ".join(words[k + (words[k:k + 1] == ["to"]):])
+                at = start + rest[min(k + (words[k:k + 1] == ["to"]), len(rest) - 1)].start()
+                placed = len(y.split()) > 2 and y.split()[1].lower() in verbs.PLACES - verbs.DIRECTIONS
+                if _is_action(x, y) and (len(y.split()) == 1 or placed or _parsed_as_verb(text, at)):
+                    # 'smile' is often a noun, and so is 'sleep' in 'make the dog sleep on the floor': a verb that
+                    # the words after it say where happens is taken as one
+                    return Clause(source=clean(x), target=clean_value(y), kind="verb")
     statement = _statement_clause(text)
     if statement is not None:
         return statement
     m = _GIVE.match(text)
+    if m and re.search(r"\b(?:instead\s+of|rather\s+than)\b", m.group("y"), re.I):
+        m = None  # 'give him sunglasses instead of glasses': the reference is after 'instead of'
     if m and not leading_det(m.group("y")) or m and len(m.group("y").split()) > 1:
         # "give her short hair", "give the cat huge whiskers": the value names the part it replaces by its head noun
         y = clean_value(clean(m.group("y"), keep_det=True))
+        words, x = strip_det(y).split(), clean(m.group("x"))
+        if len(words) > 1 and words[-1].lower() in SURFACES and is_attribute(" ".join(words[:-1])) \
+                and x.lower() not in slots.PRONOUNS and x.lower() not in slots.PERSON_PRONOUNS:
+            # 'give the cat orange fur': the cat's fur, which is the cat's look where the prompt does not name it
+            return Clause(source=f"{x}'s {words[-1]}", target=strip_det(y), kind="attribute")
         return Clause(source=strip_det(y), target=y, kind="object")
     m = _STATE_CHANGE.match(text)
     if m:  # "open the bear's mouth": a state of the object

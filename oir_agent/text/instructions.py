@@ -16,7 +16,7 @@ from ..errors import AlignmentError
 from ..types import EditPair
 from . import lexicon, nlp, slots, verbs
 from .aligner import Alignment, align_prompts, check_prompt, one_global_pair
-from .clauses import POSITIONS, SEPARATORS, Clause, attribute_words, prompts_from_clauses, split_clauses
+from .clauses import POSITIONS, SEPARATORS, SURFACES, Clause, attribute_words, prompts_from_clauses, split_clauses
 from .pairs import find_all, find_phrase
 from .phrases import (
     FRAMED,
@@ -41,9 +41,6 @@ _UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|i
                           r"get rid of|take away|take out)\b", re.I)
 
 
-# What covers an object, so that its colour or finish is the object's when the prompt does not name it
-SURFACES = frozenset({"fur", "feathers", "skin", "body", "paint", "paintwork", "surface", "exterior", "shell",
-                      "scales", "plumage", "bark"})
 ADDED_GLOBALS = ("time", "weather", "season", "palette")  # classes an instruction may add when the prompt has none
 
 
@@ -241,12 +238,15 @@ def _swap_attributes(clause: Clause, prompt: str) -> list[Clause]:
     if clause.source:
         objects = [_locate_text(prompt, clause.source), _locate_text(prompt, clause.target)]
         objects = [prompt[s:e] for s, e in (grow_to_modifiers(prompt, locate(prompt, o)) for o in objects)]
-    else:  # "their": the two noun phrases of the prompt that have a word of that class
+    else:  # "their": the two noun phrases of the prompt that have a word of that class; "of the apples": of those
         chunks = _noun_phrases(prompt)
+        group = singular(clause.target.split()[-1].lower()) if clause.target else None
         objects = [c for c in chunks if not set(c.lower().split()) <= POSITIONS
-                   and (cls == "shape" or any(lexicon.attribute_class(w) == cls for w in c.split()))]
+                   and (cls == "shape" or any(lexicon.attribute_class(w) == cls for w in c.split()))
+                   and (group is None or singular(c.split()[-1].lower()) == group)]
         if len(objects) != 2:
-            raise AlignmentError(f"'swap their {cls}s' needs exactly two objects with a {cls} in the source prompt "
+            which = f"the {cls}s of the {clause.target}" if group else f"their {cls}s"
+            raise AlignmentError(f"'swap {which}' needs exactly two objects with a {cls} in the source prompt "
                                  f"{prompt!r}; found {objects}: name them ('swap the {cls}s of X and Y').",
                                  code="ambiguous" if len(objects) > 2 else "no-slot")
     if cls == "shape":  # the head nouns trade places, their modifiers stay
@@ -403,6 +403,11 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             # a place ('a beach' is a place, of its kind)
             return _apply_slot(prompt, clause.target, None, original)
         return fix_articles(relocate(prompt, clause, original))
+    behind = _BEHIND.search(prompt) if clause.kind == "attribute" and clause.source.lower() in SURROUNDINGS \
+        and locate(original, clause.source) is None else None
+    if behind:  # 'make the background blue' on '... in front of a brick wall': what the subject is in front of
+        return _apply(prompt, Clause(source=strip_det(behind.group("np")), target=attribute_words(clause, ""),
+                                     kind="attribute", value_class=clause.value_class), original)
     if clause.kind == "object" and clause.source.lower() in SURROUNDINGS:
         return fix_articles(new_surroundings(prompt, clause, original))
     if clause.kind == "verb" and len(clause.target.split()) > 1:  # 'make the teddy bear a robot': 'bear' is the
@@ -512,6 +517,9 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
                 and lexicon.attribute_class(verbs.ing(clause.target)) in ("state", "emotion"):
             # 'a dog' + 'smile' -> 'a smiling dog': a pose or expression the lexicon knows, as the object's state
             return fix_articles(prompt[:start] + attribute_target(found, verbs.ing(clause.target)) + prompt[end:])
+        if where is None and len(clause.target.split()) == 1 and _lifeless(found):
+            # 'make the tea coffee': a drink does not act, so the word the parser took for a verb is the new object
+            return _apply_at(prompt, span, replace(clause, kind="object"), original)
         if where is None:
             raise AlignmentError(
                 f"the source prompt {original!r} does not say what {found!r} is doing, so there is no pose or action "
@@ -544,9 +552,32 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         target = _grown_up(attribute_target(found, new_words, clause.value_class), new_words)
     else:
         target = without_frame(prompt[:start], target)
+        if found[:1].islower() and _names_kind(prompt, end) and not leading_det(target) and len(target.split()) <= 2 \
+                and found.lower() != clause.source.lower() and singular(clause.source.lower()) == found.lower():
+            target = " ".join(target.split()[:-1] + [nlp.lemma(target.split()[-1])])  # 'sunflower field' +
+            # 'tulips' -> 'tulip field': a noun naming another's kind is singular (not in a title: capitals hide
+            # names, 'Animal Watercolors')
         start, target = agree_preposition(prompt, *replace_phrase(prompt, start, end, target))
     new = prompt[:start] + target + prompt[end:]
     return fix_articles(new)
+
+
+_BEHIND = re.compile(r"\b(?:in\s+front\s+of|against)\s+(?P<np>(?:(?:the|a|an)\s+)?[\w-]+(?:\s+(?!(?:with|and|on|in|at|"
+                     r"by|under|near)\b)[\w-]+)?)", re.I)  # the background of what stands in front of it
+_AGENTS = ("category:animal", "category:person", "category:pet", "category:toy")  # what can be posed
+
+
+def _lifeless(phrase: str) -> bool:
+    """Is the object a thing of a known category that cannot take a pose (a drink, food, furniture, a vehicle)?"""
+    cls = slots.value_class(phrase.split()[-1]) if phrase.split() else None
+    return cls is not None and cls.startswith("category:") and cls not in _AGENTS
+
+
+def _names_kind(prompt: str, end: int) -> bool:
+    """Is the word ending at `end` a noun before another noun (a modifier naming its kind: 'sunflower field')?"""
+    after = re.match(r"\s+([\w'-]+)", prompt[end:])
+    return after is not None and after.group(1).lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS \
+        and nlp.is_noun(after.group(1))
 
 
 _GROWN = {"girl": "woman", "girls": "women", "boy": "man", "boys": "men", "child": "adult", "children": "adults",
@@ -564,6 +595,9 @@ def _grown_up(target: str, new_words: str) -> str:
 
 
 _MEDIUM_BY = re.compile(r"(?P<medium>.+?)\s+by\s+(?P<name>\S.*)$", re.I)
+# 'a color photo', 'a black and white painting': a colour mode and a medium, each to the prompt's own phrase
+_PALETTE_MEDIUM = re.compile(r"^(?:(?:a|an|the)\s+)?(?P<palette>black[\s-]+and[\s-]+white|b&w|monochrome|sepia|"
+                             r"gr[ae]yscale|full[\s-]+colou?r|colou?r)\s+(?P<medium>\S.*)$", re.I)
 
 
 def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
@@ -574,6 +608,14 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             and slots.slots(prompt, "credit") and slots.slots(prompt, "medium"):
         prompt = _apply_slot(prompt, credit.group("medium"), "medium", original)
         return _apply_slot(prompt, "by " + credit.group("name"), "credit", original)
+    mode = _PALETTE_MEDIUM.match(value)
+    if cls is None and mode and slots.value_class(mode.group("medium")) == "medium" \
+            and slots.slots(prompt, "palette") and slots.slots(prompt, "medium"):
+        prompt = _apply_slot(prompt, mode.group("palette"), "palette", original)
+        medium = [s.text(prompt) for s in slots.slots(prompt, "medium")]
+        if [m.lower() for m in medium] == [strip_det(mode.group("medium")).lower()]:
+            return prompt  # 'a color photo' on 'a black and white photo': the medium stays
+        return _apply_slot(prompt, mode.group("medium"), "medium", original)
     if cls is None and not is_attribute(value):  # "make it a modern hospital" on "old hospital": that phrase
         body = strip_det(value).split()
         tails = [" ".join(body[k:]) for k in range(len(body) - 1, 0, -1)]  # 'shed', 'shearing shed' (not all)
@@ -625,6 +667,10 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             suggestion={"readings": [{"source_prompt": original, "target_prompt": r, "pairs": [[t, value]]}
                                      for t, r in zip(texts, readings)]})
     if cls.startswith("category:"):  # an object: the noun-phrase rules of an object replacement
+        kind_of = framed and re.search(rf"\b{re.escape(texts[0])}\s+{re.escape(framed.group('frame').split()[-2])}\b",
+                                       prompt, re.I)
+        if kind_of:  # 'a field of lavender' on 'a sunflower field': the field's kind changes ('a lavender field')
+            value = strip_det(framed.group("rest"))
         return _apply(prompt, Clause(source=texts[0], target=value, kind="object"), original)
     return readings[0]
 

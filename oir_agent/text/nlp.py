@@ -247,3 +247,18 @@ def article_for(word: str) -> str:
     if w.startswith(("hour", "honest", "heir", "honou")):
         return "an"
     return "an" if w[:1] in "aeiou" else "a"
+
+
+def is_noun(word: str) -> bool:
+    """Is `word` a noun after an article ('field': yes; 'under', 'sitting': no)? False without a parser."""
+    p = get_parser()
+    return p.parsed and p.nlp(f"the {word.lower()}")[-1].pos_ in ("NOUN", "PROPN")
+
+
+def lemma(word: str) -> str:
+    """A noun's singular ('tulips' -> 'tulip', 'peaches' -> 'peach'), by the parser; the word itself without one."""
+    p = get_parser()
+    if not p.parsed:
+        return word
+    tok = p.nlp(f"the {word}")[-1]
+    return tok.lemma_ if tok.tag_ == "NNS" else word
