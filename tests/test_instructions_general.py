@@ -610,9 +610,41 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     ("make it a black and white photo", "a photo of a horse", "a black and white photo of a horse"),
     # the background of a subject in front of (or against) something is that thing
     ("make the background blue", "a man standing against a white wall", "a man standing against a blue wall"),
+    # 'both' / 'all the' with a noun the prompt names twice: each mention, told apart by its own modifiers
+    ("change both cups to glasses", "a red cup and a blue cup on a table", "a red glass and a blue glass on a table"),
+    ("make both cups green", "a red cup and a blue cup on a table", "a green cup and a green cup on a table"),
+    # more verbs and class nouns
+    ("recolor the horse to black", "a brown horse in a field", "a black horse in a field"),
+    ("set the background to green", "a vase on a white background", "a vase on a green background"),
+    ("change the cat's colors to orange and white", "a black and white cat", "an orange and white cat"),
+    ("give the rug a floral pattern", "a plaid rug on the floor", "a floral rug on the floor"),
+    ("give the car a blue color", "a red car on a street", "a blue car on a street"),
+    # a copula with a place: where the object is
+    ("the bench should be on a beach", "a bench in a park", "a bench on a beach"),
 ])
 def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_a_position_the_prompt_cannot_place_is_refused():
+    """'the cat on the left' on 'two cats': no reading picks one (it was once both cats replaced by one dog)."""
+    for instruction in ("change the cat on the left to a dog", "make the left cat black"):
+        with pytest.raises(AlignmentError, match="does not say where each is") as err:
+            parse_instruction(instruction, source_prompt="two cats sitting on a bench")
+        assert err.value.code == "ambiguous"
+    # one cat: the position adds nothing, and placed twins are told apart by it
+    assert parse_instruction("change the cat on the left to a dog", source_prompt="a cat sitting on a bench"
+                             ).target_prompt == "a dog sitting on a bench"
+    assert parse_instruction("make the cat on the right white", source_prompt="a cat on the left and a cat on the "
+                             "right").target_prompt == "a cat on the left and a white cat on the right"
+
+
+def test_a_compound_noun_the_parser_splits_is_one_object():
+    """'teddy bear': the parser makes 'teddy' the subject of 'bear' (and 'bear' a verb in the instruction); both
+    doors pair the whole noun."""
+    alignment = parse_instruction("make the teddy bear pink", source_prompt="a teddy bear on a bed")
+    assert alignment.target_prompt == "a pink teddy bear on a bed"
+    assert [(p.source, p.target) for p in alignment.pairs] == [("teddy bear", "pink teddy bear")]
 
 
 def test_a_thing_that_acts_keeps_the_verb_reading():

@@ -178,7 +178,7 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                          rf"{_DET}(?P<x>.+?)\s+(?:to|into|as)\s+(?P<y>.+)$", re.I), False),
     ("replace", re.compile(rf"^(?:replace|swap out|swap|switch out|switch|exchange|trade out|trade)\s+{_DET}(?P<x>.+?)\s+"
                            rf"(?:with|for|by)\s+(?P<y>.+)$", re.I), False),
-    ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye)\s+{_DET}(?P<x>.+?)\s+(?:in\s+)?(?P<y>\S+)$",
+    ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye)\s+{_DET}(?P<x>.+?)\s+(?:in\s+|to\s+)?(?P<y>\S+)$",
                          re.I), False),
     ("whatif", re.compile(rf"^what if\s+{_DET}(?P<x>.+?)\s+(?:was|were|is|are|became)\s+(?P<y>.+)$", re.I), False),
     ("let", re.compile(rf"^(?:let|have)\s+{_DET}(?P<x>.+?)\s+(?:be|become|turn into)\s+(?P<y>.+)$", re.I), False),
@@ -200,7 +200,7 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
     ("become", re.compile(rf"^(?:edit|change|modify|alter|fix|make)\s+(?:the\s+(?:image|picture|photo|scene)|it)\s+so\s+"
                           rf"(?:that\s+)?{_DET}(?P<x>.+?)\s+(?:is|are|becomes|looks\s+like|turns\s+into)\s+(?P<y>.+)$",
                           re.I), False),  # 'edit the image so the cat is a dog'
-    ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter)\s+{_DET}(?P<x>.+?)\s+"
+    ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter|set)\s+{_DET}(?P<x>.+?)\s+"
                           rf"(?:to|into|in)\s+(?P<y>.+)$", re.I), False),
     ("made", re.compile(rf"^(?:make|have|let|turn|build|craft|carve)\s+{_DET}(?P<x>.+?)\s+(?:be\s+|look\s+)?"
                         rf"(?:made\s+(?:out\s+)?(?:of|from)|out\s+of)\s+(?P<y>.+)$", re.I), False),
@@ -374,7 +374,7 @@ def _is_action(x: str, y: str) -> bool:
 
 
 _CLASS_NOUNS = {"color": "colour", "colour": "colour", "material": "material", "pattern": "pattern",
-                "shape": "shape", "texture": "finish"}
+                "shape": "shape", "texture": "finish", "finish": "finish"}
 
 
 def parse_clause(text: str) -> Clause | None:
@@ -413,7 +413,7 @@ def _parse_clause(text: str) -> Clause | None:
                   r"(?!(?:at|to|toward|towards|away|up|down|left|right|into|around|out|back|over|through)\b)",
                   r"\1 ", text, flags=re.I)
     # "the horse's colour": the attribute noun only names the value's class; the reference is the horse
-    text = re.sub(rf"\b([\w-]+)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})\b", r"\1", text, flags=re.I)
+    text = re.sub(rf"\b([\w-]+)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})s?\b", r"\1", text, flags=re.I)
     # "the roof colour": the same, written as a compound (not 'the colour', 'its colour')
     text = re.sub(r"\b([\w-]+)\s+(?:colou?r|material|texture|pattern)\b(?!\s+of\b)",
                   lambda m: m.group(0) if m.group(1).lower() in nlp.DETERMINERS | nlp.FUNCTION_WORDS | _VERB_WORDS
@@ -465,10 +465,20 @@ def _parse_clause(text: str) -> Clause | None:
     m = _GIVE.match(text)
     if m and re.search(r"\b(?:instead\s+of|rather\s+than)\b", m.group("y"), re.I):
         m = None  # 'give him sunglasses instead of glasses': the reference is after 'instead of'
+    if m and leading_det(m.group("y")) and is_attribute(strip_det(clean_value(m.group("y")))) \
+            and m.group("x").lower() not in slots.PRONOUNS and m.group("x").lower() not in slots.PERSON_PRONOUNS:
+        # 'give the rug a floral pattern' ('pattern' only named the class, above): the recipient's attribute
+        x, value = clean(m.group("x")), strip_det(clean_value(m.group("y")))
+        return Clause(source=x, target=attribute_target(x, value), kind="attribute")
     if m and not leading_det(m.group("y")) or m and len(m.group("y").split()) > 1:
         # "give her short hair", "give the cat huge whiskers": the value names the part it replaces by its head noun
         y = clean_value(clean(m.group("y"), keep_det=True))
         words, x = strip_det(y).split(), clean(m.group("x"))
+        named = _CLASS_NOUNS.get(words[-1].lower()) if words else None
+        if named and len(words) > 1 and is_attribute(" ".join(words[:-1])):
+            # 'give the rug a floral pattern': a value of the class the last word names, for the recipient
+            return Clause(source=x, target=attribute_target(x, " ".join(words[:-1]), named), kind="attribute",
+                          value_class=named)
         if len(words) > 1 and words[-1].lower() in SURFACES and is_attribute(" ".join(words[:-1])) \
                 and x.lower() not in slots.PRONOUNS and x.lower() not in slots.PERSON_PRONOUNS:
             # 'give the cat orange fur': the cat's fur, which is the cat's look where the prompt does not name it
@@ -495,6 +505,12 @@ def _parse_clause(text: str) -> Clause | None:
         if possessive and y:  # "the horse's color" -> the horse, an attribute edit
             return Clause(source=possessive.group("obj"), target=attribute_target(possessive.group("obj"),
                                                                                   strip_det(y)), kind="attribute")
+        placed = re.match(rf"^(?P<prep>{PREPS})\s+(?P<y>\S.*)$", raw_y, re.I)
+        if verb in ("become", "is", "let", "whatif") and x and placed \
+                and not set(strip_det(placed.group("y")).lower().split()) & POSITIONS:
+            # 'the bench should be on a beach': where it is ('the cat is on the left' names no place)
+            return Clause(source=x, target=clean_value(placed.group("y")), kind="place",
+                          prep=placed.group("prep").lower())
         if verb == "place":
             if not x or not y:
                 continue

@@ -212,16 +212,16 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
             if len(listed) > 1 and all(locate(prompt, r) is not None for r in listed):
                 refs = listed
             else:
-                refs = _members_named(prompt, rest.split()[-1]) or []
+                refs = _members_named(prompt, rest.split()[-1]) or _each_mention(prompt, rest)
         if len(refs) < 2:
             out.append(c)
             continue
         value = attribute_words(c, "") if c.kind == "attribute" else c.target
-        if c.kind == "object" and not leading_det(value) and value.split()[-1] != singular(value.split()[-1]):
+        if c.kind == "object" and not leading_det(value) and value.split()[-1] != nlp.lemma(value.split()[-1]):
             one = value.split()  # 'turn all the animals into rabbits': each becomes a rabbit
-            value = with_article(" ".join(one[:-1] + [singular(one[-1])]))
-        out += [replace(c, source=r, target=attribute_target(r, value) if c.kind == "attribute" else value)
-                for r in refs]
+            value = with_article(" ".join(one[:-1] + [nlp.lemma(one[-1])]))
+        out += [replace(c, source=r, target=attribute_target(r, value) if c.kind == "attribute" else
+                        _kept_modifiers(r, value)) for r in refs]
     return out
 
 
@@ -279,19 +279,45 @@ def _one_reference(prompt: str, phrase: str) -> str | None:
 _POSITION_AFTER = r"\s+(?:on|in|at|to|towards)\s+(?:the\s+)?(?:far\s+)?{pos}\b"
 
 
+def _position_of(phrase: str) -> tuple[list[str], str] | None:
+    """('dog'.split(), 'left') for 'the left dog' or 'the dog on the left'; None when `phrase` names no position."""
+    words = phrase.lower().split()
+    m = re.match(r"^(?P<np>.+?)\s+(?:on|in|at|to)\s+(?:the\s+)?(?P<pos>\w+)$", phrase.strip(), re.I)
+    if m and m.group("pos").lower() in POSITIONS:
+        return m.group("np").lower().split(), m.group("pos").lower()
+    if any(w in POSITIONS for w in words[:-1]):
+        pos = next(w for w in words[:-1] if w in POSITIONS)
+        return [w for w in words if w != pos], pos
+    return None
+
+
+def _unplaced_group(prompt: str, phrase: str, original: str) -> None:
+    """'the cat on the left' on 'two cats on a bench': the prompt names several and says nothing of where each is,
+    so no reading can pick one: refused, with a source prompt that places them."""
+    named = _position_of(phrase)
+    span = locate(prompt, " ".join(named[0])) if named and named[0] and named[0][-1] not in ("one", "ones") else None
+    if span is None:
+        return
+    head = prompt[span[0]:span[1]].split()[-1]
+    counted = re.search(r"\b(?:two|three|four|five|six|several|many|some|pair\s+of|group\s+of|couple\s+of)\s+"
+                        r"(?:[\w-]+\s+){0,2}$", prompt[:span[0]], re.I)
+    if counted or nlp.lemma(head) != head:
+        one = nlp.lemma(head)
+        raise AlignmentError(
+            f"{prompt[span[0]:span[1]]!r} in {original!r} is more than one, and the source prompt does not say where "
+            f"each is, so {phrase!r} cannot pick one: describe them in source_prompt by position (e.g. 'a {one} on "
+            f"the left and a {one} on the right') and name the one to change.", code="ambiguous",
+            suggestion={"source_prompt": f"<{original} with each {one} described by its position>"})
+
+
 def _positional_reference(prompt: str, phrase: str) -> tuple[int, int] | None:
     """'the left dog', 'the dog on the right', 'the right one': the one object of `prompt` whose own words place it
     there ('a dog on the left and a dog on the right'), as a character span; None when `phrase` names no position
     or the prompt does not place one object there."""
-    words = phrase.lower().split()
-    m = re.match(r"^(?P<np>.+?)\s+(?:on|in|at|to)\s+(?:the\s+)?(?P<pos>\w+)$", phrase.strip(), re.I)
-    if m and m.group("pos").lower() in POSITIONS:
-        noun, pos = m.group("np").lower().split(), m.group("pos").lower()
-    elif any(w in POSITIONS for w in words[:-1]):
-        pos = next(w for w in words[:-1] if w in POSITIONS)
-        noun = [w for w in words if w != pos]
-    else:
+    named = _position_of(phrase)
+    if named is None:
         return None
+    noun, pos = named
     after = re.compile(_POSITION_AFTER.format(pos=re.escape(pos)), re.I)
     found = []
     for start, end, text in _noun_phrase_spans(prompt):
@@ -343,6 +369,23 @@ def _refuse_unsupported(instruction: str) -> None:
                                  "and what it becomes, e.g. 'replace the bare table with a table with a vase'.")
         raise AlignmentError(f"{part.strip()!r}: removing an object is not an OIR edit. Replace it with what should be "
                              "there instead, e.g. 'replace the cup with an empty plate' or '... with the wooden table'.")
+
+
+def _kept_modifiers(ref: str, value: str) -> str:
+    """'red cup' + 'a glass' -> 'a red glass': a one-word new object keeps the modifiers of the mention it replaces
+    (the mentions were told apart by them)."""
+    words = strip_det(value).split()
+    if len(words) != 1 or len(ref.split()) < 2:
+        return value
+    return with_article(" ".join(ref.split()[:-1] + words)) if leading_det(value) else " ".join(ref.split()[:-1] + words)
+
+
+def _each_mention(prompt: str, noun: str) -> list[str]:
+    """'both cups' on 'a red cup and a blue cup': each mention of the noun, with its modifiers ('red cup', 'blue
+    cup'); fewer than two different ones: none (the quantifier then says nothing more than the noun)."""
+    mentions = find_all(prompt, singular(noun.split()[-1])) if noun.split() else []
+    texts = [prompt[slice(*grow_to_modifiers(prompt, m))] for m in mentions]
+    return texts if len(set(t.lower() for t in texts)) == len(texts) >= 2 else []
 
 
 def _members_named(prompt: str, noun: str) -> list[str] | None:
@@ -412,14 +455,19 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         return fix_articles(new_surroundings(prompt, clause, original))
     if clause.kind == "verb" and len(clause.target.split()) > 1:  # 'make the teddy bear a robot': 'bear' is the
         word, rest = clause.target.split(None, 1)  # second word of the prompt's object, not a verb
-        if find_phrase(original, f"{clause.source} {word}") is not None and leading_det(rest):
-            return _apply(prompt, Clause(source=f"{clause.source} {word}", target=rest, kind="object"), original)
+        whole = f"{clause.source} {word}"
+        if find_phrase(original, whole) is not None and leading_det(rest):
+            return _apply(prompt, Clause(source=whole, target=rest, kind="object"), original)
+        if find_phrase(original, whole) is not None and is_attribute(rest):  # 'make the teddy bear pink'
+            return _apply(prompt, Clause(source=whole, target=attribute_target(whole, rest), kind="attribute"),
+                          original)
     after = _participle_after(prompt, clause)
     if after is not None:  # 'the sitting cat' -> 'a standing cat' on 'a cat sitting on a chair'
         return after
     where = _positional_reference(original, clause.source) if prompt == original else None
     if where is not None:  # 'the left dog': that object, by its own position words in the source prompt
         return _apply_at(prompt, where, clause, original)
+    _unplaced_group(prompt, clause.source, original)
     one = _one_reference(original, clause.source)
     if one is not None:  # 'make the red one blue': the object with those words, in the source prompt
         value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target

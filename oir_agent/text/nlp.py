@@ -138,9 +138,17 @@ def _repair_participles(doc):
 
 def _repair_noun_read_as_verb(doc) -> None:
     """'a red rose', 'a rose in a vase': a caption is a noun phrase, but the parser makes the noun a past-tense
-    verb ('rose' from 'rise') with the colour as its subject. A root verb reached from the caption's start only
+    verb ('rose' from 'rise') with the colour as its subject (or, 'a teddy bear', a noun the subject of the next). A root verb reached from the caption's start only
     through a determiner and attribute words is the phrase's noun: retagged, its modifiers made modifiers."""
     for tok in doc:
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        if tok.dep_ == "ROOT" and tok.pos_ in ("NOUN", "PROPN") and prev is not None and prev.dep_ == "nsubj" \
+                and prev.head.i == tok.i and prev.pos_ in ("NOUN", "PROPN"):
+            # 'a teddy bear on a bed': a noun made the subject of the noun after it is that noun's modifier
+            for t in list(prev.children):
+                t.head = tok
+            prev.dep_ = "compound"
+            continue
         if tok.dep_ != "ROOT" or tok.tag_ not in ("VBD", "VBN") or tok.i == 0:
             continue
         before = list(doc[tok.sent.start:tok.i])
