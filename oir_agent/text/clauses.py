@@ -14,7 +14,8 @@ from .phrases import attribute_target, clean, fix_articles, is_attribute, leadin
 ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y",
                   "change the color of X to Y", "paint X Y", "X -> Y", "X to Y", "X should be Y", "what if X was Y",
                   "let X be Y", "Y instead of X", "substitute Y for X", "give X Y", "make X <verb>",
-                  "make it Y (a style, time, weather or season)", "move X to Y")
+                  "make it Y (a style, time, weather or season)", "move X to Y", "X is Y",
+                 "X is <doing something>")
 
 
 ATTRIBUTE_NOUNS = ("color", "colour", "material", "texture", "pattern", "style", "shape")
