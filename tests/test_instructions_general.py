@@ -621,6 +621,10 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     ("give the car a blue color", "a red car on a street", "a blue car on a street"),
     # a copula with a place: where the object is
     ("the bench should be on a beach", "a bench in a park", "a bench on a beach"),
+    # what a container holds; what a thing is made of, singular before its noun; clothing by its class
+    ("fill the glass with milk", "a glass of red wine on a table", "a glass of milk on a table"),
+    ("the house is made of bricks", "a small wooden house by a lake", "a small brick house by a lake"),
+    ("dress him in a tuxedo", "a man wearing a blue shirt", "a man wearing a blue tuxedo"),
 ])
 def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
@@ -645,6 +649,12 @@ def test_a_compound_noun_the_parser_splits_is_one_object():
     alignment = parse_instruction("make the teddy bear pink", source_prompt="a teddy bear on a bed")
     assert alignment.target_prompt == "a pink teddy bear on a bed"
     assert [(p.source, p.target) for p in alignment.pairs] == [("teddy bear", "pink teddy bear")]
+
+
+def test_filling_a_container_the_prompt_leaves_empty_is_refused_with_a_retry():
+    with pytest.raises(AlignmentError, match="does not say what the glass holds") as err:
+        parse_instruction("fill the glass with milk", source_prompt="an empty glass on a table")
+    assert err.value.code == "no-slot" and err.value.suggestion
 
 
 def test_a_thing_that_acts_keeps_the_verb_reading():

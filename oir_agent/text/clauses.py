@@ -42,7 +42,8 @@ _DET = r"(?:(?:" + "|".join(sorted(nlp.DETERMINERS)) + r")\s+)?"
 class Clause:
     source: str  # the object as written in the instruction (determiner stripped)
     target: str  # what it becomes (its own determiner kept)
-    kind: str  # "object" | "attribute" | "setting" (season/weather/time of the scene) | "place" (where x is)
+    kind: str  # "object" | "attribute" | "setting" (season/weather/time of the scene) | "place" (where x is) |
+    # "contents" (what container x holds) | "verb" | "implicit" | "relocate" | "swap" | "swap-attr" | "keep"
     prep: str = ""  # "place": the preposition of the new place ("on" in "put the dog on a beach")
     value_class: str | None = None  # "attribute": the class the instruction names ('the roof colour' -> colour)
     form: str = ""  # "verb": the new verb's past participle as written ('should be parked in a garage')
@@ -342,6 +343,9 @@ _GIVE = re.compile(rf"^give\s+(?P<x>him|her|them|it|{_DET}[\w'-]+)\s+(?P<y>(?!(?
                    r"(?:look|feel|style)\b).+)$", re.I)
 
 
+_FILL = re.compile(rf"^(?:fill|refill)\s+{_DET}(?P<x>.+?)\s+(?:up\s+)?with\s+(?P<y>.+)$", re.I)
+_DRESS = re.compile(rf"^(?:dress|clothe)\s+(?:him|her|them|{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:up\s+)?in\s+(?P<y>.+)$",
+                    re.I)
 _STATE_CHANGE = re.compile(rf"^(?P<v>{'|'.join(_STATES)})\s+{_DET}(?P<x>.+)$", re.I)
 _VERB_WORDS = {"change", "make", "turn", "set", "paint", "alter", "switch", "swap", "replace", "give", "use", "same",
                "different", "new", "other"}  # words before 'colour' that do not name an object
@@ -485,6 +489,13 @@ def _parse_clause(text: str) -> Clause | None:
             # 'give the cat orange fur': the cat's fur, which is the cat's look where the prompt does not name it
             return Clause(source=f"{x}'s {words[-1]}", target=strip_det(y), kind="attribute")
         return Clause(source=strip_det(y), target=y, kind="object")
+    m = _FILL.match(text)
+    if m:  # "fill the glass with milk": what the container holds
+        return Clause(source=clean(m.group("x")), target=clean_value(clean(m.group("y"), keep_det=True)),
+                      kind="contents")
+    m = _DRESS.match(text)
+    if m:  # "dress him in a tuxedo": the value's class (clothing) finds what he wears now
+        return Clause(source="", target=clean_value(clean(m.group("y"), keep_det=True)), kind="implicit")
     m = _STATE_CHANGE.match(text)
     if m:  # "open the bear's mouth": a state of the object
         return Clause(source=clean(m.group("x")), target=_STATES[m.group("v").lower()], kind="attribute")
@@ -500,7 +511,7 @@ def _parse_clause(text: str) -> Clause | None:
         raw_y = clean(m.group("y"), keep_det=True)
         x, y = clean(m.group("x")), clean_value(raw_y)
         if x and y and re.match(r"(?:be\s+)?made\s+(?:out\s+)?(?:of|from)\s", raw_y, re.I):  # a material
-            return Clause(source=x, target=attribute_target(x, strip_det(y), "material"), kind="attribute",
+            return Clause(source=x, target=attribute_target(x, _material(y), "material"), kind="attribute",
                           value_class="material")
         possessive = re.match(rf"^(?P<obj>.+?)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})$", x, re.I)
         if possessive and y:  # "the horse's color" -> the horse, an attribute edit
@@ -532,7 +543,7 @@ def _parse_clause(text: str) -> Clause | None:
                                               for w in strip_det(y).split()):
             return Clause(source="", target=strip_det(y), kind="setting")  # "change the season to winter"
         if verb == "made":  # what it is made of is its material, a word the lexicon calls a colour ('gold') too
-            return Clause(source=x, target=attribute_target(x, strip_det(y), "material"), kind="attribute",
+            return Clause(source=x, target=attribute_target(x, _material(y), "material"), kind="attribute",
                           value_class="material")
         if verb == "make":
             # 'the dog on the' + 'right black' is no split: the object cannot end in a function word
@@ -557,6 +568,12 @@ def _parse_clause(text: str) -> Clause | None:
             return Clause(source=x, target=attribute_target(x, strip_det(y)), kind="attribute")
         return Clause(source=x, target=y, kind="object")
     return None
+
+
+def _material(value: str) -> str:
+    """What a thing is made of, as the word before its noun: singular ('made of bricks' -> 'a brick house')."""
+    words = strip_det(value).split()
+    return " ".join(words[:-1] + [nlp.lemma(words[-1])]) if words else value
 
 
 def _bare_plural_noun(value: str) -> bool:

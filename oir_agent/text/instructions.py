@@ -451,6 +451,17 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if behind:  # 'make the background blue' on '... in front of a brick wall': what the subject is in front of
         return _apply(prompt, Clause(source=strip_det(behind.group("np")), target=attribute_words(clause, ""),
                                      kind="attribute", value_class=clause.value_class), original)
+    if clause.kind == "contents":  # 'fill the glass with milk' on 'a glass of red wine': the wine
+        held = re.search(rf"\b{re.escape(clause.source)}\s+of\s+(?P<np>[\w'-]+(?:\s+(?!(?:on|in|at|with|and|near|by|"
+                         r"under)\b)[\w'-]+)?)", prompt, re.I)
+        if held is None:
+            raise AlignmentError(
+                f"the source prompt {original!r} does not say what the {clause.source} holds, so there is nothing "
+                f"to replace with {clause.target!r} (adding is not an OIR edit): describe it (e.g. 'a "
+                f"{clause.source} of water'), or send source and target prompts.", code="no-slot",
+                suggestion={"source_prompt": f"<{original}, saying what the {clause.source} holds>",
+                            "target_prompt": f"<the same, holding {clause.target}>"})
+        return _apply(prompt, Clause(source=held.group("np"), target=clause.target, kind="object"), original)
     if clause.kind == "object" and clause.source.lower() in SURROUNDINGS:
         return fix_articles(new_surroundings(prompt, clause, original))
     if clause.kind == "verb" and len(clause.target.split()) > 1:  # 'make the teddy bear a robot': 'bear' is the

@@ -138,8 +138,9 @@ def _repair_participles(doc):
 
 def _repair_noun_read_as_verb(doc) -> None:
     """'a red rose', 'a rose in a vase': a caption is a noun phrase, but the parser makes the noun a past-tense
-    verb ('rose' from 'rise') with the colour as its subject (or, 'a teddy bear', a noun the subject of the next). A root verb reached from the caption's start only
-    through a determiner and attribute words is the phrase's noun: retagged, its modifiers made modifiers."""
+    verb ('rose' from 'rise') with the colour as its subject (or, 'a teddy bear', a noun the subject of the next).
+    A root verb reached from the caption's start only through a determiner and attribute words is the phrase's
+    noun: retagged, its modifiers made modifiers."""
     for tok in doc:
         prev = doc[tok.i - 1] if tok.i > 0 else None
         if tok.dep_ == "ROOT" and tok.pos_ in ("NOUN", "PROPN") and prev is not None and prev.dep_ == "nsubj" \
