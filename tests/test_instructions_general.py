@@ -625,6 +625,13 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     ("fill the glass with milk", "a glass of red wine on a table", "a glass of milk on a table"),
     ("the house is made of bricks", "a small wooden house by a lake", "a small brick house by a lake"),
     ("dress him in a tuxedo", "a man wearing a blue shirt", "a man wearing a blue tuxedo"),
+    # a part named by its owner; a state of the object's own part; an expression is an emotion
+    ("Make the leaves of the tree red", "a tree with green leaves", "a tree with red leaves"),
+    ("Make the bird open its wings", "a bird with closed wings on a branch", "a bird with open wings on a branch"),
+    ("Change the woman's expression to angry", "a smiling woman in a red coat", "an angry woman in a red coat"),
+    ("make the tulips bloom", "a field of closed tulips", "a field of blooming tulips"),
+    # a value with the same head names its kind anew: the prompt's noun naming the old kind goes (not a capital)
+    ("Change the juice to apple juice", "a glass of orange juice", "a glass of apple juice"),
 ])
 def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
@@ -655,6 +662,21 @@ def test_filling_a_container_the_prompt_leaves_empty_is_refused_with_a_retry():
     with pytest.raises(AlignmentError, match="does not say what the glass holds") as err:
         parse_instruction("fill the glass with milk", source_prompt="an empty glass on a table")
     assert err.value.code == "no-slot" and err.value.suggestion
+
+
+def test_the_reading_does_not_depend_on_the_processs_hash_seed():
+    """'a sunny day' is weather and time of day; the class was picked from a set, so 'make it a sunny day' gave
+    'in sunny day' or '... in thick fog in the sunny day' depending on PYTHONHASHSEED. Now the class the prompt
+    states wins, in every process."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from oir_agent.text.instructions import parse_instruction as p;"
+            "print(p('make it a sunny day', source_prompt='a harbour in thick fog').target_prompt)")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("0", "2")}
+    assert outs == {"a harbour in sunny day"}, outs
 
 
 def test_a_thing_that_acts_keeps_the_verb_reading():

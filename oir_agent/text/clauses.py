@@ -18,7 +18,7 @@ ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X 
                  "X is <doing something>")
 
 
-ATTRIBUTE_NOUNS = ("color", "colour", "material", "texture", "pattern", "style", "shape")
+ATTRIBUTE_NOUNS = ("color", "colour", "material", "texture", "pattern", "style", "shape", "expression", "mood")
 _POLITE = re.compile(r"^(please|kindly|can you|could you|would you|i want you to|i'd like you to|let's|now|just|"
                      r"go ahead and|try to|i want to|i would like to)\s+", re.I)
 
@@ -343,6 +343,8 @@ _GIVE = re.compile(rf"^give\s+(?P<x>him|her|them|it|{_DET}[\w'-]+)\s+(?P<y>(?!(?
                    r"(?:look|feel|style)\b).+)$", re.I)
 
 
+_OWN_STATE = re.compile(rf"^(?:make|have|let|get)\s+{_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)?)\s+(?P<v>{'|'.join(_STATES)})\s+"
+                        r"(?:its|his|her|their)\s+(?P<y>.+)$", re.I)
 _FILL = re.compile(rf"^(?:fill|refill)\s+{_DET}(?P<x>.+?)\s+(?:up\s+)?with\s+(?P<y>.+)$", re.I)
 _DRESS = re.compile(rf"^(?:dress|clothe)\s+(?:him|her|them|{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:up\s+)?in\s+(?P<y>.+)$",
                     re.I)
@@ -379,7 +381,7 @@ def _is_action(x: str, y: str) -> bool:
 
 
 _CLASS_NOUNS = {"color": "colour", "colour": "colour", "material": "material", "pattern": "pattern",
-                "shape": "shape", "texture": "finish", "finish": "finish"}
+                "shape": "shape", "texture": "finish", "finish": "finish", "expression": "emotion", "mood": "emotion"}
 
 
 def parse_clause(text: str) -> Clause | None:
@@ -496,6 +498,10 @@ def _parse_clause(text: str) -> Clause | None:
     m = _DRESS.match(text)
     if m:  # "dress him in a tuxedo": the value's class (clothing) finds what he wears now
         return Clause(source="", target=clean_value(clean(m.group("y"), keep_det=True)), kind="implicit")
+    m = _OWN_STATE.match(text)
+    if m:  # "make the bird open its wings": a state of the object's own part
+        return Clause(source=f"{clean(m.group('x'))}'s {clean(m.group('y'))}", target=_STATES[m.group("v").lower()],
+                      kind="attribute")
     m = _STATE_CHANGE.match(text)
     if m:  # "open the bear's mouth": a state of the object
         return Clause(source=clean(m.group("x")), target=_STATES[m.group("v").lower()], kind="attribute")

@@ -483,6 +483,11 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if one is not None:  # 'make the red one blue': the object with those words, in the source prompt
         value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target
         return _apply(prompt, Clause(source=one, target=value, kind=clause.kind, prep=clause.prep), original)
+    part = re.match(r"^(?P<part>.+?)\s+of\s+(?:(?:the|a|an|its|his|her|their)\s+)?(?P<owner>.+)$", clause.source, re.I)
+    if part and clause.kind in ("object", "attribute") and find_phrase(prompt, clause.source) is None \
+            and locate(prompt, part.group("part")) is not None:  # 'the leaves of the tree': the leaves (the
+        return _apply(prompt, replace(clause, source=part.group("part"),  # tree only says whose they are)
+                                      target=clause.target.replace(clause.source, part.group("part"))), original)
     span = locate(prompt, clause.source, grow=clause.kind == "attribute")
     if span is None and "'s " in clause.source:  # "the bear's mouth": the mouth, where the prompt names it
         owned = clause.source.split("'s ", 1)[1]
@@ -575,7 +580,9 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         if where is None and len(clause.target.split()) == 1 \
                 and lexicon.attribute_class(verbs.ing(clause.target)) in ("state", "emotion"):
             # 'a dog' + 'smile' -> 'a smiling dog': a pose or expression the lexicon knows, as the object's state
-            return fix_articles(prompt[:start] + attribute_target(found, verbs.ing(clause.target)) + prompt[end:])
+            # (replacing one of its class: 'closed tulips' + 'bloom' -> 'blooming tulips')
+            g0, g1 = grow_to_modifiers(prompt, (start, end))
+            return fix_articles(prompt[:g0] + attribute_target(prompt[g0:g1], verbs.ing(clause.target)) + prompt[g1:])
         if where is None and len(clause.target.split()) == 1 and _lifeless(found):
             # 'make the tea coffee': a drink does not act, so the word the parser took for a verb is the new object
             return _apply_at(prompt, span, replace(clause, kind="object"), original)
@@ -690,6 +697,9 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             words = after.group("np").split()
             ref = words[0] if len(words) == 1 or words[1].lower() in nlp.FUNCTION_WORDS else " ".join(words)
             return _apply(prompt, Clause(source=ref, target=framed.group("rest"), kind="object"), original)
+    if cls is None and len(slots.setting_classes(value)) > 1 and slots.value_class(value) in lexicon.SETTING_CLASSES:
+        # 'a sunny day': weather or time of day; the one the prompt states is the reference ('in thick fog')
+        cls = next((c for c in slots.setting_classes(value) if slots.slots(prompt, c)), None)
     cls = cls or slots.value_class(value)
     if cls == "medium":  # an art movement is a painting's style ('impressionism' -> 'impressionist painting')
         value = slots.movement_style(value) or value

@@ -104,6 +104,16 @@ def replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int, 
     return start, "-".join(words)
 
 
+def _compound_nouns(prompt: str, start: int, end: int) -> set[str]:
+    """The words of prompt[start:end] that the prompt's parse makes nouns modifying the next noun ('orange' in 'a
+    glass of orange juice', though the lexicon files it as a colour), lowercased."""
+    p = nlp.get_parser()
+    if not p.parsed or start >= end:
+        return set()
+    return {t.lower_ for t in p.nlp(prompt) if start <= t.idx < end and t.dep_ == "compound"
+            and t.pos_ in ("NOUN", "PROPN") and t.text[:1].islower()}  # a capital may be a name ('English')
+
+
 def _in_hyphenated_token(prompt: str, start: int, end: int) -> bool:
     """prompt[start:end] has no space and a hyphen joins it to the word before or after."""
     return not re.search(r"\s", prompt[start:end]) and "-" in (prompt[start - 1:start], prompt[end:end + 1])
@@ -140,8 +150,12 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
         head_text = " ".join(body)
         new_mods = body[:-1]
     new_classes = {lexicon.attribute_class(w) for w in new_mods}
+    kinds = _compound_nouns(prompt, mod_start, start) if anew and new_mods and not any(
+        lexicon.attribute_class(w) or nlp.is_adjective(w) for w in new_mods) else set()
     kept = []
     for w in old_mods:
+        if w.lower() in kinds:
+            continue  # 'orange juice' + 'apple juice': the prompt's noun naming the kind, whatever else it can mean
         cls = lexicon.attribute_class(w)
         adjective = cls is not None or nlp.is_adjective(w)
         if not adjective:

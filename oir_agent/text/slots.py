@@ -91,6 +91,17 @@ def movement_style(value: str) -> str | None:
     return f"{m.group(1)}ist painting" if m else None
 
 
+def setting_classes(value: str) -> list[str]:
+    """The scene classes (weather, time, season, ...) of a value's words, in the value's word order, each once ('a
+    sunny day': weather, time). An ordered list, so the reading never depends on set order."""
+    out: list[str] = []
+    for w in _WORD.findall(value):
+        c = lexicon.attribute_class(w.lower())
+        if c in lexicon.SETTING_CLASSES and c not in out:
+            out.append(c)
+    return out
+
+
 def value_class(value: str) -> str | None:
     """The class of a value: 'credit' (by NAME), 'medium', 'palette' (the picture's colour mode), a lexicon attribute
     class, or a noun category."""
@@ -107,7 +118,7 @@ def value_class(value: str) -> str | None:
     if any(w in MEDIUM for w in words) or v.lower().endswith((" art", " style")) or movement_style(v):
         return "medium"
     classes = {lexicon.attribute_class(w) for w in words} - {None}
-    setting = [c for c in classes if c in lexicon.SETTING_CLASSES]
+    setting = setting_classes(value)
     if setting and all(lexicon.attribute_class(w) or w in ("and", "or") or w in lexicon.SETTING_HEAD_WORDS
                        for w in words):
         return setting[0]
