@@ -300,7 +300,8 @@ _VERB_CHANGE = re.compile(rf"^(?:make|have|let|get)\s+{_DET}(?P<x>[\w'-]+(?:\s+[
 # 'the dog is lying on a bed', 'the horse runs on a beach', 'the car should be parked in a garage': a statement of
 # what the object does (one or two words, then the verb, perhaps after 'is'/'should be')
 _STATEMENT = re.compile(rf"^(?:now\s+)?{_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)??)\s+(?:(?:is|are|should\s+be|must\s+be|"
-                        r"needs\s+to\s+be|has\s+to\s+be|have\s+to\s+be)\s+(?:now\s+)?)?(?P<y>[a-z][\w-]*(?:\s+.+)?)$",
+                        r"needs\s+to\s+be|has\s+to\s+be|have\s+to\s+be)\s+(?:(?:now|all|both|still)\s+)?)?"
+                        r"(?P<y>[a-z][\w-]*(?:\s+.+)?)$",
                         re.I)
 
 
