@@ -632,9 +632,26 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     ("make the tulips bloom", "a field of closed tulips", "a field of blooming tulips"),
     # a value with the same head names its kind anew: the prompt's noun naming the old kind goes (not a capital)
     ("Change the juice to apple juice", "a glass of orange juice", "a glass of apple juice"),
+    # courtesies around the request; 'paint it'; a class noun for what someone wears
+    ("Please, replace the cat with a dog. Thanks!", "a cat sitting on a wooden table", "a dog sitting on a wooden table"),
+    ("Hi, make the car blue, thank you", "a red car on a street", "a blue car on a street"),
+    ("paint it blue", "a red car on a street", "a blue car on a street"),
+    ("change his outfit to a tuxedo", "a man in a suit", "a man in a tuxedo"),
 ])
+
 def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_objects_and_a_whole_picture_change_in_one_instruction_stay_separate_pairs():
+    """'... and make it night' after two object changes: the added phrase for the whole picture sits right after the
+    table, and was merged with it into one pair ('wooden table' -> 'wooden chair at night')."""
+    alignment = parse_instruction("replace the cat with a dog and the table with a chair and make it night",
+                                  source_prompt="a cat sitting on a wooden table")
+    assert alignment.target_prompt == "a dog sitting on a wooden chair at night"
+    kinds = {(p.source, p.target): p.kind for p in alignment.pairs}
+    assert kinds[("cat", "dog")] == "object" and kinds[("wooden table", "wooden chair")] == "object"
+    assert kinds[("a cat sitting on a wooden table", "a cat sitting on a wooden table at night")] == "global"
 
 
 def test_a_position_the_prompt_cannot_place_is_refused():

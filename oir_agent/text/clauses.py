@@ -63,9 +63,16 @@ POSITIONS = {"left", "right", "top", "bottom", "middle", "center", "centre", "si
              "background", "foreground", "distance", "edge"}
 
 
+# Courtesies around the request: 'Hi, ...', '... Thanks!', '..., thank you'
+_GREETING = re.compile(r"^(?:hi|hello|hey|ok|okay)\b[,!.]?\s+", re.I)
+_THANKS = re.compile(r"(?:^|[.!?,;]\s*|\s+)(?:thanks|thank\s+you|thx|ty|cheers)(?:\s+(?:so\s+much|a\s+lot|in\s+advance))?"
+                     r"[.!\s]*$", re.I)
+
+
 def split_clauses(instruction: str) -> list[Clause]:
     """The instruction's clauses, split at commas, 'and', ';', 'then' where each part parses on its own."""
-    text = _NOT_THIS.sub(" ", _POLITE.sub("", instruction.strip().rstrip(".!?"))).strip()
+    text = _THANKS.sub("", _GREETING.sub("", instruction.strip())).strip() or instruction.strip()
+    text = _NOT_THIS.sub(" ", _POLITE.sub("", text.rstrip(".!?"))).strip()
     text = re.sub(r"\b(both\s+[^,;]+?)\s+and\s+", lambda m: m.group(1) + " \x00 ", text, flags=re.I)  # one reference
     text = re.sub(r"\bblack\s+and\s+white\b", lambda m: m.group(0).replace("and", "\x00"), text, flags=re.I)  # one
     # value: the picture's colour mode
@@ -543,6 +550,8 @@ def _parse_clause(text: str) -> Clause | None:
         if verb == "paint":
             if not nlp.is_adjective(y):
                 continue
+            if x.lower() in ("it", "this", "them", "everything"):  # 'paint it blue': the reference by the colour
+                return Clause(source="", target=y, kind="implicit")
             return Clause(source=x, target=attribute_target(x, y), kind="attribute")
         if verb == "fromto":
             return Clause(source=x, target=y if not is_attribute(strip_det(y)) else strip_det(y), kind="object")

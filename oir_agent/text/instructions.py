@@ -115,7 +115,8 @@ def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], cl
         found = [replace(p, guided_prompt=single) for p in kept] if len(kept) == 1 < len(found) else kept
         pairs += found
         notes += [w for w in one.warnings if w not in notes]
-    spans = sorted(p.source_span for p in pairs if p.source_span)
+    whole = (0, len(source_prompt))  # a whole-picture pair ('and make it night') overlaps nothing: its mask is
+    spans = sorted(p.source_span for p in pairs if p.source_span and p.source_span != whole)  # the whole image
     if any(a[1] > b[0] for a, b in zip(spans, spans[1:])) or not pairs:
         return None
     found = len(pairs)
@@ -172,10 +173,15 @@ def _changed_span(before: str, after: str) -> tuple[int, int, str] | None:
     s = 0
     while s < min(len(before), len(after)) - p and before[-1 - s] == after[-1 - s]:
         s += 1
-    while p > 0 and before[p - 1].isalnum():
-        p -= 1
-    while s > 0 and before[len(before) - s].isalnum():
-        s -= 1
+    def word_goes_on(text: str, k: int) -> bool:
+        return 0 <= k < len(text) and text[k].isalnum()
+
+    if word_goes_on(before, p) or word_goes_on(after, p):  # the change starts inside a word: all of it (an
+        while p > 0 and before[p - 1].isalnum():  # insertion after a word's end leaves that word out)
+            p -= 1
+    if word_goes_on(before, len(before) - s - 1) or word_goes_on(after, len(after) - s - 1):
+        while s > 0 and before[len(before) - s].isalnum():
+            s -= 1
     return p, len(before) - s, after[p:len(after) - s]
 
 

@@ -139,7 +139,8 @@ CATEGORIES: dict[str, frozenset[str]] = {
 }
 CATEGORY_ALIASES = {"vehicles": "vehicle", "animals": "animal", "fruits": "fruit", "flowers": "flower",
                     "plant": "flower", "creature": "animal", "dish": "food", "meal": "food", "beverage": "drink",
-                    "item": None, "object": None, "thing": None, "shoes": "footwear", "shoe": "footwear"}
+                    "item": None, "object": None, "thing": None, "shoes": "footwear", "shoe": "footwear",
+                    "outfit": "clothing", "clothes": "clothing", "attire": "clothing", "garment": "clothing"}
 
 
 # Words for one thing: a reference in one of them finds the prompt's other ("the kitty" -> "cat")
