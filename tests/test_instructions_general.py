@@ -637,6 +637,11 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     ("Hi, make the car blue, thank you", "a red car on a street", "a blue car on a street"),
     ("paint it blue", "a red car on a street", "a blue car on a street"),
     ("change his outfit to a tuxedo", "a man in a suit", "a man in a tuxedo"),
+    # questions, preferences, a verb before an arrow, 'Y, not X'
+    ("What would it look like if the cat were a dog?", "a cat sitting on a table", "a dog sitting on a table"),
+    ("I'd prefer a blue car", "a red car on a street", "a blue car on a street"),
+    ("Turn cat→dog", "a cat sitting on a table", "a dog sitting on a table"),
+    ("dog, not cat", "a cat sitting on a table", "a dog sitting on a table"),
 ])
 
 def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):

@@ -63,6 +63,7 @@ POSITIONS = {"left", "right", "top", "bottom", "middle", "center", "centre", "si
              "background", "foreground", "distance", "edge"}
 
 
+_VALUE_NOT = re.compile(r"^(?P<y>[^,]+?),?\s+not\s+(?P<x>[^,]+)$", re.I)
 # Courtesies around the request: 'Hi, ...', '... Thanks!', '..., thank you'
 _GREETING = re.compile(r"^(?:hi|hello|hey|ok|okay)\b[,!.]?\s+", re.I)
 _THANKS = re.compile(r"(?:^|[.!?,;]\s*|\s+)(?:thanks|thank\s+you|thx|ty|cheers)(?:\s+(?:so\s+much|a\s+lot|in\s+advance))?"
@@ -72,7 +73,11 @@ _THANKS = re.compile(r"(?:^|[.!?,;]\s*|\s+)(?:thanks|thank\s+you|thx|ty|cheers)(
 def split_clauses(instruction: str) -> list[Clause]:
     """The instruction's clauses, split at commas, 'and', ';', 'then' where each part parses on its own."""
     text = _THANKS.sub("", _GREETING.sub("", instruction.strip())).strip() or instruction.strip()
-    text = _NOT_THIS.sub(" ", _POLITE.sub("", text.rstrip(".!?"))).strip()
+    text = _POLITE.sub("", text.rstrip(".!?"))
+    bare = _VALUE_NOT.match(text)
+    if bare and not _VERB.match(bare.group("y")) and parse_clause(bare.group("y")) is None:
+        text = f"replace {bare.group('x')} with {bare.group('y')}"  # 'a dog, not a cat': the value, and what it was
+    text = _NOT_THIS.sub(" ", text).strip()
     text = re.sub(r"\b(both\s+[^,;]+?)\s+and\s+", lambda m: m.group(1) + " \x00 ", text, flags=re.I)  # one reference
     text = re.sub(r"\bblack\s+and\s+white\b", lambda m: m.group(0).replace("and", "\x00"), text, flags=re.I)  # one
     # value: the picture's colour mode
@@ -189,7 +194,8 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                            rf"(?:with|for|by)\s+(?P<y>.+)$", re.I), False),
     ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye)\s+{_DET}(?P<x>.+?)\s+(?:in\s+|to\s+)?(?P<y>\S+)$",
                          re.I), False),
-    ("whatif", re.compile(rf"^what if\s+{_DET}(?P<x>.+?)\s+(?:was|were|is|are|became)\s+(?P<y>.+)$", re.I), False),
+    ("whatif", re.compile(rf"^(?:what\s+if|what\s+would\s+(?:it|this|the\s+\w+)\s+look\s+like\s+if|imagine\s+if|"
+                          rf"suppose)\s+{_DET}(?P<x>.+?)\s+(?:was|were|is|are|became)\s+(?P<y>.+)$", re.I), False),
     ("let", re.compile(rf"^(?:let|have)\s+{_DET}(?P<x>.+?)\s+(?:be|become|turn into)\s+(?P<y>.+)$", re.I), False),
     ("replaced", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:is\s+|are\s+|gets\s+|get\s+)?(?:replaced|swapped)\s+"
                             rf"(?:with|by|for)\s+(?P<y>.+)$", re.I), False),
@@ -233,7 +239,8 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                       r"(?:is|are)\s+(?:now\s+)?(?P<y>[^,]+)$", re.I), False),
     ("become", re.compile(rf"^(?:i want|i'd like|i would like|i need)\s+{_DET}(?P<x>.+?)\s+to\s+(?:be|become|turn "
                           rf"into|look like)\s+(?P<y>.+)$", re.I), False),
-    ("arrow", re.compile(rf"^{_DET}(?P<x>.+?)\s*(?:->|=>|→|➔)\s*(?P<y>.+)$", re.I), False),
+    ("arrow", re.compile(rf"^(?:(?:change|turn|make|replace|swap|convert)\s+)?{_DET}(?P<x>.+?)\s*(?:->|=>|→|➔)\s*"
+                         r"(?P<y>.+)$", re.I), False),
     ("replace", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:with|by)\s+(?P<y>.+)$", re.I), False),  # after "replace"
     ("change", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:to|into)\s+(?P<y>.+)$", re.I), False),
 ]
@@ -353,6 +360,8 @@ _GIVE = re.compile(rf"^give\s+(?P<x>him|her|them|it|{_DET}[\w'-]+)\s+(?P<y>(?!(?
 
 _OWN_STATE = re.compile(rf"^(?:make|have|let|get)\s+{_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)?)\s+(?P<v>{'|'.join(_STATES)})\s+"
                         r"(?:its|his|her|their)\s+(?P<y>.+)$", re.I)
+_PREFER = re.compile(r"^(?:i'd\s+prefer|i\s+would\s+prefer|i\s+prefer|i'd\s+rather\s+have|i\s+would\s+rather\s+have)\s+"
+                     r"(?P<y>(?:a|an|the|some)\s+.+)$", re.I)
 _FILL = re.compile(rf"^(?:fill|refill)\s+{_DET}(?P<x>.+?)\s+(?:up\s+)?with\s+(?P<y>.+)$", re.I)
 _DRESS = re.compile(rf"^(?:dress|clothe)\s+(?:him|her|them|{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:up\s+)?in\s+(?P<y>.+)$",
                     re.I)
@@ -477,6 +486,10 @@ def _parse_clause(text: str) -> Clause | None:
     statement = _statement_clause(text)
     if statement is not None:
         return statement
+    m = _PREFER.match(text)
+    if m:  # "I'd prefer a blue car": the value names what it replaces by its head noun, as 'give X Y' does
+        y = clean_value(clean(m.group("y"), keep_det=True))
+        return Clause(source=strip_det(y), target=y, kind="object")
     m = _GIVE.match(text)
     if m and re.search(r"\b(?:instead\s+of|rather\s+than)\b", m.group("y"), re.I):
         m = None  # 'give him sunglasses instead of glasses': the reference is after 'instead of'
@@ -543,7 +556,7 @@ def _parse_clause(text: str) -> Clause | None:
             return Clause(source=x, target=y, kind="place", prep=m.group("prep").lower())
         if not x or not y or x.lower() == y.lower():
             continue
-        if pattern in _GENERIC and _starts_with_verb(text):
+        if pattern in _GENERIC and _starts_with_verb(text) and not (verb == "arrow" and _VERB.match(text)):
             continue  # 'Mix with a kitten', 'Taken with a DSLR': X is no object, and the verb must not be blamed
         if verb == "color":
             return Clause(source=x, target=attribute_target(x, strip_det(y)), kind="attribute")
