@@ -642,10 +642,21 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     ("I'd prefer a blue car", "a red car on a street", "a blue car on a street"),
     ("Turn cat→dog", "a cat sitting on a table", "a dog sitting on a table"),
     ("dog, not cat", "a cat sitting on a table", "a dog sitting on a table"),
+    # a named style: the prompt's artist credit, else added for the whole picture (a style word keeps its class)
+    ("in the style of Picasso", "a painting of a bridge by Monet", "a painting of a bridge by Picasso"),
+    ("in the style of Monet", "a photo of a bridge", "a photo of a bridge, in the style of Monet"),
+    ("Monet style", "a photo of a bridge", "a photo of a bridge, in the style of Monet"),
+    ("in the style of an old photograph", "a photo of a forest at noon", "an old photograph of a forest at noon"),
 ])
 
 def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_a_named_style_added_for_the_whole_picture_is_one_global_pair():
+    alignment = parse_instruction("make it in the style of Monet", source_prompt="a photo of a bridge over a river")
+    assert [p.kind for p in alignment.pairs] == ["global"]
+    assert alignment.pairs[0].mask_phrase == "the whole image"
 
 
 def test_objects_and_a_whole_picture_change_in_one_instruction_stay_separate_pairs():

@@ -43,7 +43,8 @@ class Clause:
     source: str  # the object as written in the instruction (determiner stripped)
     target: str  # what it becomes (its own determiner kept)
     kind: str  # "object" | "attribute" | "setting" (season/weather/time of the scene) | "place" (where x is) |
-    # "contents" (what container x holds) | "verb" | "implicit" | "relocate" | "swap" | "swap-attr" | "keep"
+    # "contents" (what container x holds) | "verb" | "implicit" | "relocate" | "swap" | "swap-attr" | "keep" |
+    # "style" (a named style for the whole picture: 'in the style of Monet')
     prep: str = ""  # "place": the preposition of the new place ("on" in "put the dog on a beach")
     value_class: str | None = None  # "attribute": the class the instruction names ('the roof colour' -> colour)
     form: str = ""  # "verb": the new verb's past participle as written ('should be parked in a garage')
@@ -297,7 +298,19 @@ _RELOCATE = [
 ]
 
 
+# 'in the style of Monet', 'make it in the style of Picasso', 'Monet style': a named style for the whole picture
+_STYLE_OF = [
+    re.compile(r"^(?:(?:make|render|paint|draw|redo|do|redraw|reimagine|show)\s+(?:it|this|everything|the\s+(?:image|"
+               r"picture|photo|scene))\s+)?(?:in\s+)?(?:the\s+)?(?:style|manner)\s+of\s+(?P<y>\S.*)$", re.I),
+    re.compile(r"^(?:(?:make|render|do)\s+(?:it|this)\s+)?(?:in\s+)?(?P<y>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)[\s-]+style$"),
+]
+
+
 def _implicit_clause(text: str) -> Clause | None:
+    for pattern in _STYLE_OF:
+        m = pattern.match(text)
+        if m and slots.value_class(clean_value(m.group("y"))) is None:  # a name: its style, for the whole picture
+            return Clause(source="", target=clean_value(m.group("y")), kind="style")
     for pattern in _IMPLICIT:
         m = pattern.match(text)
         if m:

@@ -457,6 +457,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if behind:  # 'make the background blue' on '... in front of a brick wall': what the subject is in front of
         return _apply(prompt, Clause(source=strip_det(behind.group("np")), target=attribute_words(clause, ""),
                                      kind="attribute", value_class=clause.value_class), original)
+    if clause.kind == "style":  # 'in the style of Picasso': the prompt's artist credit, else added for the picture
+        if slots.slots(prompt, "credit"):
+            return _apply_slot(prompt, f"by {clause.target}", "credit", original)
+        return f"{prompt.rstrip(' ,.')}, in the style of {clause.target}"
     if clause.kind == "contents":  # 'fill the glass with milk' on 'a glass of red wine': the wine
         held = re.search(rf"\b{re.escape(clause.source)}\s+of\s+(?P<np>[\w'-]+(?:\s+(?!(?:on|in|at|with|and|near|by|"
                          r"under)\b)[\w'-]+)?)", prompt, re.I)
