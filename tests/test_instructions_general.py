@@ -653,6 +653,21 @@ def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
 
 
+@pytest.mark.parametrize("instruction", ["the cat is wearing a hat", "make the cat wear a hat",
+                                         "have the cat play with a ball"])
+def test_a_new_action_that_brings_a_new_object_is_an_addition(instruction):
+    """'wearing a hat' on 'a cat sitting on a table' adds a hat and need not end the sitting (it was read as the
+    sitting replaced): refused, with the replacement reading as a ready retry."""
+    with pytest.raises(AlignmentError, match="adds") as err:
+        parse_instruction(instruction, source_prompt="a cat sitting on a table")
+    assert err.value.code == "unsupported"
+    retry = err.value.suggestion["readings"][0]["target_prompt"]
+    assert retry.startswith("a cat ") and "sitting" not in retry
+    # the old action's own object replaced is no addition
+    assert parse_instruction("the man is holding a book", source_prompt="a man holding a cup").target_prompt == \
+        "a man holding a book"
+
+
 def test_a_named_style_added_for_the_whole_picture_is_one_global_pair():
     alignment = parse_instruction("make it in the style of Monet", source_prompt="a photo of a bridge over a river")
     assert [p.kind for p in alignment.pairs] == ["global"]

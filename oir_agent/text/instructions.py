@@ -610,6 +610,16 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
                 f"({readings[0]!r}) or stay ({readings[1]!r})? Send the one you mean as target_prompt.",
                 code="ambiguous", suggestion={"readings": [{"source_prompt": original, "target_prompt": r}
                                                            for r in readings]})
+        added = verbs.new_object(words) if len(prompt[v0:v1].split()) == 1 else None
+        if added is not None and find_phrase(original, added.split()[-1]) is None:
+            # 'the cat is wearing a hat' on 'a cat sitting ...': the hat is added (and the sitting need not go)
+            instead = prompt[:v0] + words + prompt[v1:]
+            raise AlignmentError(
+                f"{words!r} adds {added!r}, which is not in the source prompt {original!r}, and {prompt[v0:v1]!r} need "
+                f"not stop: adding an object is not an OIR edit. If {prompt[v0:v1]!r} should become {words!r}, send "
+                f"target_prompt {instead!r}; or replace something the image has (e.g. 'replace the <object> with "
+                f"{added}').", code="unsupported",
+                suggestion={"readings": [{"source_prompt": original, "target_prompt": instead}]})
         return prompt[:v0] + words + prompt[v1:]
     if clause.kind == "place":
         return fix_articles(move(prompt, end, clause, original))

@@ -108,3 +108,19 @@ def _next_index(doc, char: int) -> int:
         if t.idx >= char:
             return t.i
     return len(doc)
+
+
+def new_object(phrase: str) -> str | None:
+    """The noun phrase a new verb phrase takes as its object ('wear a hat' -> 'a hat', 'play with a ball' -> 'a
+    ball'); None for a bare verb or one that only says where or which way ('sit on the grass', 'look at the
+    camera')."""
+    p = nlp.get_parser()
+    if not p.parsed or len(phrase.split()) < 2:
+        return None
+    doc = p.nlp(f"they {phrase}")
+    verb = doc[1]
+    for t in doc[2:]:
+        if t.dep_ == "dobj" and t.head.i == verb.i or t.dep_ == "pobj" and t.head.lower_ == "with" \
+                and t.head.head.i == verb.i:
+            return doc[t.left_edge.i:t.i + 1].text
+    return None
