@@ -647,6 +647,12 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     ("in the style of Monet", "a photo of a bridge", "a photo of a bridge, in the style of Monet"),
     ("Monet style", "a photo of a bridge", "a photo of a bridge, in the style of Monet"),
     ("in the style of an old photograph", "a photo of a forest at noon", "an old photograph of a forest at noon"),
+    # a bare verb whose -ing form is a known pose or expression is an action, whatever the parser tags it
+    ("make the horse run", "a horse standing in a field", "a horse running in a field"),
+    ("make the woman frown", "a woman smiling at the camera", "a woman frowning at the camera"),
+    # a state of an own part where the prompt names it ('her eyes open'); else the action ('raise her arms')
+    ("make the girl close her eyes", "a girl with her eyes open", "a girl with her eyes closed"),
+    ("make the woman raise her arms", "a woman standing in a field", "a woman raising her arms in a field"),
 ])
 
 def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):

@@ -47,7 +47,8 @@ class Clause:
     # "style" (a named style for the whole picture: 'in the style of Monet')
     prep: str = ""  # "place": the preposition of the new place ("on" in "put the dog on a beach")
     value_class: str | None = None  # "attribute": the class the instruction names ('the roof colour' -> colour)
-    form: str = ""  # "verb": the new verb's past participle as written ('should be parked in a garage')
+    form: str = ""  # "verb": the new verb's past participle as written ('should be parked in a garage'); a state of
+    # an own part: the action as written ('raise her arms'), read as one where the prompt does not name the part
 
 
 _SWAP = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the\s+(?:places|positions)\s+of\s+)?"
@@ -403,6 +404,10 @@ def _is_action(x: str, y: str) -> bool:
     xs = x.split()
     linking = words and words[0].lower() in _LINKING and not (len(words) > 1 and words[1].lower() in _DIRECTIONS)
     pronoun = len(xs) == 1 and xs[0].lower() in {*slots.PERSON_PRONOUNS, "them"}  # 'make her frown'
+    if len(words) == 1 and xs and not lexicon.is_attribute_word(words[0]) \
+            and lexicon.attribute_class(verbs.ing(words[0])) in ("state", "emotion"):
+        return True  # 'run', 'frown': the -ing form is a pose or expression the lexicon knows; the small parser
+        # tags the bare word an adjective ('it looks run') or a noun
     if not words or linking or words[0].lower() in nlp.DETERMINERS or not xs or set(w.lower() for w in xs) <= POSITIONS \
             or xs[-1].lower() in nlp.DETERMINERS and not pronoun or xs[-1].lower().endswith("'s") \
             or lexicon.is_attribute_word(words[0]) or is_attribute(y):
@@ -478,6 +483,11 @@ def _parse_clause(text: str) -> Clause | None:
     implicit = _implicit_clause(text)
     if implicit is not None:
         return implicit
+    m = _OWN_STATE.match(text)
+    if m:  # "make the bird open its wings": a state of the object's own part (where the prompt names the part;
+        # else the action, kept in `form`: 'raise her arms' on 'a woman standing')
+        return Clause(source=f"{clean(m.group('x'))}'s {clean(m.group('y'))}", target=_STATES[m.group("v").lower()],
+                      kind="attribute", form=text[m.start("v"):])
     m = _VERB_CHANGE.match(text)
     if m:  # "make the dog sit": the object's own verbal phrase changes (the object is one or two words)
         made = re.search(r"\bmade\s+(?:out\s+)?(?:of|from)\b", text, re.I)
@@ -532,10 +542,6 @@ def _parse_clause(text: str) -> Clause | None:
     m = _DRESS.match(text)
     if m:  # "dress him in a tuxedo": the value's class (clothing) finds what he wears now
         return Clause(source="", target=clean_value(clean(m.group("y"), keep_det=True)), kind="implicit")
-    m = _OWN_STATE.match(text)
-    if m:  # "make the bird open its wings": a state of the object's own part
-        return Clause(source=f"{clean(m.group('x'))}'s {clean(m.group('y'))}", target=_STATES[m.group("v").lower()],
-                      kind="attribute")
     m = _STATE_CHANGE.match(text)
     if m:  # "open the bear's mouth": a state of the object
         return Clause(source=clean(m.group("x")), target=_STATES[m.group("v").lower()], kind="attribute")

@@ -505,6 +505,9 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             return _apply(prompt, Clause(source=owned, target=clause.target.replace(clause.source, owned),
                                          kind=clause.kind, prep=clause.prep), original)
         owner = clause.source.split("'s ", 1)[0]
+        if clause.form and clause.kind == "attribute" and locate(prompt, owner) is not None:
+            # 'make the woman raise her arms' on 'a woman standing in a field': no arms named, so the action
+            return _apply(prompt, Clause(source=owner, target=clause.form, kind="verb"), original)
         if owned.lower() in SURFACES and clause.kind == "attribute" and locate(prompt, owner) is not None:
             # "make the cat's fur white" on "a cat on a sofa": the fur is the cat's look, an attribute of the cat
             return _apply(prompt, replace(clause, source=owner, target=attribute_words(clause, "")), original)

@@ -112,8 +112,8 @@ def _next_index(doc, char: int) -> int:
 
 def new_object(phrase: str) -> str | None:
     """The noun phrase a new verb phrase takes as its object ('wear a hat' -> 'a hat', 'play with a ball' -> 'a
-    ball'); None for a bare verb or one that only says where or which way ('sit on the grass', 'look at the
-    camera')."""
+    ball'); None for a bare verb, one that only says where or which way ('sit on the grass', 'look at the
+    camera'), or one whose object is the subject's own ('raise her arms')."""
     p = nlp.get_parser()
     if not p.parsed or len(phrase.split()) < 2:
         return None
@@ -122,5 +122,7 @@ def new_object(phrase: str) -> str | None:
     for t in doc[2:]:
         if t.dep_ == "dobj" and t.head.i == verb.i or t.dep_ == "pobj" and t.head.lower_ == "with" \
                 and t.head.head.i == verb.i:
+            if doc[t.left_edge.i].lower_ in ("her", "his", "its", "their", "my", "your"):
+                return None  # 'raise her arms': the subject's own part, not a new object
             return doc[t.left_edge.i:t.i + 1].text
     return None
