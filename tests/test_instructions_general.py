@@ -653,6 +653,12 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     # a state of an own part where the prompt names it ('her eyes open'); else the action ('raise her arms')
     ("make the girl close her eyes", "a girl with her eyes open", "a girl with her eyes closed"),
     ("make the woman raise her arms", "a woman standing in a field", "a woman raising her arms in a field"),
+    # a count is the noun phrase's determiner: a new one replaces it
+    ("make it five apples", "three apples on a plate", "five apples on a plate"),
+    # a list of objects without 'both' is each of them ('black and white' stays one value)
+    ("change the cat and the dog into rabbits", "a cat and a dog on a rug", "a rabbit and a rabbit on a rug"),
+    ("make the cat black and white", "a cat and a dog on a rug", "a black and white cat and a dog on a rug"),
+    ("swap the horses' colors", "a white horse and a black horse", "a black horse and a white horse"),
 ])
 
 def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):

@@ -56,7 +56,7 @@ _SWAP = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the\s+(?:
                    re.I)
 
 
-_SWAP_ATTR = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the|their)\s+"
+_SWAP_ATTR = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the|their|the\s+(?P<group>[\w-]+s)')\s+"
                         rf"(?P<attr>colou?rs?|shapes?|materials?|sizes?)(?:\s+of\s+{_DET}(?P<a>.+?)(?:\s+and\s+"
                         rf"{_DET}(?P<b>.+?))?)?$", re.I)  # 'of the cup and the plate', 'of the apples' (a group)
 
@@ -469,8 +469,9 @@ def _parse_clause(text: str) -> Clause | None:
     if m:
         cls = {"colour": "colour", "color": "colour", "shape": "shape", "material": "material", "size": "size"}[
             m.group("attr").lower().rstrip("s")]
-        if m.group("a") and not m.group("b"):  # 'swap the colours of the apples': the two objects of that noun
-            return Clause(source="", target=clean(m.group("a")), kind="swap-attr", prep=cls)
+        group = m.group("group") or (m.group("a") if m.group("a") and not m.group("b") else None)
+        if group:  # 'swap the colours of the apples', "swap the horses' colours": the two objects of that noun
+            return Clause(source="", target=clean(group), kind="swap-attr", prep=cls)
         return Clause(source=clean(m.group("a") or ""), target=clean(m.group("b") or ""), kind="swap-attr", prep=cls)
     m = _SWAP.match(text)
     if m and not re.search(r"\b(?:for|with)\b", m.group("b"), re.I):  # the value as written rides along in prep

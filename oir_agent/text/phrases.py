@@ -130,7 +130,8 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     with the same head and modifiers of its own ('a snowy path' for 'a gravel path'). The value's own determiner
     replaces the prompt's."""
     words = value.split()
-    det = words[0] if words and words[0].lower() in ("a", "an", "the", "some", "two", "three") else ""
+    det = words[0] if words and (words[0].lower() in ("a", "an", "the", "some", "one") + nlp.COUNTS
+                                 or words[0].isdigit()) else ""
     body = words[1:] if det else words
     one = bool(body) and body[-1].lower() == "one"
     if one and len(prompt[start:end].split()) > 1:  # 'the sunny sky' -> 'a stormy one': the head stays, the
@@ -171,8 +172,8 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
         text = " ".join(_adjective_order(kept + new_mods) + body[-1:])
     else:
         text = " ".join(kept + ([head_text] if head_text else []))
-    prompt_det = re.search(r"(?:\b(?:the|a|an|some|two|three|this|that|his|her|its|their)\s+)$", prompt[:mod_start],
-                           re.I)
+    prompt_det = re.search(rf"(?:\b(?:the|a|an|some|this|that|his|her|its|their|\d+|{'|'.join(nlp.COUNTS)})\s+)$",
+                           prompt[:mod_start], re.I)
     if det and prompt_det:  # "a cat" + "a dog": the value's determiner replaces the prompt's
         return prompt_det.start(), f"{det} {text}"
     before = re.search(r"([\w'-]+)\s+$", prompt[:mod_start])
@@ -339,7 +340,7 @@ def _plain_attribute(word: str) -> bool:
 
 def leading_det(phrase: str) -> bool:
     first = phrase.split()[0].lower() if phrase.split() else ""
-    return first in ("a", "an", "the", "some", "two", "three")
+    return first in ("a", "an", "the", "some") + nlp.COUNTS
 
 
 def fix_articles(text: str) -> str:
