@@ -659,6 +659,10 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     ("change the cat and the dog into rabbits", "a cat and a dog on a rug", "a rabbit and a rabbit on a rug"),
     ("make the cat black and white", "a cat and a dog on a rug", "a black and white cat and a dog on a rug"),
     ("swap the horses' colors", "a white horse and a black horse", "a black horse and a white horse"),
+    # verbs that say the size or look an object ends with; degrees say how much
+    ("shrink the tree", "a small dog next to a big tree", "a small dog next to a small tree"),
+    ("make the dog twice as big", "a small dog next to a big tree", "a big dog next to a big tree"),
+    ("cut her hair short", "a girl with long brown hair", "a girl with short brown hair"),
 ])
 
 def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):

@@ -194,7 +194,7 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                          rf"{_DET}(?P<x>.+?)\s+(?:to|into|as)\s+(?P<y>.+)$", re.I), False),
     ("replace", re.compile(rf"^(?:replace|swap out|swap|switch out|switch|exchange|trade out|trade)\s+{_DET}(?P<x>.+?)\s+"
                            rf"(?:with|for|by)\s+(?P<y>.+)$", re.I), False),
-    ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye)\s+{_DET}(?P<x>.+?)\s+(?:in\s+|to\s+)?(?P<y>\S+)$",
+    ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye|cut|trim)\s+{_DET}(?P<x>.+?)\s+(?:in\s+|to\s+)?(?P<y>\S+)$",
                          re.I), False),
     ("whatif", re.compile(rf"^(?:what\s+if|what\s+would\s+(?:it|this|the\s+\w+)\s+look\s+like\s+if|imagine\s+if|"
                           rf"suppose)\s+{_DET}(?P<x>.+?)\s+(?:was|were|is|are|became)\s+(?P<y>.+)$", re.I), False),
@@ -274,7 +274,8 @@ _IMPLICIT = [
 
 _VALUE_TAIL = re.compile(r"\s+(?:instead(?:\s+of\s+.*)?|as well|too|please|for me|now)$", re.I)
 _VALUE_HEAD = re.compile(r"^(?:be|become|look like|looks like|like|more like|more|a bit|slightly|much|really|very|"
-                         r"made of|made out of|made from)\s+",
+                         r"made of|made out of|made from|(?:twice|three\s+times|ten\s+times)\s+as|a\s+lot|way|even|"
+                         r"far)\s+",
                          re.I)
 
 
@@ -362,7 +363,10 @@ def _statement_clause(text: str) -> Clause | None:
 
 _STATES = {"open": "open", "close": "closed", "shut": "shut", "raise": "raised", "lower": "lowered",
            "fold": "folded", "unfold": "unfolded", "light": "lit", "extinguish": "unlit", "break": "broken",
-           "fill": "full", "empty": "empty", "melt": "melted", "freeze": "frozen", "peel": "peeled", "slice": "sliced"}
+           "fill": "full", "empty": "empty", "melt": "melted", "freeze": "frozen", "peel": "peeled", "slice": "sliced",
+           # verbs that say the size or look the object ends with
+           "shrink": "small", "enlarge": "big", "widen": "wide", "lengthen": "long", "shorten": "short",
+           "darken": "dark", "brighten": "bright", "thicken": "thick", "flatten": "flat"}
 
 
 # What covers an object, so that its colour or finish is the object's when the prompt does not name it
@@ -446,6 +450,8 @@ def _parse_clause(text: str) -> Clause | None:
             break
         text = shorter
     text = _FILLER.sub("", text).strip()
+    # 'twice as big (as it is)': a degree says how much, the adjective is the value
+    text = re.sub(r"\b(?:twice|three\s+times|ten\s+times|half)\s+as\s+([\w-]+)(?:\s+as\s+.*)?$", r"\1", text, flags=re.I)
     # 'make her look surprised', 'make him look like a cartoon character': the pronoun is the reference, not 'her look'
     text = re.sub(r"^((?:make|have|let|get)\s+(?:him|her|them|it))\s+(?:look|appear|seem)(?:\s+like)?\s+", r"\1 ", text,
                   flags=re.I)
