@@ -194,7 +194,8 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                          rf"{_DET}(?P<x>.+?)\s+(?:to|into|as)\s+(?P<y>.+)$", re.I), False),
     ("replace", re.compile(rf"^(?:replace|swap out|swap|switch out|switch|exchange|trade out|trade)\s+{_DET}(?P<x>.+?)\s+"
                            rf"(?:with|for|by)\s+(?P<y>.+)$", re.I), False),
-    ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye|cut|trim)\s+{_DET}(?P<x>.+?)\s+(?:in\s+|to\s+)?(?P<y>\S+)$",
+    ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye|cut|trim)\s+{_DET}(?P<x>.+?)\s+"
+                         rf"(?:in\s+|to\s+)?(?P<y>\S+)$",
                          re.I), False),
     ("whatif", re.compile(rf"^(?:what\s+if|what\s+would\s+(?:it|this|the\s+\w+)\s+look\s+like\s+if|imagine\s+if|"
                           rf"suppose)\s+{_DET}(?P<x>.+?)\s+(?:was|were|is|are|became)\s+(?P<y>.+)$", re.I), False),
