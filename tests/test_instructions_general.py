@@ -663,6 +663,9 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     ("shrink the tree", "a small dog next to a big tree", "a small dog next to a small tree"),
     ("make the dog twice as big", "a small dog next to a big tree", "a big dog next to a big tree"),
     ("cut her hair short", "a girl with long brown hair", "a girl with short brown hair"),
+    # a time or weather takes none of the old object's look; a pronoun keeps the clause's preposition
+    ("replace the sky with a starry night", "a castle under a blue sky", "a castle under a starry night"),
+    ("put him in space", "a man on a beach", "a man in space"),
 ])
 
 def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):

@@ -530,7 +530,8 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
                 found = slots.distinct(prompt, slots.slots(prompt, cls)) if cls else []
                 if len(found) == 1:
                     value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target
-                    return _apply(prompt, Clause(source=found[0], target=value, kind=clause.kind), original)
+                    return _apply(prompt, replace(clause, source=found[0], target=value), original)  # its
+                    # preposition too ('put him in space')
             if clause.kind != "attribute":
                 return _apply_slot(prompt, clause.target, None, original)
     if span is None and locate(original, clause.source) is not None:

@@ -151,11 +151,13 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
         head_text = " ".join(body)
         new_mods = body[:-1]
     new_classes = {lexicon.attribute_class(w) for w in new_mods}
+    setting = not one and bool(body) and body[-1].lower() in lexicon.SETTING_NOUNS  # 'a starry night' for 'a blue
+    # sky': a time or weather is no object, and takes none of the old object's look
     kinds = _compound_nouns(prompt, mod_start, start) if anew and new_mods and not any(
         lexicon.attribute_class(w) or nlp.is_adjective(w) for w in new_mods) else set()
     kept = []
     for w in old_mods:
-        if w.lower() in kinds:
+        if w.lower() in kinds or setting:
             continue  # 'orange juice' + 'apple juice': the prompt's noun naming the kind, whatever else it can mean
         cls = lexicon.attribute_class(w)
         adjective = cls is not None or nlp.is_adjective(w)

@@ -56,9 +56,17 @@ def new_surroundings(prompt: str, clause: Clause, original: str) -> str:
     return move(prompt, m.start(), scene if known else replace(scene, prep="in front of"), original)
 
 
+_BARE_PLACES = frozenset({"space", "outer space", "heaven", "hell", "nature"})  # places said without an article
+
+
 def _place_value(target: str) -> str:
-    """A new place as written in the prompt: its own determiner, none for a name ('Sweden'), else 'a'/'an'."""
-    return target if leading_det(target) or target[:1].isupper() else with_article(target)
+    """A new place as written in the prompt: its own determiner, none for a name ('Sweden') or a place said
+    without one ('space'), 'the' for a weather ('in the snow'), else 'a'/'an'."""
+    if leading_det(target) or target[:1].isupper() or target.lower() in _BARE_PLACES:
+        return target
+    if target.split()[-1].lower() in lexicon.SETTING_NOUNS:
+        return f"the {target}"
+    return with_article(target)
 
 
 def relocate(prompt: str, clause: Clause, original: str) -> str:
