@@ -666,6 +666,10 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     # a time or weather takes none of the old object's look; a pronoun keeps the clause's preposition
     ("replace the sky with a starry night", "a castle under a blue sky", "a castle under a starry night"),
     ("put him in space", "a man on a beach", "a man in space"),
+    # twins told apart by their own participle; a category noun with a position
+    ("make the running dog brown", "a dog sitting and a dog running", "a dog sitting and a brown dog running"),
+    ("change the animal on the right to a fox", "a cat on the left and a dog on the right",
+     "a cat on the left and a fox on the right"),
 ])
 
 def test_groups_surfaces_pronouns_and_kinds(instruction, source, target):
@@ -685,6 +689,15 @@ def test_a_new_action_that_brings_a_new_object_is_an_addition(instruction):
     # the old action's own object replaced is no addition
     assert parse_instruction("the man is holding a book", source_prompt="a man holding a cup").target_prompt == \
         "a man holding a book"
+
+
+def test_a_noun_the_chunker_skips_is_still_a_phrase_in_the_prompt_door():
+    """spaCy's noun chunks leave out a noun that is a conjunct of a verb ('a dog sitting and a brown cat running'), so
+    an adjective added to it was 'only added' and the pair refused."""
+    from oir_agent.text.aligner import align_prompts
+
+    pairs = align_prompts("a dog sitting and a cat running", "a dog sitting and a brown cat running").pairs
+    assert [(p.source, p.target) for p in pairs] == [("cat", "brown cat")]
 
 
 def test_a_named_style_added_for_the_whole_picture_is_one_global_pair():

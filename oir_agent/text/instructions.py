@@ -336,7 +336,10 @@ def _positional_reference(prompt: str, phrase: str) -> tuple[int, int] | None:
         chunk = text.lower().split()
         if set(chunk) <= POSITIONS:
             continue
-        if noun[-1] not in ("one", "ones") and not all(w in chunk or w.rstrip("s") in chunk for w in noun):
+        members = lexicon.category_members(noun[-1]) or lexicon.category_members(noun[-1].rstrip("s"))
+        if members and chunk and chunk[-1] in members:  # 'the animal on the right': a member of the category
+            pass
+        elif noun[-1] not in ("one", "ones") and not all(w in chunk or w.rstrip("s") in chunk for w in noun):
             continue
         if after.match(prompt, end) or pos in chunk:
             found.append((start, end))
@@ -412,7 +415,8 @@ def _members_named(prompt: str, noun: str) -> list[str] | None:
 
 def _resolve_category(clause: Clause, prompt: str, warnings: list[str]) -> Clause:
     """'the vehicle' when the prompt says 'car': the one member of the category the prompt names (warned)."""
-    if clause.kind in ("setting",) or not clause.source or locate(prompt, clause.source) is not None:
+    if clause.kind in ("setting",) or not clause.source or locate(prompt, clause.source) is not None \
+            or _position_of(clause.source) is not None:  # 'the animal on the right': its position picks it
         return clause
     head = without_place(clause.source).split()[-1]
     found = _members_named(prompt, head)
@@ -545,6 +549,14 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             f"source_prompt {original + ', with ' + with_article(clause.source)!r}).", code="not-found",
             suggestion={"source_prompt": f"{original}, with {with_article(clause.source)}",
                         "target_prompt": f"{original}, with {with_article(value)}"})
+    acting = re.fullmatch(r"(?P<part>[\w-]+ing)\s+(?P<noun>[\w-]+)", clause.source.strip(), re.I)
+    doing = acting and find_phrase(prompt, clause.source) is None and [m for m in re.finditer(
+        rf"\b({re.escape(acting.group('noun'))})\s+{re.escape(acting.group('part'))}\b", prompt, re.I)]
+    if doing and len(doing) == 1 and clause.kind in ("object", "attribute"):  # 'the running dog' on 'a dog sitting
+        # and a dog running': the mention whose own participle it is
+        noun = replace(clause, source=acting.group("noun"),
+                       target=re.sub(rf"\b{re.escape(acting.group('part'))}\s+", "", clause.target, flags=re.I))
+        return _apply_at(prompt, doing[0].span(1), noun, original)
     mentions = find_all(prompt, prompt[span[0]:span[1]]) if clause.kind in ("object", "attribute") else [span]
     if len(mentions) > 1:
         return _every_mention(prompt, mentions, clause, original)

@@ -175,7 +175,20 @@ def is_parsed(doc) -> bool:
 def noun_chunks(doc) -> list[tuple[int, int]]:
     """Token spans [start, end) of noun phrases (spaCy's noun_chunks, or simple rules without a parser)."""
     if is_parsed(doc):
-        return [(c.start, c.end) for c in doc.noun_chunks]
+        chunks = [(c.start, c.end) for c in doc.noun_chunks]
+        covered = {i for c0, c1 in chunks for i in range(c0, c1)}
+        for tok in doc:  # spaCy's chunker skips a noun in some roles ('a dog sitting and a brown cat running':
+            # 'cat' is a conjunct of the verb): such a noun and the modifiers right before it are a phrase too
+            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in covered and (tok.i + 1 >= len(doc)
+                                                                            or doc[tok.i + 1].head.i != tok.i
+                                                                            or doc[tok.i + 1].dep_ != "compound"):
+                start = tok.i
+                while start > 0 and doc[start - 1].head.i == tok.i and doc[start - 1].dep_ in (
+                        "det", "amod", "compound", "nummod", "poss") and start - 1 not in covered:
+                    start -= 1
+                chunks.append((start, tok.i + 1))
+                covered.update(range(start, tok.i + 1))
+        return sorted(chunks)
     spans, start = [], None
     for tok in doc:
         boundary = tok.is_punct or tok.lower_ in FUNCTION_WORDS
