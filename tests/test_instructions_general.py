@@ -438,7 +438,8 @@ def test_implicit_reference_needs_a_source_prompt():
 
 
 def test_additions_and_removals_stay_refused():
-    for text in ("add a comet in the sky", "remove the cup"):
+    for text in ("add a comet in the sky", "remove the cup", "make the cup disappear", "without the cup",
+                 "there should be a comet in the sky", "let there be a comet"):
         with pytest.raises(AlignmentError):
             parse_instruction(text, source_prompt="a cup on a table under the sky")
 
@@ -698,6 +699,15 @@ def test_a_noun_the_chunker_skips_is_still_a_phrase_in_the_prompt_door():
 
     pairs = align_prompts("a dog sitting and a cat running", "a dog sitting and a brown cat running").pairs
     assert [(p.source, p.target) for p in pairs] == [("cat", "brown cat")]
+
+
+def test_what_stays_and_what_the_scene_has_are_no_refusals():
+    """'without touching the dog' says what stays (was read as an object 'without touching'); 'there is a
+    hailstorm' is the scene's weather, not an added object."""
+    alignment = parse_instruction("make the cat black without touching the dog", source_prompt="a cat and a dog")
+    assert alignment.target_prompt == "a black cat and a dog"
+    assert parse_instruction("There is a hailstorm.", source_prompt="a pier at sunrise").target_prompt == \
+        "a pier at sunrise in the hailstorm"
 
 
 def test_a_named_style_added_for_the_whole_picture_is_one_global_pair():

@@ -28,11 +28,11 @@ _FILLER = re.compile(r"\s+(?:in|of|from|on)\s+(?:the|this)\s+(?:image|picture|ph
 
 
 SETTING_WORDS = ("season", "weather", "time of day", "time", "scene", "setting")
-SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\balso\b|,?\s*\bbut\b|,\s*and\b|,|\band\b)\s*",
-                        re.I)
+SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\balso\b|,?\s*\bbut\b|,\s*and\b|,|\band\b|"
+                        r"\s(?=without\s+(?:chang|touch|alter|edit|affect|modif)))\s*", re.I)  # '... without touching X'
 # 'keep the collar red', 'leave the background as it is', "don't change the dog": what stays, not a change
 _KEEP = re.compile(r"^(?:keep|leave|preserve|retain|(?:do\s+not|don't|dont)\s+(?:change|touch|alter|edit)|"
-                   r"without\s+changing)\b", re.I)
+                   r"without\s+(?:changing|touching|altering|editing|affecting|modifying))\b", re.I)
 # 'the collar, not the dog, should be blue': the parenthetical says what is not meant
 _NOT_THIS = re.compile(r",\s*(?:but\s+)?not\s+[^,]+(?:,\s*|$)", re.I)
 _DET = r"(?:(?:" + "|".join(sorted(nlp.DETERMINERS)) + r")\s+)?"
@@ -98,7 +98,7 @@ def split_clauses(instruction: str) -> list[Clause]:
             for k in range(i + 1, j):
                 group += (seps[k - 1] if k - 1 < len(seps) else " ") + parts[k]
             group = group.replace("\x00", "and")
-            clause = parse_clause(group) or _with_inherited_verb(group, parts[:i]) or _keep_clause(group)
+            clause = _keep_clause(group) or parse_clause(group) or _with_inherited_verb(group, parts[:i])
             if clause is None:
                 continue
             if best[i] is None or len(rest) + 1 > len(best[i]):
@@ -309,7 +309,15 @@ _STYLE_OF = [
 ]
 
 
+_THERE = re.compile(r"^(?:let\s+)?there\s+(?:is|are|should\s+be|be)\s+(?P<y>.+)$", re.I)
+
+
 def _implicit_clause(text: str) -> Clause | None:
+    there = _THERE.match(text)
+    if there:  # 'there is a hailstorm': a scene's weather or time (an object there is an addition, refused)
+        y = clean_value(there.group("y"))
+        return Clause(source="", target=y, kind="implicit") if slots.value_class(y) in lexicon.SETTING_CLASSES \
+            else None
     for pattern in _STYLE_OF:
         m = pattern.match(text)
         if m and slots.value_class(clean_value(m.group("y"))) is None:  # a name: its style, for the whole picture

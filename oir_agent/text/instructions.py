@@ -16,7 +16,7 @@ from ..errors import AlignmentError
 from ..types import EditPair
 from . import lexicon, nlp, slots, verbs
 from .aligner import Alignment, align_prompts, check_prompt, one_global_pair
-from .clauses import POSITIONS, SEPARATORS, SURFACES, Clause, attribute_words, prompts_from_clauses, split_clauses
+from .clauses import POSITIONS, SEPARATORS, SURFACES, Clause, attribute_words, clean_value, prompts_from_clauses, split_clauses
 from .pairs import find_all, find_phrase
 from .phrases import (
     FRAMED,
@@ -38,7 +38,9 @@ from .places import SURROUNDINGS, move, new_surroundings, relocate
 
 MAX_INSTRUCTION_CHARS = 1000  # a few clauses; longer texts make the clause search slow for nothing
 _UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|include|remove|delete|erase|"
-                          r"get rid of|take away|take out)\b", re.I)
+                          r"get rid of|take away|take out|without(?!\s+(?:chang|touch|alter|edit|affect|modif))|"
+                          r"(?:let\s+)?there\s+(?:should\s+be|be|is|are)|"
+                          r"(?:make|have|let)\s+.+?\s+(?:disappear|vanish|go\s+away))\b", re.I)
 
 
 ADDED_GLOBALS = ("time", "weather", "season", "palette")  # classes an instruction may add when the prompt has none
@@ -378,7 +380,10 @@ def _refuse_unsupported(instruction: str) -> None:
         if not m:
             continue
         verb = m.group(1).lower()
-        if verb in ("add", "insert", "include"):
+        if verb.startswith(("there", "let")) and slots.value_class(
+                clean_value(part.strip()[m.end():].strip(" .!"))) in lexicon.SETTING_CLASSES:
+            continue  # 'there is a hailstorm': the scene's weather, read as 'make it a hailstorm'
+        if verb in ("add", "insert", "include") or verb.startswith(("there", "let")):
             raise AlignmentError(f"{part.strip()!r}: adding an object is not an OIR edit (every pair changes an object "
                                  "that is in the image, inside its mask). Name what is in the image where it should go "
                                  "and what it becomes, e.g. 'replace the bare table with a table with a vase'.")
