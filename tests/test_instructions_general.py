@@ -663,6 +663,8 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     # verbs that say the size or look an object ends with; degrees say how much
     ("shrink the tree", "a small dog next to a big tree", "a small dog next to a small tree"),
     ("make the dog twice as big", "a small dog next to a big tree", "a big dog next to a big tree"),
+    # an object pronoun is followed by what it is made to do
+    ("make him play tennis", "a young boy playing soccer on a field", "a young boy playing tennis on a field"),
     ("cut her hair short", "a girl with long brown hair", "a girl with short brown hair"),
     # a time or weather takes none of the old object's look; a pronoun keeps the clause's preposition
     ("replace the sky with a starry night", "a castle under a blue sky", "a castle under a starry night"),

@@ -507,7 +507,7 @@ def _parse_clause(text: str) -> Clause | None:
     m = _VERB_CHANGE.match(text)
     if m:  # "make the dog sit": the object's own verbal phrase changes (the object is one or two words)
         made = re.search(r"\bmade\s+(?:out\s+)?(?:of|from)\b", text, re.I)
-        starts = [(m.start("x"), (2, 1))]
+        starts = [(m.start("x"), (1,) if m.group("x").split()[0].lower() in ("him", "them") else (2, 1))]
         pronoun = re.search(r"\b(?:her|him|them)\s+$", text[:m.start("x")], re.I)
         if pronoun:  # 'have her dance on a beach': 'her' is the person, not the possessive of 'dance'
             starts.insert(0, (pronoun.start(), (1,)))
@@ -518,6 +518,8 @@ def _parse_clause(text: str) -> Clause | None:
                 x, y = " ".join(words[:k]), " ".join(words[k + (words[k:k + 1] == ["to"]):])
                 at = start + rest[min(k + (words[k:k + 1] == ["to"]), len(rest) - 1)].start()
                 placed = len(y.split()) > 2 and y.split()[1].lower() in verbs.PLACES - verbs.DIRECTIONS
+                placed |= x.lower() in ("him", "them")  # an object pronoun (not 'her', which may be possessive:
+                # 'make her dress blue') is followed by what it is made to do: 'make him play tennis'
                 if _is_action(x, y) and (len(y.split()) == 1 or placed or _parsed_as_verb(text, at)):
                     # 'smile' is often a noun, and so is 'sleep' in 'make the dog sleep on the floor': a verb that
                     # the words after it say where happens is taken as one
