@@ -703,6 +703,21 @@ def test_a_noun_the_chunker_skips_is_still_a_phrase_in_the_prompt_door():
     assert [(p.source, p.target) for p in pairs] == [("cat", "brown cat")]
 
 
+@pytest.mark.parametrize("instruction", [
+    "1. replace the cat with a dog 2. make the table glass",
+    "- replace the cat with a dog\n- make the table glass",
+    "1) Replace the cat with a dog\n2) Make the table glass",
+    "replace the cat with a dog while keeping everything else the same, and make the table glass",
+    "Replace the cat with a dog, keeping the rest unchanged; make the table glass",
+])
+def test_lists_and_what_stays_as_a_client_writes_them(instruction):
+    """List markers and 'while keeping everything else the same' were read into the value ('a dog 2', 'a dog while
+    keeping everything else the same')."""
+    alignment = parse_instruction(instruction, source_prompt="a cat sitting on a wooden table")
+    assert alignment.target_prompt == "a dog sitting on a glass table"
+    assert [(p.source, p.target) for p in alignment.pairs] == [("cat", "dog"), ("wooden table", "glass table")]
+
+
 def test_what_stays_and_what_the_scene_has_are_no_refusals():
     """'without touching the dog' says what stays (was read as an object 'without touching'); 'there is a
     hailstorm' is the scene's weather, not an added object."""

@@ -29,9 +29,12 @@ _FILLER = re.compile(r"\s+(?:in|of|from|on)\s+(?:the|this)\s+(?:image|picture|ph
 
 SETTING_WORDS = ("season", "weather", "time of day", "time", "scene", "setting")
 SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\balso\b|,?\s*\bbut\b|,\s*and\b|,|\band\b|"
-                        r"\s(?=without\s+(?:chang|touch|alter|edit|affect|modif)))\s*", re.I)  # '... without touching X'
+                        r"\n+\s*(?:[-*\u2022]|\d+[.)])?|"  # lines and list items
+                        r"\s(?=without\s+(?:chang|touch|alter|edit|affect|modif))|"  # '... without touching X'
+                        r"\s(?=(?:while|and)\s+(?:keeping|leaving|preserving)\b))\s*", re.I)  # '... while keeping X'
 # 'keep the collar red', 'leave the background as it is', "don't change the dog": what stays, not a change
-_KEEP = re.compile(r"^(?:keep|leave|preserve|retain|(?:do\s+not|don't|dont)\s+(?:change|touch|alter|edit)|"
+_KEEP = re.compile(r"^(?:(?:while|and)\s+)?(?:keep|keeping|leave|leaving|preserve|preserving|retain|retaining|"
+                   r"(?:do\s+not|don't|dont)\s+(?:change|touch|alter|edit)|"
                    r"without\s+(?:changing|touching|altering|editing|affecting|modifying))\b", re.I)
 # 'the collar, not the dog, should be blue': the parenthetical says what is not meant
 _NOT_THIS = re.compile(r",\s*(?:but\s+)?not\s+[^,]+(?:,\s*|$)", re.I)
@@ -75,6 +78,8 @@ _THANKS = re.compile(r"(?:^|[.!?,;]\s*|\s+)(?:thanks|thank\s+you|thx|ty|cheers)(
 def split_clauses(instruction: str) -> list[Clause]:
     """The instruction's clauses, split at commas, 'and', ';', 'then' where each part parses on its own."""
     text = _THANKS.sub("", _GREETING.sub("", instruction.strip())).strip() or instruction.strip()
+    text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
+    text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
     bare = _VALUE_NOT.match(text)
     if bare and not _VERB.match(bare.group("y")) and parse_clause(bare.group("y")) is None:
