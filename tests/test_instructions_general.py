@@ -727,6 +727,15 @@ def test_what_stays_and_what_the_scene_has_are_no_refusals():
         "a pier at sunrise in the hailstorm"
 
 
+def test_a_medium_with_a_credit_the_prompt_lacks_is_one_whole_picture_pair():
+    """'a painting by Rembrandt' on 'a portrait of ...': the medium in place and the credit after the picture; the
+    added credit was dropped from the pair with an 'only added' warning."""
+    alignment = parse_instruction("make it a painting by Rembrandt", source_prompt="a portrait of a girl with freckles")
+    assert alignment.target_prompt == "a painting of a girl with freckles by Rembrandt"
+    assert [p.kind for p in alignment.pairs] == ["global"] and not alignment.warnings
+    assert alignment.pairs[0].guided_prompt == alignment.target_prompt
+
+
 def test_a_named_style_added_for_the_whole_picture_is_one_global_pair():
     alignment = parse_instruction("make it in the style of Monet", source_prompt="a photo of a bridge over a river")
     assert [p.kind for p in alignment.pairs] == ["global"]

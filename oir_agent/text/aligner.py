@@ -101,6 +101,12 @@ def align_docs(src, tgt) -> Alignment:
             warnings.append(warning)
     target_prompt = tgt.text
     added = [_text(tgt, r.t0, r.t1) for r in regions if not any(nlp.is_content(t) for t in src[r.s0:r.s1])]
+    if pairs and added and all(p.kind == "global" for p in pairs) and all(slots.is_global_phrase(a) for a in added):
+        # 'a portrait of a girl' -> 'a painting of a girl by Rembrandt': the medium changed and a credit was added,
+        # both about the whole picture: one whole-image pair (the added words were ignored with a warning)
+        pairs = [EditPair(source=src.text, target=tgt.text, guided_prompt=tgt.text, mask_phrase=slots.WHOLE_IMAGE,
+                          kind="global", source_span=(0, len(src.text)), target_span=(0, len(tgt.text)))]
+        warnings = [w for w in warnings if not any(repr(a) in w for a in added)]
     if not pairs and added and len(added) == len(regions) and all(slots.is_global_phrase(a) for a in added):
         # 'a horse in a field' -> '... at night' / 'in the style of Van Gogh': the added words are about the whole
         # picture, so the whole picture is the pair (its source is the source prompt; no detector is asked)

@@ -721,6 +721,11 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             and slots.slots(prompt, "credit") and slots.slots(prompt, "medium"):
         prompt = _apply_slot(prompt, credit.group("medium"), "medium", original)
         return _apply_slot(prompt, "by " + credit.group("name"), "credit", original)
+    if cls is None and credit and slots.value_class(credit.group("medium")) == "medium" \
+            and slots.slots(prompt, "medium") and not slots.slots(prompt, "credit"):
+        # 'a painting by Rembrandt' on 'a portrait of a girl': the medium in place, the credit after the picture
+        prompt = _apply_slot(prompt, credit.group("medium"), "medium", original)
+        return f"{prompt.rstrip(' ,.')} by {credit.group('name')}"
     mode = _PALETTE_MEDIUM.match(value)
     if cls is None and mode and slots.value_class(mode.group("medium")) == "medium" \
             and slots.slots(prompt, "palette") and slots.slots(prompt, "medium"):
