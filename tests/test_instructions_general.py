@@ -665,6 +665,10 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     ("make the dog twice as big", "a small dog next to a big tree", "a big dog next to a big tree"),
     # an object pronoun is followed by what it is made to do
     ("make him play tennis", "a young boy playing soccer on a field", "a young boy playing tennis on a field"),
+    # 'looks' / 'seems' as copulas; 'looks like' as 'becomes'; 'looks at' is an action, not a place
+    ("the cat looks angry", "a cat on a bed", "an angry cat on a bed"),
+    ("the cat looks like a lion", "a cat on a bed", "a lion on a bed"),
+    ("the dog looks at the camera", "a dog looking away", "a dog looking at the camera"),
     ("cut her hair short", "a girl with long brown hair", "a girl with short brown hair"),
     # a time or weather takes none of the old object's look; a pronoun keeps the clause's preposition
     ("replace the sky with a starry night", "a castle under a blue sky", "a castle under a starry night"),
@@ -805,6 +809,13 @@ def test_a_thing_that_acts_keeps_the_verb_reading():
 def test_swapping_a_group_the_prompt_lacks_names_the_group():
     with pytest.raises(AlignmentError, match="colours of the pears"):
         parse_instruction("swap the colors of the pears", source_prompt="a green apple next to a red apple")
+
+
+def test_a_stated_verb_is_never_read_as_a_new_object():
+    """'the car is parked' on 'a red car on a street' gave 'a red park' (a lifeless thing's verb was taken for a new
+    object); a statement's verb comes from the instruction's own parse, so the prompt's lack of an action is refused."""
+    with pytest.raises(AlignmentError, match="does not say what 'car' is doing"):
+        parse_instruction("the car is parked", source_prompt="a red car on a street")
 
 
 @pytest.mark.parametrize("instruction, source", [

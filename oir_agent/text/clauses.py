@@ -50,6 +50,7 @@ class Clause:
     # "style" (a named style for the whole picture: 'in the style of Monet')
     prep: str = ""  # "place": the preposition of the new place ("on" in "put the dog on a beach")
     value_class: str | None = None  # "attribute": the class the instruction names ('the roof colour' -> colour)
+    stated: bool = False  # "verb": read from a statement whose parse makes the word a verb ('the car is parked')
     form: str = ""  # "verb": the new verb's past participle as written ('should be parked in a garage'); a state of
     # an own part: the action as written ('raise her arms'), read as one where the prompt does not name the part
 
@@ -236,15 +237,16 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
      False),
     ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:look\s+|appear\s+|be\s+)?(?:into\s+)?"
                         rf"(?P<y>\S+(?:\s+\S+)?(?:\s+(?:and|or)\s+\S+)?)$", re.I), False),
-    ("become", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:should be|becomes|become|is now|are now|turns into|needs to "
-                          rf"become|needs to be|has to be|must be|should become|should turn into)\s+(?P<y>.+)$",
+    ("become", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:should be|becomes|become|is now|are now|turns into|should look like|"
+                          rf"looks? like|needs to become|needs to be|has to be|must be|should become|should turn into)\s+"
+                          rf"(?P<y>.+)$",
                           re.I), False),
     # 'the actress is an elephant': a plain copula with a new noun phrase names what the thing is to be
     ("become", re.compile(rf"^(?!(?:there|it|this|that|here|everything)\s){_DET}(?P<x>.+?)\s+(?:is|are)\s+"
                           r"(?P<y>(?:a|an)\s+.+)$", re.I), False),
     # 'the car is blue', 'the dog is happy': a plain copula with an adjective
     ("is", re.compile(rf"^(?!(?:there|it|this|that|here|everything)\s){_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)?)\s+"
-                      r"(?:is|are)\s+(?:now\s+)?(?P<y>[^,]+)$", re.I), False),
+                      r"(?:is|are|looks|look|seems|seem|appears|appear)\s+(?:now\s+)?(?P<y>[^,]+)$", re.I), False),
     ("become", re.compile(rf"^(?:i want|i'd like|i would like|i need)\s+{_DET}(?P<x>.+?)\s+to\s+(?:be|become|turn "
                           rf"into|look like)\s+(?P<y>.+)$", re.I), False),
     ("arrow", re.compile(rf"^(?:(?:change|turn|make|replace|swap|convert)\s+)?{_DET}(?P<x>.+?)\s*(?:->|=>|→|➔)\s*"
@@ -363,7 +365,9 @@ def _statement_clause(text: str) -> Clause | None:
     doc = p.nlp(text.lower())
     root = next((t for t in doc if t.idx == m.start("y")), None)
     if root is None or root.dep_ != "ROOT" or root.tag_ not in ("VBG", "VBN", "VBZ", "VBP") \
-            or root.lemma_ in _LINKING or _VERB.match(root.lemma_) \
+            or root.lemma_ in _LINKING and not (root.lemma_ == "look" and root.i + 1 < len(doc)
+                                                and doc[root.i + 1].lower_ in _DIRECTIONS) \
+            or _VERB.match(root.lemma_) \
             or root.tag_ == "VBN" and lexicon.is_attribute_word(root.text) \
             or not any(c.dep_ in ("nsubj", "nsubjpass") and c.idx < root.idx for c in root.children) \
             or any(c.dep_ == "xcomp" for c in root.children):  # 'needs to become a clock': a verb of wanting
@@ -372,7 +376,7 @@ def _statement_clause(text: str) -> Clause | None:
     if not verbs.is_verb_phrase(y):
         return None
     return Clause(source=clean(m.group("x")), target=clean_value(y), kind="verb",
-                  form=root.text if root.tag_ == "VBN" else "")
+                  form=root.text if root.tag_ == "VBN" else "", stated=True)
 
 
 _STATES = {"open": "open", "close": "closed", "shut": "shut", "raise": "raised", "lower": "lowered",
@@ -588,6 +592,7 @@ def _parse_clause(text: str) -> Clause | None:
                                                                                   strip_det(y)), kind="attribute")
         placed = re.match(rf"^(?P<prep>{PREPS})\s+(?P<y>\S.*)$", raw_y, re.I)
         if verb in ("become", "is", "let", "whatif") and x and placed \
+                and not re.search(r"\b(?:looks?|seems?|appears?)\s", text, re.I) \
                 and not set(strip_det(placed.group("y")).lower().split()) & POSITIONS:
             # 'the bench should be on a beach': where it is ('the cat is on the left' names no place)
             return Clause(source=x, target=clean_value(placed.group("y")), kind="place",

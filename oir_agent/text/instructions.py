@@ -620,7 +620,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             # (replacing one of its class: 'closed tulips' + 'bloom' -> 'blooming tulips')
             g0, g1 = grow_to_modifiers(prompt, (start, end))
             return fix_articles(prompt[:g0] + attribute_target(prompt[g0:g1], verbs.ing(clause.target)) + prompt[g1:])
-        if where is None and len(clause.target.split()) == 1 and _lifeless(found):
+        if where is None and len(clause.target.split()) == 1 and not clause.stated and _lifeless(found):
             # 'make the tea coffee': a drink does not act, so the word the parser took for a verb is the new object
             return _apply_at(prompt, span, replace(clause, kind="object"), original)
         if where is None:
