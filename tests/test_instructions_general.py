@@ -669,6 +669,8 @@ def test_statements_of_what_a_thing_is_or_does(instruction, source, target):
     ("the cat looks angry", "a cat on a bed", "an angry cat on a bed"),
     ("the cat looks like a lion", "a cat on a bed", "a lion on a bed"),
     ("the dog looks at the camera", "a dog looking away", "a dog looking at the camera"),
+    # colours joined by hyphens are one colour word
+    ("make the cat orange", "a black-and-white cat on a mat", "an orange cat on a mat"),
     ("cut her hair short", "a girl with long brown hair", "a girl with short brown hair"),
     # a time or weather takes none of the old object's look; a pronoun keeps the clause's preposition
     ("replace the sky with a starry night", "a castle under a blue sky", "a castle under a starry night"),

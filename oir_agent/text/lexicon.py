@@ -171,9 +171,12 @@ def base_form(word: str) -> str:
 
 def attribute_classes(word: str) -> tuple[str, ...]:
     """Every class a word belongs to, in ATTRIBUTE_CLASSES' order ('calm': an emotion and a weather; most words
-    have one); a word ending in -colored is a colour."""
+    have one); a word ending in -colored, or colours joined by hyphens, is a colour."""
     w = base_form(word)
     found = tuple(name for name, words in ATTRIBUTE_CLASSES.items() if w in words)
+    parts = [p for p in w.split("-") if p not in ("and", "")]
+    if not found and len(parts) > 1 and all(p in ATTRIBUTE_CLASSES["colour"] for p in parts):
+        return ("colour",)  # 'black-and-white', 'blue-green': colours joined into one word
     return found or (("colour",) if w.endswith(("colored", "coloured")) else ())
 
 
