@@ -820,18 +820,18 @@ def test_a_stated_verb_is_never_read_as_a_new_object():
         parse_instruction("the car is parked", source_prompt="a red car on a street")
 
 
-@pytest.mark.parametrize("instruction, source", [
-    ("horns are too big", "Big Horn Sheeps"),  # a complaint names no value
-    ("the teapot needs to become a clock", "a teapot on a shelf"),  # a verb of wanting: the copula form's, not a pose
-    ("the cat is replaced by a dog", "a cat on a sofa"),  # an editing verb: the replace form's
+@pytest.mark.parametrize("instruction, source, target", [
+    ("horns are too big", "Big Horn Sheeps", None),  # a complaint names no value: refused
+    ("the teapot needs to become a clock", "a teapot on a shelf", "a clock on a shelf"),  # a verb of wanting: the
+    # copula form's, not a pose
+    ("the cat is replaced by a dog", "a cat on a sofa", "a dog on a sofa"),  # an editing verb: the replace form's
 ])
-def test_statements_that_are_no_new_action(instruction, source):
-    if instruction.startswith("horns"):
+def test_statements_that_are_no_new_action(instruction, source, target):
+    if target is None:
         with pytest.raises(AlignmentError):
             parse_instruction(instruction, source_prompt=source)
     else:
-        assert parse_instruction(instruction, source_prompt=source).target_prompt in ("a clock on a shelf",
-                                                                                      "a dog on a sofa")
+        assert parse_instruction(instruction, source_prompt=source).target_prompt == target
 
 
 @pytest.mark.parametrize("instruction, source", [

@@ -584,7 +584,7 @@ def _parse_clause(text: str) -> Clause | None:
         raw_y = clean(m.group("y"), keep_det=True)
         x, y = clean(m.group("x")), clean_value(raw_y)
         if x and y and re.match(r"(?:be\s+)?made\s+(?:out\s+)?(?:of|from)\s", raw_y, re.I):  # a material
-            return Clause(source=x, target=attribute_target(x, _material(y), "material"), kind="attribute",
+            return Clause(source=x, target=attribute_target(x, nlp.singular_last(strip_det(y)), "material"), kind="attribute",
                           value_class="material")
         possessive = re.match(rf"^(?P<obj>.+?)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})$", x, re.I)
         if possessive and y:  # "the horse's color" -> the horse, an attribute edit
@@ -619,7 +619,7 @@ def _parse_clause(text: str) -> Clause | None:
                                               for w in strip_det(y).split()):
             return Clause(source="", target=strip_det(y), kind="setting")  # "change the season to winter"
         if verb == "made":  # what it is made of is its material, a word the lexicon calls a colour ('gold') too
-            return Clause(source=x, target=attribute_target(x, _material(y), "material"), kind="attribute",
+            return Clause(source=x, target=attribute_target(x, nlp.singular_last(strip_det(y)), "material"), kind="attribute",
                           value_class="material")
         if verb == "make":
             # 'the dog on the' + 'right black' is no split: the object cannot end in a function word
@@ -646,10 +646,6 @@ def _parse_clause(text: str) -> Clause | None:
     return None
 
 
-def _material(value: str) -> str:
-    """What a thing is made of, as the word before its noun: singular ('made of bricks' -> 'a brick house')."""
-    words = strip_det(value).split()
-    return " ".join(words[:-1] + [nlp.lemma(words[-1])]) if words else value
 
 
 def _bare_plural_noun(value: str) -> bool:

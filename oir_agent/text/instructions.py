@@ -231,9 +231,8 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
             out.append(c)
             continue
         value = attribute_words(c, "") if c.kind == "attribute" else c.target
-        if c.kind == "object" and not leading_det(value) and value.split()[-1] != nlp.lemma(value.split()[-1]):
-            one = value.split()  # 'turn all the animals into rabbits': each becomes a rabbit
-            value = with_article(" ".join(one[:-1] + [nlp.lemma(one[-1])]))
+        if c.kind == "object" and not leading_det(value) and nlp.singular_last(value) != value:
+            value = with_article(nlp.singular_last(value))  # 'turn all the animals into rabbits': each a rabbit
         out += [replace(c, source=r, target=attribute_target(r, value) if c.kind == "attribute" else
                         _kept_modifiers(r, value)) for r in refs]
     return out
@@ -667,7 +666,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         target = without_frame(prompt[:start], target)
         if found[:1].islower() and _names_kind(prompt, end) and not leading_det(target) and len(target.split()) <= 2 \
                 and found.lower() != clause.source.lower() and singular(clause.source.lower()) == found.lower():
-            target = " ".join(target.split()[:-1] + [nlp.lemma(target.split()[-1])])  # 'sunflower field' +
+            target = nlp.singular_last(target)  # 'sunflower field' +
             # 'tulips' -> 'tulip field': a noun naming another's kind is singular (not in a title: capitals hide
             # names, 'Animal Watercolors')
         start, target = agree_preposition(prompt, *replace_phrase(prompt, start, end, target))
@@ -718,14 +717,12 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     has none or several different ones."""
     credit = _MEDIUM_BY.match(value)  # 'a photograph by NAME': a medium and a credit, each to the prompt's own phrase
     if cls is None and credit and slots.value_class(credit.group("medium")) == "medium" \
-            and slots.slots(prompt, "credit") and slots.slots(prompt, "medium"):
+            and slots.slots(prompt, "medium"):
+        has_credit = bool(slots.slots(prompt, "credit"))
         prompt = _apply_slot(prompt, credit.group("medium"), "medium", original)
-        return _apply_slot(prompt, "by " + credit.group("name"), "credit", original)
-    if cls is None and credit and slots.value_class(credit.group("medium")) == "medium" \
-            and slots.slots(prompt, "medium") and not slots.slots(prompt, "credit"):
-        # 'a painting by Rembrandt' on 'a portrait of a girl': the medium in place, the credit after the picture
-        prompt = _apply_slot(prompt, credit.group("medium"), "medium", original)
-        return f"{prompt.rstrip(' ,.')} by {credit.group('name')}"
+        if has_credit:
+            return _apply_slot(prompt, "by " + credit.group("name"), "credit", original)
+        return f"{prompt.rstrip(' ,.')} by {credit.group('name')}"  # no credit yet: after the picture
     mode = _PALETTE_MEDIUM.match(value)
     if cls is None and mode and slots.value_class(mode.group("medium")) == "medium" \
             and slots.slots(prompt, "palette") and slots.slots(prompt, "medium"):

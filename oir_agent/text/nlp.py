@@ -287,3 +287,10 @@ def lemma(word: str) -> str:
         return word
     tok = p.nlp(f"the {word}")[-1]
     return tok.lemma_ if tok.tag_ == "NNS" else word
+
+
+def singular_last(phrase: str) -> str:
+    """The phrase with its last word singular ('red roses' -> 'red rose'); a word as the word before a noun
+    ('made of bricks' -> 'a brick house', 'tulips' -> 'a tulip field')."""
+    words = phrase.split()
+    return " ".join(words[:-1] + [lemma(words[-1])]) if words else phrase
