@@ -381,17 +381,26 @@ def test_a_setting_the_prompt_does_not_state_is_added_for_the_whole_picture(inst
     assert [(p.source, p.target, p.kind) for p in a.pairs] == [("a car on a road in the desert", target, "global")]
 
 
+def test_a_medium_is_added_before_a_sentence_that_describes_the_picture():
+    # the prompt door reads the same change as one whole-image pair
+    for instruction, target in [("make it a watercolor", "a watercolor of a cat on a mat"),
+                                ("turn it into a pencil sketch", "a pencil sketch of a cat on a mat")]:
+        a = parse_instruction(instruction, source_prompt="A cat on a mat")
+        assert a.target_prompt == target
+        assert [(p.kind, p.mask_phrase) for p in a.pairs] == [("global", "the whole image")]
+
+
 def test_refusal_without_a_slot_suggests_prompts_that_work():
-    with pytest.raises(AlignmentError) as exc:
-        parse_instruction("make it a watercolor", source_prompt="a cat on a mat")
+    with pytest.raises(AlignmentError) as exc:  # a title: people put a new medium in different places
+        parse_instruction("make it a watercolor", source_prompt="Fallen Leaves, Valley View")
     err = exc.value
     assert err.code == "no-slot"
     from oir_agent.text.aligner import align_prompts
 
-    assert err.suggestion == {"source_prompt": "a cat on a mat", "target_prompt": "a watercolor of a cat on a mat"}
+    target = "a watercolor of Fallen Leaves, Valley View"
+    assert err.suggestion == {"source_prompt": "Fallen Leaves, Valley View", "target_prompt": target}
     retry = align_prompts(err.suggestion["source_prompt"], err.suggestion["target_prompt"])  # a whole-image pair
-    assert [(p.source, p.target, p.kind) for p in retry.pairs] == [("a cat on a mat", "a watercolor of a cat on a mat",
-                                                                    "global")]
+    assert [(p.source, p.target, p.kind) for p in retry.pairs] == [("Fallen Leaves, Valley View", target, "global")]
 
 
 @pytest.mark.parametrize("instruction, source", [
@@ -856,12 +865,13 @@ def test_joined_words_keep_their_form(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
 
 
-@pytest.mark.parametrize("source", ["Wrobel started painting with watercolors at the age of 12.",
-                                    "a man who loves painting"])
-def test_an_activity_is_no_medium(source):
-    """An -ing word a verb takes as its bare object is the activity: no medium to restyle (refused, not guessed)."""
+def test_an_activity_is_no_medium():
+    """An -ing word a verb takes as its bare object is the activity: no medium to restyle (refused in a caption with
+    names, added before a sentence that describes the picture)."""
     with pytest.raises(AlignmentError, match="no medium or style word"):
-        parse_instruction("as a minoan mural", source_prompt=source)
+        parse_instruction("as a minoan mural", source_prompt="Wrobel started painting with watercolors at the age of 12.")
+    assert parse_instruction("as a minoan mural", source_prompt="a man who loves painting").target_prompt == \
+        "a minoan mural of a man who loves painting"
     assert parse_instruction("make it a photo", source_prompt="He started a painting of a cat").target_prompt == \
         "He started a photo of a cat"
 
@@ -879,3 +889,34 @@ def test_an_activity_is_no_medium(source):
 ])
 def test_values_in_titles_take_no_article(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # a new action takes the form of the prompt's participle: after the noun, -ing ('perched' -> 'singing')
+    ("make the bird sing", "a bird perched on a branch", "a bird singing on a branch"),
+    ("make the woman stand", "a woman seated at a table", "a woman standing at a table"),
+    # the same action with a new object: only the object changes
+    ("make the man read a newspaper", "a man sitting on a bench reading a book",
+     "a man sitting on a bench reading a newspaper"),
+    ("have the boy play a violin", "a boy playing a guitar in the park", "a boy playing a violin in the park"),
+    # a pronoun names the person or thing, never the prompt's own possessive
+    ("make her a boy", "a girl with her arms crossed", "a boy with her arms crossed"),
+    ("make her a man", "a woman and her dog on a beach", "a man and her dog on a beach"),
+    # realism is a photograph's look: it replaces the prompt's medium
+    ("make it realistic", "a cartoon of a dog playing with a ball", "a realistic photo of a dog playing with a ball"),
+    ("make it look photorealistic", "an anime drawing of a girl", "a photorealistic photo of a girl"),
+])
+def test_actions_pronouns_and_realism(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source", [
+    ("make her wave", "a girl with her arms crossed"),  # 'crossed' is the arms', not something the girl does
+    ("make the background a beach", "a cat sitting on a wooden bench"),  # a bench is an object, not the scene
+    ("change the background to a city", "a man riding in a car"),
+])
+def test_no_action_or_scene_to_change_is_refused_naming_the_object(instruction, source):
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction(instruction, source_prompt=source)
+    assert exc.value.code == "no-slot"
+    assert "'her'" not in str(exc.value)

@@ -512,7 +512,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             and locate(prompt, part.group("part")) is not None:  # 'the leaves of the tree': the leaves (the
         return _apply(prompt, replace(clause, source=part.group("part"),  # tree only says whose they are)
                                       target=clause.target.replace(clause.source, part.group("part"))), original)
-    span = locate(prompt, clause.source, grow=clause.kind == "attribute")
+    ref = clause.source.lower()
+    pronoun = ref in slots.PERSON_PRONOUNS or ref in slots.PRONOUNS  # 'make her a boy' on 'a girl with her arms
+    # crossed': the person, never the prompt's own possessive or 'on it'
+    span = None if pronoun else locate(prompt, clause.source, grow=clause.kind == "attribute")
     if span is None and "'s " in clause.source:  # "the bear's mouth": the mouth, where the prompt names it
         owned = clause.source.split("'s ", 1)[1]
         if locate(prompt, owned) is not None:
@@ -525,8 +528,7 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         if owned.lower() in SURFACES and clause.kind == "attribute" and locate(prompt, owner) is not None:
             # "make the cat's fur white" on "a cat on a sofa": the fur is the cat's look, an attribute of the cat
             return _apply(prompt, replace(clause, source=owner, target=attribute_words(clause, "")), original)
-    if span is None and locate(original, clause.source) is None:
-        ref = clause.source.lower()
+    if span is None and (pronoun or locate(original, clause.source) is None):
         if ref in slots.CLASS_NOUNS or ref.endswith(" style"):  # "change the artist to X", "make the season
             value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target  # winter", "the
             return _apply_slot(prompt, value, slots.CLASS_NOUNS.get(ref, "medium"), original)  # painting style'
@@ -542,7 +544,7 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
                     # preposition too ('put him in space')
             if clause.kind != "attribute":
                 return _apply_slot(prompt, clause.target, None, original)
-    if span is None and locate(original, clause.source) is not None:
+    if span is None and not pronoun and locate(original, clause.source) is not None:
         raise AlignmentError(f"the instruction changes {clause.source!r} more than once (an earlier change already "
                              "replaced it); say once what each object becomes.")
     if span is None:
@@ -769,6 +771,11 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             if "<" not in added["target_prompt"]:
                 return added["target_prompt"]
         suggestion = _assumed_setting(original, value, cls)
+        if cls == "medium" and _described(prompt) and slots.value_class(strip_det(value).split()[-1]) == "medium" \
+                and not slots.REALISM.intersection(value.lower().split()):
+            # 'make it a watercolor painting' on 'a dog running on the beach': a sentence that describes the
+            # picture takes the medium before it, as people write one ('a watercolor painting of a dog ...')
+            return _assumed_setting(prompt[:1].lower() + prompt[1:], value, cls)["target_prompt"]
         what = (f"does not say the scene's {cls}, so there is nothing to change into {value!r}"
                 if cls in lexicon.SETTING_CLASSES else f"has no {label} for {value!r} to replace")
         example = "" if "<" in suggestion["target_prompt"] else \
@@ -791,6 +798,14 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             value = strip_det(framed.group("rest"))
         return _apply(prompt, Clause(source=texts[0], target=value, kind="object"), original)
     return readings[0]
+
+
+def _described(prompt: str) -> bool:
+    """Is the prompt one lowercase sentence that describes what the picture shows ('a dog running on the beach'),
+    not a title ('Fallen Leaves, Valley View') or a caption with names and credits?"""
+    words = re.findall(r"[\w'-]+", prompt)
+    return len(words) >= 2 and words[0].lower() in ("a", "an", "the", "two", "three", "some") and \
+        not any(w[:1].isupper() or w[:1].isdigit() for w in words[1:]) and not re.search(r"[|:;()\"]", prompt)
 
 
 def _assumed_setting(original: str, value: str, cls: str) -> dict:

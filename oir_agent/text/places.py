@@ -91,6 +91,10 @@ def relocate(prompt: str, clause: Clause, original: str) -> str:
     return move(prompt, places[0].start(), clause, original)
 
 
+_THINGS = frozenset({"animal", "pet", "vehicle", "fruit", "vegetable", "food", "drink", "furniture", "instrument",
+                     "clothing", "person", "toy"})  # categories of objects, not of places
+
+
 def _is_place(m: re.Match, prompt: str) -> bool:
     """A prepositional phrase that says where: not a credit ('by NAME'), a time or weather ('at night', 'in fog'),
     a medium or style ('in oil', 'in the style of', 'oil on canvas'), nor a number ('in 1932')."""
@@ -102,6 +106,8 @@ def _is_place(m: re.Match, prompt: str) -> bool:
         return False
     head = np_words[-1].lower().strip(",.")
     first = np_words[0].lower()
+    if (slots.value_class(head) or "").removeprefix("category:") in _THINGS:  # 'sitting on a wooden bench', 'riding
+        return False  # in a car': an object the subject is on or in, not the scene around them
     return not (first[:1].isdigit() or head in lexicon.SETTING_NOUNS or head in slots.MEDIUM
                 or first in slots.MEDIUM or head in ("style", "manner", "color", "colour", "front", "top")
                 or lexicon.attribute_class(head) is not None)

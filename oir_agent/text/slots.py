@@ -84,11 +84,18 @@ _PALETTE_VALUE = re.compile(rf"^(?:in\s+)?(?:{_PALETTE_PROMPT}|(?:vibrant\s+|bri
                             re.I)
 
 
+REALISM = frozenset({"realistic", "photorealistic", "photo-realistic", "hyperrealistic", "hyper-realistic",
+                     "lifelike", "photographic"})  # 'make it realistic': a look only a photograph has
+
+
 def movement_style(value: str) -> str | None:
-    """An art movement names a painting's style: 'impressionism' -> 'impressionist painting', 'cubism' -> 'cubist
-    painting'; None for anything else."""
+    """A style word that names a medium: an art movement a painting's ('impressionism' -> 'impressionist painting',
+    'cubism' -> 'cubist painting'), realism a photograph's ('realistic' -> 'realistic photo'); None for anything
+    else."""
     m = re.fullmatch(r"([A-Za-z]{3,})ism", value.strip())
-    return f"{m.group(1)}ist painting" if m else None
+    if m:
+        return f"{m.group(1)}ist painting"
+    return f"{value.strip().lower()} photo" if value.strip().lower() in REALISM else None
 
 
 def setting_classes(value: str) -> list[str]:

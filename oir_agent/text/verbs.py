@@ -64,7 +64,7 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
         return None
     noun = nouns[-1]
     verbs = [t for t in noun.children if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX")]
-    if not verbs and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB":
+    if not verbs and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and not _describes_other(doc, noun, noun.head):
         verbs = [noun.head]
     if not verbs:  # 'a woman in a red dress dancing': the parser hung the participle on the dress
         verbs = [t for t in noun.subtree if t.i > noun.i and t.dep_ == "acl" and t.tag_ == "VBG"]
@@ -73,13 +73,19 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
         verbs = [t for t in noun.children if t.i < noun.i and t.dep_ == "amod" and t.tag_ == "VBG"]
     if not verbs:
         return None
-    verb = verbs[0]
+    same = [t for t in verbs if t.lemma_.lower() == words[0].lower()]
+    verb = same[0] if same else verbs[0]  # 'read a newspaper' on '... sitting on a bench reading a book': the reading
+    swapped = _same_verb_object(doc, verb, value) if same else None
+    if swapped is not None:
+        return swapped
     if verb.tag_ == "VBG":
         words[0] = ing(words[0])
     elif verb.tag_ == "VBZ":
         words[0] = third_person(words[0])
     elif verb.tag_ == "VBN" and participle:
         words[0] = participle
+    elif verb.tag_ == "VBN" and verb.dep_ == "acl":  # 'a bird perched on a branch' + 'sing': 'a bird singing'
+        words[0] = ing(words[0])
     new_preps = {w.lower() for w in words[1:]}
     new_place = len(words) > 1 and words[1].lower() in PLACES - DIRECTIONS  # 'look at the camera' says no place
     end = verb.idx + len(verb.text)
@@ -101,6 +107,24 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
             # not say
             end = max(end, max(t.idx + len(t.text) for t in child.subtree))
     return verb.idx, end, " ".join(words), kept_object
+
+
+def _describes_other(doc, noun, verb) -> bool:
+    """'a girl with her arms crossed': a past participle right after another noun describes that noun (the arms),
+    though the parser may make the first noun its subject."""
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    return verb.tag_ in ("VBD", "VBN") and before is not None and before.i != noun.i and before.pos_ in ("NOUN", "PROPN")
+
+
+def _same_verb_object(doc, verb, value: str) -> tuple[int, int, str, None] | None:
+    """'read a newspaper' on 'a man reading a book': the action stays and only its object changes, so the span is
+    the old object ('a book' -> 'a newspaper'); None when either phrase has no direct object."""
+    new = new_object(value)
+    old = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if new is None or old is None or doc[old.left_edge.i].lower_ in ("her", "his", "its", "their"):
+        return None
+    first = doc[old.left_edge.i]
+    return first.idx, old.idx + len(old.text), new, None
 
 
 def _next_index(doc, char: int) -> int:
