@@ -920,3 +920,45 @@ def test_no_action_or_scene_to_change_is_refused_naming_the_object(instruction, 
         parse_instruction(instruction, source_prompt=source)
     assert exc.value.code == "no-slot"
     assert "'her'" not in str(exc.value)
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # 'them' with a value whose class names nothing: the prompt's one plural object
+    ("make them waffles", "a stack of pancakes with syrup", "a stack of waffles with syrup"),
+    ("make them black", "two cats sitting on a couch", "two black cats sitting on a couch"),
+    ("make them sunglasses", "a man wearing glasses", "a man wearing sunglasses"),
+    # 'it' with a new look: what a sentence describing the picture is about
+    ("make it red", "a mug with a heart on it", "a red mug with a heart on it"),
+    ("make it fluffy", "a cat sitting on a bench", "a fluffy cat sitting on a bench"),
+    # a verb's object takes the value's determiner; a place of the same kind keeps the prompt's preposition
+    ("replace the sunglasses with a bow tie", "a cat wearing sunglasses on a beach chair",
+     "a cat wearing a bow tie on a beach chair"),
+    ("change the wheat field to a corn field", "a red barn in a wheat field", "a red barn in a corn field"),
+])
+def test_pronouns_by_what_the_prompt_has(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source", [
+    ("make them red", "children playing with balls in a park"),  # two plural objects: either could be meant
+    ("make it red", "a man riding a horse"),  # a person is no 'it', and the horse is not what the sentence is about
+])
+def test_a_pronoun_that_could_mean_either_is_refused(instruction, source):
+    with pytest.raises(AlignmentError):
+        parse_instruction(instruction, source_prompt=source)
+
+
+def test_taking_something_off_is_a_removal():
+    with pytest.raises(AlignmentError, match="removing an object is not an OIR edit"):
+        parse_instruction("take off the sunglasses", source_prompt="a cat wearing sunglasses on a beach chair")
+
+
+@pytest.mark.parametrize("instruction, target", [
+    # 'covered in X' is a look of the object, said before it as one word (a plural as its singular)
+    ("make the car covered in snow", "a snow-covered car parked on the street"),
+    ("the car should be covered in snow", "a snow-covered car parked on the street"),
+    ("make the car snow-covered", "a snow-covered car parked on the street"),
+    ("make the car covered with flowers", "a flower-covered car parked on the street"),
+])
+def test_covered_in_is_a_look(instruction, target):
+    assert parse_instruction(instruction, source_prompt="a car parked on the street").target_prompt == target

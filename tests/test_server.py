@@ -403,7 +403,7 @@ async def test_refusal_carries_what_to_send_instead_as_data(make_server):
         r = await c.call_tool("extract_edit_pairs", {"instruction": "make it a dog",
                                                      "source_prompt": "a cat and a horse in a field"})
         e = await c.call_tool("edit_image", {"image": "scene.png", "instruction": "make it a watercolor",
-                                             "source_prompt": SOURCE, "steps": 3})
+                                             "source_prompt": "Fallen Leaves, Valley View", "steps": 3})  # a title
         ok = await c.call_tool("extract_edit_pairs", {"source_prompt": SOURCE, "target_prompt": TARGET})
     assert r.is_error and r.structured_content["error"]["code"] == "ambiguous"
     readings = r.structured_content["error"]["suggestion"]["readings"]

@@ -51,6 +51,7 @@ class Clause:
     prep: str = ""  # "place": the preposition of the new place ("on" in "put the dog on a beach")
     value_class: str | None = None  # "attribute": the class the instruction names ('the roof colour' -> colour)
     stated: bool = False  # "verb": read from a statement whose parse makes the word a verb ('the car is parked')
+    pronoun: str = ""  # "implicit": the pronoun the instruction used ('make them waffles'), if any
     form: str = ""  # "verb": the new verb's past participle as written ('should be parked in a garage'); a state of
     # an own part: the action as written ('raise her arms'), read as one where the prompt does not name the part
 
@@ -82,6 +83,10 @@ def split_clauses(instruction: str) -> list[Clause]:
     text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
+    if re.match(r"(?:make|have|let|get)\s", text, re.I) or re.search(r"\b(?:is|are|be|become)\s+" + _COVERED.pattern,
+                                                                        text, re.I):
+        # 'make the car covered in snow' / 'the car should be covered in snow': the look 'snow-covered'
+        text = re.sub(rf"\b{_COVERED.pattern}$", _covered_look, text, flags=re.I)
     bare = _VALUE_NOT.match(text)
     if bare and not _VERB.match(bare.group("y")) and parse_clause(bare.group("y")) is None:
         text = f"replace {bare.group('x')} with {bare.group('y')}"  # 'a dog, not a cat': the value, and what it was
@@ -294,8 +299,18 @@ def clean_value(value: str) -> str:
     while True:
         shorter = _VALUE_HEAD.sub("", _VALUE_TAIL.sub("", v)).strip()
         if shorter == v or not shorter:
-            return v
+            break
         v = shorter
+    covered = _COVERED.fullmatch(v)  # 'covered in snow' -> 'snow-covered': a look of the object, said before it
+    return _covered_look(covered) if covered else v
+
+
+def _covered_look(m: re.Match) -> str:
+    return f"{nlp.lemma(m.group('what'))}-{m.group('how').lower()}"  # 'covered with flowers' -> 'flower-covered'
+
+
+_COVERED = re.compile(r"(?P<how>covered|coated|dusted|draped|overgrown|splattered|encrusted)\s+(?:in|with|by)\s+"
+                      r"(?:(?:a\s+)?(?:layer|blanket|coat|lot)\s+of\s+)?(?P<what>[a-z]+)", re.I)
 
 
 # "move (it) to Sweden", "relocate them to an urban setting", "in Yellowstone instead": no object is named, so the
@@ -334,7 +349,8 @@ def _implicit_clause(text: str) -> Clause | None:
         if m:
             y = clean_value(m.group("y"))
             if y and y.lower() not in slots.PRONOUNS:
-                return Clause(source="", target=y, kind="implicit")
+                said = re.search(r"\b(it|them|they|these|those)\b", text[:m.start("y")], re.I)
+                return Clause(source="", target=y, kind="implicit", pronoun=said.group(1).lower() if said else "")
     return None
 
 

@@ -37,8 +37,8 @@ from .phrases import (
 from .places import SURROUNDINGS, move, new_surroundings, relocate
 
 MAX_INSTRUCTION_CHARS = 1000  # a few clauses; longer texts make the clause search slow for nothing
-_UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|include|remove|delete|erase|"
-                          r"get rid of|take away|take out|without(?!\s+(?:chang|touch|alter|edit|affect|modif))|"
+_UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|include|remove|delete|erase|eliminate|"
+                          r"get rid of|take away|take out|take off|without(?!\s+(?:chang|touch|alter|edit|affect|modif))|"
                           r"(?:let\s+)?there\s+(?:should\s+be|be|is|are)|"
                           r"(?:make|have|let)\s+.+?\s+(?:disappear|vanish|go\s+away))\b", re.I)
 
@@ -459,7 +459,16 @@ def _unique_clauses(clauses: list[Clause]) -> tuple[list[Clause], list[str]]:
 def _apply(prompt: str, clause: Clause, original: str) -> str:
     """Replace the clause's object in `prompt` (it must occur in the original source prompt)."""
     if clause.kind in ("setting", "implicit"):
-        return _apply_slot(prompt, clause.target, None, original)
+        try:
+            return _apply_slot(prompt, clause.target, None, original)
+        except AlignmentError as exc:
+            meant = _pronoun_object(prompt, clause) if exc.code in ("no-reference", "no-slot") else None
+            if meant is None:
+                raise
+            if is_attribute(clause.target):  # 'make them black' on 'two cats': the cats, by the pronoun
+                return _apply(prompt, Clause(source=meant, target=attribute_target(meant, clause.target),
+                                             kind="attribute"), original)
+            return _apply(prompt, Clause(source=meant, target=clause.target, kind="object"), original)
     if clause.kind == "relocate":
         cls = slots.value_class(clause.target)
         if cls is not None and not cls.startswith("category:"):  # "in winter instead": a setting or medium, not
@@ -536,6 +545,11 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             return _apply_slot(prompt, clause.target, "medium", original)  # picture's medium, in its own words
         if ref in slots.PERSON_PRONOUNS or ref in slots.PRONOUNS:  # "make her old", "make them elephants"
             cls = "category:person" if ref in slots.PERSON_PRONOUNS else None
+            many = _plural_objects(prompt) if ref in ("them", "they", "these", "those") else []
+            value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target
+            if len(many) == 1 and (clause.kind == "attribute" or (slots.value_class(value) or "category:")
+                                   .startswith("category:")):  # 'make them waffles' on 'a stack of pancakes'
+                return _apply(prompt, replace(clause, source=many[0], target=value), original)
             if clause.kind == "attribute" or cls:
                 found = slots.distinct(prompt, slots.slots(prompt, cls)) if cls else []
                 if len(found) == 1:
@@ -671,7 +685,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             target = nlp.singular_last(target)  # 'sunflower field' +
             # 'tulips' -> 'tulip field': a noun naming another's kind is singular (not in a title: capitals hide
             # names, 'Animal Watercolors')
-        start, target = agree_preposition(prompt, *replace_phrase(prompt, start, end, target))
+        start, target = agree_preposition(prompt, *replace_phrase(prompt, start, end, target), old=found)
     new = prompt[:start] + target + prompt[end:]
     return fix_articles(new)
 
@@ -679,6 +693,33 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
 _BEHIND = re.compile(r"\b(?:in\s+front\s+of|against)\s+(?P<np>(?:(?:the|a|an)\s+)?[\w-]+(?:\s+(?!(?:with|and|on|in|at|"
                      r"by|under|near)\b)[\w-]+)?)", re.I)  # the background of what stands in front of it
 _AGENTS = ("category:animal", "category:person", "category:pet", "category:toy")  # what can be posed
+
+
+def _pronoun_object(prompt: str, clause: Clause) -> str | None:
+    """What an implicit clause's pronoun names when the value's class found nothing: 'them', the prompt's one plural
+    object ('make them waffles' on 'a stack of pancakes'); 'it' with a new look, the one thing a sentence that
+    describes the picture is about ('make it red' on 'a mug with a heart on it'); else None."""
+    if clause.pronoun in ("them", "they", "these", "those"):
+        many = _plural_objects(prompt)
+        return many[0] if len(many) == 1 else None
+    if clause.pronoun != "it" or not _described(prompt) or not is_attribute(clause.target):
+        return None
+    p = nlp.get_parser()
+    root = next((t for t in p.nlp(prompt) if t.dep_ == "ROOT"), None) if p.parsed else None
+    if root is None or root.pos_ != "NOUN" or slots.value_class(root.text) == "category:person":
+        return None
+    return root.text
+
+
+def _plural_objects(prompt: str) -> list[str]:
+    """The different plural nouns of the prompt that name objects ('pancakes' in 'a stack of pancakes with syrup'),
+    not where they are ('flying over mountains') nor a name."""
+    p = nlp.get_parser()
+    if not p.parsed:
+        return []
+    found = [t.text for t in p.nlp(prompt) if t.tag_ == "NNS" and t.text[:1].islower() and t.dep_ != "compound"
+             and not (t.dep_ == "pobj" and t.head.lower_ in verbs.PLACES | verbs.DIRECTIONS)]
+    return sorted(set(found), key=found.index)
 
 
 def _lifeless(phrase: str) -> bool:

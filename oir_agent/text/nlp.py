@@ -258,8 +258,10 @@ def is_adjective(text: str) -> bool:
     if not p.parsed:
         return words[-1].endswith(("ish", "ful", "less", "ous", "ive", "able", "en", "ed", "y")) and len(words) == 1
     doc = p.nlp(f"it looks {text}")  # in predicate position, adjectives tag as ADJ even when ambiguous alone
-    # a past participle there describes a state too ('abandoned', 'broken', 'flooded')
-    return all(t.pos_ in ("ADJ", "ADV") or t.tag_ == "VBN" or t.lower_ in COLOURS for t in doc[2:] if not t.is_punct)
+    # a past participle there describes a state too ('abandoned', 'broken', 'flooded'); of a word joined by
+    # hyphens, its last part says what it is ('snow-covered', 'sun-kissed')
+    last = [t for t in doc[2:] if not t.is_punct and (t.whitespace_ or t.i == len(doc) - 1)]
+    return all(t.pos_ in ("ADJ", "ADV") or t.tag_ == "VBN" or t.lower_ in COLOURS for t in last)
 
 
 def article_for(word: str) -> str:

@@ -79,13 +79,16 @@ def without_frame(before: str, value: str) -> str:
     return value
 
 
-def agree_preposition(prompt: str, start: int, text: str) -> tuple[int, str]:
+def agree_preposition(prompt: str, start: int, text: str, old: str = "") -> tuple[int, str]:
     """'a bench in a park' + 'a beach' -> 'on a beach': a new place after 'in'/'on' takes its own preposition
-    (surfaces 'on', surroundings 'in': lexicon.ON_PLACES / IN_PLACES); any other keeps the prompt's. Returns where
+    (surfaces 'on', surroundings 'in': lexicon.ON_PLACES / IN_PLACES); any other keeps the prompt's, and so does a
+    place of the same kind as `old`, the phrase it replaces ('in a wheat field' -> 'in a corn field'). Returns where
     the replacement starts and its text (the preposition included when it changes)."""
     m = re.search(r"\b(in|on)(\s+(?:(?:the|a|an|some)\s+)?)$", prompt[:start], re.I)
     words = strip_det(text).split()
     head = words[-1].lower() if words else ""
+    if old.split() and old.split()[-1].lower() == head:
+        return start, text
     want = "on" if head in lexicon.ON_PLACES else "in" if head in lexicon.IN_PLACES else None
     if m is None or want is None or want == m.group(1).lower():
         return start, text
@@ -112,6 +115,12 @@ def _compound_nouns(prompt: str, start: int, end: int) -> set[str]:
         return set()
     return {t.lower_ for t in p.nlp(prompt) if start <= t.idx < end and t.dep_ == "compound"
             and t.pos_ in ("NOUN", "PROPN") and t.text[:1].islower()}  # a capital may be a name ('English')
+
+
+def _is_verb_at(prompt: str, char: int) -> bool:
+    """Does the prompt's parse make the word starting at `char` a verb ('wearing', not 'red-haired')?"""
+    p = nlp.get_parser()
+    return p.parsed and any(t.idx == char and t.pos_ == "VERB" for t in p.nlp(prompt))
 
 
 def _in_hyphenated_token(prompt: str, start: int, end: int) -> bool:
@@ -179,7 +188,9 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     if det and prompt_det:  # "a cat" + "a dog": the value's determiner replaces the prompt's
         return prompt_det.start(), f"{det} {text}"
     before = re.search(r"([\w'-]+)\s+$", prompt[:mod_start])
-    inside = kept or (before and before.group(1).lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS)
+    acting = before is not None and _is_verb_at(prompt, before.start(1))  # 'wearing sunglasses' + 'a bow tie' ->
+    # 'wearing a bow tie': a verb's object takes the value's determiner
+    inside = kept or (before and not acting and before.group(1).lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS)
     mass = before and not old_head.endswith("s") and det.lower() in ("a", "an") and (
         before.group(1).lower() == "of" or before.group(1).lower() in nlp.FUNCTION_WORDS
         and old_head in lexicon.SETTING_NOUNS)  # 'a slice of pizza', 'at sunset': a bare noun stays bare
