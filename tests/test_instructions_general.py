@@ -962,3 +962,23 @@ def test_taking_something_off_is_a_removal():
 ])
 def test_covered_in_is_a_look(instruction, target):
     assert parse_instruction(instruction, source_prompt="a car parked on the street").target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # what a container holds goes with it when the new object holds nothing; a new container keeps it
+    ("replace the cup with a book", "a woman holding a cup of coffee in a cafe", "a woman holding a book in a cafe"),
+    ("She should be holding a book instead of a cup", "a woman holding a cup of coffee in a cafe",
+     "a woman holding a book in a cafe"),
+    ("replace the cup with a glass", "a woman holding a cup of coffee in a cafe",
+     "a woman holding a glass of coffee in a cafe"),
+    ("make the glass full of milk", "a glass of wine on a table", "a glass of milk on a table"),
+    # a statement whose object the prompt names already changes that object, not what the subject does
+    ("the man is wearing a red shirt", "a man in a blue shirt standing next to a red car",
+     "a man in a red shirt standing next to a red car"),
+    # the new place's own noun takes the preposition, not the one after it; a plural takes no 'a'
+    ("change the hill to a cliff by the sea", "a castle on a hill", "a castle on a cliff by the sea"),
+    ("turn the castle into ruins", "a castle on a hill", "ruins on a hill"),
+    ("make the sky full of stars", "a castle under a sky", "a castle under a star-filled sky"),
+])
+def test_containers_statements_and_places(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

@@ -86,7 +86,13 @@ def split_clauses(instruction: str) -> list[Clause]:
     if re.match(r"(?:make|have|let|get)\s", text, re.I) or re.search(r"\b(?:is|are|be|become)\s+" + _COVERED.pattern,
                                                                         text, re.I):
         # 'make the car covered in snow' / 'the car should be covered in snow': the look 'snow-covered'
-        text = re.sub(rf"\b{_COVERED.pattern}$", _covered_look, text, flags=re.I)
+        held = re.search(rf"\b{_COVERED.pattern}$", text, re.I)
+        full = re.match(r"(?:make|have|let|get)\s+(?P<x>.+?)\s+(?:be\s+)?(?:full\s+of|filled\s+with)\s+(?P<y>.+)$", text,
+                        re.I)
+        if full and lexicon.CATEGORIES["container"].intersection(w.lower() for w in full.group("x").split()):
+            text = f"fill {full.group('x')} with {full.group('y')}"  # 'make the glass full of milk': what it holds
+        elif held:
+            text = text[:held.start()] + _covered_look(held)
     bare = _VALUE_NOT.match(text)
     if bare and not _VERB.match(bare.group("y")) and parse_clause(bare.group("y")) is None:
         text = f"replace {bare.group('x')} with {bare.group('y')}"  # 'a dog, not a cat': the value, and what it was
@@ -306,10 +312,12 @@ def clean_value(value: str) -> str:
 
 
 def _covered_look(m: re.Match) -> str:
-    return f"{nlp.lemma(m.group('what'))}-{m.group('how').lower()}"  # 'covered with flowers' -> 'flower-covered'
+    how = "filled" if m.group("how").lower() == "full" else m.group("how").lower()  # 'full of stars': 'star-filled'
+    return f"{nlp.lemma(m.group('what'))}-{how}"  # 'covered with flowers' -> 'flower-covered'
 
 
-_COVERED = re.compile(r"(?P<how>covered|coated|dusted|draped|overgrown|splattered|encrusted)\s+(?:in|with|by)\s+"
+_COVERED = re.compile(r"(?P<how>covered|coated|dusted|draped|overgrown|splattered|encrusted|filled|full)\s+"
+                      r"(?:in|with|by|of)\s+"
                       r"(?:(?:a\s+)?(?:layer|blanket|coat|lot)\s+of\s+)?(?P<what>[a-z]+)", re.I)
 
 

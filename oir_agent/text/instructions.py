@@ -652,6 +652,12 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
                 f"({readings[0]!r}) or stay ({readings[1]!r})? Send the one you mean as target_prompt.",
                 code="ambiguous", suggestion={"readings": [{"source_prompt": original, "target_prompt": r}
                                                            for r in readings]})
+        said = verbs.new_object(clause.target)
+        named = said and find_phrase(original, strip_det(said).split()[-1])
+        if said and named is not None and strip_det(said).lower() != original[named[0]:named[1]].lower() \
+                and find_phrase(prompt, strip_det(said).split()[-1]) is not None:
+            # 'the man is wearing a red shirt' on 'a man in a blue shirt ...': the shirt the prompt has, anew
+            return _apply(prompt, Clause(source=strip_det(said).split()[-1], target=said, kind="object"), original)
         added = verbs.new_object(words) if len(prompt[v0:v1].split()) == 1 else None
         if added is not None and find_phrase(original, added.split()[-1]) is None:
             # 'the cat is wearing a hat' on 'a cat sitting ...': the hat is added (and the sitting need not go)
@@ -680,6 +686,11 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         target = _grown_up(attribute_target(found, new_words, clause.value_class), new_words)
     else:
         target = without_frame(prompt[:start], target)
+        held = _HELD.match(prompt[end:])
+        holds = lexicon.CATEGORIES["container"]
+        if held and found.split()[-1].lower() in holds and strip_det(target).split()[-1].lower() not in holds \
+                and not FRAMED.match(target):  # 'a cup of coffee' + 'a book': what the cup held goes with it
+            end += held.end()
         if found[:1].islower() and _names_kind(prompt, end) and not leading_det(target) and len(target.split()) <= 2 \
                 and found.lower() != clause.source.lower() and singular(clause.source.lower()) == found.lower():
             target = nlp.singular_last(target)  # 'sunflower field' +
@@ -690,6 +701,8 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
     return fix_articles(new)
 
 
+_HELD = re.compile(r"\s+of\s+(?:(?:the|a|an|some)\s+)?[\w'-]+(?:\s+(?!(?:on|in|at|with|and|near|by|under)\b)[\w'-]+)?",
+                   re.I)  # what a container holds, right after it
 _BEHIND = re.compile(r"\b(?:in\s+front\s+of|against)\s+(?P<np>(?:(?:the|a|an)\s+)?[\w-]+(?:\s+(?!(?:with|and|on|in|at|"
                      r"by|under|near)\b)[\w-]+)?)", re.I)  # the background of what stands in front of it
 _AGENTS = ("category:animal", "category:person", "category:pet", "category:toy")  # what can be posed

@@ -79,6 +79,9 @@ def without_frame(before: str, value: str) -> str:
     return value
 
 
+_PREPOSITIONS = frozenset({"by", "of", "with", "near", "on", "in", "at", "under", "over", "beside", "behind"})
+
+
 def agree_preposition(prompt: str, start: int, text: str, old: str = "") -> tuple[int, str]:
     """'a bench in a park' + 'a beach' -> 'on a beach': a new place after 'in'/'on' takes its own preposition
     (surfaces 'on', surroundings 'in': lexicon.ON_PLACES / IN_PLACES); any other keeps the prompt's, and so does a
@@ -86,7 +89,8 @@ def agree_preposition(prompt: str, start: int, text: str, old: str = "") -> tupl
     the replacement starts and its text (the preposition included when it changes)."""
     m = re.search(r"\b(in|on)(\s+(?:(?:the|a|an|some)\s+)?)$", prompt[:start], re.I)
     words = strip_det(text).split()
-    head = words[-1].lower() if words else ""
+    first = next((k for k, w in enumerate(words) if k and w.lower() in _PREPOSITIONS), len(words))
+    head = words[first - 1].lower() if words else ""  # 'a cliff by the sea': the cliff is the place
     if old.split() and old.split()[-1].lower() == head:
         return start, text
     want = "on" if head in lexicon.ON_PLACES else "in" if head in lexicon.IN_PLACES else None
@@ -187,6 +191,9 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
                            prompt[:mod_start], re.I)
     if det and prompt_det:  # "a cat" + "a dog": the value's determiner replaces the prompt's
         return prompt_det.start(), f"{det} {text}"
+    if not det and prompt_det and prompt_det.group(0).strip().lower() in ("a", "an") and not kept and body \
+            and nlp.lemma(body[-1]).lower() != body[-1].lower():  # 'a castle' + 'ruins': no 'a' before a plural
+        return prompt_det.start(), text
     before = re.search(r"([\w'-]+)\s+$", prompt[:mod_start])
     acting = before is not None and _is_verb_at(prompt, before.start(1))  # 'wearing sunglasses' + 'a bow tie' ->
     # 'wearing a bow tie': a verb's object takes the value's determiner

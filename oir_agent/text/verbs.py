@@ -7,7 +7,7 @@ old phrase that the new one says again (an adverb, a 'at the sky' when the new o
 
 from __future__ import annotations
 
-from . import nlp
+from . import lexicon, nlp
 
 VOWELS = "aeiou"
 DIRECTIONS = frozenset({"at", "to", "toward", "towards", "into", "onto", "up", "down", "away", "around", "through",
@@ -124,7 +124,11 @@ def _same_verb_object(doc, verb, value: str) -> tuple[int, int, str, None] | Non
     if new is None or old is None or doc[old.left_edge.i].lower_ in ("her", "his", "its", "their"):
         return None
     first = doc[old.left_edge.i]
-    return first.idx, old.idx + len(old.text), new, None
+    end = old.idx + len(old.text)
+    holds = lexicon.CATEGORIES["container"]
+    if old.lower_ in holds and new.split()[-1].lower() not in holds:  # 'holding a cup of coffee' + 'a book': what
+        end = max(t.idx + len(t.text) for t in old.subtree)  # the cup held goes with it
+    return first.idx, end, new, None
 
 
 def _next_index(doc, char: int) -> int:
