@@ -109,3 +109,15 @@ def test_split_clauses_on_separators():
     assert [(c.source, c.target) for c in got] == [("cat", "a dog"), ("sofa", "a bench"), ("wall", "blue wall")]
     got = split_clauses("replace the salt and pepper with sugar and the cup with a glass")
     assert [(c.source, c.target) for c in got] == [("salt and pepper", "sugar"), ("cup", "a glass")]
+
+
+def test_square_brackets_mark_the_edited_words_and_are_left_out():
+    from oir_agent.text.aligner import align_prompts
+
+    a = align_prompts("a cat sitting on a wooden bench", "a cat sitting on a [metal] bench")
+    assert a.target_prompt == "a cat sitting on a metal bench"
+    assert [(p.source, p.target) for p in a.pairs] == [("wooden bench", "metal bench")]
+    assert any("square brackets" in w for w in a.warnings)
+    g = align_prompts("a dog running on the beach", "a [watercolor painting of a] dog running on the beach")
+    assert [(p.target, p.kind) for p in g.pairs] == [("a watercolor painting of a dog running on the beach", "global")]
+    assert not any("square" in w for w in align_prompts("a cat", "a dog").warnings)

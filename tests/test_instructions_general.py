@@ -982,3 +982,23 @@ def test_covered_in_is_a_look(instruction, target):
 ])
 def test_containers_statements_and_places(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # a state verb names the state the object ends in; a state or finish word replaces the old one of its class
+    ("blow out the candle", "a lit candle on a table", "an unlit candle on a table"),
+    ("repair the vase", "a broken vase on the floor", "a repaired vase on the floor"),
+    ("make the baby awake", "a sleeping baby in a crib", "an awake baby in a crib"),
+    ("make the kitchen messy", "a clean kitchen", "a messy kitchen"),
+    # the same head noun of another kind; a new look goes before the noun that names the kind
+    ("make the pine trees birch trees", "a lake surrounded by pine trees", "a lake surrounded by birch trees"),
+    ("make the trees bare", "a lake surrounded by pine trees", "a lake surrounded by bare pine trees"),
+    ("make the table wooden", "a cat on a kitchen table", "a cat on a wooden kitchen table"),
+])
+def test_states_finishes_and_kinds(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_shaving_is_a_removal():
+    with pytest.raises(AlignmentError, match="removing an object is not an OIR edit"):
+        parse_instruction("shave the mustache", source_prompt="a man with a mustache")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,8 @@ def align_prompts(source_prompt: str, target_prompt: str) -> Alignment:
     """Editing pairs that turn `source_prompt` into `target_prompt`."""
     check_prompt(source_prompt, "source_prompt")
     check_prompt(target_prompt, "target_prompt")
+    marked = [unmarked(source_prompt), unmarked(target_prompt)]
+    source_prompt, target_prompt = marked[0] or source_prompt, marked[1] or target_prompt
     if " ".join(source_prompt.split()).lower() == " ".join(target_prompt.split()).lower():
         raise AlignmentError("source_prompt and target_prompt are the same: nothing to edit. Change the words of "
                              "the objects you want edited in target_prompt (e.g. 'a cat' -> 'a dog').")
@@ -54,12 +57,26 @@ def align_prompts(source_prompt: str, target_prompt: str) -> Alignment:
     alignment = align_docs(parser.nlp(source_prompt), parser.nlp(target_prompt))
     if parser.warning:
         alignment.warnings.insert(0, parser.warning)
+    if any(marked):
+        alignment.warnings.append("square brackets were read as marks of the edited words and left out of the prompts "
+                                  "('a [dog] on a sofa' -> 'a dog on a sofa').")
     if not alignment.pairs:
         detail = " ".join(alignment.warnings)
         raise AlignmentError("no editing pair found between the prompts: OIR needs an object or attribute of the "
                              "source prompt replaced by another in the target prompt, e.g. 'a red car' -> 'a blue "
                              f"car'. {detail}".strip())
     return alignment
+
+
+_MARKED = re.compile(r"\[([^\[\]]*)\]")
+
+
+def unmarked(prompt: str) -> str | None:
+    """The prompt without square brackets that mark edited words ('a [dog] sitting' -> 'a dog sitting', as editing
+    benchmarks write target prompts); None when it has none."""
+    if not _MARKED.search(prompt):
+        return None
+    return " ".join(_MARKED.sub(r"\1", prompt).split())
 
 
 def check_prompt(prompt: Any, name: str) -> None:

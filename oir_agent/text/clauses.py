@@ -404,7 +404,8 @@ def _statement_clause(text: str) -> Clause | None:
 
 
 _STATES = {"open": "open", "close": "closed", "shut": "shut", "raise": "raised", "lower": "lowered",
-           "fold": "folded", "unfold": "unfolded", "light": "lit", "extinguish": "unlit", "break": "broken",
+           "fold": "folded", "unfold": "unfolded", "light": "lit", "extinguish": "unlit", "blow out": "unlit", "break": "broken",
+           "repair": "repaired", "mend": "mended",
            "fill": "full", "empty": "empty", "melt": "melted", "freeze": "frozen", "peel": "peeled", "slice": "sliced",
            # verbs that say the size or look the object ends with
            "shrink": "small", "enlarge": "big", "widen": "wide", "lengthen": "long", "shorten": "short",
@@ -652,6 +653,10 @@ def _parse_clause(text: str) -> Clause | None:
                 words = (x + " " + y).split()  # 'make the red cup blue': the object may be longer
                 split = next((k for k in range(2, len(words)) if is_attribute(" ".join(words[k:]))
                               and words[k - 1].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS), None)
+                if split is None and len(words) > 3 and _bare_plural_noun(" ".join(words[-2:])) \
+                        and words[-3].lower() == words[-1].lower() and words[-2].lower() not in nlp.FUNCTION_WORDS:
+                    return Clause(source=clean(" ".join(words[:-2])), target=" ".join(words[-2:]), kind="object")  #
+                    # 'make the pine trees birch trees': the same head, of another kind
                 if split is None and _bare_plural_noun(words[-1]) and len(words) > 1 \
                         and words[-2].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS:
                     return Clause(source=clean(" ".join(words[:-1])), target=words[-1], kind="object")  # 'make the

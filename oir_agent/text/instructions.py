@@ -22,6 +22,7 @@ from .phrases import (
     FRAMED,
     agree_preposition,
     attribute_target,
+    compound_nouns,
     fix_articles,
     grow_to_modifiers,
     is_attribute,
@@ -38,7 +39,7 @@ from .places import SURROUNDINGS, move, new_surroundings, relocate
 
 MAX_INSTRUCTION_CHARS = 1000  # a few clauses; longer texts make the clause search slow for nothing
 _UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|include|remove|delete|erase|eliminate|"
-                          r"get rid of|take away|take out|take off|without(?!\s+(?:chang|touch|alter|edit|affect|modif))|"
+                          r"get rid of|take away|take out|take off|shave|without(?!\s+(?:chang|touch|alter|edit|affect|modif))|"
                           r"(?:let\s+)?there\s+(?:should\s+be|be|is|are)|"
                           r"(?:make|have|let)\s+.+?\s+(?:disappear|vanish|go\s+away))\b", re.I)
 
@@ -683,6 +684,8 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         new_classes = frozenset().union(*(lexicon.attribute_classes(w) for w in new_words.split()))
         if before and new_classes.intersection(lexicon.attribute_classes(before.group(1))):  # 'a stormy ocean' + 'calm': a
             start, found = before.start(1), prompt[before.start(1):end]  # scene word of the value's class too
+        elif before and before.group(1).lower() in compound_nouns(prompt, before.start(1), start):
+            start, found = before.start(1), prompt[before.start(1):end]  # 'pine trees' + 'bare': 'bare pine trees'
         target = _grown_up(attribute_target(found, new_words, clause.value_class), new_words)
     else:
         target = without_frame(prompt[:start], target)

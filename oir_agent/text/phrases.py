@@ -111,7 +111,7 @@ def replace_phrase(prompt: str, start: int, end: int, value: str) -> tuple[int, 
     return start, "-".join(words)
 
 
-def _compound_nouns(prompt: str, start: int, end: int) -> set[str]:
+def compound_nouns(prompt: str, start: int, end: int) -> set[str]:
     """The words of prompt[start:end] that the prompt's parse makes nouns modifying the next noun ('orange' in 'a
     glass of orange juice', though the lexicon files it as a colour), lowercased."""
     p = nlp.get_parser()
@@ -166,7 +166,7 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     new_classes = {lexicon.attribute_class(w) for w in new_mods}
     setting = not one and bool(body) and body[-1].lower() in lexicon.SETTING_NOUNS  # 'a starry night' for 'a blue
     # sky': a time or weather is no object, and takes none of the old object's look
-    kinds = _compound_nouns(prompt, mod_start, start) if anew and new_mods and not any(
+    kinds = compound_nouns(prompt, mod_start, start) if anew and new_mods and not any(
         lexicon.attribute_class(w) or nlp.is_adjective(w) for w in new_mods) else set()
     kept = []
     for w in old_mods:
