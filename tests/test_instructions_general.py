@@ -1002,3 +1002,27 @@ def test_states_finishes_and_kinds(instruction, source, target):
 def test_shaving_is_a_removal():
     with pytest.raises(AlignmentError, match="removing an object is not an OIR edit"):
         parse_instruction("shave the mustache", source_prompt="a man with a mustache")
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # weather said as a verb, a time said as when the picture was taken: the scene's setting
+    ("Make it look like it's raining", "a woman standing on a city street",
+     "a woman standing on a city street in the rain"),
+    ("it's snowing", "a dog sitting in a park", "a dog sitting in a park in the snow"),
+    ("Make the image look like it was taken at night", "a photo of a dog sitting in a park",
+     "a photo of a dog sitting in a park at night"),
+    ("Transform the scene into an autumn setting", "a mountain lake at sunrise", "a mountain lake at sunrise in autumn"),
+    # a coat pattern is the animal's look; a noun after the object's first word may continue its name
+    ("Change the cat's fur to calico", "a cat lying on a windowsill", "a calico cat lying on a windowsill"),
+    ("Make the kitchen counter marble", "a bowl of fruit on a kitchen counter", "a bowl of fruit on a marble kitchen counter"),
+    ("make the car bright red", "a red car", "a bright red car"),
+])
+def test_settings_said_as_events_and_longer_names(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source", [("make it nicer please", "a mug with a heart on it"),
+                                                 ("make them prettier", "two cats on a sofa")])
+def test_a_judgement_is_no_look_to_give_a_pronoun(instruction, source):
+    with pytest.raises(AlignmentError):
+        parse_instruction(instruction, source_prompt=source)

@@ -284,7 +284,7 @@ _IMPLICIT = [
     re.compile(rf"^(?:see|show|imagine|picture|view)\s+{_REF_IMPLICIT}\s+(?:in|at|as|during)\s+(?P<y>.+)$", re.I),
     re.compile(r"^(?:as|like|in the (?:style|manner) of|in|during|at)\s+(?P<y>.+)$", re.I),
     re.compile(r"^(?:more\s+like|more)\s+(?P<y>.+)$", re.I),
-    re.compile(r"^(?:it|this|everything)\s+(?:is|was|should be|becomes)\s+(?:now\s+)?(?P<y>.+)$", re.I),
+    re.compile(r"^(?:it|this|everything)(?:'s|\s+is|\s+was|\s+should be|\s+becomes)\s+(?:now\s+)?(?P<y>.+)$", re.I),
     re.compile(r"^(?:swapped|replaced|changed|turned)\s+(?:with|into|to|for|by)\s+(?P<y>.+)$", re.I),
     # 'have wine instead', 'about ballet instead', 'a castle instead': a value and "instead", nothing named
     re.compile(r"^(?:(?:have|use|show|showing|try|with|about|make\s+it)\s+)?(?P<y>[^,]+?)\s+instead$", re.I),
@@ -293,6 +293,7 @@ _IMPLICIT = [
 
 _VALUE_TAIL = re.compile(r"\s+(?:instead(?:\s+of\s+.*)?|as well|too|please|for me|now)$", re.I)
 _VALUE_HEAD = re.compile(r"^(?:be|become|look like|looks like|like|more like|more|a bit|slightly|much|really|very|"
+                         r"it(?:'s|\s+is|\s+was)(?:\s+(?:taken|shot|photographed|captured|painted))?|"
                          r"made of|made out of|made from|(?:twice|three\s+times|ten\s+times)\s+as|a\s+lot|way|even|"
                          r"far)\s+",
                          re.I)
@@ -307,8 +308,16 @@ def clean_value(value: str) -> str:
         if shorter == v or not shorter:
             break
         v = shorter
+    v = _WEATHER_VERBS.get(v.lower(), v)  # "it's raining": the weather, rain
+    at = re.fullmatch(r"(?:at|in|during)\s+(?:the\s+)?(?P<rest>.+)", v, re.I)
+    if at and slots.value_class(at.group("rest")) in lexicon.SETTING_CLASSES:  # 'taken at night': the time, night
+        v = at.group("rest")
     covered = _COVERED.fullmatch(v)  # 'covered in snow' -> 'snow-covered': a look of the object, said before it
     return _covered_look(covered) if covered else v
+
+
+_WEATHER_VERBS = {"raining": "rain", "snowing": "snow", "pouring": "heavy rain", "hailing": "hail",
+                  "drizzling": "drizzle", "storming": "a storm"}
 
 
 def _covered_look(m: re.Match) -> str:
@@ -646,6 +655,8 @@ def _parse_clause(text: str) -> Clause | None:
         if verb == "made":  # what it is made of is its material, a word the lexicon calls a colour ('gold') too
             return Clause(source=x, target=attribute_target(x, nlp.singular_last(strip_det(y)), "material"), kind="attribute",
                           value_class="material")
+        if verb == "make" and len(y.split()) > 1 and _continues_noun(x, y.split()[0]):
+            x, y = f"{x} {y.split()[0]}", " ".join(y.split()[1:])  # 'make the kitchen counter marble'
         if verb == "make":
             # 'the dog on the' + 'right black' is no split: the object cannot end in a function word
             dangling = len(x.split()) > 1 and x.split()[-1].lower() in nlp.DETERMINERS | nlp.FUNCTION_WORDS
@@ -675,6 +686,15 @@ def _parse_clause(text: str) -> Clause | None:
     return None
 
 
+
+
+def _continues_noun(x: str, word: str) -> bool:
+    """Is `word` the head noun of a compound that `x` starts ('kitchen' + 'counter'), not a value ('car' + 'bright')?"""
+    p = nlp.get_parser()
+    if not p.parsed or lexicon.is_attribute_word(word) or word.lower() in nlp.FUNCTION_WORDS:
+        return False
+    doc = p.nlp(f"the {x} {word}")
+    return doc[-1].pos_ == "NOUN" and doc[-2].dep_ == "compound" and doc[-2].head.i == doc[-1].i
 
 
 def _bare_plural_noun(value: str) -> bool:

@@ -715,6 +715,9 @@ def _pronoun_object(prompt: str, clause: Clause) -> str | None:
     """What an implicit clause's pronoun names when the value's class found nothing: 'them', the prompt's one plural
     object ('make them waffles' on 'a stack of pancakes'); 'it' with a new look, the one thing a sentence that
     describes the picture is about ('make it red' on 'a mug with a heart on it'); else None."""
+    known = all(lexicon.attribute_class(w) or w.lower() in ("and", "or") for w in clause.target.split())
+    if is_attribute(clause.target) and not known:  # 'make it nicer': a judgement, no look to give
+        return None
     if clause.pronoun in ("them", "they", "these", "those"):
         many = _plural_objects(prompt)
         return many[0] if len(many) == 1 else None

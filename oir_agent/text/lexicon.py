@@ -30,7 +30,8 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                         "spherical", "cubic", "hexagonal", "octagonal", "curved", "pointed", "heart-shaped",
                         "star-shaped", "conical", "cylindrical", "curly", "wavy", "straight", "frizzy"}),
     "pattern": frozenset({"striped", "spotted", "checkered", "chequered", "plaid", "tartan", "dotted", "polka-dot",
-                          "floral", "paisley", "houndstooth", "plain", "patterned", "camouflage", "zigzag"}),
+                          "floral", "paisley", "houndstooth", "plain", "patterned", "camouflage", "zigzag",
+                          "calico", "tabby", "tortoiseshell", "brindle", "dappled", "piebald", "speckled", "mottled"}),
     "state": frozenset({"open", "closed", "folded", "unfolded", "broken", "whole", "full", "empty", "lit", "unlit",
                         "on", "off", "melted", "frozen", "burning", "sliced", "peeled", "cooked", "raw", "ripe",
                         "rotten", "fresh", "wilted", "blooming", "ruined", "standing", "sitting", "busy",
@@ -71,7 +72,8 @@ SETTING_NOUNS = frozenset({"snow", "rain", "fog", "mist", "storm", "snowstorm", 
                            "sunset", "sunrise", "dawn", "dusk", "noon", "midnight", "twilight", "afternoon", "midday",
                            "night-time", "nightfall", "daybreak", "spring", "summer", "autumn", "fall", "winter"})
 SETTING_HEADS = {"weather": "weather", "time": "light", "season": "season"}
-SETTING_HEAD_WORDS = frozenset({"lighting", "light", "weather", "season", "time", "scene"})  # name a setting's class only
+# words that name a setting's class only
+SETTING_HEAD_WORDS = frozenset({"lighting", "light", "weather", "season", "time", "scene", "setting"})
 
 # The preposition a place takes when an instruction says only "to" ("move the bench to a beach" -> "on a beach"):
 # surfaces take "on", surroundings "in"; a place in neither keeps the prompt's own preposition.
