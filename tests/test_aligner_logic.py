@@ -121,3 +121,22 @@ def test_square_brackets_mark_the_edited_words_and_are_left_out():
     g = align_prompts("a dog running on the beach", "a [watercolor painting of a] dog running on the beach")
     assert [(p.target, p.kind) for p in g.pairs] == [("a watercolor painting of a dog running on the beach", "global")]
     assert not any("square" in w for w in align_prompts("a cat", "a dog").warnings)
+
+
+def test_words_added_on_a_changed_noun_are_part_of_its_change():
+    from oir_agent.errors import AlignmentError
+    from oir_agent.text.aligner import align_prompts
+
+    a = align_prompts("a bare table in a kitchen", "a table with a vase in a kitchen")
+    assert [(p.source, p.target, p.kind, p.mask_phrase) for p in a.pairs] == [
+        ("bare table", "table with a vase", "attribute", "table")]
+    assert a.pairs[0].guided_prompt == "a table with a vase in a kitchen"
+    with pytest.raises(AlignmentError, match="a bare table"):  # an addition to an unchanged noun: refused, and
+        align_prompts("a table in a kitchen", "a table with a vase in a kitchen")  # the example given works
+
+
+def test_brackets_in_both_prompts_are_their_words():
+    from oir_agent.text.aligner import align_prompts
+
+    a = align_prompts("a poster [limited edition] of a cat", "a poster [limited edition] of a dog")
+    assert a.target_prompt == "a poster [limited edition] of a dog" and not any("square" in w for w in a.warnings)

@@ -1026,3 +1026,8 @@ def test_settings_said_as_events_and_longer_names(instruction, source, target):
 def test_a_judgement_is_no_look_to_give_a_pronoun(instruction, source):
     with pytest.raises(AlignmentError):
         parse_instruction(instruction, source_prompt=source)
+
+
+def test_a_capitalised_title_phrase_takes_no_article():
+    a = parse_instruction("Make it a modern hospital", source_prompt="Old Hospital by Jon Smith - landscapes ( clouds, sky )")
+    assert a.target_prompt == "modern hospital by Jon Smith - landscapes ( clouds, sky )"

@@ -48,8 +48,9 @@ def align_prompts(source_prompt: str, target_prompt: str) -> Alignment:
     """Editing pairs that turn `source_prompt` into `target_prompt`."""
     check_prompt(source_prompt, "source_prompt")
     check_prompt(target_prompt, "target_prompt")
-    marked = [unmarked(source_prompt), unmarked(target_prompt)]
-    source_prompt, target_prompt = marked[0] or source_prompt, marked[1] or target_prompt
+    marked = [None, unmarked(target_prompt)] if unmarked(source_prompt) is None else [None, None]  # brackets in
+    # both prompts are their words; only in the target, they mark what changed (as editing benchmarks write it)
+    target_prompt = marked[1] or target_prompt
     if " ".join(source_prompt.split()).lower() == " ".join(target_prompt.split()).lower():
         raise AlignmentError("source_prompt and target_prompt are the same: nothing to edit. Change the words of "
                              "the objects you want edited in target_prompt (e.g. 'a cat' -> 'a dog').")
@@ -73,7 +74,7 @@ _MARKED = re.compile(r"\[([^\[\]]*)\]")
 
 def unmarked(prompt: str) -> str | None:
     """The prompt without square brackets that mark edited words ('a [dog] sitting' -> 'a dog sitting', as editing
-    benchmarks write target prompts); None when it has none."""
+    benchmarks write target prompts); None when it has none. Read so only when the source prompt has none."""
     if not _MARKED.search(prompt):
         return None
     return " ".join(_MARKED.sub(r"\1", prompt).split())
@@ -109,6 +110,7 @@ def align_docs(src, tgt) -> Alignment:
     regions = _grow_all(src, tgt, regions, emap)
     regions = _merge_verb_regions(src, tgt, regions)
     regions = _merge_phrase_regions(src, tgt, regions)
+    regions = _merge_attached_additions(src, tgt, regions, emap)
     pairs, warnings = [], []
     for region in regions:
         pair, warning = _to_pair(src, tgt, region, emap)
@@ -330,6 +332,32 @@ def _merge_phrase_regions(src, tgt, regions: list[_Region]) -> list[_Region]:
     return out
 
 
+def _merge_attached_additions(src, tgt, regions: list[_Region], emap: dict[int, int]) -> list[_Region]:
+    """'a bare table' -> 'a table with a vase': words only added in the target ('with a vase') that hang on a noun
+    whose own description changes ('bare table' -> 'table') are part of that change, not an addition on their own.
+    An addition to an unchanged noun stays an addition (refused)."""
+    if not nlp.is_parsed(tgt) or len(regions) < 2:
+        return regions
+    inverse = {v: k for k, v in emap.items()}
+    out = list(regions)
+    for r in regions:
+        if r not in out or r.t1 <= r.t0 or any(nlp.is_content(t) for t in src[r.s0:r.s1]):
+            continue
+        root = tgt[nlp.chunk_root(tgt, r.t0, r.t1)]
+        while root.head.i != root.i and r.t0 <= root.head.i < r.t1:
+            root = root.head
+        owner_noun = inverse.get(root.head.i) if root.head.pos_ in ("NOUN", "PROPN") else None
+        owner = next((o for o in out if o is not r and owner_noun is not None and o.s0 <= owner_noun < o.s1
+                      and any(nlp.is_content(t) for t in src[o.s0:o.s1])), None)
+        if owner is None:
+            continue
+        out.remove(r)
+        i = out.index(owner)
+        out[i] = _Region(min(owner.s0, r.s0), max(owner.s1, r.s1), min(owner.t0, r.t0), max(owner.t1, r.t1),
+                         actor=owner.actor)
+    return out
+
+
 def _adjacent(a: _Region, b: _Region) -> bool:
     return (abs(a.s1 - b.s0) <= 1 or abs(b.s1 - a.s0) <= 1) and (abs(a.t1 - b.t0) <= 1 or abs(b.t1 - a.t0) <= 1)
 
@@ -381,7 +409,7 @@ def _to_pair(src, tgt, r: _Region, emap: dict[int, int]) -> tuple[EditPair | Non
     if not has_src:
         return None, (f"{tgt_text!r} is only added in the target prompt: OIR edits regions that exist in the image, "
                       "so words with no counterpart in the source prompt are ignored; replace an existing object "
-                      "instead (e.g. 'a table' -> 'a table with a vase').")
+                      "instead, with the source prompt saying what is there now (e.g. 'a bare table' -> 'a table with a vase').")
     if not has_tgt:
         return None, (f"{src_text!r} is only removed in the target prompt: OIR edits regions into something else "
                       "and cannot simply erase them; say what should be there instead.")

@@ -201,8 +201,11 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     mass = before and not old_head.endswith("s") and det.lower() in ("a", "an") and (
         before.group(1).lower() == "of" or before.group(1).lower() in nlp.FUNCTION_WORDS
         and old_head in lexicon.SETTING_NOUNS)  # 'a slice of pizza', 'at sunset': a bare noun stays bare
-    titled = _title_case(prompt) and det.lower() in ("a", "an")  # 'Town & Country', 'Old Hospital by NAME': a
-    # title's nouns go without articles, and so does the value that replaces one
+    named = re.findall(r"[\w'-]+", prompt[mod_start:end])
+    capitals = len(named) > 1 or mod_start > 0  # a capital at the start may only begin the sentence
+    titled = det.lower() in ("a", "an") and (_title_case(prompt) or capitals and all(w[:1].isupper() for w in named))
+    # 'Town & Country', 'Old Hospital by NAME': a title's nouns go without articles, and so does the value that
+    # replaces one
     if det and not inside and not mass and not titled:  # "and chopsticks" + "a knife" -> "and a knife"; but "a
         return mod_start, f"{det} {text}"  # slice of pizza" + "a burger" -> "a slice of burger": bare after 'of'
     return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
