@@ -1031,3 +1031,27 @@ def test_a_judgement_is_no_look_to_give_a_pronoun(instruction, source):
 def test_a_capitalised_title_phrase_takes_no_article():
     a = parse_instruction("Make it a modern hospital", source_prompt="Old Hospital by Jon Smith - landscapes ( clouds, sky )")
     assert a.target_prompt == "modern hospital by Jon Smith - landscapes ( clouds, sky )"
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # 'them' / 'both of them' on a prompt that lists objects: each of them
+    ("turn them into robots", "a man and a woman walking in a park", "a robot and a robot walking in a park"),
+    ("make both of them puppies", "a cat and a dog sitting on a couch", "a puppy and a puppy sitting on a couch"),
+    ("make them black", "a cat and a dog sitting on a couch", "a black cat and a black dog sitting on a couch"),
+    # hair and eyes the prompt does not name: said of their owner
+    ("change the woman's hair to red", "a man and a woman walking in a park",
+     "a man and a red-haired woman walking in a park"),
+    ("make her hair blonde", "a girl reading a book", "a blonde-haired girl reading a book"),
+    ("make its eyes green", "a cat on a sofa", "a green-eyed cat on a sofa"),
+])
+def test_lists_of_objects_and_parts_said_of_their_owner(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source", [
+    ("make them white", "a cat and a dog on a couch with two pillows"),  # the pillows, or the cat and the dog
+    ("make her eyes green", "a girl holding a cat"),  # the girl's or the cat's
+])
+def test_a_reference_with_two_readings_is_refused(instruction, source):
+    with pytest.raises(AlignmentError):
+        parse_instruction(instruction, source_prompt=source)

@@ -120,7 +120,8 @@ def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], cl
         notes += [w for w in one.warnings if w not in notes]
     whole = (0, len(source_prompt))  # a whole-picture pair ('and make it night') overlaps nothing: its mask is
     spans = sorted(p.source_span for p in pairs if p.source_span and p.source_span != whole)  # the whole image
-    if any(a[1] > b[0] for a, b in zip(spans, spans[1:])) or not pairs:
+    if any(a[1] > b[0] for a, b in zip(spans, spans[1:])) or not pairs \
+            or any(p.target.lower() not in target_prompt.lower() for p in pairs):  # (an article fixed in context)
         return None
     found = len(pairs)
     pairs = one_global_pair(source_prompt, target_prompt, sorted(pairs, key=lambda p: p.source_span or (0, 0)))
@@ -214,6 +215,17 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
     names: each of a list, or each member of a category the prompt names. Anything else is left as written."""
     out: list[Clause] = []
     for c in clauses:
+        both = c.kind == "implicit" and c.pronoun in ("them", "they", "these", "those") \
+            or c.kind in ("object", "attribute") and c.source.lower() in _THEM_ALL
+        pair = _coordinated(prompt) if both and not _plural_objects(prompt) else []
+        if len(pair) > 1:  # 'turn them into robots' on 'a man and a woman': each of the two
+            attr = c.kind == "attribute" or c.kind == "implicit" and is_attribute(c.target)
+            value = attribute_words(c, "") if c.kind == "attribute" else c.target
+            if not attr and not leading_det(value) and nlp.singular_last(value) != value:
+                value = with_article(nlp.singular_last(value))
+            out += [Clause(source=r, target=attribute_target(r, value) if attr else _kept_modifiers(r, value),
+                           kind="attribute" if attr else "object") for r in pair]
+            continue
         m = _QUANTIFIED.match(c.source) if c.kind in ("object", "attribute") else None
         if m is None and c.kind in ("object", "attribute") and find_phrase(prompt, c.source) is None:
             m = _LISTED.match(c.source)  # 'the cat and the dog' (no 'both'): each, when each is an object named
@@ -237,6 +249,26 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
         out += [replace(c, source=r, target=attribute_target(r, value) if c.kind == "attribute" else
                         _kept_modifiers(r, value)) for r in refs]
     return out
+
+
+_WORN_AS_ADJECTIVE = {"hair": "haired", "eyes": "eyed", "eye": "eyed"}  # parts said of their owner ('red-haired')
+_THEM_ALL = frozenset({"both of them", "them both", "the two of them", "all of them", "them all", "both", "them",
+                       "they", "these", "those"})
+
+
+def _coordinated(prompt: str) -> list[str]:
+    """The objects of the prompt's one coordination ('a cat and a dog' -> ['cat', 'dog']; 'a red apple and a green
+    apple' -> ['red apple', 'green apple']); none when the prompt has no such list or several."""
+    p = nlp.get_parser()
+    if not p.parsed:
+        return []
+    doc = p.nlp(prompt)
+    chunks = {c.root.i: strip_det(c.text) for c in doc.noun_chunks}
+    groups = [[t.i] + [c.i for c in t.conjuncts if c.i > t.i] for t in doc
+              if t.pos_ == "NOUN" and t.dep_ != "conj" and any(c.i > t.i for c in t.conjuncts)]
+    if len(groups) != 1 or not all(i in chunks for i in groups[0]):
+        return []
+    return [chunks[i] for i in groups[0]]
 
 
 def _locate_text(prompt: str, phrase: str) -> str:
@@ -535,6 +567,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         if clause.form and clause.kind == "attribute" and locate(prompt, owner) is not None:
             # 'make the woman raise her arms' on 'a woman standing in a field': no arms named, so the action
             return _apply(prompt, Clause(source=owner, target=clause.form, kind="verb"), original)
+        if owned.lower() in _WORN_AS_ADJECTIVE and clause.kind == "attribute" and locate(prompt, owner) is not None:
+            # "change the woman's hair to red" on "a woman walking": 'a red-haired woman' (her look, said of her)
+            look = f"{attribute_words(clause, '')}-{_WORN_AS_ADJECTIVE[owned.lower()]}"
+            return _apply(prompt, replace(clause, source=owner, target=attribute_target(owner, look)), original)
         if owned.lower() in SURFACES and clause.kind == "attribute" and locate(prompt, owner) is not None:
             # "make the cat's fur white" on "a cat on a sofa": the fur is the cat's look, an attribute of the cat
             return _apply(prompt, replace(clause, source=owner, target=attribute_words(clause, "")), original)
@@ -559,6 +595,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
                     # preposition too ('put him in space')
             if clause.kind != "attribute":
                 return _apply_slot(prompt, clause.target, None, original)
+    if span is None and ref in _WORN_AS_ADJECTIVE and clause.kind == "attribute":  # 'make her hair blonde' on 'a
+        owners = slots.distinct(prompt, slots.slots(prompt, "category:person") + slots.slots(prompt, "category:animal"))
+        if len(owners) == 1:  # girl reading a book': the one person or animal's hair
+            return _apply(prompt, replace(clause, source=f"{owners[0]}'s {ref}"), original)
     if span is None and not pronoun and locate(original, clause.source) is not None:
         raise AlignmentError(f"the instruction changes {clause.source!r} more than once (an earlier change already "
                              "replaced it); say once what each object becomes.")
@@ -720,7 +760,8 @@ def _pronoun_object(prompt: str, clause: Clause) -> str | None:
         return None
     if clause.pronoun in ("them", "they", "these", "those"):
         many = _plural_objects(prompt)
-        return many[0] if len(many) == 1 else None
+        return many[0] if len(many) == 1 and not _coordinated(prompt) else None  # 'a cat and a dog ... with two
+        # pillows': the pillows or the cat and the dog
     if clause.pronoun != "it" or not _described(prompt) or not is_attribute(clause.target):
         return None
     p = nlp.get_parser()
