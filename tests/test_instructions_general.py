@@ -1055,3 +1055,14 @@ def test_lists_of_objects_and_parts_said_of_their_owner(instruction, source, tar
 def test_a_reference_with_two_readings_is_refused(instruction, source):
     with pytest.raises(AlignmentError):
         parse_instruction(instruction, source_prompt=source)
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # a portrait is what the picture shows: the medium the prompt names beside it is the reference
+    ("make it a photograph", "Portrait of a young woman, oil painting", "Portrait of a young woman, photograph"),
+    ("make it a photograph", "Portrait of a young woman", "photograph of a young woman"),
+    # a medium of several words before a sentence that describes the picture
+    ("render it as a low poly 3d model", "a lion in the savanna", "a low poly 3d model of a lion in the savanna"),
+])
+def test_genres_and_long_media(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

@@ -872,7 +872,7 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             if "<" not in added["target_prompt"]:
                 return added["target_prompt"]
         suggestion = _assumed_setting(original, value, cls)
-        if cls == "medium" and _described(prompt) and slots.value_class(strip_det(value).split()[-1]) == "medium" \
+        if cls == "medium" and _described(prompt) and slots.value_class(value) == "medium" \
                 and not slots.REALISM.intersection(value.lower().split()):
             # 'make it a watercolor painting' on 'a dog running on the beach': a sentence that describes the
             # picture takes the medium before it, as people write one ('a watercolor painting of a dog ...')

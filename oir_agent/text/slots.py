@@ -26,6 +26,8 @@ MEDIUM = frozenset({
     "graphic", "graphics", "diagram", "blueprint", "infographic", "sticker", "emoji",
 })
 # Nouns that name a kind of medium before it ('stock photo', 'wall mural', 'studio portrait'): part of its phrase.
+GENRES = frozenset({"portrait", "portraits", "self-portrait"})  # what a picture shows, in any medium: the reference
+# only when the prompt names no other medium
 MEDIUM_KINDS = frozenset({"stock", "wall", "film", "studio", "concept", "fan", "fine"})
 # What a medium is laid on ('oil on canvas'): part of the medium's phrase, so a new medium replaces it too.
 SUPPORTS = frozenset({"canvas", "paper", "panel", "board", "linen", "wood", "cardboard", "aquaboard", "silk",
@@ -175,7 +177,8 @@ def slots(prompt: str, cls: str) -> list[Slot]:
                     i += 1
             else:
                 i += 1
-        return out
+        media = [o for o in out if prompt[o.start:o.end].lower() not in GENRES]
+        return media or out  # 'Portrait of a woman, oil painting': the medium is the oil painting
     if cls.startswith("category:"):
         members = lexicon.CATEGORIES[cls.split(":", 1)[1]]
         return [Slot(m.start(), m.end(), cls) for m in words
