@@ -756,7 +756,8 @@ def _pronoun_object(prompt: str, clause: Clause) -> str | None:
     """What an implicit clause's pronoun names when the value's class found nothing: 'them', the prompt's one plural
     object ('make them waffles' on 'a stack of pancakes'); 'it' with a new look, the one thing a sentence that
     describes the picture is about ('make it red' on 'a mug with a heart on it'); else None."""
-    known = all(lexicon.attribute_class(w) or w.lower() in ("and", "or") for w in clause.target.split())
+    known = all(lexicon.attribute_class(w) or w.lower() in ("and", "or") for w in clause.target.split()) \
+        and not _PICTURE_LOOKS.intersection(w.lower() for w in clause.target.split())
     if is_attribute(clause.target) and not known:  # 'make it nicer': a judgement, no look to give
         return None
     if clause.pronoun in ("them", "they", "these", "those"):
@@ -770,6 +771,10 @@ def _pronoun_object(prompt: str, clause: Clause) -> str | None:
     if root is None or root.pos_ != "NOUN" or slots.value_class(root.text) == "category:person":
         return None
     return root.text
+
+
+_PICTURE_LOOKS = frozenset({"vintage", "retro", "antique", "futuristic", "old-fashioned", "modern"})  # 'make it
+# vintage': how the picture looks, not its subject ('a vintage lion')
 
 
 def _plural_objects(prompt: str) -> list[str]:
