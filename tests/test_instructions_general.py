@@ -1066,3 +1066,12 @@ def test_a_reference_with_two_readings_is_refused(instruction, source):
 ])
 def test_genres_and_long_media(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("make the boy ride a horse instead", "a boy riding a bike down a hill", "a boy riding a horse down a hill"),
+    ("make the snow sand", "a dog and a cat playing in the snow", "a dog and a cat playing on the sand"),  # snow
+    # does not act, so 'sand' is no verb
+])
+def test_instead_at_the_end_and_things_that_do_not_act(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

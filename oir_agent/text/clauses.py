@@ -518,6 +518,11 @@ def _parse_clause(text: str) -> Clause | None:
     text = re.sub(r"\b([\w-]+)\s+(?:colou?r|material|texture|pattern)\b(?!\s+of\b)",
                   lambda m: m.group(0) if m.group(1).lower() in nlp.DETERMINERS | nlp.FUNCTION_WORDS | _VERB_WORDS
                   | {"vibrant", "vivid", "bright", "full"} else m.group(1), text, flags=re.I)  # 'in vibrant color'
+    m = re.match(r"^(?P<c>(?:make|have|let|get)\s+\S+.*?)\s+instead$", text, re.I)
+    if m:  # 'make the boy ride a horse instead': the clause says what changes; 'instead' adds nothing
+        clause = _parse_clause(m.group("c"))
+        if clause is not None:
+            return clause
     m = re.match(r"^(?P<c>.+?)\s+(?:instead\s+of|rather\s+than)\s+(?P<old>[^,]+)$", text, re.I)
     if m and _VERB.match(m.group("c")):  # 'make the bus yellow instead of red': a whole clause, and what it was
         clause = _parse_clause(m.group("c"))

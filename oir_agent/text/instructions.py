@@ -791,7 +791,7 @@ def _plural_objects(prompt: str) -> list[str]:
 def _lifeless(phrase: str) -> bool:
     """Is the object a thing of a known category that cannot take a pose (a drink, food, furniture, a vehicle)?"""
     cls = slots.value_class(phrase.split()[-1]) if phrase.split() else None
-    return cls is not None and cls.startswith("category:") and cls not in _AGENTS
+    return cls is not None and (cls.startswith("category:") and cls not in _AGENTS or cls in lexicon.SETTING_CLASSES)
 
 
 def _names_kind(prompt: str, end: int) -> bool:
