@@ -1075,3 +1075,15 @@ def test_genres_and_long_media(instruction, source, target):
 ])
 def test_instead_at_the_end_and_things_that_do_not_act(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # a name takes no article, and 'make X NAME' names what X becomes
+    ("Change the man into Iron Man", "a man in a business suit", "Iron Man in a business suit"),
+    ("make the statue Abraham Lincoln", "a statue in a park", "Abraham Lincoln in a park"),
+    # more parts said of their owner
+    ("Make the dog's ears bigger", "a dog on a sofa", "a big-eared dog on a sofa"),
+    ("make his beard gray", "a man in a suit", "a gray-bearded man in a suit"),
+])
+def test_names_and_more_parts(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

@@ -669,6 +669,12 @@ def _parse_clause(text: str) -> Clause | None:
                 words = (x + " " + y).split()  # 'make the red cup blue': the object may be longer
                 split = next((k for k in range(2, len(words)) if is_attribute(" ".join(words[k:]))
                               and words[k - 1].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS), None)
+                named = next((k for k in range(1, len(words)) if all(w[:1].isupper() for w in words[k:])
+                              and words[k - 1][:1].islower() and not lexicon.is_attribute_word(words[k - 1])
+                              and not any(w.lower() in nlp.FUNCTION_WORDS | nlp.DETERMINERS for w in words[:k])), None)
+                if split is None and named is not None and len(words) - named <= 3:  # 'make the statue Abraham
+                    return Clause(source=clean(" ".join(words[:named])), target=" ".join(words[named:]), kind="object")
+                    # Lincoln': a name is what it becomes
                 if split is None and len(words) > 3 and _bare_plural_noun(" ".join(words[-2:])) \
                         and words[-3].lower() == words[-1].lower() and words[-2].lower() not in nlp.FUNCTION_WORDS:
                     return Clause(source=clean(" ".join(words[:-2])), target=" ".join(words[-2:]), kind="object")  #

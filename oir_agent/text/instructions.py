@@ -252,7 +252,9 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
     return out
 
 
-_WORN_AS_ADJECTIVE = {"hair": "haired", "eyes": "eyed", "eye": "eyed"}  # parts said of their owner ('red-haired')
+_WORN_AS_ADJECTIVE = {"hair": "haired", "eyes": "eyed", "eye": "eyed", "ears": "eared", "tail": "tailed",
+                      "legs": "legged", "nose": "nosed", "wings": "winged", "horns": "horned", "beard": "bearded"}
+# parts said of their owner ('red-haired', 'big-eared')
 _THEM_ALL = frozenset({"both of them", "them both", "the two of them", "all of them", "them all", "both", "them",
                        "they", "these", "those"})
 

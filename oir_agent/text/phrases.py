@@ -192,8 +192,8 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     if det and prompt_det:  # "a cat" + "a dog": the value's determiner replaces the prompt's
         return prompt_det.start(), f"{det} {text}"
     if not det and prompt_det and prompt_det.group(0).strip().lower() in ("a", "an") and not kept and body \
-            and nlp.lemma(body[-1]).lower() != body[-1].lower():  # 'a castle' + 'ruins': no 'a' before a plural
-        return prompt_det.start(), text
+            and (nlp.lemma(body[-1]).lower() != body[-1].lower() or body[0][:1].isupper() and not _title_case(prompt)):
+        return prompt_det.start(), text  # 'a castle' + 'ruins', 'a man' + 'Iron Man': no 'a' before a plural or a name
     before = re.search(r"([\w'-]+)\s+$", prompt[:mod_start])
     acting = before is not None and _is_verb_at(prompt, before.start(1))  # 'wearing sunglasses' + 'a bow tie' ->
     # 'wearing a bow tie': a verb's object takes the value's determiner
