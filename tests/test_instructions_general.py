@@ -1087,3 +1087,14 @@ def test_instead_at_the_end_and_things_that_do_not_act(instruction, source, targ
 ])
 def test_names_and_more_parts(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    # a kind of dog or bird is what 'the dog', 'the bird', 'the animal' finds
+    ("change the dog to a poodle", "a golden retriever playing fetch", "a golden poodle playing fetch"),
+    ("make the bird a parrot", "a robin on a branch", "a parrot on a branch"),
+    ("make both dogs white", "a poodle and a beagle on a lawn", "a white poodle and a white beagle on a lawn"),
+    ("make the golden retriever black", "a golden retriever playing fetch", "a black retriever playing fetch"),
+])
+def test_kinds_of_animals(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

@@ -705,7 +705,7 @@ def _continues_noun(x: str, word: str) -> bool:
     if not p.parsed or lexicon.is_attribute_word(word) or word.lower() in nlp.FUNCTION_WORDS:
         return False
     doc = p.nlp(f"the {x} {word}")
-    return doc[-1].pos_ == "NOUN" and doc[-2].dep_ == "compound" and doc[-2].head.i == doc[-1].i
+    return doc[-1].pos_ == "NOUN" and doc[-2].dep_ in ("compound", "amod") and doc[-2].head.i == doc[-1].i
 
 
 def _bare_plural_noun(value: str) -> bool:

@@ -94,11 +94,21 @@ COMPARATIVES = {"shorter": "short", "longer": "long", "taller": "tall", "bigger"
                 "happier": "happy", "sadder": "sad", "higher": "high", "lower": "low", "fatter": "fat",
                 "cleaner": "clean", "dirtier": "dirty", "shinier": "shiny", "smoother": "smooth", "rougher": "rough"}
 
+# Kinds of common animals, so that 'the dog' finds 'a golden retriever' and 'the bird' 'a robin'
+DOG_KINDS = frozenset({"retriever", "poodle", "labrador", "terrier", "bulldog", "beagle", "husky", "corgi",
+                       "dachshund", "chihuahua", "spaniel", "collie", "pug", "doberman", "rottweiler", "greyhound",
+                       "dalmatian", "schnauzer", "mastiff", "sheepdog", "shepherd", "pomeranian", "shiba", "puppy"})
+BIRD_KINDS = frozenset({"parrot", "eagle", "owl", "pigeon", "sparrow", "crow", "robin", "seagull", "hawk", "falcon",
+                        "duck", "swan", "goose", "penguin", "flamingo", "peacock", "hummingbird", "bluebird",
+                        "cardinal", "woodpecker", "finch", "kingfisher", "heron", "stork", "toucan", "raven"})
 CATEGORIES: dict[str, frozenset[str]] = {
     "animal": frozenset({"cat", "dog", "horse", "cow", "sheep", "goat", "pig", "bird", "lion", "tiger", "bear",
                          "zebra", "giraffe", "elephant", "monkey", "rabbit", "fox", "wolf", "deer", "duck", "owl",
                          "eagle", "parrot", "penguin", "fish", "frog", "mouse", "squirrel", "panda", "kitten",
-                         "puppy", "camel", "chicken", "hen", "swan", "goose", "butterfly", "snake", "turtle"}),
+                         "puppy", "camel", "chicken", "hen", "swan", "goose", "butterfly", "snake", "turtle"})
+    | DOG_KINDS | BIRD_KINDS,
+    "dog": frozenset({"dog"}) | DOG_KINDS,
+    "bird": frozenset({"bird"}) | BIRD_KINDS,
     "pet": frozenset({"cat", "dog", "kitten", "puppy", "rabbit", "hamster", "parrot", "fish", "goldfish"}),
     "vehicle": frozenset({"car", "truck", "bus", "van", "bike", "bicycle", "motorcycle", "motorbike", "scooter",
                           "train", "tram", "boat", "ship", "plane", "airplane", "helicopter", "taxi", "jeep",
