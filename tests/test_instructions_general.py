@@ -406,7 +406,7 @@ def test_refusal_without_a_slot_suggests_prompts_that_work():
 @pytest.mark.parametrize("instruction, source", [
     ("Change to a soccer team", "a cat on a mat"),
     ("turn into a campsite", "a lake at night"),
-    ("swap with an eagle", "a hummingbird on a branch"),
+    ("swap with an eagle", "a kite on a branch"),
     ("Mix with a kitten", "a puppy on a sofa"),
     ("Combine with a castle", "a lake at dawn"),
     ("Taken with a DSLR", "two men drinking"),
