@@ -91,8 +91,8 @@ def split_clauses(instruction: str) -> list[Clause]:
                         re.I)
         if full and lexicon.CATEGORIES["container"].intersection(w.lower() for w in full.group("x").split()):
             text = f"fill {full.group('x')} with {full.group('y')}"  # 'make the glass full of milk': what it holds
-        elif held:
-            text = text[:held.start()] + _covered_look(held)
+        elif held:  # 'have the cake covered with sprinkles': made so ('make the cake sprinkle-covered')
+            text = re.sub(r"^(?:have|let|get)\s", "make ", text[:held.start()], flags=re.I) + _covered_look(held)
     bare = _VALUE_NOT.match(text)
     if bare and not _VERB.match(bare.group("y")) and parse_clause(bare.group("y")) is None:
         text = f"replace {bare.group('x')} with {bare.group('y')}"  # 'a dog, not a cat': the value, and what it was
