@@ -1098,3 +1098,12 @@ def test_names_and_more_parts(instruction, source, target):
 ])
 def test_kinds_of_animals(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_people_by_their_role_and_verbs_of_ending():
+    assert parse_instruction("make him laugh", source_prompt="a businessman talking on the phone").target_prompt == \
+        "a laughing businessman talking on the phone"
+    assert parse_instruction("have the cake covered with sprinkles", source_prompt="a cake on a plate").target_prompt \
+        == "a sprinkle-covered cake on a plate"
+    with pytest.raises(AlignmentError):  # 'stop' says when, not what: no new object called 'stop'
+        parse_instruction("make the rain stop", source_prompt="a girl dancing in the rain")

@@ -679,7 +679,8 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             # (replacing one of its class: 'closed tulips' + 'bloom' -> 'blooming tulips')
             g0, g1 = grow_to_modifiers(prompt, (start, end))
             return fix_articles(prompt[:g0] + attribute_target(prompt[g0:g1], verbs.ing(clause.target)) + prompt[g1:])
-        if where is None and len(clause.target.split()) == 1 and not clause.stated and _lifeless(found):
+        if where is None and len(clause.target.split()) == 1 and not clause.stated and _lifeless(found) \
+                and clause.target.lower() not in _ASPECT_VERBS:
             # 'make the tea coffee': a drink does not act, so the word the parser took for a verb is the new object
             return _apply_at(prompt, span, replace(clause, kind="object"), original)
         if where is None:
@@ -788,6 +789,10 @@ def _plural_objects(prompt: str) -> list[str]:
     found = [t.text for t in p.nlp(prompt) if t.tag_ == "NNS" and t.text[:1].islower() and t.dep_ != "compound"
              and not (t.dep_ == "pobj" and t.head.lower_ in verbs.PLACES | verbs.DIRECTIONS)]
     return sorted(set(found), key=found.index)
+
+
+_ASPECT_VERBS = frozenset({"stop", "end", "start", "begin", "cease", "finish", "continue", "go", "stay"})  # say
+# when, not what: 'make the rain stop' names no new object
 
 
 def _lifeless(phrase: str) -> bool:
