@@ -1107,3 +1107,8 @@ def test_people_by_their_role_and_verbs_of_ending():
         == "a sprinkle-covered cake on a plate"
     with pytest.raises(AlignmentError):  # 'stop' says when, not what: no new object called 'stop'
         parse_instruction("make the rain stop", source_prompt="a girl dancing in the rain")
+
+
+def test_instead_of_an_old_look_replaces_it():
+    assert parse_instruction("make the street wet instead of snowy", source_prompt="a snowy street at night") \
+        .target_prompt == "a wet street at night"

@@ -5,7 +5,7 @@ value (`Clause`). Nothing here looks at the source prompt; `instructions.py` res
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import AlignmentError
 from . import lexicon, nlp, slots, verbs
@@ -526,6 +526,9 @@ def _parse_clause(text: str) -> Clause | None:
     m = re.match(r"^(?P<c>.+?)\s+(?:instead\s+of|rather\s+than)\s+(?P<old>[^,]+)$", text, re.I)
     if m and _VERB.match(m.group("c")):  # 'make the bus yellow instead of red': a whole clause, and what it was
         clause = _parse_clause(m.group("c"))
+        was = lexicon.attribute_class(clean(m.group("old")))
+        if clause is not None and clause.kind == "attribute" and was is not None and clause.value_class is None:
+            clause = replace(clause, value_class=was)  # 'wet instead of snowy': the new look takes the old one's place
         if clause is not None:
             return clause
     m = _SWAP_ATTR.match(text)

@@ -725,7 +725,8 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             a0, a1 = end + after.start(1), end + after.end(1)
             return prompt[:a0] + new_words + prompt[a1:]
         before = re.search(r"([\w-]+)\s+$", prompt[:start])
-        new_classes = frozenset().union(*(lexicon.attribute_classes(w) for w in new_words.split()))
+        new_classes = frozenset({clause.value_class}) if clause.value_class else \
+            frozenset().union(*(lexicon.attribute_classes(w) for w in new_words.split()))
         if before and new_classes.intersection(lexicon.attribute_classes(before.group(1))):  # 'a stormy ocean' + 'calm': a
             start, found = before.start(1), prompt[before.start(1):end]  # scene word of the value's class too
         elif before and before.group(1).lower() in compound_nouns(prompt, before.start(1), start):
@@ -971,3 +972,4 @@ def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
             text = bare if noun else "in " + bare
         prompt = prompt[:f.start] + text + prompt[f.end:]
     return fix_articles(prompt)
+
