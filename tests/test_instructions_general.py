@@ -1112,3 +1112,11 @@ def test_people_by_their_role_and_verbs_of_ending():
 def test_instead_of_an_old_look_replaces_it():
     assert parse_instruction("make the street wet instead of snowy", source_prompt="a snowy street at night") \
         .target_prompt == "a wet street at night"
+
+
+def test_them_with_two_groups_lists_both_readings():
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction("make them white", source_prompt="a cat and a dog on a couch with two pillows")
+    assert exc.value.code == "ambiguous"
+    assert [r["target_prompt"] for r in exc.value.suggestion["readings"]] == [
+        "a white cat and a white dog on a couch with two pillows", "a cat and a dog on a couch with two white pillows"]

@@ -500,11 +500,9 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         except AlignmentError as exc:
             meant = _pronoun_object(prompt, clause) if exc.code in ("no-reference", "no-slot") else None
             if meant is None:
+                _refuse_two_groups(prompt, clause, original, exc)
                 raise
-            if is_attribute(clause.target):  # 'make them black' on 'two cats': the cats, by the pronoun
-                return _apply(prompt, Clause(source=meant, target=attribute_target(meant, clause.target),
-                                             kind="attribute"), original)
-            return _apply(prompt, Clause(source=meant, target=clause.target, kind="object"), original)
+            return _apply(prompt, _about(meant, clause.target), original)
     if clause.kind == "relocate":
         cls = slots.value_class(clause.target)
         if cls is not None and not cls.startswith("category:"):  # "in winter instead": a setting or medium, not
@@ -754,6 +752,37 @@ _HELD = re.compile(r"\s+of\s+(?:(?:the|a|an|some)\s+)?[\w'-]+(?:\s+(?!(?:on|in|a
 _BEHIND = re.compile(r"\b(?:in\s+front\s+of|against)\s+(?P<np>(?:(?:the|a|an)\s+)?[\w-]+(?:\s+(?!(?:with|and|on|in|at|"
                      r"by|under|near)\b)[\w-]+)?)", re.I)  # the background of what stands in front of it
 _AGENTS = ("category:animal", "category:person", "category:pet", "category:toy")  # what can be posed
+
+
+def _about(reference: str, value: str) -> Clause:
+    """A clause that gives `reference` the value: a look ('black') or a new object."""
+    if is_attribute(value):
+        return Clause(source=reference, target=attribute_target(reference, value), kind="attribute")
+    return Clause(source=reference, target=value, kind="object")
+
+
+def _refuse_two_groups(prompt: str, clause: Clause, original: str, exc: AlignmentError) -> None:
+    """'make them white' on 'a cat and a dog on a couch with two pillows': 'them' is the listed objects or the
+    plural one; refused with both readings as retries."""
+    if clause.pronoun not in ("them", "they", "these", "those") or prompt != original:
+        return
+    listed, many = _coordinated(prompt), _plural_objects(prompt)
+    if len(listed) < 2 or len(many) != 1:
+        return
+    readings = []
+    for group in (listed, many):
+        out = prompt
+        try:
+            for ref in group:
+                out = _apply(out, _about(ref, clause.target), original)
+        except AlignmentError:
+            continue
+        readings.append({"source_prompt": original, "target_prompt": out})
+    if len(readings) == 2:
+        raise AlignmentError(
+            f"'them' could be {' and '.join(repr(r) for r in listed)} or {many[0]!r} in {original!r}: "
+            f"{readings[0]['target_prompt']!r} or {readings[1]['target_prompt']!r}? Send the one you mean as "
+            "target_prompt, or name the objects.", code="ambiguous", suggestion={"readings": readings}) from exc
 
 
 def _pronoun_object(prompt: str, clause: Clause) -> str | None:
