@@ -1120,3 +1120,10 @@ def test_them_with_two_groups_lists_both_readings():
     assert exc.value.code == "ambiguous"
     assert [r["target_prompt"] for r in exc.value.suggestion["readings"]] == [
         "a white cat and a white dog on a couch with two pillows", "a cat and a dog on a couch with two white pillows"]
+
+
+@pytest.mark.parametrize("instruction", ["REPLACE THE CAT WITH A DOG", "replace the cat with a dog 🐶", "cat=dog",
+                                         "cat ➡ dog"])
+def test_shouting_emoji_and_arrows(instruction):
+    assert parse_instruction(instruction, source_prompt="a cat sitting on a bench").target_prompt == \
+        "a dog sitting on a bench"

@@ -5,6 +5,7 @@ value (`Clause`). Nothing here looks at the source prompt; `instructions.py` res
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from ..errors import AlignmentError
@@ -79,7 +80,10 @@ _THANKS = re.compile(r"(?:^|[.!?,;]\s*|\s+)(?:thanks|thank\s+you|thx|ty|cheers)(
 
 def split_clauses(instruction: str) -> list[Clause]:
     """The instruction's clauses, split at commas, 'and', ';', 'then' where each part parses on its own."""
-    text = _THANKS.sub("", _GREETING.sub("", instruction.strip())).strip() or instruction.strip()
+    text = "".join(ch for ch in instruction if unicodedata.category(ch) != "So"
+                   or "ARROW" in unicodedata.name(ch, ""))  # emoji say nothing to edit; arrows ('cat ➔ dog') do
+    text = text.lower() if text.isupper() else text  # shouting: the same words
+    text = _THANKS.sub("", _GREETING.sub("", text.strip())).strip() or instruction.strip()
     text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
@@ -260,8 +264,8 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                       r"(?:is|are|looks|look|seems|seem|appears|appear)\s+(?:now\s+)?(?P<y>[^,]+)$", re.I), False),
     ("become", re.compile(rf"^(?:i want|i'd like|i would like|i need)\s+{_DET}(?P<x>.+?)\s+to\s+(?:be|become|turn "
                           rf"into|look like)\s+(?P<y>.+)$", re.I), False),
-    ("arrow", re.compile(rf"^(?:(?:change|turn|make|replace|swap|convert)\s+)?{_DET}(?P<x>.+?)\s*(?:->|=>|→|➔)\s*"
-                         r"(?P<y>.+)$", re.I), False),
+    ("arrow", re.compile(rf"^(?:(?:change|turn|make|replace|swap|convert)\s+)?{_DET}(?P<x>.+?)\s*"
+                         r"(?:->|=>|→|➔|➡|⟶|(?<=\w)=(?=\w))\s*(?P<y>.+)$", re.I), False),
     ("replace", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:with|by)\s+(?P<y>.+)$", re.I), False),  # after "replace"
     ("change", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:to|into)\s+(?P<y>.+)$", re.I), False),
 ]
