@@ -1127,3 +1127,16 @@ def test_them_with_two_groups_lists_both_readings():
 def test_shouting_emoji_and_arrows(instruction):
     assert parse_instruction(instruction, source_prompt="a cat sitting on a bench").target_prompt == \
         "a dog sitting on a bench"
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("make the water green", "a sailboat on the ocean", "a sailboat on the green ocean"),  # the water: the ocean
+    ("make the water rough", "a small boat on a calm lake", "a small boat on a rough lake"),  # a sea state
+])
+def test_the_water_is_the_body_of_water(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_a_kind_names_no_capitalised_part_of_a_name():
+    with pytest.raises(AlignmentError):  # 'River' is part of the title's name
+        parse_instruction("Make the river water cloudy", source_prompt="Big Li River Landscape Painting")

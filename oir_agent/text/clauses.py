@@ -667,7 +667,8 @@ def _parse_clause(text: str) -> Clause | None:
         if verb == "made":  # what it is made of is its material, a word the lexicon calls a colour ('gold') too
             return Clause(source=x, target=attribute_target(x, nlp.singular_last(strip_det(y)), "material"), kind="attribute",
                           value_class="material")
-        if verb == "make" and len(y.split()) > 1 and _continues_noun(x, y.split()[0]):
+        if verb == "make" and len(y.split()) > 1 and _continues_noun(x, y.split()[0]) \
+                and is_attribute(" ".join(y.split()[1:])):
             x, y = f"{x} {y.split()[0]}", " ".join(y.split()[1:])  # 'make the kitchen counter marble'
         if verb == "make":
             # 'the dog on the' + 'right black' is no split: the object cannot end in a function word

@@ -462,7 +462,8 @@ def _resolve_category(clause: Clause, prompt: str, warnings: list[str]) -> Claus
     found = _members_named(prompt, head)
     if found is None:
         return clause
-    found = sorted(found)
+    found = sorted(f for f in found if re.search(rf"\b{re.escape(f)}\b", prompt))  # a capitalised mention may
+    # be part of a name ('Big Li River', 'Waterfall' in a title): a kind names only a plain one
     if len(found) == 1:
         warnings.append(f"assumed {clause.source!r} means {found[0]!r} (the only {head} in the source prompt); give "
                         "explicit pairs if that is wrong.")

@@ -59,6 +59,7 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                           "toffee"}),
     "season": frozenset({"spring", "summer", "autumn", "fall", "winter"}),
     "weather": frozenset({"sunny", "rainy", "snowy", "foggy", "misty", "cloudy", "stormy", "windy", "clear", "calm",
+                          "rough", "choppy", "turbulent",
                           "snow", "rain", "fog", "mist", "storm", "snowstorm", "thunderstorm", "hail", "hailstorm",
                           "blizzard", "sunshine"}),
     "time": frozenset({"day", "night", "daytime", "nighttime", "morning", "evening", "sunset", "sunrise", "dawn",
@@ -155,6 +156,9 @@ CATEGORIES: dict[str, frozenset[str]] = {
     "toy": frozenset({"teddy", "teddybear", "doll", "ball", "robot", "kite", "puzzle", "lego", "yoyo"}),
     "container": frozenset({"cup", "mug", "glass", "bottle", "bowl", "jar", "vase", "basket", "box", "bucket",
                             "plate", "pot", "kettle", "teapot"}),
+    # last: these are landforms first; 'the water' names one of them ('make the water green' on 'a boat on the sea')
+    "water": frozenset({"ocean", "sea", "lake", "river", "pond", "stream", "pool", "lagoon", "bay", "creek",
+                        "canal"}),
 }
 CATEGORY_ALIASES = {"vehicles": "vehicle", "animals": "animal", "fruits": "fruit", "flowers": "flower",
                     "plant": "flower", "creature": "animal", "dish": "food", "meal": "food", "beverage": "drink",
