@@ -1140,3 +1140,12 @@ def test_the_water_is_the_body_of_water(instruction, source, target):
 def test_a_kind_names_no_capitalised_part_of_a_name():
     with pytest.raises(AlignmentError):  # 'River' is part of the title's name
         parse_instruction("Make the river water cloudy", source_prompt="Big Li River Landscape Painting")
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("make it in the style of a Japanese woodblock print", "a photo of a cat on a windowsill",
+     "a Japanese woodblock print of a cat on a windowsill"),  # a medium named as a style is the medium
+    ("in origami style", "a cat on a windowsill", "a cat on a windowsill, in origami style"),  # said after it
+])
+def test_styles_that_name_a_medium(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

@@ -297,6 +297,7 @@ _IMPLICIT = [
 
 _VALUE_TAIL = re.compile(r"\s+(?:instead(?:\s+of\s+.*)?|as well|too|please|for me|now)$", re.I)
 _VALUE_HEAD = re.compile(r"^(?:be|become|look like|looks like|like|more like|more|a bit|slightly|much|really|very|"
+                         r"(?:in\s+)?(?:the\s+)?(?:style|manner)\s+of|"
                          r"it(?:'s|\s+is|\s+was)(?:\s+(?:taken|shot|photographed|captured|painted))?|"
                          r"made of|made out of|made from|(?:twice|three\s+times|ten\s+times)\s+as|a\s+lot|way|even|"
                          r"far)\s+",

@@ -962,7 +962,9 @@ def _assumed_setting(original: str, value: str, cls: str) -> dict:
     if len(bare.split()) > 1 and bare.split()[-1].lower() in lexicon.SETTING_HEAD_WORDS:  # 'a winter scene'
         bare = " ".join(bare.split()[:-1])
     noun = bare.split()[-1].lower() in lexicon.SETTING_NOUNS
-    if cls == "medium":  # added for the whole picture: no claim about what it is now
+    if cls == "medium" and bare.lower().endswith(" style"):  # 'in origami style': said after the picture
+        now, new = "{}", "{}, in " + bare
+    elif cls == "medium":  # added for the whole picture: no claim about what it is now
         now, new = "{}", (value if leading_det(value) else with_article(value)) + " of {}"
     elif cls == "palette":  # 'make it black and white' on 'a car': '... , in black and white'
         now, new = "{}", "{}, " + (bare if bare.lower().startswith("in ") else "in " + bare)
