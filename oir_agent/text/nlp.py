@@ -6,7 +6,6 @@ Also the few linguistic helpers the aligner needs, working on parsed Docs and on
 from __future__ import annotations
 
 import functools
-
 import logging
 import threading
 from dataclasses import dataclass
