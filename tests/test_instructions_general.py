@@ -1149,3 +1149,11 @@ def test_a_kind_names_no_capitalised_part_of_a_name():
 ])
 def test_styles_that_name_a_medium(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("change the snow to rain", "a snowy street at night", "a rainy street at night"),  # weather said as a look
+    ("replace the fog with sunshine", "a foggy harbour", "a sunny harbour"),
+])
+def test_weather_said_as_the_look_of_a_place(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

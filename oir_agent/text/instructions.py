@@ -252,6 +252,8 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
     return out
 
 
+_WEATHER_ADJECTIVES = {"snow": "snowy", "rain": "rainy", "fog": "foggy", "mist": "misty", "storm": "stormy",
+                       "cloud": "cloudy", "clouds": "cloudy", "sun": "sunny", "sunshine": "sunny", "wind": "windy"}
 _WORN_AS_ADJECTIVE = {"hair": "haired", "eyes": "eyed", "eye": "eyed", "ears": "eared", "tail": "tailed",
                       "legs": "legged", "nose": "nosed", "wings": "winged", "horns": "horned", "beard": "bearded"}
 # parts said of their owner ('red-haired', 'big-eared')
@@ -601,6 +603,12 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         owners = slots.distinct(prompt, slots.slots(prompt, "category:person") + slots.slots(prompt, "category:animal"))
         if len(owners) == 1:  # girl reading a book': the one person or animal's hair
             return _apply(prompt, replace(clause, source=f"{owners[0]}'s {ref}"), original)
+    said = _WEATHER_ADJECTIVES.get(ref)
+    if span is None and said and find_phrase(prompt, said) is not None and clause.kind == "object":  # 'change the
+        new = strip_det(clause.target).lower()  # snow to rain' on 'a snowy street': the weather said as its look
+        look = _WEATHER_ADJECTIVES.get(new, new if lexicon.attribute_class(new) == "weather" else None)
+        if look is not None:
+            return _apply(prompt, Clause(source=said, target=look, kind="attribute"), original)
     if span is None and not pronoun and locate(original, clause.source) is not None:
         raise AlignmentError(f"the instruction changes {clause.source!r} more than once (an earlier change already "
                              "replaced it); say once what each object becomes.")
