@@ -48,9 +48,9 @@ def align_prompts(source_prompt: str, target_prompt: str) -> Alignment:
     """Editing pairs that turn `source_prompt` into `target_prompt`."""
     check_prompt(source_prompt, "source_prompt")
     check_prompt(target_prompt, "target_prompt")
-    marked = [None, unmarked(target_prompt)] if unmarked(source_prompt) is None else [None, None]  # brackets in
-    # both prompts are their words; only in the target, they mark what changed (as editing benchmarks write it)
-    target_prompt = marked[1] or target_prompt
+    marked = unmarked(target_prompt) if unmarked(source_prompt) is None else None  # brackets in both prompts are
+    # their words; only in the target, they mark what changed (as editing benchmarks write it)
+    target_prompt = marked or target_prompt
     if " ".join(source_prompt.split()).lower() == " ".join(target_prompt.split()).lower():
         raise AlignmentError("source_prompt and target_prompt are the same: nothing to edit. Change the words of "
                              "the objects you want edited in target_prompt (e.g. 'a cat' -> 'a dog').")
@@ -58,7 +58,7 @@ def align_prompts(source_prompt: str, target_prompt: str) -> Alignment:
     alignment = align_docs(parser.nlp(source_prompt), parser.nlp(target_prompt))
     if parser.warning:
         alignment.warnings.insert(0, parser.warning)
-    if any(marked):
+    if marked:
         alignment.warnings.append("square brackets were read as marks of the edited words and left out of the prompts "
                                   "('a [dog] on a sofa' -> 'a dog on a sofa').")
     if not alignment.pairs:

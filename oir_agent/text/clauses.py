@@ -87,16 +87,7 @@ def split_clauses(instruction: str) -> list[Clause]:
     text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
-    if re.match(r"(?:make|have|let|get)\s", text, re.I) or re.search(r"\b(?:is|are|be|become)\s+" + _COVERED.pattern,
-                                                                        text, re.I):
-        # 'make the car covered in snow' / 'the car should be covered in snow': the look 'snow-covered'
-        held = re.search(rf"\b{_COVERED.pattern}$", text, re.I)
-        full = re.match(r"(?:make|have|let|get)\s+(?P<x>.+?)\s+(?:be\s+)?(?:full\s+of|filled\s+with)\s+(?P<y>.+)$", text,
-                        re.I)
-        if full and lexicon.CATEGORIES["container"].intersection(w.lower() for w in full.group("x").split()):
-            text = f"fill {full.group('x')} with {full.group('y')}"  # 'make the glass full of milk': what it holds
-        elif held:  # 'have the cake covered with sprinkles': made so ('make the cake sprinkle-covered')
-            text = re.sub(r"^(?:have|let|get)\s", "make ", text[:held.start()], flags=re.I) + _covered_look(held)
+    text = _covered_as_look(text)
     bare = _VALUE_NOT.match(text)
     if bare and not _VERB.match(bare.group("y")) and parse_clause(bare.group("y")) is None:
         text = f"replace {bare.group('x')} with {bare.group('y')}"  # 'a dog, not a cat': the value, and what it was
@@ -313,7 +304,7 @@ def clean_value(value: str) -> str:
         if shorter == v or not shorter:
             break
         v = shorter
-    v = _WEATHER_VERBS.get(v.lower(), v)  # "it's raining": the weather, rain
+    v = lexicon.WEATHER_VERBS.get(v.lower(), v)  # "it's raining": the weather, rain
     at = re.fullmatch(r"(?:at|in|during)\s+(?:the\s+)?(?P<rest>.+)", v, re.I)
     if at and slots.value_class(at.group("rest")) in lexicon.SETTING_CLASSES:  # 'taken at night': the time, night
         v = at.group("rest")
@@ -321,8 +312,21 @@ def clean_value(value: str) -> str:
     return _covered_look(covered) if covered else v
 
 
-_WEATHER_VERBS = {"raining": "rain", "snowing": "snow", "pouring": "heavy rain", "hailing": "hail",
-                  "drizzling": "drizzle", "storming": "a storm"}
+
+
+def _covered_as_look(text: str) -> str:
+    """'make the car covered in snow' / 'the car should be covered in snow' -> the look 'snow-covered' ('have/get X
+    covered' as 'make'); 'make the glass full of milk' -> 'fill the glass with milk' (a container's contents)."""
+    if not (re.match(r"(?:make|have|let|get)\s", text, re.I)
+            or re.search(r"\b(?:is|are|be|become)\s+" + _COVERED.pattern, text, re.I)):
+        return text
+    full = re.match(r"(?:make|have|let|get)\s+(?P<x>.+?)\s+(?:be\s+)?(?:full\s+of|filled\s+with)\s+(?P<y>.+)$", text, re.I)
+    if full and lexicon.CATEGORIES["container"].intersection(w.lower() for w in full.group("x").split()):
+        return f"fill {full.group('x')} with {full.group('y')}"
+    held = re.search(rf"\b{_COVERED.pattern}$", text, re.I)
+    if held is None:
+        return text
+    return re.sub(r"^(?:have|let|get)\s", "make ", text[:held.start()], flags=re.I) + _covered_look(held)
 
 
 def _covered_look(m: re.Match) -> str:

@@ -216,7 +216,7 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
     names: each of a list, or each member of a category the prompt names. Anything else is left as written."""
     out: list[Clause] = []
     for c in clauses:
-        both = c.kind == "implicit" and c.pronoun in ("them", "they", "these", "those") \
+        both = c.kind == "implicit" and c.pronoun in slots.PLURAL_PRONOUNS \
             or c.kind in ("object", "attribute") and c.source.lower() in _THEM_ALL
         pair = _coordinated(prompt) if both and not _plural_objects(prompt) else []
         if len(pair) > 1:  # 'turn them into robots' on 'a man and a woman': each of the two
@@ -252,13 +252,11 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
     return out
 
 
-_WEATHER_ADJECTIVES = {"snow": "snowy", "rain": "rainy", "fog": "foggy", "mist": "misty", "storm": "stormy",
-                       "cloud": "cloudy", "clouds": "cloudy", "sun": "sunny", "sunshine": "sunny", "wind": "windy"}
 _WORN_AS_ADJECTIVE = {"hair": "haired", "eyes": "eyed", "eye": "eyed", "ears": "eared", "tail": "tailed",
                       "legs": "legged", "nose": "nosed", "wings": "winged", "horns": "horned", "beard": "bearded"}
 # parts said of their owner ('red-haired', 'big-eared')
-_THEM_ALL = frozenset({"both of them", "them both", "the two of them", "all of them", "them all", "both", "them",
-                       "they", "these", "those"})
+_THEM_ALL = frozenset({"both of them", "them both", "the two of them", "all of them", "them all", "both"}) \
+    | slots.PLURAL_PRONOUNS
 
 
 def _coordinated(prompt: str) -> list[str]:
@@ -586,7 +584,7 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             return _apply_slot(prompt, clause.target, "medium", original)  # picture's medium, in its own words
         if ref in slots.PERSON_PRONOUNS or ref in slots.PRONOUNS:  # "make her old", "make them elephants"
             cls = "category:person" if ref in slots.PERSON_PRONOUNS else None
-            many = _plural_objects(prompt) if ref in ("them", "they", "these", "those") else []
+            many = _plural_objects(prompt) if ref in slots.PLURAL_PRONOUNS else []
             value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target
             if len(many) == 1 and (clause.kind == "attribute" or (slots.value_class(value) or "category:")
                                    .startswith("category:")):  # 'make them waffles' on 'a stack of pancakes'
@@ -603,10 +601,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         owners = slots.distinct(prompt, slots.slots(prompt, "category:person") + slots.slots(prompt, "category:animal"))
         if len(owners) == 1:  # girl reading a book': the one person or animal's hair
             return _apply(prompt, replace(clause, source=f"{owners[0]}'s {ref}"), original)
-    said = _WEATHER_ADJECTIVES.get(ref)
+    said = lexicon.WEATHER_LOOKS.get(ref)
     if span is None and said and find_phrase(prompt, said) is not None and clause.kind == "object":  # 'change the
         new = strip_det(clause.target).lower()  # snow to rain' on 'a snowy street': the weather said as its look
-        look = _WEATHER_ADJECTIVES.get(new, new if lexicon.attribute_class(new) == "weather" else None)
+        look = lexicon.WEATHER_LOOKS.get(new, new if lexicon.attribute_class(new) == "weather" else None)
         if look is not None:
             return _apply(prompt, Clause(source=said, target=look, kind="attribute"), original)
     if span is None and not pronoun and locate(original, clause.source) is not None:
@@ -676,6 +674,10 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         if len(moods) == 1:  # 'make the woman smile' on '... with a neutral expression standing ...': the
             m = moods[0]  # expression changes, not the pose
             return fix_articles(prompt[:m.start] + feeling + prompt[m.end:])
+        swap = verbs.same_action_object(prompt, start, end, clause.target)
+        if swap is not None:  # 'make the man read a newspaper' on '... reading a book': the book is replaced, by
+            o0, o1, new = swap  # the object rules (its article, what a container held)
+            return _apply_at(prompt, (o0, o1), Clause(source=prompt[o0:o1], target=new, kind="object"), original)
         where = verbs.verb_span(prompt, start, end, clause.target, clause.form or None)
         if where is not None and lexicon.attribute_class(feeling) == "emotion" \
                 and lexicon.attribute_class(prompt[where[0]:where[1]].split()[0]) != "emotion":
@@ -773,7 +775,7 @@ def _about(reference: str, value: str) -> Clause:
 def _refuse_two_groups(prompt: str, clause: Clause, original: str, exc: AlignmentError) -> None:
     """'make them white' on 'a cat and a dog on a couch with two pillows': 'them' is the listed objects or the
     plural one; refused with both readings as retries."""
-    if clause.pronoun not in ("them", "they", "these", "those") or prompt != original:
+    if clause.pronoun not in slots.PLURAL_PRONOUNS or prompt != original:
         return
     listed, many = _coordinated(prompt), _plural_objects(prompt)
     if len(listed) < 2 or len(many) != 1:
@@ -802,7 +804,7 @@ def _pronoun_object(prompt: str, clause: Clause) -> str | None:
         and not _PICTURE_LOOKS.intersection(w.lower() for w in clause.target.split())
     if is_attribute(clause.target) and not known:  # 'make it nicer': a judgement, no look to give
         return None
-    if clause.pronoun in ("them", "they", "these", "those"):
+    if clause.pronoun in slots.PLURAL_PRONOUNS:
         many = _plural_objects(prompt)
         return many[0] if len(many) == 1 and not _coordinated(prompt) else None  # 'a cat and a dog ... with two
         # pillows': the pillows or the cat and the dog

@@ -68,6 +68,11 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
 }
 SETTING_CLASSES = ("season", "weather", "time")  # "make it winter": the scene's season, not an object's attribute
 # The nouns among the setting words ('in thick fog'): an adjective value for one needs a head ('in sunny weather').
+# A weather said as a look ('a snowy street': snow) and as a verb ("it's raining": rain)
+WEATHER_LOOKS = {"snow": "snowy", "rain": "rainy", "fog": "foggy", "mist": "misty", "storm": "stormy",
+                 "cloud": "cloudy", "clouds": "cloudy", "sun": "sunny", "sunshine": "sunny", "wind": "windy"}
+WEATHER_VERBS = {"raining": "rain", "snowing": "snow", "pouring": "heavy rain", "hailing": "hail",
+                 "drizzling": "drizzle", "storming": "a storm"}
 SETTING_NOUNS = frozenset({"snow", "rain", "fog", "mist", "storm", "snowstorm", "thunderstorm", "hail", "hailstorm",
                            "blizzard", "sunshine", "day", "night", "daytime", "nighttime", "morning", "evening",
                            "sunset", "sunrise", "dawn", "dusk", "noon", "midnight", "twilight", "afternoon", "midday",

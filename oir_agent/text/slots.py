@@ -47,6 +47,7 @@ CLASS_NOUNS = {
 PRONOUNS = frozenset({"it", "this", "that", "them", "they", "these", "those", "everything", "him", "her", "he",
                       "she", "image", "picture", "photo", "photograph", "scene", "whole image", "whole picture",
                       "whole thing", "image itself", "the image", ""})
+PLURAL_PRONOUNS = frozenset({"them", "they", "these", "those"})
 PERSON_PRONOUNS = {"him": "person", "her": "person", "he": "person", "she": "person"}
 _WORD = re.compile(r"\w[\w'-]*")
 _PART = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # a word of a file-name-like token ('doors-photography-40', 'A_Musical')

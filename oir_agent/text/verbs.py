@@ -7,7 +7,7 @@ old phrase that the new one says again (an adverb, a 'at the sky' when the new o
 
 from __future__ import annotations
 
-from . import lexicon, nlp
+from . import nlp
 
 VOWELS = "aeiou"
 DIRECTIONS = frozenset({"at", "to", "toward", "towards", "into", "onto", "up", "down", "away", "around", "through",
@@ -55,29 +55,13 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
     ask. A new phrase with its own complement ('look at the camera') replaces the old verb's object with it, and one
     that says where ('run on the snow') replaces where the old one happened ('running in a field'). `participle`:
     the new verb's past participle as the instruction wrote it, for a prompt whose verb is one ('parked')."""
-    p = nlp.get_parser()
-    if not p.parsed:
+    found = _actions(prompt, noun_start, noun_end, value)
+    if found is None:
         return None
-    doc = p.nlp(prompt)
-    nouns = [t for t in doc if t.idx >= noun_start and t.idx + len(t.text) <= noun_end]
-    if not nouns:
-        return None
-    noun = nouns[-1]
-    verbs = [t for t in noun.children if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX")]
-    if not verbs and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and not _describes_other(doc, noun, noun.head):
-        verbs = [noun.head]
-    if not verbs:  # 'a woman in a red dress dancing': the parser hung the participle on the dress
-        verbs = [t for t in noun.subtree if t.i > noun.i and t.dep_ == "acl" and t.tag_ == "VBG"]
+    doc, verbs = found
     words = value.split()
-    if not verbs and len(words) == 1:  # 'a smiling girl' + 'cry' -> 'a crying girl' (one word fits before it)
-        verbs = [t for t in noun.children if t.i < noun.i and t.dep_ == "amod" and t.tag_ == "VBG"]
-    if not verbs:
-        return None
     same = [t for t in verbs if t.lemma_.lower() == words[0].lower()]
-    verb = same[0] if same else verbs[0]  # 'read a newspaper' on '... sitting on a bench reading a book': the reading
-    swapped = _same_verb_object(doc, verb, value) if same else None
-    if swapped is not None:
-        return swapped
+    verb = same[0] if same else verbs[0]  # the action the prompt names again, if it does ('keep sitting')
     if verb.tag_ == "VBG":
         words[0] = ing(words[0])
     elif verb.tag_ == "VBZ":
@@ -109,26 +93,47 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
     return verb.idx, end, " ".join(words), kept_object
 
 
+def _actions(prompt: str, noun_start: int, noun_end: int, value: str):
+    """(the prompt's parse, the verbs of the object at [noun_start, noun_end)), or None when it does nothing."""
+    p = nlp.get_parser()
+    if not p.parsed:
+        return None
+    doc = p.nlp(prompt)
+    nouns = [t for t in doc if t.idx >= noun_start and t.idx + len(t.text) <= noun_end]
+    if not nouns:
+        return None
+    noun = nouns[-1]
+    verbs = [t for t in noun.children if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX")]
+    if not verbs and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and not _describes_other(doc, noun, noun.head):
+        verbs = [noun.head]
+    if not verbs:  # 'a woman in a red dress dancing': the parser hung the participle on the dress
+        verbs = [t for t in noun.subtree if t.i > noun.i and t.dep_ == "acl" and t.tag_ == "VBG"]
+    if not verbs and len(value.split()) == 1:  # 'a smiling girl' + 'cry' -> 'a crying girl' (one word fits before)
+        verbs = [t for t in noun.children if t.i < noun.i and t.dep_ == "amod" and t.tag_ == "VBG"]
+    return (doc, verbs) if verbs else None
+
+
+def same_action_object(prompt: str, noun_start: int, noun_end: int, value: str) -> tuple[int, int, str] | None:
+    """'read a newspaper' on 'a man reading a book': the action stays and only its object changes: (start, end) of
+    the old object ('a book') and the new one ('a newspaper'); None unless the object already does that action
+    to an object of its own."""
+    found = _actions(prompt, noun_start, noun_end, value) if value.split() else None
+    new = new_object(value)
+    if found is None or new is None:
+        return None
+    doc, verbs = found
+    verb = next((t for t in verbs if t.lemma_.lower() == value.split()[0].lower()), None)
+    old = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None) if verb is not None else None
+    if old is None or doc[old.left_edge.i].lower_ in ("her", "his", "its", "their"):
+        return None
+    return doc[old.left_edge.i].idx, old.idx + len(old.text), new
+
+
 def _describes_other(doc, noun, verb) -> bool:
     """'a girl with her arms crossed': a past participle right after another noun describes that noun (the arms),
     though the parser may make the first noun its subject."""
     before = doc[verb.i - 1] if verb.i > 0 else None
     return verb.tag_ in ("VBD", "VBN") and before is not None and before.i != noun.i and before.pos_ in ("NOUN", "PROPN")
-
-
-def _same_verb_object(doc, verb, value: str) -> tuple[int, int, str, None] | None:
-    """'read a newspaper' on 'a man reading a book': the action stays and only its object changes, so the span is
-    the old object ('a book' -> 'a newspaper'); None when either phrase has no direct object."""
-    new = new_object(value)
-    old = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
-    if new is None or old is None or doc[old.left_edge.i].lower_ in ("her", "his", "its", "their"):
-        return None
-    first = doc[old.left_edge.i]
-    end = old.idx + len(old.text)
-    holds = lexicon.CATEGORIES["container"]
-    if old.lower_ in holds and new.split()[-1].lower() not in holds:  # 'holding a cup of coffee' + 'a book': what
-        end = max(t.idx + len(t.text) for t in old.subtree)  # the cup held goes with it
-    return first.idx, end, new, None
 
 
 def _next_index(doc, char: int) -> int:
