@@ -1157,3 +1157,20 @@ def test_styles_that_name_a_medium(instruction, source, target):
 ])
 def test_weather_said_as_the_look_of_a_place(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("put him in a library", "a man in a blue suit standing in an office", "a man in a blue suit standing in a library"),
+    ("put her in a forest", "a woman in a red dress dancing in a ballroom", "a woman in a red dress dancing in a forest"),
+    ("move her to the beach", "a woman in a red dress dancing in a ballroom",
+     "a woman in a red dress dancing on the beach"),
+    ("put the child in a tent", "a child in pajamas sleeping in a bed", "a child in pajamas sleeping in a tent"),
+])
+def test_what_someone_wears_is_not_where_they_are(instruction, source, target):
+    # 'in a blue suit' is clothing, and the place phrase ends before the participle ('suit standing' is no place)
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_clothing_alone_is_no_place_to_move_from():
+    with pytest.raises(AlignmentError, match="does not say where"):
+        parse_instruction("put him in a library", source_prompt="a man in a blue suit")

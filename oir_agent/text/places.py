@@ -8,21 +8,25 @@ import re
 from dataclasses import replace
 
 from ..errors import AlignmentError
-from . import lexicon, slots
+from . import lexicon, nlp, slots
 from .clauses import PREPS, Clause
 from .phrases import fix_articles, leading_det, locate, phrase_start, replace_phrase, strip_det, with_article
 
 # What surrounds the objects, when the prompt has no such word: the scene's one place phrase ('in a park')
 SURROUNDINGS = frozenset({"background", "backdrop", "surroundings", "scenery", "environment", "location", "place"})
+# The phrase ends before a participle that starts the subject's action ('in a blue suit standing in an office': the
+# suit, not 'suit standing'); nouns in -ing ('in a building') go on.
+_PARTICIPLE = rf"(?!(?:{'|'.join(sorted(nlp.ING_NOUNS))})\b)[a-z]+ing\b"
 _PLACE = re.compile(rf"\b(?P<prep>{PREPS})\s+(?P<np>(?:(?:the|a|an|some|this|that|its|his|her|their)\s+)?"
-                    r"[\w-]+(?:\s+(?!(?:on|in|at|with|and|near|by|under|while|next|beside|behind)\b)[\w-]+)*)", re.I)
+                    rf"[\w-]+(?:\s+(?!(?:on|in|at|with|and|near|by|under|while|next|beside|behind)\b)(?!{_PARTICIPLE})"
+                    r"[\w-]+)*)", re.I)
 
 
 def move(prompt: str, after: int, clause: Clause, original: str) -> str:
     """'put the dog on a beach' on 'a dog lying on a carpet': the place phrase after the object becomes the new
     one ('on a beach'); the pair is the place ('carpet' -> 'beach')."""
-    m = next((m for m in _PLACE.finditer(prompt, after)
-              if not (m.group("prep").lower() == "by" and m.group("np")[:1].isupper())), None)  # 'by NAME': credit
+    m = next((m for m in _PLACE.finditer(prompt, after)  # not a credit ('by NAME') nor what the subject wears
+              if not (m.group("prep").lower() == "by" and m.group("np")[:1].isupper()) and not _worn(m)), None)
     if m is None:
         raise AlignmentError(f"the source prompt {original!r} does not say where {clause.source!r} is, so there is no "
                              "place to change: describe it in the source prompt (e.g. 'a dog lying on a carpet').")
@@ -93,6 +97,13 @@ def relocate(prompt: str, clause: Clause, original: str) -> str:
 
 _THINGS = frozenset({"animal", "pet", "vehicle", "fruit", "vegetable", "food", "drink", "furniture", "instrument",
                      "clothing", "person", "toy"})  # categories of objects, not of places
+
+
+def _worn(m: re.Match) -> bool:
+    """'in a blue suit': what someone wears, not where they are."""
+    words = strip_det(m.group("np")).split()
+    return m.group("prep").lower() == "in" and bool(words) and \
+        slots.value_class(words[-1].lower().strip(",.")) == "category:clothing"
 
 
 def _is_place(m: re.Match, prompt: str) -> bool:
