@@ -1174,3 +1174,67 @@ def test_what_someone_wears_is_not_where_they_are(instruction, source, target):
 def test_clothing_alone_is_no_place_to_move_from():
     with pytest.raises(AlignmentError, match="does not say where"):
         parse_instruction("put him in a library", source_prompt="a man in a blue suit")
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("change the dog's pose to sitting", "a dog running on the beach", "a dog sitting on the beach"),
+    ("change the dog's posture to lying down", "a dog running on the beach", "a dog lying down on the beach"),
+    ("change the pose of the dog to a sitting position", "a dog running on the beach", "a dog sitting on the beach"),
+    ("change the cat's action to jumping", "a cat sitting on a wooden bench", "a cat jumping on a wooden bench"),
+])
+def test_a_pose_or_action_named_as_an_attribute_is_the_verb(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction", ["change the scene to a city park", "change the setting to a city park",
+                                         "set the scene in a city park", "set it in a city park"])
+def test_a_place_for_the_scene_is_where_it_is(instruction):
+    assert parse_instruction(instruction, source_prompt="a dog running on the beach").target_prompt == \
+        "a dog running in a city park"
+
+
+def test_setting_something_on_fire_names_no_place():
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction("set it on fire", source_prompt="a dog running on the beach")
+    assert "a dog running on fire" not in str(exc.value.suggestion or "")
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("make it a cat running on the beach", "a dog running on the beach", "a cat running on the beach"),
+    ("it should be a dog sitting on the beach", "a dog running on the beach", "a dog sitting on the beach"),
+])
+def test_a_value_that_describes_the_picture_again_is_the_target(instruction, source, target):
+    a = parse_instruction(instruction, source_prompt=source)
+    assert a.target_prompt == target and len(a.pairs) == 1
+
+
+def test_a_noun_phrase_that_shares_words_is_still_an_object_value():
+    # no place and no action: 'a giant red torii gate' describes the object, not the picture
+    a = parse_instruction("make it a giant red torii gate", source_prompt="Red torii gate in the northern sea of Japan")
+    assert a.target_prompt.endswith("in the northern sea of Japan")
+
+
+@pytest.mark.parametrize("instruction", ["Instruction: make the bench red", "Edit request: make the bench red",
+                                         "they want the bench to be red", "the user wants the bench to be red"])
+def test_labels_and_wishes_said_of_someone_else(instruction):
+    assert parse_instruction(instruction, source_prompt="a cat sitting on a wooden bench").target_prompt == \
+        "a cat sitting on a red wooden bench"
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("apply a vintage filter", "a dog running on the beach", "a dog running on the beach, in vintage style"),
+    ("give it a cyberpunk look", "a dog running on the beach", "a dog running on the beach, in cyberpunk style"),
+    ("add a van gogh style", "a dog running on the beach", "a dog running on the beach, in van gogh style"),
+    ("apply a vintage filter", "a photo of a dog", "a photo of a dog, in vintage style"),  # stays a photo
+    ("add a sepia filter", "a photo of a dog", "a sepia photo of a dog"),  # a colour mode
+    ("make it black and white", "a photo of a red car", "a black and white photo of a red car"),
+    ("make it monochrome", "an oil painting of a harbor", "a monochrome oil painting of a harbor"),
+])
+def test_looks_filters_and_colour_modes_for_the_whole_picture(instruction, source, target):
+    a = parse_instruction(instruction, source_prompt=source)
+    assert a.target_prompt == target and [p.kind for p in a.pairs] == ["global"]
+
+
+def test_adding_an_object_is_still_refused():
+    with pytest.raises(AlignmentError, match="adding an object"):
+        parse_instruction("add a spoiler", source_prompt="a red car")

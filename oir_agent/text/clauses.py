@@ -84,6 +84,12 @@ def split_clauses(instruction: str) -> list[Clause]:
                    or "ARROW" in unicodedata.name(ch, ""))  # emoji say nothing to edit; arrows ('cat ➔ dog') do
     text = text.lower() if text.isupper() else text  # shouting: the same words
     text = _THANKS.sub("", _GREETING.sub("", text.strip())).strip() or instruction.strip()
+    # a label before the request ('Instruction: ...', 'Edit request: ...'), and a wish said of someone else ('the user
+    # wants the cat replaced by a parrot'): the same request
+    text = re.sub(r"^(?:(?:user|edit|editing|image)\s+)?(?:instruction|task|edit|request|command|prompt)s?\s*:\s*", "",
+                  text, flags=re.I)
+    text = re.sub(r"^(?:the\s+(?:user|client|customer)|they|he|she)\s+(?:wants?|would\s+like|'d\s+like)\s+", "i want ",
+                  text, flags=re.I)
     text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
@@ -267,6 +273,11 @@ _REF_IMPLICIT = (r"(?:it|this|that|everything|them|(?:the\s+)?(?:whole\s+|entire
                  r"(?:image|picture|photo|photograph|scene|thing))")
 
 
+# A look given to the whole picture ('apply a vintage filter', 'give it a watercolor look'): a style
+LOOK_NOUNS = r"(?:filter|effect|look|aesthetic|vibe|feel|treatment)"
+_LOOK = re.compile(rf"(?:(?:a|an|the|some)\s+)?(?P<s>[\w'-]+(?:\s+[\w'-]+){{0,2}}?)\s+{LOOK_NOUNS}", re.I)
+
+
 # Instructions whose reference is implicit ("make it winter", "turn into a campsite", "by Lisa Frank", "as a
 # watercolor"): the value alone; slots.py finds what it replaces by its class.
 _IMPLICIT = [
@@ -281,6 +292,7 @@ _IMPLICIT = [
     re.compile(r"^(?:more\s+like|more)\s+(?P<y>.+)$", re.I),
     re.compile(r"^(?:it|this|everything)(?:'s|\s+is|\s+was|\s+should be|\s+becomes)\s+(?:now\s+)?(?P<y>.+)$", re.I),
     re.compile(r"^(?:swapped|replaced|changed|turned)\s+(?:with|into|to|for|by)\s+(?P<y>.+)$", re.I),
+    re.compile(rf"^(?:apply|use|add|give\s+it)\s+(?P<y>.+?\s+(?:{LOOK_NOUNS}|style))(?:\s+to\s+{_REF_IMPLICIT})?$", re.I),
     # 'have wine instead', 'about ballet instead', 'a castle instead': a value and "instead", nothing named
     re.compile(r"^(?:(?:have|use|show|showing|try|with|about|make\s+it)\s+)?(?P<y>[^,]+?)\s+instead$", re.I),
 ]
@@ -346,6 +358,7 @@ _RELOCATE = [
                r"(?:him|her|them|us|everyone|everybody)\s+)?(?P<prep>to|into|in|at|on)\s+(?P<y>.+?)(?:\s+instead)?$",
                re.I),
     re.compile(r"^(?P<prep>in|at)\s+(?P<y>.+?)\s+instead$", re.I),
+    re.compile(rf"^set\s+(?:{_REF_IMPLICIT}|the\s+(?:scene|story|setting))\s+(?P<prep>in|at|on)\s+(?P<y>.+)$", re.I),
 ]
 
 
@@ -358,6 +371,13 @@ _STYLE_OF = [
 
 
 _THERE = re.compile(r"^(?:let\s+)?there\s+(?:is|are|should\s+be|be)\s+(?P<y>.+)$", re.I)
+
+
+def _names_place(value: str) -> bool:
+    """A kind of place ('a snowy park', 'the mountains') or a name ('Paris')."""
+    words = strip_det(value).split()
+    return bool(words) and (words[0][:1].isupper() or words[-1].lower() in lexicon.PLACES
+                            or words[-1].lower().rstrip("s") in lexicon.PLACES)
 
 
 def _implicit_clause(text: str) -> Clause | None:
@@ -374,7 +394,16 @@ def _implicit_clause(text: str) -> Clause | None:
         m = pattern.match(text)
         if m:
             y = clean_value(m.group("y"))
+            look = _LOOK.fullmatch(y)
+            if look:  # 'a vintage filter', 'a watercolor look' for the whole picture: its style, or the class the
+                # word has ('a sepia filter': the colour mode)
+                y = look.group("s") if slots.value_class(look.group("s")) in ("palette", "medium") \
+                    else f"{look.group('s')} style"
             if y and y.lower() not in slots.PRONOUNS:
+                if re.search(r"\b(?:scene|setting)\b", text[:m.start("y")], re.I) and _names_place(y):
+                    # 'change the scene to a city park': the scene's place, as 'move it to a city park'
+                    return Clause(source="", target=clean_value(clean(m.group("y"), keep_det=True)), kind="relocate",
+                                  prep="to")
                 said = re.search(r"\b(it|them|they|these|those)\b", text[:m.start("y")], re.I)
                 return Clause(source="", target=y, kind="implicit", pronoun=said.group(1).lower() if said else "")
     return None
@@ -521,6 +550,12 @@ def _parse_clause(text: str) -> Clause | None:
     text = re.sub(rf"^((?:make|have|let|get)\s+{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:look|appear|seem)(?:\s+like)?\s+"
                   r"(?!(?:at|to|toward|towards|away|up|down|left|right|into|around|out|back|over|through)\b)",
                   r"\1 ", text, flags=re.I)
+    # "change the dog's pose to sitting", "the action of the dog to jumping": the object's verbal phrase, as 'the dog
+    # is sitting' says it
+    text = re.sub(r"^(?:change|switch|set|alter|make)\s+(?:(?:the\s+)?(?P<a>[\w-]+)'s\s+(?:pose|posture|action|"
+                  r"activity)|the\s+(?:pose|posture|action|activity)\s+of\s+(?:the\s+)?(?P<b>[\w-]+))\s+(?:to|into)\s+"
+                  r"(?:an?\s+)?(?P<v>[a-z]+ing(?:\s+(?:up|down))?)(?:\s+(?:pose|posture|position))?$",
+                  lambda m: f"the {m.group('a') or m.group('b')} is {m.group('v')}", text, flags=re.I)
     # "the horse's colour": the attribute noun only names the value's class; the reference is the horse
     text = re.sub(rf"\b([\w-]+)'s\s+(?:{'|'.join(ATTRIBUTE_NOUNS)})s?\b", r"\1", text, flags=re.I)
     # "the roof colour": the same, written as a compound (not 'the colour', 'its colour')
@@ -553,6 +588,8 @@ def _parse_clause(text: str) -> Clause | None:
         return Clause(source=clean(m.group("a")), target=clean(m.group("b")), kind="swap",
                       prep=clean_value(clean(m.group("b"), keep_det=True)))
     m = next((m for m in (r.match(text) for r in _RELOCATE) if m), None)
+    if m and text[:3].lower() == "set" and not _names_place(clean_value(m.group("y"))):
+        m = None  # 'set it on fire' says no place
     if m and clean_value(m.group("y")):  # "move to Sweden": the scene's place changes
         return Clause(source="", target=clean_value(clean(m.group("y"), keep_det=True)), kind="relocate",
                       prep=m.group("prep").lower())
@@ -631,6 +668,9 @@ def _parse_clause(text: str) -> Clause | None:
             y = strip_det(clean(m.group("y")))
             if all(lexicon.attribute_class(w) in lexicon.SETTING_CLASSES for w in y.split()):
                 return Clause(source="", target=y, kind="setting")
+            if re.match(r"^\w+\s+(?:the\s+)?(?:scene|setting)\b", text, re.I) and _names_place(y):
+                return Clause(source="", target=clean_value(clean(m.group("y"), keep_det=True)), kind="relocate",
+                              prep="to")  # 'change the setting to a city park': where the scene is
             continue
         raw_y = clean(m.group("y"), keep_det=True)
         x, y = clean(m.group("x")), clean_value(raw_y)

@@ -16,7 +16,17 @@ from ..errors import AlignmentError
 from ..types import EditPair
 from . import lexicon, nlp, slots, verbs
 from .aligner import Alignment, align_prompts, check_prompt, one_global_pair
-from .clauses import POSITIONS, SEPARATORS, SURFACES, Clause, attribute_words, clean_value, prompts_from_clauses, split_clauses
+from .clauses import (
+    LOOK_NOUNS,
+    POSITIONS,
+    SEPARATORS,
+    SURFACES,
+    Clause,
+    attribute_words,
+    clean_value,
+    prompts_from_clauses,
+    split_clauses,
+)
 from .pairs import find_all, find_phrase
 from .phrases import (
     FRAMED,
@@ -418,6 +428,8 @@ def _refuse_unsupported(instruction: str) -> None:
         if verb.startswith(("there", "let")) and slots.value_class(
                 clean_value(part.strip()[m.end():].strip(" .!"))) in lexicon.SETTING_CLASSES:
             continue  # 'there is a hailstorm': the scene's weather, read as 'make it a hailstorm'
+        if verb == "add" and re.search(rf"\s(?:{LOOK_NOUNS}|style)$", part.strip(" .!"), re.I):
+            continue  # 'add a vintage filter': a look for the whole picture, not an object
         if verb in ("add", "insert", "include") or verb.startswith(("there", "let")):
             raise AlignmentError(f"{part.strip()!r}: adding an object is not an OIR edit (every pair changes an object "
                                  "that is in the image, inside its mask). Name what is in the image where it should go "
@@ -495,6 +507,8 @@ def _unique_clauses(clauses: list[Clause]) -> tuple[list[Clause], list[str]]:
 
 def _apply(prompt: str, clause: Clause, original: str) -> str:
     """Replace the clause's object in `prompt` (it must occur in the original source prompt)."""
+    if clause.kind == "implicit" and prompt == original and _restates(original, clause.target):
+        return clause.target  # 'make it a cat running on the beach': the value is the new description
     if clause.kind in ("setting", "implicit"):
         try:
             return _apply_slot(prompt, clause.target, None, original)
@@ -630,6 +644,20 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if len(mentions) > 1:
         return _every_mention(prompt, mentions, clause, original)
     return _apply_at(prompt, span, clause, original)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][\w'-]*", text.lower()) if w not in nlp.FUNCTION_WORDS | nlp.DETERMINERS}
+
+
+def _restates(prompt: str, value: str) -> bool:
+    """A value that describes the picture again ('a cat running on the beach' for 'a dog running on the beach'): three
+    words or more that say where or what is done, and at least half of the prompt's content words (two or more)."""
+    words, said = _content_words(prompt), _content_words(value)
+    shared = words & said
+    scene = re.search(r"\b(?:on|in|at|with|under|near|by|beside)\s|\w+ing\b", value, re.I)  # where, or doing what
+    return len(value.split()) >= 3 and bool(scene) and len(shared) >= 2 and 2 * len(shared) >= len(words) \
+        and said != words
 
 
 def _every_mention(prompt: str, mentions: list[tuple[int, int]], clause: Clause, original: str) -> str:
@@ -909,6 +937,10 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     cls = cls or slots.value_class(value)
     if cls == "medium":  # an art movement is a painting's style ('impressionism' -> 'impressionist painting')
         value = slots.movement_style(value) or value
+        style = strip_det(value)
+        if style.lower().endswith(" style") and not slots.MEDIUM.intersection(style.lower().split()) \
+                and slots.slots(prompt, "medium"):  # 'vintage style' on 'a photo of ...': a look for the picture,
+            return f"{prompt.rstrip(' ,.')}, in {style}"  # which stays a photo
     if cls is None:
         raise AlignmentError(
             f"could not tell which words of the source prompt {original!r} the instruction's {value!r} should "
@@ -921,6 +953,11 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     label = {"credit": "artist credit ('by ...')", "medium": "medium or style word (photo, painting, ...)"}.get(
         cls, cls.split(":")[-1] + " word")
     if not texts:
+        media = slots.slots(prompt, "medium")
+        if cls == "palette" and len(slots.distinct(prompt, media)) == 1 and not strip_det(value).lower().startswith("in "):
+            # 'make it sepia' on 'a photo of a car': said before the medium, as captions say it ('a sepia photo')
+            at = media[0].start
+            return fix_articles(prompt[:at] + strip_det(value) + " " + prompt[at:])
         if cls in ADDED_GLOBALS:  # 'make it night' on 'a harbour': the phrase is added for the whole picture
             added = _assumed_setting(prompt, value, cls)
             if "<" not in added["target_prompt"]:

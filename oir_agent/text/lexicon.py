@@ -93,6 +93,8 @@ IN_PLACES = frozenset({"park", "forest", "garden", "room", "kitchen", "city", "d
                        "rain", "fog", "woods", "bathroom", "bedroom", "hallway", "church", "box", "basket",
                        "bowl", "cup", "vase", "nest", "cage", "tunnel", "alley", "market", "restaurant", "setting",
                        "environment", "landscape", "country", "world", "region"})
+PLACES = ON_PLACES | IN_PLACES
+
 
 COMPARATIVES = {"shorter": "short", "longer": "long", "taller": "tall", "bigger": "big", "smaller": "small",
                 "larger": "large", "wider": "wide", "narrower": "narrow", "thicker": "thick", "thinner": "thin",
