@@ -1238,3 +1238,24 @@ def test_looks_filters_and_colour_modes_for_the_whole_picture(instruction, sourc
 def test_adding_an_object_is_still_refused():
     with pytest.raises(AlignmentError, match="adding an object"):
         parse_instruction("add a spoiler", source_prompt="a red car")
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("make her a little boy", "a little girl blowing bubbles in a garden", "a little boy blowing bubbles in a garden"),
+    ("make the people children", "a group of people standing in front of a building",
+     "a group of children standing in front of a building"),  # an irregular plural value
+])
+def test_what_a_person_or_group_becomes(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("change the background to a city", "a horse grazing in a meadow with mountains in the background",
+     "a horse grazing in a meadow with a city in the background"),
+    ("make the background a volcano", "a lake with a castle in the background", "a lake with a volcano in the background"),
+    ("change the background to the ocean", "a dog on the grass, trees in the background",
+     "a dog on the grass, the ocean in the background"),
+    ("make the background dark", "a lake with a castle in the background", "a lake with a castle in the dark background"),
+])
+def test_what_the_background_shows_is_the_background(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

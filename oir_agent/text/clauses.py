@@ -602,6 +602,8 @@ def _parse_clause(text: str) -> Clause | None:
         return Clause(source=f"{clean(m.group('x'))}'s {clean(m.group('y'))}", target=_STATES[m.group("v").lower()],
                       kind="attribute", form=text[m.start("v"):])
     m = _VERB_CHANGE.match(text)
+    if m and re.match(r"^\w+\s+(?:her|him|them|it)\s+(?:a|an)\s", text, re.I):
+        m = None  # 'make her a little boy': what she becomes, not an action
     if m:  # "make the dog sit": the object's own verbal phrase changes (the object is one or two words)
         made = re.search(r"\bmade\s+(?:out\s+)?(?:of|from)\b", text, re.I)
         starts = [(m.start("x"), (1,) if m.group("x").split()[0].lower() in ("him", "them") else (2, 1))]
@@ -761,12 +763,16 @@ def _continues_noun(x: str, word: str) -> bool:
     return doc[-1].pos_ == "NOUN" and doc[-2].dep_ in ("compound", "amod") and doc[-2].head.i == doc[-1].i
 
 
+_IRREGULAR_PLURALS = frozenset({"children", "men", "women", "people", "geese", "mice", "feet", "teeth", "oxen"})
+
+
 def _bare_plural_noun(value: str) -> bool:
     """Is the value a plural noun (phrase) of one or two words without a determiner ('sunglasses', 'red roses')?
     After 'make X' it is what X becomes, as 'a lamp' is."""
     words = value.split()
     p = nlp.get_parser()
-    if not 1 <= len(words) <= 2 or not p.parsed or not words[-1].lower().endswith("s"):
+    if not 1 <= len(words) <= 2 or not p.parsed or not (words[-1].lower().endswith("s")
+                                                        or words[-1].lower() in _IRREGULAR_PLURALS):
         return False
     doc = p.nlp("the " + value.lower())
     return doc[-1].tag_ == "NNS" and not lexicon.is_attribute_word(words[-1])

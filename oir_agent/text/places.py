@@ -39,6 +39,9 @@ def move(prompt: str, after: int, clause: Clause, original: str) -> str:
     return prompt[:m.start()] + f"{prep} {target}" + prompt[m.end():]
 
 
+_IN_THE_BACKGROUND = re.compile(r"(?:\bwith|\band|,)\s+(?P<np>[^,]+?)\s+in\s+the\s+(?:far\s+)?background\b", re.I)
+
+
 def new_surroundings(prompt: str, clause: Clause, original: str) -> str:
     """'change the background to a forest': new surroundings replace the old as a whole, preposition included
     ('on a white background' -> 'in a forest'; a place of unknown kind goes 'in front of'). A prompt without the
@@ -46,6 +49,10 @@ def new_surroundings(prompt: str, clause: Clause, original: str) -> str:
     span = locate(prompt, clause.source)
     scene = Clause(source="", target=clause.target, kind="relocate", prep="to")
     head = strip_det(clause.target).split()[-1].lower()
+    shown = _IN_THE_BACKGROUND.search(prompt) if clause.source.lower() == "background" else None
+    if shown and head not in SURROUNDINGS:  # '... with mountains in the background': what the background shows
+        value = clause.target if leading_det(clause.target) else with_article(clause.target)
+        return prompt[:shown.start("np")] + value + prompt[shown.end("np"):]
     if span is not None and head in SURROUNDINGS:  # 'a green background': the same background described anew
         start, text = replace_phrase(prompt, *span, clause.target)
         return prompt[:start] + text + prompt[span[1]:]
