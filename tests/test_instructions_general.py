@@ -1259,3 +1259,41 @@ def test_what_a_person_or_group_becomes(instruction, source, target):
 ])
 def test_what_the_background_shows_is_the_background(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("make the hydrant blue", "a dog sitting next to a fire hydrant", "a dog sitting next to a blue fire hydrant"),
+    ("make the hydrant blue", "a fire hydrant on a sidewalk", "a blue fire hydrant on a sidewalk"),
+])
+def test_a_noun_the_parser_reads_as_an_adverb_is_the_phrase_noun(instruction, source, target):
+    a = parse_instruction(instruction, source_prompt=source)
+    assert a.target_prompt == target and [(p.source, p.target) for p in a.pairs] == [
+        ("fire hydrant", "blue fire hydrant")]
+
+
+def test_words_that_end_a_phrase_as_adverbs_stay_adverbs():
+    a = parse_instruction("make the dog small", source_prompt="a big dog next to a small cat")
+    assert [(p.source, p.target) for p in a.pairs] == [("big dog", "small dog")]
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("make it sit", "a dog lying on the grass", "a dog sitting on the grass"),
+    ("make it fly", "a pink flamingo standing in water", "a pink flamingo flying in water"),
+])
+def test_it_with_an_action_is_the_animal_the_picture_is_about(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_it_with_an_unknown_word_is_not_read_as_an_action():
+    with pytest.raises(AlignmentError):
+        parse_instruction("make it cyberpunk", source_prompt="a cat sitting on a windowsill")
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("change the sign to say closed", "a store front with a sign that says open",
+     "a store front with a sign that says closed"),
+    ("change the number of candles to ten", "a birthday cake with five candles", "a birthday cake with ten candles"),
+    ("make the juice apple juice", "a tall glass of orange juice", "a tall glass of apple juice"),
+])
+def test_what_a_sign_says_how_many_and_the_kind_named_with_the_noun(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

@@ -492,7 +492,7 @@ def _parsed_as_verb(text: str, at: int) -> bool:
     return any(t.idx == at and t.pos_ in ("VERB", "AUX") for t in p.nlp(text.lower()))
 
 
-def _is_action(x: str, y: str) -> bool:
+def is_action(x: str, y: str) -> bool:
     """'the dog' + 'sit': an object and a base-form verb (not a linking verb, adjective or noun phrase)."""
     words = y.split()
     xs = x.split()
@@ -550,6 +550,15 @@ def _parse_clause(text: str) -> Clause | None:
     text = re.sub(rf"^((?:make|have|let|get)\s+{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:look|appear|seem)(?:\s+like)?\s+"
                   r"(?!(?:at|to|toward|towards|away|up|down|left|right|into|around|out|back|over|through)\b)",
                   r"\1 ", text, flags=re.I)
+    # 'change the sign to say closed': what the sign says; 'change the number of candles to ten': how many there are
+    text = re.sub(rf"^(?:change|edit|alter)\s+({_DET}[\w'-]+)\s+to\s+(?=(?:say|read|show)\s)", r"make \1 ", text,
+                  flags=re.I)
+    text = re.sub(r"^(?:change|set|make|increase|reduce|decrease)\s+the\s+(?:number|count|amount)\s+of\s+(?P<x>[\w'-]+)"
+                  r"\s+(?:to|into)\s+(?P<n>\w+)$", lambda m: f"replace the {m.group('x')} with {m.group('n')} {m.group('x')}",
+                  text, flags=re.I)
+    # 'make the juice apple juice': the value names the object's noun again, after a word that says its kind
+    text = re.sub(r"^(make|turn)\s+the\s+(?P<x>[\w-]+)\s+(?P<y>(?!(?:a|an|the|some)\s)[\w-]+\s+(?P=x))$",
+                  r"\1 the \g<x> into a \g<y>", text, flags=re.I)
     # "change the dog's pose to sitting", "the action of the dog to jumping": the object's verbal phrase, as 'the dog
     # is sitting' says it
     text = re.sub(r"^(?:change|switch|set|alter|make)\s+(?:(?:the\s+)?(?P<a>[\w-]+)'s\s+(?:pose|posture|action|"
@@ -619,7 +628,7 @@ def _parse_clause(text: str) -> Clause | None:
                 placed = len(y.split()) > 2 and y.split()[1].lower() in verbs.PLACES - verbs.DIRECTIONS
                 placed |= x.lower() in ("him", "them")  # an object pronoun (not 'her', which may be possessive:
                 # 'make her dress blue') is followed by what it is made to do: 'make him play tennis'
-                if _is_action(x, y) and (len(y.split()) == 1 or placed or _parsed_as_verb(text, at)):
+                if is_action(x, y) and (len(y.split()) == 1 or placed or _parsed_as_verb(text, at)):
                     # 'smile' is often a noun, and so is 'sleep' in 'make the dog sleep on the floor': a verb that
                     # the words after it say where happens is taken as one
                     return Clause(source=clean(x), target=clean_value(y), kind="verb")

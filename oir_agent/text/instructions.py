@@ -24,6 +24,7 @@ from .clauses import (
     Clause,
     attribute_words,
     clean_value,
+    is_action,
     prompts_from_clauses,
     split_clauses,
 )
@@ -514,6 +515,9 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             return _apply_slot(prompt, clause.target, None, original)
         except AlignmentError as exc:
             meant = _pronoun_object(prompt, clause) if exc.code in ("no-reference", "no-slot") else None
+            actor = _pronoun_actor(prompt, clause) if exc.code == "no-reference" and meant is None else None
+            if actor is not None:  # 'make it sit' on 'a dog lying on the grass': the dog's action
+                return _apply(prompt, Clause(source=actor, target=clause.target, kind="verb"), original)
             if meant is None:
                 _refuse_two_groups(prompt, clause, original, exc)
                 raise
@@ -841,6 +845,25 @@ def _pronoun_object(prompt: str, clause: Clause) -> str | None:
     p = nlp.get_parser()
     root = next((t for t in p.nlp(prompt) if t.dep_ == "ROOT"), None) if p.parsed else None
     if root is None or root.pos_ != "NOUN" or slots.value_class(root.text) == "category:person":
+        return None
+    return root.text
+
+
+def _pronoun_actor(prompt: str, clause: Clause) -> str | None:
+    """'make it sit' on 'a dog lying on the grass': 'it' with a new action is the one animal a sentence that describes
+    the picture is about, when it is doing something there (the prompt's root noun, with a verb of its own). The
+    action is a pose the lexicon knows or a verb with words after it ('play with a ball'): 'it' with an unknown word
+    is more often the picture's style ('make it cyberpunk')."""
+    words = clause.target.split()
+    if clause.pronoun != "it" or not _described(prompt) or not is_action("the thing", clause.target):
+        return None
+    if len(words) == 1 and lexicon.attribute_class(verbs.ing(words[0])) != "state" or len(words) > 1 and \
+            words[1].lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS:  # 'make it cyberpunk' is a style; a
+        return None  # pose the lexicon knows, or a verb with its object or place, is an action
+    p = nlp.get_parser()
+    root = next((t for t in p.nlp(prompt) if t.dep_ == "ROOT"), None) if p.parsed else None
+    if root is None or root.pos_ != "NOUN" or slots.value_class(root.text) not in ("category:animal", "category:pet") \
+            or not any(c.pos_ == "VERB" for c in root.children):
         return None
     return root.text
 

@@ -135,6 +135,7 @@ def _add_participle_repair(spacy, nlp) -> None:
 
 def _repair_participles(doc):
     _repair_noun_read_as_verb(doc)
+    _repair_noun_read_as_adverb(doc)
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
@@ -157,6 +158,45 @@ def _repair_participles(doc):
             if child.i != prev.i:
                 child.head = prev
     return doc
+
+
+# Adverbs a caption ends a noun phrase with ('a dog sitting together', 'a cat alone'): never a noun read as one
+_ADVERBS = frozenset({"together", "alone", "outside", "inside", "outdoors", "indoors", "upstairs", "downstairs", "away",
+                      "home", "here", "there", "now", "today", "tonight", "again", "too", "also", "back", "down", "up",
+                      "out", "off", "over", "around", "ahead", "apart", "abroad", "nearby", "overhead", "underwater",
+                      "downtown", "uptown", "afar", "aside", "once", "twice", "ever", "still", "yet", "soon", "later",
+                      "instead", "behind", "below", "above", "beneath", "underneath", "forward", "backward", "sideways",
+                      "next", "close", "near", "far", "right", "left", "across", "along", "past", "straight",
+                      "opposite", "even", "just", "only", "almost", "about", "first", "last", "high", "low"})
+
+
+def _repair_noun_read_as_adverb(doc) -> None:
+    """'a dog next to a fire hydrant': a noun the small model does not know ('hydrant') is read as an adverb (or an
+    adjective) after the noun that modifies it, which becomes the phrase's noun ('fire'). Such a word right after a
+    determiner's noun, at the end of a phrase, not in -ly, not a known adverb nor an attribute word, is that
+    phrase's noun; the noun before it is its compound modifier."""
+    for tok in doc[2:]:
+        prev, after = doc[tok.i - 1], doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        after_noun = tok.pos_ == "ADV" or (tok.pos_ == "ADJ" and tok.dep_ == "amod" and tok.head.i == prev.i
+                                           and not lexicon.is_attribute_word(tok.text))  # an adjective after its noun
+        if not (after_noun and tok.is_alpha and len(tok) > 3 and not tok.lower_.endswith("ly")
+                and tok.lower_ not in _ADVERBS and prev.pos_ == "NOUN" and prev.dep_ != "compound"
+                and any(c.dep_ == "det" for c in prev.children)
+                and (after is None or after.pos_ in ("ADP", "PUNCT", "CCONJ") and after.lower_ not in ("of", "to", "from"))):
+            continue
+        if tok.dep_ == "ROOT":  # the caption's root moves to the subject the adverb governed ('dog')
+            subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None:
+                continue
+            subject.head, subject.dep_ = subject, "ROOT"
+            for c in list(tok.children):
+                if c.i != prev.i and c.i != subject.i:
+                    c.head = subject
+        tok.head, tok.dep_ = tok if prev.dep_ == "ROOT" or prev.head.i == tok.i else prev.head, prev.dep_
+        tok.pos_, tok.tag_ = "NOUN", "NN"
+        for c in list(prev.children):
+            c.head = tok
+        prev.head, prev.dep_ = tok, "compound"
 
 
 def _repair_noun_read_as_verb(doc) -> None:
