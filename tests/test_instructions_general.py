@@ -1297,3 +1297,11 @@ def test_it_with_an_unknown_word_is_not_read_as_an_action():
 ])
 def test_what_a_sign_says_how_many_and_the_kind_named_with_the_noun(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("change the countertop to wood", "a kitchen with a marble countertop", "a kitchen with a wood countertop"),
+    ("make the statue brass", "a bronze statue in a park", "a brass statue in a park"),
+])
+def test_materials_said_as_nouns(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
