@@ -1305,3 +1305,14 @@ def test_what_a_sign_says_how_many_and_the_kind_named_with_the_noun(instruction,
 ])
 def test_materials_said_as_nouns(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("change the balloon to a blimp", "a hot air balloon floating over a valley", "a blimp floating over a valley"),
+    ("change the juice to wine", "a glass of orange juice", "a glass of wine"),
+    ("change the dog to a husky", "a golden retriever in a park", "a husky in a park"),
+    ("change the wine to beer", "a glass of red wine on a table", "a glass of beer on a table"),
+    ("change the truck to an ambulance", "a red fire truck on a street", "a red ambulance on a street"),  # red stays
+])
+def test_a_kind_name_goes_whole(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

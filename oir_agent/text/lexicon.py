@@ -97,6 +97,19 @@ IN_PLACES = frozenset({"park", "forest", "garden", "room", "kitchen", "city", "d
 PLACES = ON_PLACES | IN_PLACES
 
 
+# Names of kinds that begin with a word the rules would read as a modifier ('hot', 'orange', 'golden'): replacing
+# the object replaces the whole name ('a hot air balloon' + 'a blimp' -> 'a blimp', not 'a hot blimp').
+KIND_NAMES = frozenset({
+    "hot air balloon", "hot dog", "orange juice", "apple juice", "red wine", "white wine", "golden retriever",
+    "polar bear", "grizzly bear", "brown bear", "black bear", "red panda", "giant panda", "ice cream", "french fries",
+    "green tea", "black tea", "blue jay", "red fox", "arctic fox", "great white shark", "white shark", "killer whale",
+    "blue whale", "sea lion", "sea turtle", "fire truck", "fire engine", "police car", "school bus", "red carpet",
+    "blue jeans", "green beans", "sweet potato", "hot sauce", "bald eagle", "snow leopard", "black panther",
+    "guinea pig", "german shepherd", "great dane", "swiss cheese", "brown rice", "white rice", "red velvet cake",
+    "hot chocolate", "iced coffee", "iced tea", "sweet pepper", "red pepper", "green pepper", "blue cheese",
+})
+
+
 COMPARATIVES = {"shorter": "short", "longer": "long", "taller": "tall", "bigger": "big", "smaller": "small",
                 "larger": "large", "wider": "wide", "narrower": "narrow", "thicker": "thick", "thinner": "thin",
                 "darker": "dark", "brighter": "bright", "lighter": "light", "older": "old", "younger": "young",

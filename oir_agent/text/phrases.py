@@ -168,6 +168,8 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     # sky': a time or weather is no object, and takes none of the old object's look
     kinds = compound_nouns(prompt, mod_start, start) if anew and new_mods and not any(
         lexicon.attribute_class(w) or nlp.is_adjective(w) for w in new_mods) else set()
+    named = _kind_name(old_mods, old_head) if not (one or anew) else 0
+    kinds |= {w.lower() for w in old_mods[len(old_mods) - named:]} if named else set()
     kept = []
     for w in old_mods:
         if w.lower() in kinds or setting:
@@ -209,6 +211,13 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     if det and not inside and not mass and not titled:  # "and chopsticks" + "a knife" -> "and a knife"; but "a
         return mod_start, f"{det} {text}"  # slice of pizza" + "a burger" -> "a slice of burger": bare after 'of'
     return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
+
+
+def _kind_name(mods: list[str], head: str) -> int:
+    """How many of the modifiers right before the head are part of a kind's name with it ('hot air' in 'hot air
+    balloon'; lexicon.KIND_NAMES)."""
+    words = [w.lower() for w in mods]
+    return next((k for k in range(len(words), 0, -1) if " ".join(words[-k:] + [head]) in lexicon.KIND_NAMES), 0)
 
 
 _ORDER = ("state", "emotion", "finish", "size", "age", "shape", "colour", "pattern", "origin", "material")
