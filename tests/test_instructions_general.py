@@ -1316,3 +1316,12 @@ def test_materials_said_as_nouns(instruction, source, target):
 ])
 def test_a_kind_name_goes_whole(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("change the fruit to apples", "a bowl of oranges", "a bowl of apples"),  # a category names a plural member
+    ("change the animals to dogs", "two cats on a sofa", "two dogs on a sofa"),
+    ("change the man's expression to smiling", "a man with a serious face", "a man with a smiling face"),
+])
+def test_categories_of_plurals_and_the_stated_expression(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

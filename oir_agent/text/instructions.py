@@ -463,7 +463,7 @@ def _members_named(prompt: str, noun: str) -> list[str] | None:
     if not members:
         return None
     words = [w.lower() for w in re.findall(r"[\w-]+", prompt)]
-    return [w for k, w in enumerate(words) if w in members and w not in words[:k]]
+    return [w for k, w in enumerate(words) if (w in members or singular(w) in members) and w not in words[:k]]
 
 
 def _resolve_category(clause: Clause, prompt: str, warnings: list[str]) -> Clause:
@@ -759,6 +759,11 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         return fix_articles(move(prompt, end, clause, original))
     if clause.kind == "attribute":
         new_words = attribute_words(clause, found)
+        moods = slots.slots(prompt, "emotion") if clause.value_class == "emotion" else []
+        if len(moods) == 1 and not start <= moods[0].start < end and len(new_words.split()) == 1:
+            # "change the man's expression to smiling" on 'a man with a serious face': the expression the prompt
+            # states changes, as 'make the man smile' does
+            return fix_articles(prompt[:moods[0].start] + new_words + prompt[moods[0].end:])
         after = re.match(r"\s+([\w-]+)", prompt[end:])
         if after and after.group(1).lower() not in nlp.FUNCTION_WORDS \
                 and lexicon.attribute_class(after.group(1)) is not None and lexicon.attribute_class(after.group(1)) \
