@@ -1330,7 +1330,5 @@ def test_categories_of_plurals_and_the_stated_expression(instruction, source, ta
 @pytest.mark.parametrize("source, target", [("a dog next to a fire hydrant", "a dog next to a red fire hydrant"),
                                             ("a fire hydrant on a sidewalk", "a red fire hydrant on a sidewalk")])
 def test_prompt_pairs_name_the_whole_noun_the_parser_misreads(source, target):
-    from oir_agent import align_prompts
-
     assert [(p.source, p.target, p.mask_phrase) for p in align_prompts(source, target).pairs] == [
         ("fire hydrant", "red fire hydrant", "fire hydrant")]
