@@ -1332,3 +1332,29 @@ def test_categories_of_plurals_and_the_stated_expression(instruction, source, ta
 def test_prompt_pairs_name_the_whole_noun_the_parser_misreads(source, target):
     assert [(p.source, p.target, p.mask_phrase) for p in align_prompts(source, target).pairs] == [
         ("fire hydrant", "red fire hydrant", "fire hydrant")]
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("change the soffa to a chair", "a cat on a sofa", "a cat on a chair"),
+    ("make the umbrela red", "a woman holding an umbrella", "a woman holding a red umbrella"),
+])
+def test_a_misspelt_reference_finds_the_one_word_a_letter_away(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction, source", [
+    ("change the horse to a cow", "a house on a hill"),  # a known word is no misspelling
+    ("change the stripes to checks", "a man wearing a striped shirt"),  # a look is no misspelt object
+])
+def test_words_that_are_not_misspellings_stay_refused(instruction, source):
+    with pytest.raises(AlignmentError):
+        parse_instruction(instruction, source_prompt=source)
+
+
+def test_one_edit_apart():
+    from oir_agent.text.lexicon import one_edit_apart
+
+    assert one_edit_apart("cangle", "candle") and one_edit_apart("soffa", "sofa") and one_edit_apart("mountian",
+                                                                                                      "mountain")
+    assert not one_edit_apart("candle", "candle") and not one_edit_apart("cat", "dogs") and \
+        not one_edit_apart("mountian", "fountains")

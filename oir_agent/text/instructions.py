@@ -628,6 +628,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if span is None and not pronoun and locate(original, clause.source) is not None:
         raise AlignmentError(f"the instruction changes {clause.source!r} more than once (an earlier change already "
                              "replaced it); say once what each object becomes.")
+    typo = _misspelt(original, clause.source) if span is None and not pronoun else None
+    if typo is not None:  # 'swap cangle with sword' on 'girl-with-a-candle': the one prompt word a letter away
+        target = re.sub(rf"\b{re.escape(clause.source)}\b", typo, clause.target, flags=re.I)
+        return _apply(prompt, replace(clause, source=typo, target=target), original)
     if span is None:
         value = clause.target if clause.kind != "attribute" else clause.target
         raise AlignmentError(
@@ -648,6 +652,16 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if len(mentions) > 1:
         return _every_mention(prompt, mentions, clause, original)
     return _apply_at(prompt, span, clause, original)
+
+
+def _misspelt(prompt: str, ref: str) -> str | None:
+    """The prompt's word a one-word reference misspells: five letters or more, not a word the lexicon knows, and
+    exactly one distinct prompt word one edit away ('cangle' -> 'candle'); else None."""
+    if not re.fullmatch(r"[a-z]{5,}", ref, re.I) or lexicon.known_word(ref):
+        return None
+    near = {w.lower() for w in re.findall(r"[^\W\d_]+", prompt) if len(w) >= 4 and lexicon.one_edit_apart(w, ref)
+            and not lexicon.is_attribute_word(w)}  # a look (striped) is no misspelt object (stripes)
+    return near.pop() if len(near) == 1 else None
 
 
 def _content_words(text: str) -> set[str]:

@@ -241,3 +241,23 @@ def category_members(noun: str) -> frozenset[str] | None:
         name = CATEGORY_ALIASES[n]
         return None if name is None else CATEGORIES[name]
     return CATEGORIES.get(n)
+
+
+def known_word(word: str) -> bool:
+    """Is the word one the lexicon files anywhere (an attribute, a member of a category, a place, a weather)?"""
+    w = word.lower()
+    return is_attribute_word(w) or w in PLACES or w in SETTING_NOUNS or any(
+        w in members or w.rstrip("s") in members for members in CATEGORIES.values())
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """One letter changed, added, dropped, or two neighbours swapped ('cangle' / 'candle', 'mountian' / 'mountain')."""
+    a, b = a.lower(), b.lower()
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return len(diff) == 1 or len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] \
+            and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:k] + long[k + 1:] == short for k in range(len(long)))
