@@ -1358,3 +1358,27 @@ def test_one_edit_apart():
                                                                                                       "mountain")
     assert not one_edit_apart("candle", "candle") and not one_edit_apart("cat", "dogs") and \
         not one_edit_apart("mountian", "fountains")
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("tulips please", "a vase with red roses on a table", "a vase with red tulips on a table"),
+    ("cat", "a dog running on the beach", "a cat running on the beach"),
+    ("at night", "a dog running on the beach", "a dog running on the beach at night"),
+    ("I'd prefer tulips", "a vase with red roses on a table", "a vase with red tulips on a table"),
+])
+def test_a_value_alone_finds_what_it_replaces(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+@pytest.mark.parametrize("instruction", ["NONE", "nothing", "no change"])
+def test_asking_for_no_change_is_said_so(instruction):
+    with pytest.raises(AlignmentError, match="asks for no change"):
+        parse_instruction(instruction, source_prompt="a dog running on the beach")
+
+
+@pytest.mark.parametrize("instruction, source", [("make one of the cats black", "two cats sitting on a bench"),
+                                                 ("make one of the cats orange", "a black cat and a white cat")])
+def test_one_of_a_group_is_refused_with_what_to_name(instruction, source):
+    with pytest.raises(AlignmentError, match="does not say which one") as exc:
+        parse_instruction(instruction, source_prompt=source)
+    assert exc.value.code == "ambiguous"

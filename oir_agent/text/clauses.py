@@ -121,13 +121,30 @@ def split_clauses(instruction: str) -> list[Clause]:
                 continue
             if best[i] is None or len(rest) + 1 > len(best[i]):
                 best[i] = [clause] + rest
-    result = best[0]
+    result = best[0] or _bare_value(text)
     if not result:
         raise AlignmentError(f"could not understand the instruction {instruction!r}. Accepted forms: "
                              f"{'; '.join(ACCEPTED_FORMS)} (several joined by ',', 'and', ';' or 'then').",
                              code="unreadable")
     # verb-less clauses ("the chopsticks with a knife") already parsed with the verb they imply
     return _with_referents(result)
+
+
+_NO_CHANGE = frozenset({"none", "nothing", "n/a", "na", "no change", "no changes", "same", "as is"})
+
+
+def _bare_value(text: str) -> list[Clause]:
+    """A whole instruction that is only a value, one to three words ('tulips please', 'snow'): it finds what it
+    replaces by its class, as 'make it X' does. Only the whole instruction: a part of one that fails to parse is
+    no value (the clause split relies on that)."""
+    bare = clean_value(_FILLER.sub("", text.strip().rstrip(".!?")).strip())
+    if bare.lower() in _NO_CHANGE:
+        raise AlignmentError(f"the instruction {text!r} asks for no change: say what should change (e.g. 'replace the "
+                             "cat with a dog').", code="unreadable")
+    if not re.fullmatch(r"(?:(?:a|an|the|some)\s+)?[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){0,2}", bare) \
+            or _starts_with_verb(bare) or bare.lower() in slots.PRONOUNS:
+        return []
+    return [Clause(source="", target=bare, kind="implicit")]
 
 
 def _keep_clause(text: str) -> Clause | None:
@@ -469,7 +486,7 @@ _GIVE = re.compile(rf"^give\s+(?P<x>him|her|them|it|{_DET}[\w'-]+)\s+(?P<y>(?!(?
 _OWN_STATE = re.compile(rf"^(?:make|have|let|get)\s+{_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)?)\s+(?P<v>{'|'.join(_STATES)})\s+"
                         r"(?:its|his|her|their)\s+(?P<y>.+)$", re.I)
 _PREFER = re.compile(r"^(?:i'd\s+prefer|i\s+would\s+prefer|i\s+prefer|i'd\s+rather\s+have|i\s+would\s+rather\s+have)\s+"
-                     r"(?P<y>(?:a|an|the|some)\s+.+)$", re.I)
+                     r"(?P<y>(?:a|an|the|some)\s+.+|[\w-]+s)$", re.I)
 _FILL = re.compile(rf"^(?:fill|refill)\s+{_DET}(?P<x>.+?)\s+(?:up\s+)?with\s+(?P<y>.+)$", re.I)
 _DRESS = re.compile(rf"^(?:dress|clothe)\s+(?:him|her|them|{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:up\s+)?in\s+(?P<y>.+)$",
                     re.I)
@@ -636,9 +653,9 @@ def _parse_clause(text: str) -> Clause | None:
     if statement is not None:
         return statement
     m = _PREFER.match(text)
-    if m:  # "I'd prefer a blue car": the value names what it replaces by its head noun, as 'give X Y' does
-        y = clean_value(clean(m.group("y"), keep_det=True))
-        return Clause(source=strip_det(y), target=y, kind="object")
+    if m:  # "I'd prefer a blue car", "I'd prefer tulips": the value finds what it replaces by its head noun or its
+        # class, as an implicit value does
+        return Clause(source="", target=clean_value(clean(m.group("y"), keep_det=True)), kind="implicit")
     m = _GIVE.match(text)
     if m and re.search(r"\b(?:instead\s+of|rather\s+than)\b", m.group("y"), re.I):
         m = None  # 'give him sunglasses instead of glasses': the reference is after 'instead of'

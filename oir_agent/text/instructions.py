@@ -227,6 +227,14 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
     names: each of a list, or each member of a category the prompt names. Anything else is left as written."""
     out: list[Clause] = []
     for c in clauses:
+        one = re.match(r"^(?:one|either)\s+of\s+(?:the\s+)?(?P<group>.+)$", c.source, re.I) if c.source else None
+        if one and c.kind in ("object", "attribute"):  # 'make one of the cats black': which one, the prompt cannot say
+            raise AlignmentError(
+                f"{c.source!r} does not say which one: name it with the source prompt's words (its colour or place, "
+                f"e.g. 'the black cat', 'the cat on the left'; where {prompt!r} names them together, describe each "
+                f"first), or send source and target prompts.", code="ambiguous",
+                suggestion={"source_prompt": f"<{prompt}, with each of the {one.group('group')} described>",
+                            "target_prompt": "<the same, with the one to change changed>"})
         both = c.kind == "implicit" and c.pronoun in slots.PLURAL_PRONOUNS \
             or c.kind in ("object", "attribute") and c.source.lower() in _THEM_ALL
         pair = _coordinated(prompt) if both and not _plural_objects(prompt) else []
