@@ -1382,3 +1382,16 @@ def test_one_of_a_group_is_refused_with_what_to_name(instruction, source):
     with pytest.raises(AlignmentError, match="does not say which one") as exc:
         parse_instruction(instruction, source_prompt=source)
     assert exc.value.code == "ambiguous"
+
+
+@pytest.mark.parametrize("instruction", ["change `cat` to `dog`", "replace the cat with a dog :)",
+                                         "pls replace the cat w/ a dog", "make it so the cat is a dog",
+                                         "change the image so that the cat becomes a dog"])
+def test_chat_writing(instruction):
+    assert parse_instruction(instruction, source_prompt="a cat sitting on a wooden bench").target_prompt == \
+        "a dog sitting on a wooden bench"
+
+
+def test_i_want_it_to_look_like():
+    assert parse_instruction("I want it to look like a painting", source_prompt="a cat sitting on a wooden bench") \
+        .target_prompt == "a painting of a cat sitting on a wooden bench"

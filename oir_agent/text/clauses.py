@@ -20,8 +20,8 @@ ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X 
 
 
 ATTRIBUTE_NOUNS = ("color", "colour", "material", "texture", "pattern", "style", "shape", "expression", "mood")
-_POLITE = re.compile(r"^(please|kindly|can you|could you|would you|i want you to|i'd like you to|let's|now|just|"
-                     r"go ahead and|try to|i want to|i would like to)\s+", re.I)
+_POLITE = re.compile(r"^(please|pls|plz|kindly|can you|could you|would you|i want you to|i'd like you to|let's|now|"
+                     r"just|go ahead and|try to|i want to|i would like to)\s+", re.I)
 
 
 _FILLER = re.compile(r"\s+(?:in|of|from|on)\s+(?:the|this)\s+(?:image|picture|photo|photograph|scene|shot|frame)\b"
@@ -84,6 +84,14 @@ def split_clauses(instruction: str) -> list[Clause]:
                    or "ARROW" in unicodedata.name(ch, ""))  # emoji say nothing to edit; arrows ('cat ➔ dog') do
     text = text.lower() if text.isupper() else text  # shouting: the same words
     text = _THANKS.sub("", _GREETING.sub("", text.strip())).strip() or instruction.strip()
+    # chat writing: an emoticon says nothing, 'w/' is 'with', `code` marks are quotes; 'I want it to look like X'
+    # and 'make it so (that) X is Y' say what it becomes
+    text = re.sub(r"\s*(?<!\w)[:;=8]-?[()\[\]DPpOo3/\\|]+(?!\w)", "", text).strip() or text
+    text = re.sub(r"\bw/\s*", "with ", text, flags=re.I).replace("`", "'")
+    text = re.sub(r"^i\s+(?:want|would\s+like|'d\s+like)\s+(it|this|the\s+(?:image|picture|photo))\s+to\s+", r"make \1 ",
+                  text, flags=re.I)
+    text = re.sub(r"^(?:make|change|edit)\s+(?:it|the\s+(?:image|picture|photo))\s+so\s+(?:that\s+)?", "", text,
+                  flags=re.I)
     # a label before the request ('Instruction: ...', 'Edit request: ...'), and a wish said of someone else ('the user
     # wants the cat replaced by a parrot'): the same request
     text = re.sub(r"^(?:(?:user|edit|editing|image)\s+)?(?:instruction|task|edit|request|command|prompt)s?\s*:\s*", "",
