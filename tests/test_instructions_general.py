@@ -1395,3 +1395,20 @@ def test_chat_writing(instruction):
 def test_i_want_it_to_look_like():
     assert parse_instruction("I want it to look like a painting", source_prompt="a cat sitting on a wooden bench") \
         .target_prompt == "a painting of a cat sitting on a wooden bench"
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("turn on the lamp", "a lamp on a desk", "a switched-on lamp on a desk"),
+    ("turn the tv off", "a tv in a living room", "a switched-off tv in a living room"),
+    ("wake the cat up", "a cat sleeping on a bed", "a cat awake on a bed"),
+    ("make the pizza pepperoni", "a pizza on a wooden board", "a pepperoni pizza on a wooden board"),
+])
+def test_switching_waking_and_toppings(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_two_changes_of_a_one_word_prompt_align_as_one():
+    # found by the property test: both clauses changed the prompt's one token; the first pair's target was not in
+    # the target prompt
+    a = parse_instruction("a into red and winter with a", source_prompt="a%WINTER")
+    assert all(p.target.lower() in a.target_prompt.lower() for p in a.pairs)

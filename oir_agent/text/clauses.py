@@ -575,6 +575,10 @@ def _parse_clause(text: str) -> Clause | None:
     text = re.sub(rf"^((?:make|have|let|get)\s+{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:look|appear|seem)(?:\s+like)?\s+"
                   r"(?!(?:at|to|toward|towards|away|up|down|left|right|into|around|out|back|over|through)\b)",
                   r"\1 ", text, flags=re.I)
+    # 'turn the laptop on', 'wake the cat up': the state the object ends in
+    text = re.sub(rf"^(?:turn|switch)\s+(?:(?P<p>on|off)\s+(?P<x>{_DET}[\w'-]+)|(?P<y>{_DET}[\w'-]+)\s+(?P<q>on|off))$",
+                  lambda m: f"make {m.group('x') or m.group('y')} switched-{m.group('p') or m.group('q')}", text, flags=re.I)
+    text = re.sub(rf"^wake\s+(?:up\s+)?(?P<x>{_DET}[\w'-]+)(?:\s+up)?$", r"make \g<x> awake", text, flags=re.I)
     # 'change the sign to say closed': what the sign says; 'change the number of candles to ten': how many there are
     text = re.sub(rf"^(?:change|edit|alter)\s+({_DET}[\w'-]+)\s+to\s+(?=(?:say|read|show)\s)", r"make \1 ", text,
                   flags=re.I)

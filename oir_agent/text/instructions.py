@@ -132,8 +132,10 @@ def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], cl
     whole = (0, len(source_prompt))  # a whole-picture pair ('and make it night') overlaps nothing: its mask is
     spans = sorted(p.source_span for p in pairs if p.source_span and p.source_span != whole)  # the whole image
     if any(a[1] > b[0] for a, b in zip(spans, spans[1:])) or not pairs \
-            or any(p.kind != "global" and p.target.lower() not in target_prompt.lower() for p in pairs):  # (an
-        # article fixed in context; a whole-picture pair's target is its own single prompt)
+            or any(p.kind != "global" and p.target.lower() not in target_prompt.lower() for p in pairs) \
+            or sum(p.source_span == whole for p in pairs) > 1:
+        # (an article fixed in context; a whole-picture pair's target is its own single prompt; two pairs that
+        # both span the whole prompt, a one-word prompt, change the same words)
         return None
     found = len(pairs)
     pairs = one_global_pair(source_prompt, target_prompt, sorted(pairs, key=lambda p: p.source_span or (0, 0)))

@@ -34,7 +34,8 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                           "floral", "paisley", "houndstooth", "plain", "patterned", "camouflage", "zigzag",
                           "calico", "tabby", "tortoiseshell", "brindle", "dappled", "piebald", "speckled", "mottled"}),
     "state": frozenset({"open", "closed", "folded", "unfolded", "broken", "whole", "full", "empty", "lit", "unlit",
-                        "on", "off", "melted", "frozen", "burning", "sliced", "peeled", "cooked", "raw", "ripe",
+                        "on", "off", "switched-on", "switched-off", "melted", "frozen", "burning", "sliced", "peeled",
+                        "cooked", "raw", "ripe",
                         "rotten", "fresh", "wilted", "blooming", "ruined", "standing", "sitting", "busy",
                         "crowded", "deserted",
                         "lying", "running", "flying", "sleeping", "jumping", "walking", "awake", "asleep",
@@ -57,7 +58,7 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
     # what a food tastes of ('a strawberry cake' -> 'a chocolate cake')
     "flavour": frozenset({"chocolate", "vanilla", "strawberry", "caramel", "lemon", "mint", "pistachio", "matcha",
                           "raspberry", "blueberry", "coconut", "hazelnut", "cinnamon", "mocha", "butterscotch",
-                          "toffee"}),
+                          "toffee", "pepperoni", "margherita", "hawaiian"}),
     "season": frozenset({"spring", "summer", "autumn", "fall", "winter"}),
     "weather": frozenset({"sunny", "rainy", "snowy", "foggy", "misty", "cloudy", "stormy", "windy", "clear", "calm",
                           "rough", "choppy", "turbulent",
