@@ -1412,3 +1412,11 @@ def test_two_changes_of_a_one_word_prompt_align_as_one():
     # the target prompt
     a = parse_instruction("a into red and winter with a", source_prompt="a%WINTER")
     assert all(p.target.lower() in a.target_prompt.lower() for p in a.pairs)
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("make its fur brown", "a dog wagging its tail", "a brown dog wagging its tail"),  # its fur: the dog's look
+    ("turn off its headlights", "a car with its headlights on", "a car with its headlights off"),
+])
+def test_its_fur_and_a_state_said_after_the_noun(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

@@ -625,9 +625,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
                     # preposition too ('put him in space')
             if clause.kind != "attribute":
                 return _apply_slot(prompt, clause.target, None, original)
-    if span is None and ref in _WORN_AS_ADJECTIVE and clause.kind == "attribute":  # 'make her hair blonde' on 'a
+    if span is None and (ref in _WORN_AS_ADJECTIVE or ref in SURFACES) and clause.kind == "attribute":  # 'make her
+        # hair blonde' on 'a girl reading a book', 'make its fur brown' on 'a dog wagging its tail'
         owners = slots.distinct(prompt, slots.slots(prompt, "category:person") + slots.slots(prompt, "category:animal"))
-        if len(owners) == 1:  # girl reading a book': the one person or animal's hair
+        if len(owners) == 1:  # the one person or animal's hair or fur
             return _apply(prompt, replace(clause, source=f"{owners[0]}'s {ref}"), original)
     said = lexicon.WEATHER_LOOKS.get(ref)
     if span is None and said and find_phrase(prompt, said) is not None and clause.kind == "object":  # 'change the
@@ -789,6 +790,9 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             # states changes, as 'make the man smile' does
             return fix_articles(prompt[:moods[0].start] + new_words + prompt[moods[0].end:])
         after = re.match(r"\s+([\w-]+)", prompt[end:])
+        switched = re.fullmatch(r"switched-(on|off)", new_words)
+        if after and switched and after.group(1).lower() in ("on", "off"):  # 'its headlights on' + 'switched-off'
+            return prompt[:end + after.start(1)] + switched.group(1) + prompt[end + after.end(1):]
         if after and after.group(1).lower() not in nlp.FUNCTION_WORDS \
                 and lexicon.attribute_class(after.group(1)) is not None and lexicon.attribute_class(after.group(1)) \
                 in {lexicon.attribute_class(w) for w in new_words.split()}:  # 'its mouth closed' + 'open'
