@@ -791,7 +791,9 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             return fix_articles(prompt[:moods[0].start] + new_words + prompt[moods[0].end:])
         after = re.match(r"\s+([\w-]+)", prompt[end:])
         switched = re.fullmatch(r"switched-(on|off)", new_words)
-        if after and switched and after.group(1).lower() in ("on", "off"):  # 'its headlights on' + 'switched-off'
+        if after and switched and after.group(1).lower() in ("on", "off") \
+                and re.match(r"\s*(?:$|[,.;]|(?:and|with|while|at|in)\b)", prompt[end + after.end(1):]):
+            # 'its headlights on' + 'switched-off' (not 'a lamp on a desk': a place)
             return prompt[:end + after.start(1)] + switched.group(1) + prompt[end + after.end(1):]
         if after and after.group(1).lower() not in nlp.FUNCTION_WORDS \
                 and lexicon.attribute_class(after.group(1)) is not None and lexicon.attribute_class(after.group(1)) \
