@@ -1420,3 +1420,8 @@ def test_two_changes_of_a_one_word_prompt_align_as_one():
 ])
 def test_its_fur_and_a_state_said_after_the_noun(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_a_medium_named_by_its_noun_takes_its_kind_word_in_a_title():
+    assert parse_instruction("make the mural a 3D illustration", source_prompt="Wall Mural - The Golden Temple") \
+        .target_prompt == "3D illustration - The Golden Temple"

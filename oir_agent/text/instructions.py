@@ -588,6 +588,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     pronoun = ref in slots.PERSON_PRONOUNS or ref in slots.PRONOUNS  # 'make her a boy' on 'a girl with her arms
     # crossed': the person, never the prompt's own possessive or 'on it'
     span = None if pronoun else locate(prompt, clause.source, grow=clause.kind == "attribute")
+    media = slots.slots(prompt, "medium") if span is not None and clause.kind == "object" and ref in slots.MEDIUM \
+        and slots.value_class(clause.target) == "medium" else []
+    if len(media) == 1 and media[0].start < span[0] < media[0].end:  # 'make the mural a 3D illustration' on 'Wall
+        return _apply_slot(prompt, clause.target, "medium", original)  # Mural - ...': the medium with its kind noun
     if span is None and "'s " in clause.source:  # "the bear's mouth": the mouth, where the prompt names it
         owned = clause.source.split("'s ", 1)[1]
         if locate(prompt, owned) is not None:
