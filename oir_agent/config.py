@@ -151,8 +151,6 @@ class OIRConfig:
     search_refinement: str = knob("one-round", choices=SEARCH_REFINEMENTS)  # budgeted search's refinement
     # (engine/search.py; docs/DECISIONS.md "Budgeted search"; diagnostics written before it replay with "halving")
     min_search_step: int = 1  # smallest candidate step the search considers (1 = all, as the paper)
-    min_pick_step: int = 1  # smallest step the search may pick; shallower candidates are still scored (they set
-    # the edit score's range) but cannot win (docs/DECISIONS.md, "Pairs that collide")
     final_prompts: str = knob("per-pair-shallow",
                               "the final denoise's prompt: per-pair-shallow (inside the region of each object pair "
                               "whose chosen step is at or below r, that pair's own guided prompt: the final denoise "
@@ -222,8 +220,6 @@ class OIRConfig:
                self.search_budget, "a fraction in [0.05, 1] of the exhaustive search's cost")
         _check(isinstance(self.min_search_step, int) and 1 <= self.min_search_step <= n, "min_search_step",
                self.min_search_step, f"an integer in [1, num_inference_steps] = [1, {n}]")
-        _check(isinstance(self.min_pick_step, int) and 1 <= self.min_pick_step <= n, "min_pick_step",
-               self.min_pick_step, f"an integer in [1, num_inference_steps] = [1, {n}]")
         _check(self.shallow_rule in SHALLOW_RULES, "shallow_rule", self.shallow_rule, f"one of {SHALLOW_RULES}")
         _check(self.final_prompts in FINAL_PROMPTS, "final_prompts", self.final_prompts, f"one of {FINAL_PROMPTS}")
 

@@ -74,7 +74,7 @@ def search_settings(config: OIRConfig, thumbnail_side: int = 128) -> SearchSetti
         clip_region=config.clip_region, clip_crop_margin=config.clip_crop_margin,
         clip_patch_coverage=config.clip_patch_coverage, thumbnail_side=thumbnail_side,
         metric=config.search_metric, strategy=config.search, budget=config.search_budget, clip_mask=config.clip_mask,
-        min_step=config.min_search_step, refinement=config.search_refinement, min_pick=config.min_pick_step)
+        min_step=config.min_search_step, refinement=config.search_refinement)
 
 
 def search_pairs(runtime: Runtime, inv: Inverted, pairs: list[EnginePair], config: OIRConfig,

@@ -80,7 +80,6 @@ class SearchSettings:
     min_step: int  # the smallest candidate step searched (steps below are never evaluated)
     clip_mask: str  # S_e sees the patches of "mask" (the paper) or of the mask's bounding "box"
     refinement: str = "one-round"  # budgeted: see config.SEARCH_REFINEMENTS
-    min_pick: int = 1  # the smallest step that may be picked (shallower ones are scored, never chosen)
     thumbnail_side: int = 128  # side of the kept candidate thumbnails (not a config field: a report size)
 
 
@@ -185,9 +184,9 @@ class _PairState:
         steps, e, b = self.arrays()
         return steps, metric.search_score(metric_name, e, b, self.source_scores(steps))
 
-    def best(self, metric_name: str, min_pick: int = 1) -> int:
+    def best(self, metric_name: str) -> int:
         steps, score = self.score(metric_name)
-        return steps[pick_index(steps, score, min_pick)]
+        return steps[metric.best_index(score)]
 
 
 def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Tensor, trajectory: torch.Tensor,
@@ -233,7 +232,7 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
             if state.strategy != "budgeted":
                 wanted.append([])
                 continue
-            best = state.best(settings.metric, settings.min_pick)
+            best = state.best(settings.metric)
             offsets = refinement_offsets(grid, best, n) if radius is None else [-radius, radius]
             wanted.append(refinement_steps(state.final, best, offsets, n, settings.min_step, state.budget_evals))
         if any(wanted):
@@ -257,7 +256,7 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
                 "every candidate of pair {k} ({text}) is non-finite (NaN or inf in the decoded image): the model "
                 "produced invalid numbers. Try fp32 ({fp32}) or a lower {g}.", k=k + 1, text=repr(state.pair.clip_text),
                 fp32=Param("dtype", "fp32"), g=Param("guidance_scale")))
-        best = steps[pick_index(steps, score, settings.min_pick)]
+        best = steps[metric.best_index(score)]
         change = torch.tensor([state.change[i] for i in steps], dtype=torch.float32)
         state.notes.extend(weak_edit_notes(k, steps, best, e, s_source, change, n))
         results.append(PairSearch(
@@ -266,15 +265,6 @@ def search_steps(runtime: Runtime, schedule: DDIMSchedule, embeddings: torch.Ten
             at_reassembly=dict(state.at_r), thumbnails=[state.thumbs[i] for i in steps], notes=state.notes,
             inside_change=change))
     return results
-
-
-def pick_index(steps: list[int], score: torch.Tensor, min_pick: int = 1) -> int:
-    """metric.best_index among the candidates at step >= min_pick (all of them when none is that deep)."""
-    if min_pick <= 1 or not any(i >= min_pick for i in steps):
-        return metric.best_index(score)
-    shallow = torch.tensor([i < min_pick for i in steps])
-    deep = torch.where(shallow, torch.full_like(score, float("-inf")), score)
-    return metric.best_index(deep if torch.isfinite(deep).any() else score)
 
 
 def weak_edit_notes(k: int, steps: list[int], best: int, s_edit: torch.Tensor, s_source: torch.Tensor,
