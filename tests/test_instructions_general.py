@@ -1425,3 +1425,16 @@ def test_its_fur_and_a_state_said_after_the_noun(instruction, source, target):
 def test_a_medium_named_by_its_noun_takes_its_kind_word_in_a_title():
     assert parse_instruction("make the mural a 3D illustration", source_prompt="Wall Mural - The Golden Temple") \
         .target_prompt == "3D illustration - The Golden Temple"
+
+
+def test_an_action_the_parser_joined_to_its_subject():
+    # 'dog chase' read as one noun; the prompt's 'chasing' says it is the dog's action, with a new object
+    assert parse_instruction("make the dog chase a rabbit", source_prompt="a black dog chasing a white cat in a garden") \
+        .target_prompt == "a black dog chasing a rabbit in a garden"
+
+
+@pytest.mark.parametrize("instruction, source", [("make it a big it", "a cat on it"),
+                                                 ("make them the red them", "a cat with them")])
+def test_a_value_ending_in_a_pronoun_does_not_go_round(instruction, source):
+    with pytest.raises(AlignmentError):  # it recursed without end (found by the property test)
+        parse_instruction(instruction, source_prompt=source)

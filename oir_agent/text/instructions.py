@@ -643,6 +643,14 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if span is None and not pronoun and locate(original, clause.source) is not None:
         raise AlignmentError(f"the instruction changes {clause.source!r} more than once (an earlier change already "
                              "replaced it); say once what each object becomes.")
+    acted = re.fullmatch(r"(?P<x>[\w'-]+)\s+(?P<v>[a-z]+)", clause.source) if span is None and clause.kind == "object" \
+        else None
+    if acted and locate(prompt, acted.group("x")) is not None \
+            and re.search(rf"\b{re.escape(verbs.ing(acted.group('v')))}\b", prompt, re.I):
+        # 'make the dog chase a rabbit' on 'a dog chasing a cat': the parser read 'dog chase' as one noun; the
+        # prompt's 'chasing' says it is the dog's action, with a new object
+        return _apply(prompt, Clause(source=acted.group("x"), target=f"{acted.group('v')} {clause.target}",
+                                     kind="verb"), original)
     typo = _misspelt(original, clause.source) if span is None and not pronoun else None
     if typo is not None:  # 'swap cangle with sword' on 'girl-with-a-candle': the one prompt word a letter away
         target = re.sub(rf"\b{re.escape(clause.source)}\b", typo, clause.target, flags=re.I)
@@ -981,7 +989,8 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     if cls is None and not is_attribute(value):  # "make it a modern hospital" on "old hospital": that phrase
         body = strip_det(value).split()
         tails = [" ".join(body[k:]) for k in range(len(body) - 1, 0, -1)]  # 'shed', 'shearing shed' (not all)
-        found = [t for t in tails if find_phrase(prompt, t) is not None]
+        found = [t for t in tails if find_phrase(prompt, t) is not None  # a pronoun names nothing here ('a big
+                 and t.lower() not in slots.PRONOUNS and t.lower() not in slots.PERSON_PRONOUNS]  # it' went round)
         if found and len(body) > 1:  # the longest of the value's tails that the prompt names is the reference
             return _apply(prompt, Clause(source=found[-1], target=value if leading_det(value) else
                                          with_article(value), kind="object"), original)
