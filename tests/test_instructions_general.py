@@ -51,7 +51,7 @@ def pairs(instruction, source):
     ("Change to a soccer team", "a baseball team on a field", "a soccer team on a field"),
     ("make it winter", "a cabin in autumn", "a cabin in winter"),
     ("make it afternoon", "a misty morning on a lake", "a misty afternoon on a lake"),
-    ("make it night", "a harbour in the morning", "a harbour in the night"),
+    ("make it night", "a harbour in the morning", "a harbour at night"),
     ("make the weather sunny", "a harbour in thick fog", "a harbour in sunny weather"),
     ("make it a watercolor painting", "a photo of a harbour", "a watercolor painting of a harbour"),
     ("as a pencil sketch", "a photo of a harbour", "a pencil sketch of a harbour"),
@@ -1438,3 +1438,12 @@ def test_an_action_the_parser_joined_to_its_subject():
 def test_a_value_ending_in_a_pronoun_does_not_go_round(instruction, source):
     with pytest.raises(AlignmentError):  # it recursed without end (found by the property test)
         parse_instruction(instruction, source_prompt=source)
+
+
+@pytest.mark.parametrize("instruction, source, target", [
+    ("make it daytime", "a snowy village at night", "a snowy village in the daytime"),
+    ("make it dusk", "a foggy forest in the morning", "a foggy forest at dusk"),
+    ("make it afternoon", "a harbor in the evening", "a harbor in the afternoon"),
+])
+def test_a_new_time_takes_its_own_preposition(instruction, source, target):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == target

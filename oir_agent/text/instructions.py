@@ -1120,6 +1120,16 @@ def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
             noun = after is not None and after.group(1).lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS \
                 and after.group(1)[:1].islower() == prompt[f.start:f.start + 1].islower()
             text = bare if noun else "in " + bare
-        prompt = prompt[:f.start] + text + prompt[f.end:]
+        start = f.start
+        said = re.search(r"\b(?:at|in\s+the)\s+$", prompt[:f.start], re.I) if cls == "time" else None
+        if said and text.lower() in _IN_THE_TIMES | _AT_TIMES:  # 'at night' + 'daytime' -> 'in the daytime', 'in
+            start = said.start()  # the morning' + 'dusk' -> 'at dusk': the preposition the new time takes
+            text = ("in the " if text.lower() in _IN_THE_TIMES else "at ") + text
+        prompt = prompt[:start] + text + prompt[f.end:]
     return fix_articles(prompt)
+
+
+_IN_THE_TIMES = frozenset({"morning", "afternoon", "evening", "daytime", "nighttime", "night-time"})
+_AT_TIMES = frozenset({"night", "dawn", "dusk", "sunset", "sunrise", "noon", "midnight", "twilight", "midday",
+                       "daybreak", "nightfall", "golden hour", "blue hour"})
 
