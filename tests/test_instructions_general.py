@@ -1447,3 +1447,9 @@ def test_a_value_ending_in_a_pronoun_does_not_go_round(instruction, source):
 ])
 def test_a_new_time_takes_its_own_preposition(instruction, source, target):
     assert parse_instruction(instruction, source_prompt=source).target_prompt == target
+
+
+def test_a_reference_with_its_own_place_before_to():
+    # 'change X in Y to Z': the lazy split at 'in' gave the value 'the vase to tulips'
+    assert parse_instruction("change the flowers in the vase to tulips", source_prompt="a table with a vase of flowers") \
+        .target_prompt == "a table with a vase of tulips"

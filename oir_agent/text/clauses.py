@@ -262,7 +262,9 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                           rf"(?:that\s+)?{_DET}(?P<x>.+?)\s+(?:is|are|becomes|looks\s+like|turns\s+into)\s+(?P<y>.+)$",
                           re.I), False),  # 'edit the image so the cat is a dog'
     ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter|set)\s+{_DET}(?P<x>.+?)\s+"
-                          rf"(?:to|into|in)\s+(?P<y>.+)$", re.I), False),
+                          rf"(?:to|into)\s+(?P<y>.+)$", re.I), False),  # ('the flowers in the vase to tulips')
+    ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter|set)\s+{_DET}(?P<x>.+?)\s+"
+                          rf"in\s+(?P<y>.+)$", re.I), False),
     ("made", re.compile(rf"^(?:make|have|let|turn|build|craft|carve)\s+{_DET}(?P<x>.+?)\s+(?:be\s+|look\s+)?"
                         rf"(?:made\s+(?:out\s+)?(?:of|from)|out\s+of)\s+(?P<y>.+)$", re.I), False),
     ("made", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:is|are|should\s+be|must\s+be)\s+(?:now\s+)?made\s+(?:out\s+)?"
