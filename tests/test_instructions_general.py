@@ -1453,3 +1453,9 @@ def test_a_reference_with_its_own_place_before_to():
     # 'change X in Y to Z': the lazy split at 'in' gave the value 'the vase to tulips'
     assert parse_instruction("change the flowers in the vase to tulips", source_prompt="a table with a vase of flowers") \
         .target_prompt == "a table with a vase of tulips"
+
+
+def test_a_replacement_said_inside_a_new_medium():
+    a = parse_instruction("make it an oil painting with a dog instead of the cat",
+                          source_prompt="a cat sitting on a wooden bench")
+    assert a.target_prompt == "an oil painting of a dog sitting on a wooden bench" and len(a.pairs) == 2

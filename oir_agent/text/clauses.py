@@ -98,6 +98,9 @@ def split_clauses(instruction: str) -> list[Clause]:
                   text, flags=re.I)
     text = re.sub(r"^(?:the\s+(?:user|client|customer)|they|he|she)\s+(?:wants?|would\s+like|'d\s+like)\s+", "i want ",
                   text, flags=re.I)
+    # 'make it an oil painting with a dog instead of the cat': the picture, and a replacement said inside it
+    text = re.sub(r"^(?P<v>make|turn|render)\s+it\s+(?P<a>.+?)\s+with\s+(?P<b>.+?)\s+instead\s+of\s+(?P<c>.+)$",
+                  r"\g<v> it \g<a>; replace \g<c> with \g<b>", text, flags=re.I)
     text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
