@@ -54,7 +54,7 @@ class InvalidInputError(OIRError, ValueError):
 class AlignmentError(InvalidInputError):
     """The prompts or instruction do not yield editing pairs.
 
-    `code` names the reason for a program ("ambiguous", "unsupported", "not-found", "no-slot", "unreadable", ...);
+    `code` names the reason for a program ("ambiguous", "unsupported", "not-found", "no-slot", "no-change", "unreadable", ...);
     `suggestion` is what to send instead, as data: {"source_prompt", "target_prompt"} or {"readings": [...]}
     (each a complete retry), filled with the caller's own words where possible; None when there is none."""
 

@@ -1459,3 +1459,15 @@ def test_a_replacement_said_inside_a_new_medium():
     a = parse_instruction("make it an oil painting with a dog instead of the cat",
                           source_prompt="a cat sitting on a wooden bench")
     assert a.target_prompt == "an oil painting of a dog sitting on a wooden bench" and len(a.pairs) == 2
+
+
+@pytest.mark.parametrize("instruction, source", [("the car should not be red, make it blue", "a red car on a road"),
+                                                 ("not red but blue", "a red car on a road")])
+def test_what_it_should_not_be_beside_what_it_should(instruction, source):
+    assert parse_instruction(instruction, source_prompt=source).target_prompt == "a blue car on a road"
+
+
+def test_an_instruction_that_changes_nothing_says_so():
+    with pytest.raises(AlignmentError, match="leaves the source prompt") as exc:
+        parse_instruction("make the house larger", source_prompt="a large house on a hill")
+    assert exc.value.code == "no-change"

@@ -105,6 +105,8 @@ def split_clauses(instruction: str) -> list[Clause]:
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
     text = _covered_as_look(text)
+    text = re.sub(r"^not\s+(?P<x>[^,]+?)\s*,?\s+but\s+(?P<y>[^,]+)$", r"\g<y>, not \g<x>", text, flags=re.I)  # 'not
+    # red but blue'
     bare = _VALUE_NOT.match(text)
     if bare and not _VERB.match(bare.group("y")) and parse_clause(bare.group("y")) is None:
         text = f"replace {bare.group('x')} with {bare.group('y')}"  # 'a dog, not a cat': the value, and what it was
@@ -158,8 +160,15 @@ def _bare_value(text: str) -> list[Clause]:
     return [Clause(source="", target=bare, kind="implicit")]
 
 
+_NEGATIVE = re.compile(rf"^{_DET}[\w'-]+(?:\s+[\w'-]+)?\s+(?:should\s+not|shouldn't|must\s+not|mustn't|is\s+not|isn't|"
+                       r"are\s+not|aren't)\s+(?:be\s+)?[\w' -]+$", re.I)
+
+
 def _keep_clause(text: str) -> Clause | None:
-    """'keep the collar red': a clause that says what stays (kind "keep"; it changes nothing)."""
+    """'keep the collar red': a clause that says what stays (kind "keep"; it changes nothing); 'the car should not be
+    red' says what it should not be, and the clause beside it what it should (kind "not"; it changes nothing)."""
+    if _NEGATIVE.match(text.strip()):
+        return Clause(source=text.strip(), target="", kind="not")
     return Clause(source=text.strip(), target="", kind="keep") if _KEEP.match(text.strip()) else None
 
 

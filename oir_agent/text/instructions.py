@@ -80,7 +80,7 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
                             "target_prompt": "<source_prompt with only the words to change replaced>"}) from None
         raise
     kept = [c.source for c in clauses if c.kind == "keep"]
-    clauses = [c for c in clauses if c.kind != "keep"]
+    clauses = [c for c in clauses if c.kind not in ("keep", "not")]
     if not clauses:
         raise AlignmentError(f"the instruction {instruction!r} only says what to keep: say what should change too "
                              "(e.g. 'make the dog black but keep the collar red').", code="unreadable")
@@ -108,6 +108,13 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
         source_prompt, target_prompt = prompts_from_clauses(clauses)
         warnings.append(f"no source_prompt given: the prompts were built from the instruction ({source_prompt!r} -> "
                         f"{target_prompt!r}); a real description of the image as source_prompt gives better edits.")
+    if target_prompt.strip().lower() == source_prompt.strip().lower():
+        raise AlignmentError(
+            f"the instruction {instruction!r} leaves the source prompt {source_prompt!r} as it is (it already says "
+            "that, or a comparative such as 'younger' was read as what the prompt has): say the new value (e.g. 'make "
+            "the man a boy'), or send source and target prompts.", code="no-change",
+            suggestion={"source_prompt": source_prompt, "target_prompt": "<source_prompt with the words to change "
+                                                                         "replaced>"})
     alignment = align_prompts(source_prompt, target_prompt)
     alignment.warnings = warnings + alignment.warnings
     if len(alignment.pairs) != len(clauses):
