@@ -1372,8 +1372,9 @@ def test_a_value_alone_finds_what_it_replaces(instruction, source, target):
 
 @pytest.mark.parametrize("instruction", ["NONE", "nothing", "no change"])
 def test_asking_for_no_change_is_said_so(instruction):
-    with pytest.raises(AlignmentError, match="asks for no change"):
+    with pytest.raises(AlignmentError, match="asks for no change") as exc:
         parse_instruction(instruction, source_prompt="a dog running on the beach")
+    assert exc.value.code == "no-change"
 
 
 @pytest.mark.parametrize("instruction, source", [("make one of the cats black", "two cats sitting on a bench"),

@@ -153,7 +153,7 @@ def _bare_value(text: str) -> list[Clause]:
     bare = clean_value(_FILLER.sub("", text.strip().rstrip(".!?")).strip())
     if bare.lower() in _NO_CHANGE:
         raise AlignmentError(f"the instruction {text!r} asks for no change: say what should change (e.g. 'replace the "
-                             "cat with a dog').", code="unreadable")
+                             "cat with a dog').", code="no-change")
     if not re.fullmatch(r"(?:(?:a|an|the|some)\s+)?[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){0,2}", bare) \
             or _starts_with_verb(bare) or bare.lower() in slots.PRONOUNS:
         return []
@@ -415,8 +415,7 @@ _THERE = re.compile(r"^(?:let\s+)?there\s+(?:is|are|should\s+be|be)\s+(?P<y>.+)$
 def _names_place(value: str) -> bool:
     """A kind of place ('a snowy park', 'the mountains') or a name ('Paris')."""
     words = strip_det(value).split()
-    return bool(words) and (words[0][:1].isupper() or words[-1].lower() in lexicon.PLACES
-                            or words[-1].lower().rstrip("s") in lexicon.PLACES)
+    return bool(words) and (words[0][:1].isupper() or lexicon.is_place(words[-1]))
 
 
 def _implicit_clause(text: str) -> Clause | None:

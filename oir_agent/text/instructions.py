@@ -663,7 +663,7 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         target = re.sub(rf"\b{re.escape(clause.source)}\b", typo, clause.target, flags=re.I)
         return _apply(prompt, replace(clause, source=typo, target=target), original)
     if span is None:
-        value = clause.target if clause.kind != "attribute" else clause.target
+        value = clause.target
         raise AlignmentError(
             f"the instruction mentions {clause.source!r}, which is not in the source prompt {original!r}: name the "
             "object with the source prompt's words, or, if the image shows it, describe it in source_prompt (e.g. "
@@ -896,11 +896,17 @@ def _pronoun_object(prompt: str, clause: Clause) -> str | None:
         # pillows': the pillows or the cat and the dog
     if clause.pronoun != "it" or not _described(prompt) or not is_attribute(clause.target):
         return None
-    p = nlp.get_parser()
-    root = next((t for t in p.nlp(prompt) if t.dep_ == "ROOT"), None) if p.parsed else None
-    if root is None or root.pos_ != "NOUN" or slots.value_class(root.text) == "category:person":
+    root = _root_noun(prompt)
+    if root is None or slots.value_class(root.text) == "category:person":
         return None
     return root.text
+
+
+def _root_noun(prompt: str):
+    """The token a describing sentence is about (its parse's root, when that is a noun), or None."""
+    p = nlp.get_parser()
+    root = next((t for t in p.nlp(prompt) if t.dep_ == "ROOT"), None) if p.parsed else None
+    return root if root is not None and root.pos_ == "NOUN" else None
 
 
 def _pronoun_actor(prompt: str, clause: Clause) -> str | None:
@@ -914,9 +920,8 @@ def _pronoun_actor(prompt: str, clause: Clause) -> str | None:
     if len(words) == 1 and lexicon.attribute_class(verbs.ing(words[0])) != "state" or len(words) > 1 and \
             words[1].lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS:  # 'make it cyberpunk' is a style; a
         return None  # pose the lexicon knows, or a verb with its object or place, is an action
-    p = nlp.get_parser()
-    root = next((t for t in p.nlp(prompt) if t.dep_ == "ROOT"), None) if p.parsed else None
-    if root is None or root.pos_ != "NOUN" or slots.value_class(root.text) not in ("category:animal", "category:pet") \
+    root = _root_noun(prompt)
+    if root is None or slots.value_class(root.text) not in ("category:animal", "category:pet") \
             or not any(c.pos_ == "VERB" for c in root.children):
         return None
     return root.text
@@ -1031,8 +1036,8 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     label = {"credit": "artist credit ('by ...')", "medium": "medium or style word (photo, painting, ...)"}.get(
         cls, cls.split(":")[-1] + " word")
     if not texts:
-        media = slots.slots(prompt, "medium")
-        if cls == "palette" and len(slots.distinct(prompt, media)) == 1 and not strip_det(value).lower().startswith("in "):
+        media = slots.slots(prompt, "medium") if cls == "palette" else []
+        if len(slots.distinct(prompt, media)) == 1 and not strip_det(value).lower().startswith("in "):
             # 'make it sepia' on 'a photo of a car': said before the medium, as captions say it ('a sepia photo')
             at = media[0].start
             return fix_articles(prompt[:at] + strip_det(value) + " " + prompt[at:])

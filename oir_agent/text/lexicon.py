@@ -98,6 +98,12 @@ IN_PLACES = frozenset({"park", "forest", "garden", "room", "kitchen", "city", "d
 PLACES = ON_PLACES | IN_PLACES
 
 
+def is_place(word: str) -> bool:
+    """A kind of place, singular or plural ('park', 'mountains')."""
+    w = word.lower()
+    return w in PLACES or w.rstrip("s") in PLACES
+
+
 # Names of kinds that begin with a word the rules would read as a modifier ('hot', 'orange', 'golden'): replacing
 # the object replaces the whole name ('a hot air balloon' + 'a blimp' -> 'a blimp', not 'a hot blimp').
 KIND_NAMES = frozenset({

@@ -34,7 +34,7 @@ def move(prompt: str, after: int, clause: Clause, original: str) -> str:
     prep = clause.prep
     if prep in ("to", "into"):  # 'move X to Y': the preposition Y's place takes, else the prompt's own
         head = strip_det(clause.target).split()[-1].lower() if clause.target.split() else ""
-        head = head if head in lexicon.ON_PLACES | lexicon.IN_PLACES else head.rstrip("s")
+        head = head if head in lexicon.PLACES else head.rstrip("s")
         prep = "on" if head in lexicon.ON_PLACES else "in" if head in lexicon.IN_PLACES else m.group("prep")
     return prompt[:m.start()] + f"{prep} {target}" + prompt[m.end():]
 
@@ -63,7 +63,7 @@ def new_surroundings(prompt: str, clause: Clause, original: str) -> str:
         det = re.search(r"\b(?:the|a|an|some)\s+$", prompt[:phrase_start(prompt, span[0])], re.I)
         start = det.start() if det else phrase_start(prompt, span[0])
         return prompt[:start] + _place_value(clause.target) + prompt[span[1]:]
-    known = head in lexicon.ON_PLACES | lexicon.IN_PLACES or head.rstrip("s") in lexicon.ON_PLACES | lexicon.IN_PLACES
+    known = lexicon.is_place(head)
     return move(prompt, m.start(), scene if known else replace(scene, prep="in front of"), original)
 
 
