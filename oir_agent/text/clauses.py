@@ -789,6 +789,10 @@ def _parse_clause(text: str) -> Clause | None:
                         and words[-2].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS:
                     return Clause(source=clean(" ".join(words[:-1])), target=words[-1], kind="object")  # 'make the
                     # glasses sunglasses', 'make the flowers in the vase sunflowers'
+                kind = lexicon.category_of(words[-1])
+                if split is None and len(words) > 1 and kind is not None and lexicon.category_of(words[-2]) == kind:
+                    return Clause(source=clean(" ".join(words[:-1])), target=words[-1], kind="object")  # 'make the
+                    # coffee tea': a thing of the object's own kind is what it becomes
                 if split is None:
                     continue
                 x, y = " ".join(words[:split]), " ".join(words[split:])

@@ -151,7 +151,10 @@ CATEGORIES: dict[str, frozenset[str]] = {
                          "sunflowers", "orchid", "lotus", "poppy", "poppies", "lavender", "dandelion"}),
     "food": frozenset({"pizza", "burger", "hamburger", "sandwich", "cake", "donut", "doughnut", "pasta", "noodles",
                        "rice", "soup", "salad", "steak", "sushi", "dumplings", "bread", "cookie", "cookies",
-                       "pie", "taco", "hotdog", "croissant", "muffin", "cupcake", "pancakes", "eggs", "fries"}),
+                       "pie", "taco", "hotdog", "croissant", "muffin", "cupcake", "pancakes", "eggs", "fries",
+                       "shrimp", "prawns", "salmon", "tuna", "lobster", "crab", "meatballs", "sausage", "sausages",
+                       "bacon", "cheese", "tofu", "oatmeal", "cereal", "waffles", "omelette", "curry", "ramen",
+                       "burrito", "bagel", "chips", "popcorn", "ice cream", "spaghetti", "lasagna", "dessert"}),
     "drink": frozenset({"coffee", "tea", "juice", "milk", "wine", "beer", "water", "soda", "cocktail", "smoothie"}),
     "furniture": frozenset({"chair", "table", "sofa", "couch", "bed", "desk", "bench", "stool", "shelf", "cabinet",
                             "armchair", "wardrobe", "dresser"}),
@@ -250,11 +253,16 @@ def category_members(noun: str) -> frozenset[str] | None:
     return CATEGORIES.get(n)
 
 
+def category_of(word: str) -> str | None:
+    """The first category the word (or its form without a final 's') is a member of ('shrimp' -> 'food')."""
+    w = word.lower()
+    return next((name for name, members in CATEGORIES.items() if w in members or w.rstrip("s") in members), None)
+
+
 def known_word(word: str) -> bool:
     """Is the word one the lexicon files anywhere (an attribute, a member of a category, a place, a weather)?"""
     w = word.lower()
-    return is_attribute_word(w) or w in PLACES or w in SETTING_NOUNS or any(
-        w in members or w.rstrip("s") in members for members in CATEGORIES.values())
+    return is_attribute_word(w) or w in PLACES or w in SETTING_NOUNS or category_of(w) is not None
 
 
 def one_edit_apart(a: str, b: str) -> bool:

@@ -136,6 +136,7 @@ def _add_participle_repair(spacy, nlp) -> None:
 def _repair_participles(doc):
     _repair_noun_read_as_verb(doc)
     _repair_noun_read_as_adverb(doc)
+    _repair_noun_read_as_adverb_of_participle(doc)
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
@@ -197,6 +198,32 @@ def _repair_noun_read_as_adverb(doc) -> None:
         for c in list(prev.children):
             c.head = tok
         prev.head, prev.dep_ = tok, "compound"
+
+
+def _repair_noun_read_as_adverb_of_participle(doc) -> None:
+    """'a golden retriever running in a meadow': a noun the small model does not know ('retriever') is read as an
+    adverb of the participle after it, so the phrase has no noun and the action no subject. Such a word right before
+    a participle, reached from a determiner only through adjectives, not in -ly nor a known adverb, is the phrase's
+    noun and the participle its action (as the parser reads 'a brown dog running in a meadow')."""
+    for tok in doc[1:-1]:
+        verb = doc[tok.i + 1]
+        if not (tok.pos_ == "ADV" and tok.head.i == verb.i and verb.tag_ == "VBG" and tok.is_alpha and len(tok) > 3
+                and not tok.lower_.endswith("ly") and tok.lower_ not in _ADVERBS):
+            continue
+        k = tok.i - 1
+        while k >= 0 and doc[k].pos_ == "ADJ":
+            k -= 1
+        if k < 0 or doc[k].lower_ not in DETERMINERS:
+            continue
+        before = doc[k:tok.i]
+        tok.pos_, tok.tag_ = "NOUN", "NN"
+        if verb.dep_ == "ROOT":
+            tok.head, tok.dep_ = tok, "ROOT"
+        else:
+            tok.head, tok.dep_ = verb.head, verb.dep_
+        verb.head, verb.dep_ = tok, "acl"
+        for t in before:
+            t.head, t.dep_ = tok, "det" if t.i == k else "amod"
 
 
 def _repair_noun_read_as_verb(doc) -> None:
@@ -314,6 +341,8 @@ def is_adjective(text: str) -> bool:
         return False
     if all(w in COLOURS for w in words):
         return True
+    if len(words) == 1 and lexicon.category_of(words[0]) and not lexicon.is_attribute_word(words[0]):
+        return False  # a thing the lexicon files ('shrimp'), though the parser may tag it ADJ after 'looks'
     p = get_parser()
     if not p.parsed:
         return words[-1].endswith(("ish", "ful", "less", "ous", "ive", "able", "en", "ed", "y")) and len(words) == 1

@@ -165,6 +165,10 @@ def slots(prompt: str, cls: str) -> list[Slot]:
                         and prompt[words[k - 1].start() - 1:words[k - 1].start()] not in ("-", "_") \
                         and (is_modifier(words[k - 1].group(0)) or words[k - 1].group(0).lower() in MEDIUM_KINDS):
                     k -= 1
+                    if k > 1 and words[k - 1].group(0).lower() in ("and", "or") and is_modifier(words[k - 2].group(0)) \
+                            and _joins(prompt[words[k - 2].end():words[k - 1].start()]) \
+                            and _joins(prompt[words[k - 1].end():words[k].start()]):
+                        k -= 2  # 'black and white photo': coordinated modifiers are one
                 while j + 1 < len(words) and words[j + 1].group(0).lower() in MEDIUM \
                         and _joins(prompt[words[j].end():words[j + 1].start()]):
                     j += 1
