@@ -744,6 +744,9 @@ def _parse_clause(text: str) -> Clause | None:
         if verb == "place":
             if not x or not y:
                 continue
+            if m.group("prep").lower() == "in" and slots.value_class(y) == "category:clothing":
+                # 'put her in a red dress': what she wears, as 'dress her in a red dress'
+                return Clause(source="", target=clean_value(raw_y), kind="implicit")
             return Clause(source=x, target=y, kind="place", prep=m.group("prep").lower())
         if not x or not y or x.lower() == y.lower():
             continue

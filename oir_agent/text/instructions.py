@@ -621,6 +621,15 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             return _apply_slot(prompt, value, slots.CLASS_NOUNS.get(ref, "medium"), original)  # painting style'
         if ref in slots.MEDIUM and clause.kind == "object":  # "turn the painting into ..." on "oil on paper": the
             return _apply_slot(prompt, clause.target, "medium", original)  # picture's medium, in its own words
+        named = strip_det(clause.target).split()
+        if clause.kind == "place" and ref in slots.PRONOUNS and ref not in slots.PERSON_PRONOUNS and named \
+                and (named[0][:1].isupper() or lexicon.is_place(named[-1])) \
+                and slots.value_class(clause.target) not in lexicon.SETTING_CLASSES:  # (not 'set it on fire')
+            # 'put it on a beach': the thing a describing sentence is about, else the whole scene
+            root = _root_noun(prompt) if _described(prompt) else None
+            if root is not None:
+                return _apply(prompt, replace(clause, source=root.text), original)
+            return fix_articles(relocate(prompt, replace(clause, kind="relocate"), original))
         if ref in slots.PERSON_PRONOUNS or ref in slots.PRONOUNS:  # "make her old", "make them elephants"
             cls = "category:person" if ref in slots.PERSON_PRONOUNS else None
             many = _plural_objects(prompt) if ref in slots.PLURAL_PRONOUNS else []

@@ -25,8 +25,9 @@ _PLACE = re.compile(rf"\b(?P<prep>{PREPS})\s+(?P<np>(?:(?:the|a|an|some|this|tha
 def move(prompt: str, after: int, clause: Clause, original: str) -> str:
     """'put the dog on a beach' on 'a dog lying on a carpet': the place phrase after the object becomes the new
     one ('on a beach'); the pair is the place ('carpet' -> 'beach')."""
-    m = next((m for m in _PLACE.finditer(prompt, after)  # not a credit ('by NAME') nor what the subject wears
-              if not (m.group("prep").lower() == "by" and m.group("np")[:1].isupper()) and not _worn(m)), None)
+    found = [m for m in _PLACE.finditer(prompt, after)  # not a credit ('by NAME') nor what the subject wears
+             if not (m.group("prep").lower() == "by" and m.group("np")[:1].isupper()) and not _worn(m)]
+    m = _of_its_scale(found, clause.target, prompt)
     if m is None:
         raise AlignmentError(f"the source prompt {original!r} does not say where {clause.source!r} is, so there is no "
                              "place to change: describe it in the source prompt (e.g. 'a dog lying on a carpet').")
@@ -37,6 +38,21 @@ def move(prompt: str, after: int, clause: Clause, original: str) -> str:
         head = head if head in lexicon.PLACES else head.rstrip("s")
         prep = "on" if head in lexicon.ON_PLACES else "in" if head in lexicon.IN_PLACES else m.group("prep")
     return prompt[:m.start()] + f"{prep} {target}" + prompt[m.end():]
+
+
+def _of_its_scale(found: list[re.Match], value: str, prompt: str) -> re.Match | None:
+    """Of the place phrases after an object, the one a new place replaces: a thing to sit or stand on ('a sofa')
+    replaces the thing the object is on ('on a bench'), a place of the scene's scale ('Rome', 'a beach') where the
+    scene is ('in Paris', not the bench); the first one when none is of the value's scale."""
+    thing = (slots.value_class(strip_det(value)) or "").removeprefix("category:") in _THINGS
+    fits = [m for m in found if _holds_object(m) == thing and (thing or _is_place(m, prompt))]
+    return fits[0] if fits else found[0] if found else None
+
+
+def _holds_object(m: re.Match) -> bool:
+    """'on a wooden bench', 'in a car': the place is an object (furniture, a vehicle, ...), not the scene."""
+    words = strip_det(m.group("np")).split()
+    return bool(words) and (slots.value_class(words[-1].lower().strip(",.")) or "").removeprefix("category:") in _THINGS
 
 
 _IN_THE_BACKGROUND = re.compile(r"(?:\bwith|\band|,)\s+(?P<np>[^,]+?)\s+in\s+the\s+(?:far\s+)?background\b", re.I)
@@ -124,8 +140,8 @@ def _is_place(m: re.Match, prompt: str) -> bool:
         return False
     head = np_words[-1].lower().strip(",.")
     first = np_words[0].lower()
-    if (slots.value_class(head) or "").removeprefix("category:") in _THINGS:  # 'sitting on a wooden bench', 'riding
-        return False  # in a car': an object the subject is on or in, not the scene around them
+    if _holds_object(m):  # 'sitting on a wooden bench', 'riding in a car': an object the subject is on or in, not
+        return False  # the scene around them
     return not (first[:1].isdigit() or head in lexicon.SETTING_NOUNS or head in slots.MEDIUM
                 or first in slots.MEDIUM or head in ("style", "manner", "color", "colour", "front", "top")
                 or lexicon.attribute_class(head) is not None)
