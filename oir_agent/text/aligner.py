@@ -397,6 +397,9 @@ def _to_pair(src, tgt, r: _Region, emap: dict[int, int]) -> tuple[EditPair | Non
     has_src = any(nlp.is_content(t) for t in src[a0:a1])
     has_tgt = any(nlp.is_content(t) for t in tgt[b0:b1])
     src_text, tgt_text = _text(src, a0, a1), _text(tgt, b0, b1)
+    if src_text and [t.lower_ for t in src[a0:a1] if t.pos_ != "PRON"] == [t.lower_ for t in tgt[b0:b1]
+                                                                          if t.pos_ != "PRON"]:
+        return None, None  # 'his newspaper' -> 'her newspaper', 'he leads' -> 'she leads': the object is the same
     if (not has_src or not has_tgt) and src_text and tgt_text and nlp.is_parsed(src) and nlp.is_parsed(tgt):
         pair = _phrase_change(src, tgt, a0, a1, b0, b1)  # 'above the table' -> 'below the table', 'looking left/up'
         if pair is not None:

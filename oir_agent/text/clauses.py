@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from ..errors import AlignmentError
-from . import lexicon, nlp, slots, verbs
+from . import gender, lexicon, nlp, slots, verbs
 from .phrases import attribute_target, clean, fix_articles, is_attribute, leading_det, strip_det, with_article
 
 ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X for Y", "make X Y",
@@ -511,6 +511,12 @@ _PREFER = re.compile(r"^(?:i'd\s+prefer|i\s+would\s+prefer|i\s+prefer|i'd\s+rath
 _FILL = re.compile(rf"^(?:fill|refill)\s+{_DET}(?P<x>.+?)\s+(?:up\s+)?with\s+(?P<y>.+)$", re.I)
 _DRESS = re.compile(rf"^(?:dress|clothe)\s+(?:him|her|them|{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:up\s+)?in\s+(?P<y>.+)$",
                     re.I)
+# 'make them female' (a pronoun, everyone, the people), 'male to female'
+_GENDER = re.compile(r"^(?:(?:make|turn|change|switch)\s+(?P<x>him|her|them|everyone|everybody|all\s+of\s+them|the\s+"
+                     r"(?:people|person|men|women|couple|family|characters?|figures?))\s+(?:into\s+|to\s+)?"
+                     r"(?P<g>female|male|feminine|masculine)"
+                     r"|(?:male|female|man|woman|men|women|boy|girl)\s+(?:to|->|into)\s+(?P<g2>female|male|woman|man|women|men|"
+                     r"girl|boy))$", re.I)
 _STATE_CHANGE = re.compile(rf"^(?P<v>{'|'.join(_STATES)})\s+{_DET}(?P<x>.+)$", re.I)
 _VERB_WORDS = {"change", "make", "turn", "set", "paint", "alter", "switch", "swap", "replace", "give", "use", "same",
                "different", "new", "other"}  # words before 'colour' that do not name an object
@@ -626,6 +632,10 @@ def _parse_clause(text: str) -> Clause | None:
             clause = replace(clause, value_class=was)  # 'wet instead of snowy': the new look takes the old one's place
         if clause is not None:
             return clause
+    m = _GENDER.match(text)
+    if m:  # 'make them female', 'male to female'
+        to = gender.VALUES[(m.group("g") or m.group("g2")).lower()]
+        return Clause(source=clean(m.group("x") or ""), target=to, kind="gender")
     m = _SWAP_ATTR.match(text)
     if m:
         cls = {"colour": "colour", "color": "colour", "shape": "shape", "material": "material", "size": "size"}[

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..errors import AlignmentError
 from ..types import EditPair
-from . import lexicon, nlp, slots, verbs
+from . import gender, lexicon, nlp, slots, verbs
 from .aligner import Alignment, align_prompts, check_prompt, one_global_pair
 from .clauses import (
     LOOK_NOUNS,
@@ -525,6 +525,14 @@ def _unique_clauses(clauses: list[Clause]) -> tuple[list[Clause], list[str]]:
 
 def _apply(prompt: str, clause: Clause, original: str) -> str:
     """Replace the clause's object in `prompt` (it must occur in the original source prompt)."""
+    if clause.kind == "gender":  # 'make them female': every word that says the people's gender
+        swapped = gender.swap(prompt, clause.target)
+        if swapped is None:
+            raise AlignmentError(
+                f"no word of the source prompt {original!r} says whose gender to change (e.g. 'man', 'father'): "
+                "name the person and what they become (e.g. 'make the doctor a woman'), or send source and target "
+                "prompts.", code="no-slot")
+        return swapped
     if clause.kind == "implicit" and prompt == original and _restates(original, clause.target):
         return clause.target  # 'make it a cat running on the beach': the value is the new description
     if clause.kind in ("setting", "implicit"):
