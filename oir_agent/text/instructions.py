@@ -996,6 +996,10 @@ _PALETTE_MEDIUM = re.compile(r"^(?:(?:a|an|the)\s+)?(?P<palette>black[\s-]+and[\
                              r"gr[ae]yscale|full[\s-]+colou?r|colou?r)\s+(?P<medium>\S.*)$", re.I)
 
 
+_ON_SUPPORT = re.compile(rf"on\s+(?:(?:a|an)\s+)?(?:[\w-]+\s+)?(?:{'|'.join(sorted(slots.SUPPORTS))})(?:\s+board)?",
+                         re.I)  # 'on canvas', 'on a wood panel', 'on wood board'
+
+
 def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     """Replace the one phrase of `prompt` of the value's class (slots.py); refuse, with what to send, when the prompt
     has none or several different ones."""
@@ -1007,6 +1011,20 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
         if has_credit:
             return _apply_slot(prompt, "by " + credit.group("name"), "credit", original)
         return f"{prompt.rstrip(' ,.')} by {credit.group('name')}"  # no credit yet: after the picture
+    support = _ON_SUPPORT.fullmatch(value)
+    media = slots.slots(prompt, "medium") if cls is None and support else []
+    old = slots.SUPPORT_AFTER.search(media[0].text(prompt)) if len(media) == 1 else None
+    if old:  # 'have it be on canvas' on 'a watercolor on paper': what the medium is painted on
+        at = media[0].start + old.start()
+        return prompt[:at] + " " + value.strip() + prompt[media[0].end:]
+    if support and len(media) == 1:
+        said = media[0].text(prompt)
+        raise AlignmentError(
+            f"the source prompt {original!r} does not say what the {said} is on, so there is nothing for "
+            f"{value.strip()!r} to replace (adding is not an OIR edit): say it in source_prompt (e.g. '{said} on "
+            f"paper') and target_prompt ('{said} {value.strip()}').", code="unsupported",
+            suggestion={"source_prompt": original.replace(said, f"{said} on <what it is on now>", 1),
+                        "target_prompt": original.replace(said, f"{said} {value.strip()}", 1)})
     mode = _PALETTE_MEDIUM.match(value)
     if cls is None and mode and slots.value_class(mode.group("medium")) == "medium" \
             and slots.slots(prompt, "palette") and slots.slots(prompt, "medium"):

@@ -32,7 +32,10 @@ MEDIUM_KINDS = frozenset({"stock", "wall", "film", "studio", "concept", "fan", "
 # What a medium is laid on ('oil on canvas'): part of the medium's phrase, so a new medium replaces it too.
 SUPPORTS = frozenset({"canvas", "paper", "panel", "board", "linen", "wood", "cardboard", "aquaboard", "silk",
                       "vellum", "parchment", "copper", "masonite", "hardboard", "gesso", "plywood", "card"})
-_SUPPORT = re.compile(r"\s+on\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?(?P<support>[\w-]+)\b", re.I)
+# 'on canvas', 'on a wood panel': what a medium is painted on (a word of its own may come before the support)
+_SUPPORT = re.compile(rf"\s+on\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+(?=(?:{'|'.join(sorted(SUPPORTS))})\b))?"
+                      rf"(?P<support>(?:{'|'.join(sorted(SUPPORTS))}))\b", re.I)
+SUPPORT_AFTER = re.compile(rf"{_SUPPORT.pattern}$", re.I)
 # Words that grade a setting noun and go with it ('thick fog', 'heavy rain', 'early morning').
 GRADES = frozenset({"thick", "heavy", "light", "dense", "thin", "early", "late", "deep", "strong", "gentle", "soft",
                     "bright", "dark", "cold", "warm", "hot"})
