@@ -164,6 +164,9 @@ CATEGORIES: dict[str, frozenset[str]] = {
                            "cottage", "hut", "lighthouse", "bridge", "mansion", "mosque", "cathedral", "chapel",
                            "ranch", "farmhouse", "villa", "hospital", "school", "factory", "hotel", "museum",
                            "library", "treehouse", "pagoda", "shed", "igloo", "windmill", "office building"}),
+    "room": frozenset({"room", "bedroom", "living room", "kitchen", "bathroom", "dining room", "office", "classroom",
+                       "ballroom", "hallway", "attic", "basement", "nursery", "study", "lobby", "library", "studio",
+                       "cellar", "garage"}),
     "settlement": frozenset({"village", "town", "city", "metropolis", "campsite", "hamlet", "camp", "suburb",
                              "town square"}),
     "landform": frozenset({"valley", "mountain", "mountains", "volcano", "hill", "hills", "lake", "beach", "meadow",
@@ -191,6 +194,12 @@ CATEGORIES: dict[str, frozenset[str]] = {
     "water": frozenset({"ocean", "sea", "lake", "river", "pond", "stream", "pool", "lagoon", "bay", "creek",
                         "canal"}),
 }
+# Things said without 'a' ('with rice', not 'with a rice'): a value of one of these takes no article of the prompt's
+MASS_NOUNS = frozenset({"rice", "tofu", "pasta", "spaghetti", "soup", "bread", "cheese", "meat", "beef", "pork",
+                        "bacon", "cereal", "oatmeal", "popcorn", "ice cream", "sushi", "coffee", "tea", "milk",
+                        "water", "juice", "wine", "beer", "soda", "honey", "chocolate", "butter", "jam", "yogurt",
+                        "cream", "sugar", "salt", "flour", "sand", "snow", "grass", "ice", "gravel", "mud", "lava",
+                        "smoke", "fire", "steam", "foam", "cotton", "wool", "paper", "gold", "silver"})
 CATEGORY_ALIASES = {"vehicles": "vehicle", "animals": "animal", "fruits": "fruit", "flowers": "flower",
                     "plant": "flower", "creature": "animal", "dish": "food", "meal": "food", "beverage": "drink",
                     "item": None, "object": None, "thing": None, "shoes": "footwear", "shoe": "footwear",

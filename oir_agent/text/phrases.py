@@ -94,6 +94,10 @@ def agree_preposition(prompt: str, start: int, text: str, old: str = "") -> tupl
     if old.split() and old.split()[-1].lower() == head:
         return start, text
     want = "on" if head in lexicon.ON_PLACES else "in" if head in lexicon.IN_PLACES else None
+    water = lexicon.CATEGORIES["water"] | {"water"}
+    if m is not None and m.group(1).lower() == "on" and head in water and old.split() \
+            and old.split()[-1].lower() in water:
+        return start, text  # 'a boat on a lake' + 'a river': what floats on one water floats on another
     if m is None or want is None or want == m.group(1).lower():
         return start, text
     return m.start(1), want + m.group(2) + text
@@ -194,8 +198,10 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     if det and prompt_det:  # "a cat" + "a dog": the value's determiner replaces the prompt's
         return prompt_det.start(), f"{det} {text}"
     if not det and prompt_det and prompt_det.group(0).strip().lower() in ("a", "an") and not kept and body \
-            and (nlp.lemma(body[-1]).lower() != body[-1].lower() or body[0][:1].isupper() and not _title_case(prompt)):
-        return prompt_det.start(), text  # 'a castle' + 'ruins', 'a man' + 'Iron Man': no 'a' before a plural or a name
+            and (nlp.lemma(body[-1]).lower() != body[-1].lower() or body[0][:1].isupper() and not _title_case(prompt)
+                 or " ".join(body).lower() in lexicon.MASS_NOUNS):
+        return prompt_det.start(), text  # 'a castle' + 'ruins', 'a man' + 'Iron Man', 'an egg' + 'tofu': no 'a'
+        # before a plural, a name or a mass
     before = re.search(r"([\w'-]+)\s+$", prompt[:mod_start])
     acting = before is not None and _is_verb_at(prompt, before.start(1))  # 'wearing sunglasses' + 'a bow tie' ->
     # 'wearing a bow tie': a verb's object takes the value's determiner
