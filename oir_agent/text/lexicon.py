@@ -134,7 +134,9 @@ CATEGORIES: dict[str, frozenset[str]] = {
     "animal": frozenset({"cat", "dog", "horse", "cow", "sheep", "goat", "pig", "bird", "lion", "tiger", "bear",
                          "zebra", "giraffe", "elephant", "monkey", "rabbit", "fox", "wolf", "deer", "duck", "owl",
                          "eagle", "parrot", "penguin", "fish", "frog", "mouse", "squirrel", "panda", "kitten",
-                         "puppy", "camel", "chicken", "hen", "swan", "goose", "butterfly", "snake", "turtle"})
+                         "puppy", "camel", "chicken", "hen", "swan", "goose", "butterfly", "snake", "turtle", "pony",
+                         "bunny", "donkey", "lamb", "hamster", "koala", "kangaroo", "hedgehog", "raccoon", "otter",
+                         "seal", "dolphin", "whale", "shark", "octopus", "crab", "lobster", "chipmunk", "bat"})
     | DOG_KINDS | BIRD_KINDS,
     "dog": frozenset({"dog"}) | DOG_KINDS,
     "bird": frozenset({"bird"}) | BIRD_KINDS,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import threading
 from dataclasses import dataclass
 
@@ -334,6 +335,9 @@ def chunk_root(doc, start: int, end: int) -> int:
     return end - 1
 
 
+_ADJECTIVE_ENDING = re.compile(r"(?:ish|ful|less|ous|ive|able|ible|ic|al|y|ed)$")
+
+
 def is_adjective(text: str) -> bool:
     """Is `text` (a word or short phrase) an adjective or colour, i.e. an attribute rather than an object?"""
     words = text.lower().split()
@@ -350,6 +354,8 @@ def is_adjective(text: str) -> bool:
     # a past participle there describes a state too ('abandoned', 'broken', 'flooded'); of a word joined by
     # hyphens, its last part says what it is ('snow-covered', 'sun-kissed')
     last = [t for t in doc[2:] if not t.is_punct and (t.whitespace_ or t.i == len(doc) - 1)]
+    if len(last) == 1 and last[0].pos_ == "PROPN" and last[0].text.islower():  # a word the model does not know
+        return _ADJECTIVE_ENDING.search(last[0].lower_) is not None  # ('cozy', 'gothic'): its ending says
     return all(t.pos_ in ("ADJ", "ADV") or t.tag_ == "VBN" or t.lower_ in COLOURS for t in last)
 
 
