@@ -798,7 +798,7 @@ def test_filling_a_container_the_prompt_leaves_empty_is_refused_with_a_retry():
 def test_the_reading_does_not_depend_on_the_processs_hash_seed():
     """'a sunny day' is weather and time of day; the class was picked from a set, so 'make it a sunny day' gave
     'in sunny day' or '... in thick fog in the sunny day' depending on PYTHONHASHSEED. Now the class the prompt
-    states wins, in every process."""
+    states wins, in every process (and a weather with a time of day is one phrase: 'on a sunny day')."""
     import os
     import subprocess
     import sys
@@ -807,7 +807,7 @@ def test_the_reading_does_not_depend_on_the_processs_hash_seed():
             "print(p('make it a sunny day', source_prompt='a harbour in thick fog').target_prompt)")
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("0", "2")}
-    assert outs == {"a harbour in sunny day"}, outs
+    assert outs == {"a harbour on a sunny day"}, outs
 
 
 def test_a_thing_that_acts_keeps_the_verb_reading():

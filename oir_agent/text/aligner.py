@@ -181,7 +181,14 @@ def _diff(src, tgt) -> tuple[list[_Region], dict[int, int]]:
         ka, kb = [_key(src[i]) for i in ia], [_key(tgt[i]) for i in ib]
         ops = difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes()
         pending = None
-        for tag, i1, i2, j1, j2 in ops:
+        for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+            if tag == "equal" and pending and i2 - i1 == 1 and ka[i1] == "<det>" and k + 1 < len(ops) and not (
+                    any(nlp.is_content(t) for t in src[pending.s0:pending.s1])
+                    and any(nlp.is_content(t) for t in tgt[pending.t0:pending.t1])):
+                # 'at night in the rain' -> 'on a sunny day': an article between a change that is no pair on its
+                # own ('at night in' -> 'on') and the next change is no anchor; the two are one change
+                pending = _Region(pending.s0, ia[i1] + 1, pending.t0, ib[j1] + 1)
+                continue
             if tag == "equal":
                 for di in range(i2 - i1):
                     emap[ia[i1 + di]] = ib[j1 + di]

@@ -37,6 +37,7 @@ from .phrases import (
     fix_articles,
     grow_to_modifiers,
     is_attribute,
+    kind_name_length,
     leading_det,
     locate,
     replace_phrase,
@@ -843,6 +844,10 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             start, found = before.start(1), prompt[before.start(1):end]  # scene word of the value's class too
         elif before and before.group(1).lower() in compound_nouns(prompt, before.start(1), start):
             start, found = before.start(1), prompt[before.start(1):end]  # 'pine trees' + 'bare': 'bare pine trees'
+        lead = list(re.finditer(r"[\w-]+", prompt[max(0, start - 40):start]))[-3:]
+        named = kind_name_length([w.group() for w in lead], found.lower()) if lead and found.split() else 0
+        if named:  # 'air balloon' + 'striped': the kind's whole name, 'a striped hot air balloon'
+            start, found = max(0, start - 40) + lead[-named].start(), prompt[max(0, start - 40) + lead[-named].start():end]
         target = _grown_up(attribute_target(found, new_words, clause.value_class), new_words)
     else:
         target = without_frame(prompt[:start], target)
@@ -856,11 +861,19 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             target = nlp.singular_last(target)  # 'sunflower field' +
             # 'tulips' -> 'tulip field': a noun naming another's kind is singular (not in a title: capitals hide
             # names, 'Animal Watercolors')
+        portion = _PORTION.search(prompt[:start])
+        if portion and re.match(r"(?:a|an)\s", target, re.I) and lexicon.category_of(
+                strip_det(target).split()[-1]) not in (None, "food", "drink", "fruit", "vegetable", "flower"):
+            # 'a ball of yarn' + 'a toy mouse': a thing of another kind is no portion of a material; it replaces
+            # the ball too (a food keeps its portion: 'a slice of burger')
+            start = portion.start()
         start, target = agree_preposition(prompt, *replace_phrase(prompt, start, end, target), old=found)
     new = prompt[:start] + target + prompt[end:]
     return fix_articles(new)
 
 
+_PORTION = re.compile(r"\b(?:a|an|the|one)\s+(?:ball|piece|slice|stack|pile|heap|bunch|roll|sheet|block|lump|bar|"
+                      r"spool|skein|bundle|handful|chunk|scoop)\s+of\s+$", re.I)  # an amount of a material
 _HELD = re.compile(r"\s+of\s+(?:(?:the|a|an|some)\s+)?[\w'-]+(?:\s+(?!(?:on|in|at|with|and|near|by|under)\b)[\w'-]+)?",
                    re.I)  # what a container holds, right after it
 _BEHIND = re.compile(r"\b(?:in\s+front\s+of|against)\s+(?P<np>(?:(?:the|a|an)\s+)?[\w-]+(?:\s+(?!(?:with|and|on|in|at|"
@@ -1000,9 +1013,50 @@ _ON_SUPPORT = re.compile(rf"on\s+(?:(?:a|an)\s+)?(?:[\w-]+\s+)?(?:{'|'.join(sort
                          re.I)  # 'on canvas', 'on a wood panel', 'on wood board'
 
 
+_OCCASION = re.compile(r"^(?:(?:a|an)\s+)?(?P<mods>(?:[\w-]+\s+){1,2})(?P<noun>day|night|morning|evening|afternoon)$",
+                       re.I)  # 'a sunny day', 'a stormy winter night'
+_SETTING_PHRASE = re.compile(r"\s*\b(?:at|in|on|during)\s+(?:(?:the|a|an)\s+)?$", re.I)
+
+
+def _occasion(prompt: str, value: str) -> str | None:
+    """'make it a sunny day' on 'a street at night in the rain': a value that says the weather or season with the
+    time of day is one phrase ('on a sunny day') that takes the place of every phrase of those classes the prompt
+    says where the scene is ('at night', 'in the rain'); None for another value, or a prompt without such a phrase
+    (an adjective, 'a snowy village', stays: it describes the village)."""
+    m = _OCCASION.match(value.strip())
+    if m is None or not all(lexicon.attribute_class(w) in ("weather", "season") for w in m.group("mods").split()):
+        return None
+    spans = []
+    for cls in ("weather", "time", "season"):
+        for slot in slots.slots(prompt, cls):
+            prep = _SETTING_PHRASE.search(prompt[:slot.start])
+            end = slot.end
+            while (after := re.match(r"\s+([\w-]+)", prompt[end:])) and \
+                    lexicon.attribute_class(after.group(1)) in ("weather", "time", "season"):
+                end += after.end()  # 'on a rainy night': the phrase goes on to its noun
+            if prep is not None:
+                spans.append((prep.start(), end))
+    if not spans:
+        return None
+    spans = sorted(set(spans))
+    merged = [spans[0]]
+    for a, b in spans[1:]:  # 'on a rainy night': the weather inside the time's phrase is one phrase with it
+        if a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    out = prompt
+    for k, (a, b) in reversed(list(enumerate(merged))):
+        out = out[:a] + (" on " + with_article(strip_det(value.strip())) if k == 0 else "") + out[b:]
+    return fix_articles(out)
+
+
 def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     """Replace the one phrase of `prompt` of the value's class (slots.py); refuse, with what to send, when the prompt
     has none or several different ones."""
+    occasion = _occasion(prompt, value) if cls is None else None
+    if occasion is not None:
+        return occasion
     credit = _MEDIUM_BY.match(value)  # 'a photograph by NAME': a medium and a credit, each to the prompt's own phrase
     if cls is None and credit and slots.value_class(credit.group("medium")) == "medium" \
             and slots.slots(prompt, "medium"):

@@ -59,9 +59,11 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
         elif w.lower() not in attr_words:
             out.append(w)
     new = [a for a in attr_words if a not in placed]
+    named = next((j for j in range(len(out) - 1) if " ".join(out[j:]).lower() in lexicon.KIND_NAMES), len(out))
     k = 0
-    while new and k < len(out) and lexicon.attribute_class(out[k]) is not None:
-        k += 1  # the object's own modifiers of known class: the new ones take their English place among them
+    while new and k < named and lexicon.attribute_class(out[k]) is not None:
+        k += 1  # the object's own modifiers of known class: the new ones take their English place among them (not
+        # inside a kind's name: 'a striped hot air balloon')
     lead = _adjective_order(new + out[:k]) if new and "and" not in new and "or" not in new else new + out[:k]
     return " ".join(lead + out[k:])
 
@@ -172,7 +174,7 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     # sky': a time or weather is no object, and takes none of the old object's look
     kinds = compound_nouns(prompt, mod_start, start) if anew and new_mods and not any(
         lexicon.attribute_class(w) or nlp.is_adjective(w) for w in new_mods) else set()
-    named = _kind_name(old_mods, old_head) if not (one or anew) else 0
+    named = kind_name_length(old_mods, old_head) if not (one or anew) else 0
     kinds |= {w.lower() for w in old_mods[len(old_mods) - named:]} if named else set()
     kept = []
     for w in old_mods:
@@ -219,7 +221,7 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
 
 
-def _kind_name(mods: list[str], head: str) -> int:
+def kind_name_length(mods: list[str], head: str) -> int:
     """How many of the modifiers right before the head are part of a kind's name with it ('hot air' in 'hot air
     balloon'; lexicon.KIND_NAMES)."""
     words = [w.lower() for w in mods]
