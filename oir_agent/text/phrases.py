@@ -13,6 +13,8 @@ from .pairs import find_phrase
 def is_attribute(phrase: str) -> bool:
     """Adjective-like words only: POS adjectives, or words of the lexicon's attribute classes / comparatives."""
     words = phrase.split()
+    if phrase.strip().lower() in lexicon.KIND_NAMES:  # 'hot chocolate', 'polar bear': a thing, though its first
+        return False  # word describes
     inner = {k for k, w in enumerate(words) if w.lower() in ("and", "or") and 0 < k < len(words) - 1}
     return bool(words) and all(k in inner or lexicon.is_attribute_word(w) or nlp.is_adjective(w)
                                for k, w in enumerate(words))
@@ -188,6 +190,8 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
             continue  # the value's own modifier of that class replaces it
         if (one or anew) and (cls is None or cls in new_classes):
             continue  # 'a snowy one': the new modifiers replace the old ones not known to describe something else
+        if anew and " ".join(body).lower() in lexicon.KIND_NAMES:
+            continue  # 'a brown bear' + 'a polar bear': the kind's name says how it looks
         kept.append(w)
     if one:
         return mod_start, " ".join(_adjective_order(kept + new_mods) + [prompt[start:end]])
