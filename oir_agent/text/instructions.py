@@ -517,6 +517,16 @@ def _unique_clauses(clauses: list[Clause]) -> tuple[list[Clause], list[str]]:
         if any(k.target.lower() == c.target.lower() and k.kind == c.kind for k in same):
             warnings.append(f"the instruction repeats the change {c.source!r} -> {c.target!r}; it is applied once.")
             continue
+        words = (attribute_words(same[-1], "") if same else "", attribute_words(c, ""))
+        classes = [{lexicon.attribute_class(w) for w in ws.split()} for ws in words]
+        if same and c.kind == "attribute" and same[-1].kind == "attribute" and not c.value_class \
+                and not same[-1].value_class and kept[-1] is same[-1] and (classes[0] == classes[1] or None in
+                                                                            classes[0] | classes[1]):
+            # 'make the car red and blue', 'make it dark and mysterious' (split at 'and'): one look of two words,
+            # as written; two of known different classes ('small and blue') each take their own place
+            both = f"{words[0]} and {words[1]}"
+            kept[-1] = replace(c, target=attribute_target(c.source, both))
+            continue
         if same and c.kind == "object" and same[0].kind == "object":
             raise AlignmentError(f"the instruction changes {c.source!r} twice ({same[0].target!r} and {c.target!r}); "
                                  "say once what it becomes.")
@@ -560,6 +570,9 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         return _apply(prompt, Clause(source=strip_det(behind.group("np")), target=attribute_words(clause, ""),
                                      kind="attribute", value_class=clause.value_class), original)
     if clause.kind == "style":  # 'in the style of Picasso': the prompt's artist credit, else added for the picture
+        named = _STYLE_OF_NAME.search(prompt)
+        if named:  # '... in the style of van gogh': the style the prompt names
+            return prompt[:named.start("name")] + clause.target + prompt[named.end("name"):]
         if slots.slots(prompt, "credit"):
             return _apply_slot(prompt, f"by {clause.target}", "credit", original)
         return f"{prompt.rstrip(' ,.')}, in the style of {clause.target}"
@@ -668,12 +681,15 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if span is None and not pronoun and locate(original, clause.source) is not None:
         raise AlignmentError(f"the instruction changes {clause.source!r} more than once (an earlier change already "
                              "replaced it); say once what each object becomes.")
-    acted = re.fullmatch(r"(?P<x>[\w'-]+)\s+(?P<v>[a-z]+)", clause.source) if span is None and clause.kind == "object" \
-        else None
-    if acted and locate(prompt, acted.group("x")) is not None \
-            and re.search(rf"\b{re.escape(verbs.ing(acted.group('v')))}\b", prompt, re.I):
+    acted = re.fullmatch(r"(?P<x>[\w'-]+)\s+(?P<v>[a-z]+)", clause.source) \
+        if span is None and clause.kind in ("object", "verb") else None
+    doer = locate(prompt, acted.group("x")) if acted else None
+    if doer is not None and (re.search(rf"\b{re.escape(verbs.ing(acted.group('v')))}\b", prompt, re.I) or (
+            not lexicon.known_word(acted.group("v")) and verbs.is_verb_phrase(f"{acted.group('v')} {clause.target}")
+            and verbs.verb_span(prompt, *doer, f"{acted.group('v')} {clause.target}") is not None)):
         # 'make the dog chase a rabbit' on 'a dog chasing a cat': the parser read 'dog chase' as one noun; the
-        # prompt's 'chasing' says it is the dog's action, with a new object
+        # prompt's 'chasing' says it is the dog's action, with a new object; or the dog does something else in
+        # the prompt ('make the dragon breathe fire' on 'a dragon flying over a castle'): a new action
         return _apply(prompt, Clause(source=acted.group("x"), target=f"{acted.group('v')} {clause.target}",
                                      kind="verb"), original)
     typo = _misspelt(original, clause.source) if span is None and not pronoun else None
@@ -874,6 +890,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
 
 _PORTION = re.compile(r"\b(?:a|an|the|one)\s+(?:ball|piece|slice|stack|pile|heap|bunch|roll|sheet|block|lump|bar|"
                       r"spool|skein|bundle|handful|chunk|scoop)\s+of\s+$", re.I)  # an amount of a material
+_STYLE_OF_NAME = re.compile(r"\b(?:in\s+)?the\s+style\s+of\s+(?P<name>[^,.;:|()]+?)\s*(?=$|[,.;:|()])", re.I)
 _HELD = re.compile(r"\s+of\s+(?:(?:the|a|an|some)\s+)?[\w'-]+(?:\s+(?!(?:on|in|at|with|and|near|by|under)\b)[\w'-]+)?",
                    re.I)  # what a container holds, right after it
 _BEHIND = re.compile(r"\b(?:in\s+front\s+of|against)\s+(?P<np>(?:(?:the|a|an)\s+)?[\w-]+(?:\s+(?!(?:with|and|on|in|at|"
@@ -1021,8 +1038,8 @@ _SETTING_PHRASE = re.compile(r"\s*\b(?:at|in|on|during)\s+(?:(?:the|a|an)\s+)?$"
 def _occasion(prompt: str, value: str) -> str | None:
     """'make it a sunny day' on 'a street at night in the rain': a value that says the weather or season with the
     time of day is one phrase ('on a sunny day') that takes the place of every phrase of those classes the prompt
-    says where the scene is ('at night', 'in the rain'); None for another value, or a prompt without such a phrase
-    (an adjective, 'a snowy village', stays: it describes the village)."""
+    says where the scene is ('at night', 'in the rain'), or is added for the whole picture when it says none (an
+    adjective, 'a snowy village', stays: it describes the village); None for another value."""
     m = _OCCASION.match(value.strip())
     if m is None or not all(lexicon.attribute_class(w) in ("weather", "season") for w in m.group("mods").split()):
         return None
@@ -1036,8 +1053,9 @@ def _occasion(prompt: str, value: str) -> str | None:
                 end += after.end()  # 'on a rainy night': the phrase goes on to its noun
             if prep is not None:
                 spans.append((prep.start(), end))
-    if not spans:
-        return None
+    phrase = "on " + with_article(strip_det(value.strip()))
+    if not spans:  # 'a skier going down a snowy slope': the occasion is added for the whole picture (the slope's
+        return f"{prompt.rstrip(' ,.')} {phrase}"  # own look stays)
     spans = sorted(set(spans))
     merged = [spans[0]]
     for a, b in spans[1:]:  # 'on a rainy night': the weather inside the time's phrase is one phrase with it
@@ -1047,7 +1065,7 @@ def _occasion(prompt: str, value: str) -> str | None:
             merged.append((a, b))
     out = prompt
     for k, (a, b) in reversed(list(enumerate(merged))):
-        out = out[:a] + (" on " + with_article(strip_det(value.strip())) if k == 0 else "") + out[b:]
+        out = out[:a] + (" " + phrase if k == 0 else "") + out[b:]
     return fix_articles(out)
 
 
@@ -1211,7 +1229,8 @@ def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
     if cls in lexicon.SETTING_HEADS and len(words) > 1 and words[-1].lower() in lexicon.SETTING_HEAD_WORDS:
         new = " ".join(words[:-1])  # 'midday lighting' for 'sunrise' -> 'midday'; a head is added back if needed
     nouns = [f for f in found if f.text(prompt).split()[-1].lower() in lexicon.SETTING_NOUNS]
-    if cls in lexicon.SETTING_HEADS and nouns and all(w.lower() not in lexicon.SETTING_NOUNS for w in new.split()):
+    headed = cls in lexicon.SETTING_HEADS and nouns and all(w.lower() not in lexicon.SETTING_NOUNS for w in new.split())
+    if headed:
         new = f"{new} {lexicon.SETTING_HEADS[cls]}"  # 'in thick fog' + 'sunny' -> 'in sunny weather'
     for f in sorted(found, key=lambda f: -f.start):
         text = new
@@ -1222,6 +1241,9 @@ def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
                 and after.group(1)[:1].islower() == prompt[f.start:f.start + 1].islower()
             text = bare if noun else "in " + bare
         start = f.start
+        the = re.search(r"\bthe\s+$", prompt[:start], re.I) if headed else None
+        if the:  # 'in the rain' + 'sunny' -> 'in sunny weather', not 'in the sunny weather'
+            start = the.start()
         said = re.search(r"\b(?:at|in\s+the)\s+$", prompt[:f.start], re.I) if cls == "time" else None
         if said and text.lower() in _IN_THE_TIMES | _AT_TIMES:  # 'at night' + 'daytime' -> 'in the daytime', 'in
             start = said.start()  # the morning' + 'dusk' -> 'at dusk': the preposition the new time takes

@@ -178,6 +178,9 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
         lexicon.attribute_class(w) or nlp.is_adjective(w) for w in new_mods) else set()
     named = kind_name_length(old_mods, old_head) if not (one or anew) else 0
     kinds |= {w.lower() for w in old_mods[len(old_mods) - named:]} if named else set()
+    breed = next((k for k in range(len(old_mods) - 1) if " ".join(old_mods[k:]).lower() in lexicon.KIND_NAMES), None)
+    if breed is not None and not (one or anew):  # 'a golden retriever puppy' + 'a kitten': the kind's name says
+        kinds |= {w.lower() for w in old_mods[breed:]}  # what the old object was, and goes with it
     kept = []
     for w in old_mods:
         if w.lower() in kinds or setting:

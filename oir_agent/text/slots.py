@@ -267,8 +267,8 @@ def is_global(source: str, target: str, prompt: str, start: int | None) -> bool:
             out.add("palette")
         return out
 
-    if start is not None and re.search(r"\bby\s+$", prompt[:start], re.I):
-        return True  # an artist credit changes the whole picture's style
+    if start is not None and re.search(r"\b(?:by|style\s+of)\s+$", prompt[:start], re.I):
+        return True  # an artist credit, or the artist a style is named after, changes the whole picture's style
     src, tgt = classes(source), classes(target)
     return bool(src and tgt and src & tgt)
 
