@@ -506,7 +506,8 @@ _GIVE = re.compile(rf"^give\s+(?P<x>him|her|them|it|{_DET}[\w'-]+)\s+(?P<y>(?!(?
 
 _OWN_STATE = re.compile(rf"^(?:make|have|let|get)\s+{_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)?)\s+(?P<v>{'|'.join(_STATES)})\s+"
                         r"(?:its|his|her|their)\s+(?P<y>.+)$", re.I)
-_PREFER = re.compile(r"^(?:i'd\s+prefer|i\s+would\s+prefer|i\s+prefer|i'd\s+rather\s+have|i\s+would\s+rather\s+have)\s+"
+_PREFER = re.compile(r"^(?:i'd\s+prefer|i\s+would\s+prefer|i\s+prefer|i'd\s+rather\s+have|i\s+would\s+rather\s+have|"
+                     r"with)\s+"
                      r"(?P<y>(?:a|an|the|some)\s+.+|[\w-]+s)$", re.I)
 _FILL = re.compile(rf"^(?:fill|refill)\s+{_DET}(?P<x>.+?)\s+(?:up\s+)?with\s+(?P<y>.+)$", re.I)
 _DRESS = re.compile(rf"^(?:dress|clothe)\s+(?:him|her|them|{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:up\s+)?in\s+(?P<y>.+)$",
@@ -584,6 +585,13 @@ def _parse_clause(text: str) -> Clause | None:
             break
         text = shorter
     text = _FILLER.sub("", text).strip()
+    # 'same image but the car is blue', 'the same car but green', 'the car, but yellow': what differs from the picture
+    text = re.sub(r"^(?:the\s+)?same\s+(?:image|picture|photo|scene|thing|one|again)?\s*,?\s*but\s+", "",
+                  text, flags=re.I)
+    text = re.sub(r"^(?:the\s+)?(?:(?P<same>same)\s+)?(?P<x>[\w'-]+(?:\s+[\w'-]+)?)\s*,?\s+but\s+"
+                  r"(?!(?:keep|leave|don't|do\s+not|not|still)\b)(?:in\s+)?(?P<y>[\w'-]+(?:\s+(?:and|or)\s+[\w'-]+)?)$",
+                  lambda m: f"make the {m.group('x')} {m.group('y')}" if m.group("same") or m.group(0)[:4].lower() ==
+                  "the " else m.group(0), text, flags=re.I)
     # 'twice as big (as it is)': a degree says how much, the adjective is the value
     text = re.sub(r"\b(?:twice|three\s+times|ten\s+times|half)\s+as\s+([\w-]+)(?:\s+as\s+.*)?$", r"\1", text, flags=re.I)
     # 'make her look surprised', 'make him look like a cartoon character': the pronoun is the reference, not 'her look'

@@ -692,6 +692,9 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         # the prompt ('make the dragon breathe fire' on 'a dragon flying over a castle'): a new action
         return _apply(prompt, Clause(source=acted.group("x"), target=f"{acted.group('v')} {clause.target}",
                                      kind="verb"), original)
+    if span is None and clause.kind == "object" and lexicon.attribute_class(strip_det(ref)) in lexicon.SETTING_CLASSES \
+            and slots.value_class(clause.target) in lexicon.SETTING_CLASSES:  # 'turn day into night' on a prompt that
+        return _apply_slot(prompt, clause.target, None, original)  # does not say it is day: the scene's time
     typo = _misspelt(original, clause.source) if span is None and not pronoun else None
     if typo is not None:  # 'swap cangle with sword' on 'girl-with-a-candle': the one prompt word a letter away
         target = re.sub(rf"\b{re.escape(clause.source)}\b", typo, clause.target, flags=re.I)

@@ -7,7 +7,9 @@ old phrase that the new one says again (an adverb, a 'at the sky' when the new o
 
 from __future__ import annotations
 
-from . import nlp
+import re
+
+from . import lexicon, nlp
 
 VOWELS = "aeiou"
 DIRECTIONS = frozenset({"at", "to", "toward", "towards", "into", "onto", "up", "down", "away", "around", "through",
@@ -78,10 +80,11 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
         if child.i <= verb.i or child.left_edge.i != _next_index(doc, end):  # 'holding an umbrella': from 'an'
             continue
         if child.dep_ == "dobj":  # the old action's object: its noun phrase, not what hangs on it ('in the park')
+            last = _held_end(child)  # but with what it holds ('a cup of coffee')
             if len(words) > 1:
-                end = child.idx + len(child.text)
+                end = last.idx + len(last.text)
             else:
-                kept_object = doc[child.left_edge.i: child.i + 1].text
+                kept_object = doc[child.left_edge.i: last.i + 1].text
         elif child.dep_ in ("advmod", "prt", "acomp", "xcomp") and len(words) > 1 \
                 or child.dep_ == "prep" and (child.lower_ in new_preps or child.lower_ in DIRECTIONS
                                              and words[1:2] and words[1].lower() in DIRECTIONS
@@ -91,6 +94,14 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
             # not say
             end = max(end, max(t.idx + len(t.text) for t in child.subtree))
     return verb.idx, end, " ".join(words), kept_object
+
+
+def _held_end(noun):
+    """The last token of a noun phrase with what it holds or is made of ('a cup of coffee', 'a bowl of ripe
+    apples'); the noun itself when nothing hangs on it by 'of'."""
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" and c.i == noun.i + 1), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return obj if obj is not None else noun
 
 
 def _actions(prompt: str, noun_start: int, noun_end: int, value: str):
@@ -126,7 +137,10 @@ def same_action_object(prompt: str, noun_start: int, noun_end: int, value: str) 
     old = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None) if verb is not None else None
     if old is None or doc[old.left_edge.i].lower_ in ("her", "his", "its", "their"):
         return None
-    return doc[old.left_edge.i].idx, old.idx + len(old.text), new
+    held = re.search(r"\bof\b", new, re.I) or old.lower_ not in lexicon.CATEGORIES["container"]
+    last = _held_end(old) if held else old  # 'a cup of coffee' + 'a glass of wine', 'a book of poems' + 'a
+    return doc[old.left_edge.i].idx, last.idx + len(last.text), new  # newspaper': the whole; 'a cup' + 'a mug': the
+    # container only (what it holds stays with it)
 
 
 def _describes_other(doc, noun, verb) -> bool:
@@ -157,5 +171,5 @@ def new_object(phrase: str) -> str | None:
                 and t.head.head.i == verb.i:
             if doc[t.left_edge.i].lower_ in ("her", "his", "its", "their", "my", "your"):
                 return None  # 'raise her arms': the subject's own part, not a new object
-            return doc[t.left_edge.i:t.i + 1].text
+            return doc[t.left_edge.i:_held_end(t).i + 1].text  # with what it holds: 'a glass of wine'
     return None
