@@ -585,6 +585,8 @@ def _parse_clause(text: str) -> Clause | None:
             break
         text = shorter
     text = _FILLER.sub("", text).strip()
+    text = re.sub(r"\b(?:both|all|each|the\s+two|the\s+three)\s+of\s+them\b", "them", text, flags=re.I)  # 'make both of
+    # them sleep': them
     # 'same image but the car is blue', 'the same car but green', 'the car, but yellow': what differs from the picture
     text = re.sub(r"^(?:the\s+)?same\s+(?:image|picture|photo|scene|thing|one|again)?\s*,?\s*but\s+", "",
                   text, flags=re.I)

@@ -218,8 +218,9 @@ def _expand_swaps(clauses: list[Clause], prompt: str) -> list[Clause]:
     for c in clauses:
         if c.kind == "swap" and find_phrase(prompt, c.target) is None:  # 'swap the candle with a sword': replace
             out.append(Clause(source=c.source, target=c.prep or c.target, kind="object"))
-        elif c.kind == "swap":  # both are in the prompt: they trade places
-            a, b = (_locate_text(prompt, x) for x in (c.source, c.target))
+        elif c.kind == "swap":  # both are in the prompt: they trade places, each with its own words ('the mug':
+            a, b = (_locate_text(prompt, x) for x in (c.source, c.target))  # 'coffee mug')
+            a, b = (prompt[slice(*_with_compounds(prompt, grow_to_modifiers(prompt, locate(prompt, x))))] for x in (a, b))
             out += [Clause(source=c.source, target=b, kind="object"), Clause(source=c.target, target=a, kind="object")]
         elif c.kind == "swap-attr":
             out += _swap_attributes(c, prompt)
@@ -248,6 +249,10 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
         both = c.kind == "implicit" and c.pronoun in slots.PLURAL_PRONOUNS \
             or c.kind in ("object", "attribute") and c.source.lower() in _THEM_ALL
         pair = _coordinated(prompt) if both and not _plural_objects(prompt) else []
+        if len(pair) > 1 and c.kind == "implicit" and is_action("them", c.target):
+            # 'make them dance on a beach' on 'a man and a woman dancing in a ballroom': what they do together
+            out += [_shared_action(prompt, pair, c.target)]
+            continue
         if len(pair) > 1:  # 'turn them into robots' on 'a man and a woman': each of the two
             attr = c.kind == "attribute" or c.kind == "implicit" and is_attribute(c.target)
             value = attribute_words(c, "") if c.kind == "attribute" else c.target
@@ -301,6 +306,25 @@ def _coordinated(prompt: str) -> list[str]:
     if len(groups) != 1 or not all(i in chunks for i in groups[0]):
         return []
     return [chunks[i] for i in groups[0]]
+
+
+def _shared_action(prompt: str, listed: list[str], value: str) -> Clause:
+    """The verb clause for what listed objects do together: on the one of them the prompt's verb hangs on (the
+    parser hangs 'dancing' on 'woman' or on 'man'); the first, when none does anything."""
+    for ref in listed:
+        span = locate(prompt, ref)
+        if span is not None and verbs.verb_span(prompt, *span, value) is not None:
+            return Clause(source=ref, target=value, kind="verb")
+    return Clause(source=listed[0], target=value, kind="verb")
+
+
+def _with_compounds(prompt: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The span grown left over the nouns that name its kind ('mug' -> 'coffee mug')."""
+    start, end = span
+    while (before := re.search(r"([\w-]+)\s+$", prompt[:start])) and \
+            before.group(1).lower() in compound_nouns(prompt, before.start(1), start):
+        start = before.start(1)
+    return start, end
 
 
 def _locate_text(prompt: str, phrase: str) -> str:
