@@ -397,6 +397,8 @@ _RELOCATE = [
                r"(?:him|her|them|us|everyone|everybody)\s+)?(?P<prep>to|into|in|at|on)\s+(?P<y>.+?)(?:\s+instead)?$",
                re.I),
     re.compile(r"^(?P<prep>in|at)\s+(?P<y>.+?)\s+instead$", re.I),
+    re.compile(r"^(?:(?:have|make|let)\s+(?:it|this|the\s+(?:scene|story|picture|image))\s+)?take\s+place\s+"
+               r"(?P<prep>in|at|on)\s+(?P<y>.+)$", re.I),  # 'have it take place in Park Guell'
     re.compile(rf"^set\s+(?:{_REF_IMPLICIT}|the\s+(?:scene|story|setting))\s+(?P<prep>in|at|on)\s+(?P<y>.+)$", re.I),
 ]
 
@@ -437,6 +439,9 @@ def _implicit_clause(text: str) -> Clause | None:
                 # word has ('a sepia filter': the colour mode)
                 y = look.group("s") if slots.value_class(look.group("s")) in ("palette", "medium") \
                     else f"{look.group('s')} style"
+            about = re.match(r"^about\s+(?P<p>\S.*)$", y, re.I)
+            if about and nlp.is_place_name(about.group("p")):  # 'have it be about Beijing': where the scene is
+                return Clause(source="", target=about.group("p"), kind="relocate", prep="in")
             if y and y.lower() not in slots.PRONOUNS:
                 if re.search(r"\b(?:scene|setting)\b", text[:m.start("y")], re.I) and _names_place(y):
                     # 'change the scene to a city park': the scene's place, as 'move it to a city park'

@@ -716,6 +716,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         # the prompt ('make the dragon breathe fire' on 'a dragon flying over a castle'): a new action
         return _apply(prompt, Clause(source=acted.group("x"), target=f"{acted.group('v')} {clause.target}",
                                      kind="verb"), original)
+    if span is None and clause.kind == "object" and strip_det(ref) in _PLACE_KINDS and clause.target[:1].isupper():
+        # 'change the city to Florence' on 'Venice. by NAME': the place the scene is in
+        return fix_articles(relocate(prompt, Clause(source="", target=clause.target, kind="relocate", prep="in"),
+                                     original))
     if span is None and clause.kind == "object" and lexicon.attribute_class(strip_det(ref)) in lexicon.SETTING_CLASSES \
             and slots.value_class(clause.target) in lexicon.SETTING_CLASSES:  # 'turn day into night' on a prompt that
         return _apply_slot(prompt, clause.target, None, original)  # does not say it is day: the scene's time
@@ -917,6 +921,8 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
 
 _PORTION = re.compile(r"\b(?:a|an|the|one)\s+(?:ball|piece|slice|stack|pile|heap|bunch|roll|sheet|block|lump|bar|"
                       r"spool|skein|bundle|handful|chunk|scoop)\s+of\s+$", re.I)  # an amount of a material
+_PLACE_KINDS = frozenset({"city", "town", "country", "state", "place", "location", "destination", "region",
+                          "province", "island", "village"})  # what a place's name names
 _STYLE_OF_NAME = re.compile(r"\b(?:in\s+)?the\s+style\s+of\s+(?P<name>[^,.;:|()]+?)\s*(?=$|[,.;:|()])", re.I)
 _HELD = re.compile(r"\s+of\s+(?:(?:the|a|an|some)\s+)?[\w'-]+(?:\s+(?!(?:on|in|at|with|and|near|by|under)\b)[\w'-]+)?",
                    re.I)  # what a container holds, right after it

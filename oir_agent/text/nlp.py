@@ -97,7 +97,7 @@ def _load() -> Parser:
 
     for name in MODEL_NAMES:
         try:
-            nlp = spacy.load(name, exclude=["ner"])
+            nlp = spacy.load(name, disable=["ner"])  # loaded, run only for place names (place_names)
             _add_participle_repair(spacy, nlp)
             return Parser(nlp=_Remembered(nlp), name=name, parsed=True)
         except OSError:
@@ -254,6 +254,38 @@ def _repair_noun_read_as_verb(doc) -> None:
                 t.dep_ = "det"
             else:
                 t.dep_, t.pos_, t.tag_ = "amod", "ADJ", "JJ"
+
+
+@functools.lru_cache(maxsize=1024)
+def place_names(text: str, labels: frozenset[str] = frozenset({"GPE", "LOC"})) -> tuple[tuple[int, int], ...]:
+    """Where `text` names a place ('Venice', 'St. Louis', 'Central Park South'): the spans the model's entity
+    recognizer labels a country, city or region (`labels`; 'FAC' adds buildings, streets and the like, which a title
+    names beside its place too often to say which is where the scene is). Run only when a rule asks (the parse does
+    not need it); none without the model."""
+    p = get_parser()
+    ner = _recognizer(p)
+    if ner is None:
+        return ()
+    doc = ner(p.nlp.make_doc(text))
+    return tuple((e.start_char, e.end_char) for e in doc.ents if e.label_ in labels)
+
+
+def is_place_name(value: str) -> bool:
+    """Does the model read `value` as a place's name ('Beijing', 'the North Pole'; not 'Batman')? Asked in a sentence
+    that says someone went there, so the words around it do not decide."""
+    value = value.strip()
+    carrier = f"We traveled to {value} last year."
+    at = carrier.index(value)
+    return (at, at + len(value)) in place_names(carrier, frozenset({"GPE", "LOC", "FAC"}))
+
+
+def _recognizer(p: Parser):
+    if not p.parsed:
+        return None
+    try:
+        return p.nlp.get_pipe("ner")
+    except KeyError:
+        return None
 
 
 def is_parsed(doc) -> bool:

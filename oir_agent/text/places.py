@@ -44,9 +44,16 @@ def _of_its_scale(found: list[re.Match], value: str, prompt: str) -> re.Match | 
     """Of the place phrases after an object, the one a new place replaces: a thing to sit or stand on ('a sofa')
     replaces the thing the object is on ('on a bench'), a place of the scene's scale ('Rome', 'a beach') where the
     scene is ('in Paris', not the bench); the first one when none is of the value's scale."""
-    thing = (slots.value_class(strip_det(value)) or "").removeprefix("category:") in _THINGS
+    head = (strip_det(value).split() or [""])[-1].lower()
+    thing = (slots.value_class(strip_det(value)) or "").removeprefix("category:") in _THINGS or head in _SUPPORTS
     fits = [m for m in found if _holds_object(m) == thing and (thing or _is_place(m, prompt))]
     return fits[0] if fits else found[0] if found else None
+
+
+# What one stands, sits or lies on, as a chair is: not where the scene is ('put the boy on the ground' on 'a boy on
+# a donkey near a plantation': off the donkey)
+_SUPPORTS = frozenset({"floor", "ground", "rug", "carpet", "mat", "blanket", "pillow", "cushion", "log", "rock",
+                       "branch", "stump", "ledge", "windowsill", "roof", "box", "towel", "tray", "plate", "lap"})
 
 
 def _holds_object(m: re.Match) -> bool:
@@ -102,6 +109,10 @@ def relocate(prompt: str, clause: Clause, original: str) -> str:
     places = [m for m in _PLACE.finditer(prompt) if _is_place(m, prompt)]
     texts = sorted({m.group(0).lower() for m in places})
     value = _place_value(clause.target)
+    named = [] if places else nlp.place_names(prompt)
+    if len({prompt[a:b].lower() for a, b in named}) == 1:  # 'Venice. by NAME', 'Spirit of St. Louis': no place
+        a, b = named[0]  # phrase, but the one place the caption names ('Venice' -> 'Florence')
+        return prompt[:a] + clause.target.strip() + prompt[b:]
     if not places:
         raise AlignmentError(
             f"the source prompt {original!r} does not say where the scene is, so there is no place to change into "
