@@ -40,7 +40,8 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                         "crowded", "deserted",
                         "lying", "running", "flying", "sleeping", "jumping", "walking", "awake", "asleep",
                         "repaired", "mended", "stretching", "yawning", "crouching", "kneeling", "leaping",
-                        "crawling", "squatting", "lounging", "perched", "resting", "posing", "bowing", "meditating"}),
+                        "crawling", "squatting", "lounging", "perched", "resting", "posing", "bowing", "meditating",
+                        "melting", "glowing", "smoking", "steaming", "wilting", "shining", "sparkling"}),
     "emotion": frozenset({"happy", "sad", "angry", "smiling", "crying", "laughing", "surprised", "scared", "calm",
                           "serious", "frowning", "tired", "excited", "bored", "grumpy", "cheerful", "neutral",
                           "joyful", "joyous", "melancholic", "gloomy", "shocked", "worried", "confused", "sleepy",
@@ -114,7 +115,7 @@ KIND_NAMES = frozenset({
     "blue whale", "sea lion", "sea turtle", "fire truck", "fire engine", "police car", "school bus", "red carpet",
     "blue jeans", "green beans", "sweet potato", "hot sauce", "bald eagle", "snow leopard", "black panther",
     "guinea pig", "german shepherd", "great dane", "swiss cheese", "brown rice", "white rice", "red velvet cake",
-    "hot chocolate", "iced coffee", "iced tea", "sweet pepper", "red pepper", "green pepper", "blue cheese",
+    "rubber duck", "hot chocolate", "iced coffee", "iced tea", "sweet pepper", "red pepper", "green pepper", "blue cheese",
 })
 
 
