@@ -88,8 +88,9 @@ def split_clauses(instruction: str) -> list[Clause]:
     # and 'make it so (that) X is Y' say what it becomes
     text = re.sub(r"\s*(?<!\w)[:;=8]-?[()\[\]DPpOo3/\\|]+(?!\w)", "", text).strip() or text
     text = re.sub(r"\bw/\s*", "with ", text, flags=re.I).replace("`", "'")
-    text = re.sub(r"^i\s+(?:want|would\s+like|'d\s+like)\s+(it|this|the\s+(?:image|picture|photo))\s+to\s+", r"make \1 ",
-                  text, flags=re.I)
+    text = re.sub(r"^i\s+(?:want|would\s+like|'d\s+like)\s+(it|this|the\s+(?:image|picture|photo))\s+(?:to\s+|"
+                  r"(?=(?:look|appear|seem)\b))", r"make \1 ", text, flags=re.I)  # ('I want it look like': the 'to'
+    # people drop)
     text = re.sub(r"^(?:make|change|edit)\s+(?:it|the\s+(?:image|picture|photo))\s+so\s+(?:that\s+)?", "", text,
                   flags=re.I)
     # a label before the request ('Instruction: ...', 'Edit request: ...'), and a wish said of someone else ('the user
@@ -284,8 +285,8 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
     # 'make the city made of gold', 'make the chair out of gold': a material
     ("make", re.compile(rf"^(?:make|turn|paint|colou?r)\s+{_DET}(?P<x>[\w-]+(?:\s+[\w-]+)?\s+ones?)\s+(?:into\s+)?"
                         rf"(?P<y>.+)$", re.I), False),  # 'make the red one blue'
-    ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:into\s+)?(?P<y>(?:a|an|some)\s+.+)$", re.I),
-     False),
+    ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:into\s+)?(?P<y>(?:a|an|some)\s+.+|the\s+(?-i:[A-Z]).+)$",
+                        re.I), False),  # ('the Eiffel Tower': a name)
     ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:look\s+|appear\s+|be\s+)?(?:into\s+)?"
                         rf"(?P<y>\S+(?:\s+\S+)?(?:\s+(?:and|or)\s+\S+)?)$", re.I), False),
     ("become", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:should be|becomes|become|is now|are now|turns into|should look like|"

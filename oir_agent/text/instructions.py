@@ -1157,6 +1157,13 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     if cls is None and len(slots.setting_classes(value)) > 1 and slots.value_class(value) in lexicon.SETTING_CLASSES:
         # 'a sunny day': weather or time of day; the one the prompt states is the reference ('in thick fog')
         cls = next((c for c in slots.setting_classes(value) if slots.slots(prompt, c)), None)
+    mixed = {lexicon.attribute_class(w) for w in value.split() if w.lower() not in ("and", "or")}
+    if cls is None and slots.value_class(value) is None and len(mixed) > 1 and None not in mixed:
+        # 'melancholic and dark' on 'Joyous Memories': a look of words of several classes replaces the prompt's one
+        # word of one of them, when it says just one
+        said = [c for c in sorted(mixed) if slots.slots(prompt, c)]
+        if len(said) == 1 and len(slots.distinct(prompt, slots.slots(prompt, said[0]))) == 1:
+            cls = said[0]
     cls = cls or slots.value_class(value)
     if cls == "medium":  # an art movement is a painting's style ('impressionism' -> 'impressionist painting')
         value = slots.movement_style(value) or value

@@ -164,6 +164,10 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     if 0 < mod_start < start and not prompt[mod_start - 1].isspace():  # the parser split a joined word ('cat-like'):
         gap = re.search(r"\s+", prompt[mod_start:start])  # its part is no modifier of its own; the word stays
         mod_start = mod_start + gap.end() if gap else start
+    named_value = bool(body) and body[0][:1].isupper() and not one and prompt[start:start + 1].isupper() \
+        and not _title_case(prompt)  # (in a title every word has a capital: no name is told apart)
+    while named_value and (name := re.search(r"([A-Z][\w'-]*)\s+$", prompt[:mod_start])) is not None:
+        mod_start = name.start(1)  # 'Nasir-ul Molk Mosque' + 'the Palace of Versailles': a name for a name
     old_mods = prompt[mod_start:start].split()
     if one:  # the head stays: the located words are the head
         head_text = None

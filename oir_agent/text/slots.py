@@ -135,7 +135,8 @@ def value_class(value: str) -> str | None:
     if setting and all(lexicon.attribute_class(w) or w in ("and", "or") or w in lexicon.SETTING_HEAD_WORDS
                        for w in words):
         return setting[0]
-    head = words[-1]
+    named = re.match(r"^(?:(?:a|an|the)\s+)?([A-Za-z-]+)\s+of\s+[A-Z]", v)  # 'the Palace of Versailles': a palace
+    head = named.group(1).lower() if named else words[-1]
     for name, members in lexicon.CATEGORIES.items():
         if name in ("pet",):
             continue
@@ -188,9 +189,13 @@ def slots(prompt: str, cls: str) -> list[Slot]:
         media = [o for o in out if prompt[o.start:o.end].lower() not in GENRES]
         return media or out  # 'Portrait of a woman, oil painting': the medium is the oil painting
     if cls.startswith("category:"):
-        members = lexicon.CATEGORIES[cls.split(":", 1)[1]]
-        return [Slot(m.start(), m.end(), cls) for m in words
-                if m.group(0).lower() in members or m.group(0).lower().rstrip("s") in members]
+        kind = cls.split(":", 1)[1]
+        members = lexicon.CATEGORIES[kind]
+        found = [Slot(m.start(), m.end(), cls) for m in words
+                 if m.group(0).lower() in members or m.group(0).lower().rstrip("s") in members]
+        if kind == "landform":  # 'Mt. Fuji': a mountain by its name
+            found += [Slot(m.start(), m.end(), cls) for m in _MOUNT.finditer(prompt)]
+        return sorted(found, key=lambda f: f.start)
     out = []
     for i, m in enumerate(words):
         if lexicon.attribute_class(m.group(0)) != cls:
@@ -207,6 +212,9 @@ def slots(prompt: str, cls: str) -> list[Slot]:
         else:
             merged.append(slot)
     return merged
+
+
+_MOUNT = re.compile(r"\b(?:Mt\.?|Mount)\s+[A-Z][\w'-]*")  # 'Mt. Fuji', 'Mount Rainier'
 
 
 def _second_of_compound(prompt: str, word: re.Match) -> bool:
