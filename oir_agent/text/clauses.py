@@ -415,6 +415,10 @@ _STYLE_OF = [
 _THERE = re.compile(r"^(?:let\s+)?there\s+(?:is|are|should\s+be|be)\s+(?P<y>.+)$", re.I)
 
 
+NAMED_WORK = re.compile(r"(?:(?:a|an|the)\s+)?(?:[A-Z][\w'&.-]*\s+)+(?:movie|film|video\s+game|game|cartoon|anime|"
+                         r"comic|comic\s+book|show|series|poster|album\s+cover)s?")  # 'a Pixar movie', 'a Disney cartoon'
+
+
 def _names_place(value: str) -> bool:
     """A kind of place ('a snowy park', 'the mountains') or a name ('Paris')."""
     words = strip_det(value).split()
@@ -440,6 +444,8 @@ def _implicit_clause(text: str) -> Clause | None:
                 # word has ('a sepia filter': the colour mode)
                 y = look.group("s") if slots.value_class(look.group("s")) in ("palette", "medium") \
                     else f"{look.group('s')} style"
+            if NAMED_WORK.fullmatch(y):  # 'make it look like a Pixar movie': the look of a named work
+                return Clause(source="", target=y, kind="style")
             about = re.match(r"^about\s+(?P<p>\S.*)$", y, re.I)
             if about and nlp.is_place_name(about.group("p")):  # 'have it be about Beijing': where the scene is
                 return Clause(source="", target=about.group("p"), kind="relocate", prep="in")
@@ -818,6 +824,15 @@ def _parse_clause(text: str) -> Clause | None:
                         and words[-2].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS:
                     return Clause(source=clean(" ".join(words[:-1])), target=words[-1], kind="object")  # 'make the
                     # glasses sunglasses', 'make the flowers in the vase sunflowers'
+                mass = split is None and len(words) > 1 and words[-1].lower() in lexicon.MASS_NOUNS \
+                    and words[-2].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS
+                if mass and (words[-2].lower() in lexicon.MASS_NOUNS or words[-2].lower() in lexicon.SETTING_NOUNS):
+                    return Clause(source=clean(" ".join(words[:-1])), target=words[-1], kind="object")  # 'make the
+                    # snow grass': one stuff for another
+                if mass:  # 'make the floor (look like) ice': what the thing is made of
+                    x = clean(" ".join(words[:-1]))
+                    return Clause(source=x, target=attribute_target(x, words[-1], "material"), kind="attribute",
+                                  value_class="material")
                 kind = lexicon.category_of(words[-1])
                 if split is None and len(words) > 1 and kind is not None and lexicon.category_of(words[-2]) == kind:
                     return Clause(source=clean(" ".join(words[:-1])), target=words[-1], kind="object")  # 'make the

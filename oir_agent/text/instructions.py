@@ -18,6 +18,7 @@ from . import gender, lexicon, nlp, slots, verbs
 from .aligner import Alignment, align_prompts, check_prompt, one_global_pair
 from .clauses import (
     LOOK_NOUNS,
+    NAMED_WORK,
     POSITIONS,
     SEPARATORS,
     SURFACES,
@@ -574,6 +575,16 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         try:
             return _apply_slot(prompt, clause.target, None, original)
         except AlignmentError as exc:
+            look = clause.target.lower().split()
+            if exc.code == "no-slot" and look and all(w in _PICTURE_LOOKS for w in look):
+                # 'make it vintage' on 'a photo of a cat': how the picture looks, said of its medium ('a vintage
+                # photo of a cat'), or as its style where it names none
+                media = slots.slots(prompt, "medium")
+                if len(slots.distinct(prompt, media)) == 1:
+                    m = media[0]
+                    return fix_articles(prompt[:m.start] + attribute_target(m.text(prompt), clause.target)
+                                        + prompt[m.end:])
+                return f"{prompt.rstrip(' ,.')}, in {clause.target} style"
             meant = _pronoun_object(prompt, clause) if exc.code in ("no-reference", "no-slot") else None
             actor = _pronoun_actor(prompt, clause) if exc.code == "no-reference" and meant is None else None
             if actor is not None:  # 'make it sit' on 'a dog lying on the grass': the dog's action
@@ -597,8 +608,8 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         named = _STYLE_OF_NAME.search(prompt)
         if named:  # '... in the style of van gogh': the style the prompt names
             return prompt[:named.start("name")] + clause.target + prompt[named.end("name"):]
-        if slots.slots(prompt, "credit"):
-            return _apply_slot(prompt, f"by {clause.target}", "credit", original)
+        if slots.slots(prompt, "credit") and not NAMED_WORK.fullmatch(clause.target):  # (a work is no artist:
+            return _apply_slot(prompt, f"by {clause.target}", "credit", original)  # 'by a Pixar movie')
         return f"{prompt.rstrip(' ,.')}, in the style of {clause.target}"
     if clause.kind == "contents":  # 'fill the glass with milk' on 'a glass of red wine': the wine
         held = re.search(rf"\b{re.escape(clause.source)}\s+of\s+(?P<np>[\w'-]+(?:\s+(?!(?:on|in|at|with|and|near|by|"
@@ -657,6 +668,11 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         if owned.lower() in _WORN_AS_ADJECTIVE and clause.kind == "attribute" and locate(prompt, owner) is not None:
             # "change the woman's hair to red" on "a woman walking": 'a red-haired woman' (her look, said of her)
             look = f"{attribute_words(clause, '')}-{_WORN_AS_ADJECTIVE[owned.lower()]}"
+            return _apply(prompt, replace(clause, source=owner, target=attribute_target(owner, look)), original)
+        length = {lexicon.attribute_class(w) for w in attribute_words(clause, "").split()} & {"size", "shape"}
+        if owned.lower() in ("fur", "coat") and length and clause.kind == "attribute" \
+                and locate(prompt, owner) is not None:  # "make the cat's fur long": 'a long-haired cat' (a length is
+            look = f"{attribute_words(clause, '')}-haired"  # no look of the cat itself: 'a long cat')
             return _apply(prompt, replace(clause, source=owner, target=attribute_target(owner, look)), original)
         if owned.lower() in SURFACES and clause.kind == "attribute" and locate(prompt, owner) is not None:
             # "make the cat's fur white" on "a cat on a sofa": the fur is the cat's look, an attribute of the cat
@@ -1241,8 +1257,9 @@ def _assumed_setting(original: str, value: str, cls: str) -> dict:
     noun = bare.split()[-1].lower() in lexicon.SETTING_NOUNS
     if cls == "medium" and bare.lower().endswith(" style"):  # 'in origami style': said after the picture
         now, new = "{}", "{}, in " + bare
-    elif cls == "medium":  # added for the whole picture: no claim about what it is now
-        now, new = "{}", (value if leading_det(value) else with_article(value)) + " of {}"
+    elif cls == "medium":  # added for the whole picture: no claim about what it is now ('pixel art' takes no 'a')
+        said = value if leading_det(value) or bare.lower().endswith(" art") else with_article(value)
+        now, new = "{}", said + " of {}"
     elif cls == "palette":  # 'make it black and white' on 'a car': '... , in black and white'
         now, new = "{}", "{}, " + (bare if bare.lower().startswith("in ") else "in " + bare)
     elif cls == "weather":

@@ -199,6 +199,8 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
             continue  # 'a snowy one': the new modifiers replace the old ones not known to describe something else
         if anew and " ".join(body).lower() in lexicon.KIND_NAMES:
             continue  # 'a brown bear' + 'a polar bear': the kind's name says how it looks
+        if cls == "material" and body and _natural(body[-1]):
+            continue  # 'a wooden floor' + 'grass': what nature is made of is itself ('wooden grass' before)
         kept.append(w)
     if one:
         return mod_start, " ".join(_adjective_order(kept + new_mods) + [prompt[start:end]])
@@ -230,6 +232,16 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     if det and not inside and not mass and not titled:  # "and chopsticks" + "a knife" -> "and a knife"; but "a
         return mod_start, f"{det} {text}"  # slice of pizza" + "a burger" -> "a slice of burger": bare after 'of'
     return mod_start, text  # after a name or a kept modifier: no determiner ("Yosemite National Park" -> "... zoo")
+
+
+_NATURE = frozenset({"grass", "sand", "snow", "ice", "water", "mud", "lava", "gravel", "smoke", "fire", "steam",
+                     "foam", "moss", "dirt", "soil", "clouds", "leaves"})
+
+
+def _natural(noun: str) -> bool:
+    """Grass, water, a landform: no material ('wooden', 'stone') describes it."""
+    n = noun.lower()
+    return n in _NATURE or lexicon.category_of(n) in ("landform", "water")
 
 
 def kind_name_length(mods: list[str], head: str) -> int:
