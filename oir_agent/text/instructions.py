@@ -678,9 +678,14 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             # "make the cat's fur white" on "a cat on a sofa": the fur is the cat's look, an attribute of the cat
             return _apply(prompt, replace(clause, source=owner, target=attribute_words(clause, "")), original)
     if span is None and (pronoun or locate(original, clause.source) is None):
-        if ref in slots.CLASS_NOUNS or ref.endswith(" style"):  # "change the artist to X", "make the season
-            value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target  # winter", "the
-            return _apply_slot(prompt, value, slots.CLASS_NOUNS.get(ref, "medium"), original)  # painting style'
+        value_cls = {lexicon.attribute_class(w) for w in (attribute_words(clause, "") if clause.kind == "attribute"
+                                                          else clause.target).split()}
+        if (ref in slots.CLASS_NOUNS or ref.endswith(" style")) and not (
+                ref in ("sky", "light") and not value_cls & set(lexicon.SETTING_CLASSES)):
+            # "change the artist to X", "make the season winter", "the painting style"; the sky is the weather
+            # only for a weather ('make the sky stormy'; a pink sky is no weather)
+            value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target
+            return _apply_slot(prompt, value, slots.CLASS_NOUNS.get(ref, "medium"), original)
         if ref in slots.MEDIUM and clause.kind == "object":  # "turn the painting into ..." on "oil on paper": the
             return _apply_slot(prompt, clause.target, "medium", original)  # picture's medium, in its own words
         named = strip_det(clause.target).split()
