@@ -563,6 +563,11 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     """Replace the clause's object in `prompt` (it must occur in the original source prompt)."""
     if clause.kind == "gender":  # 'make them female': every word that says the people's gender
         swapped = gender.swap(prompt, clause.target)
+        people = slots.distinct(prompt, slots.slots(prompt, "category:person"))
+        if swapped is None and len(people) == 1:  # 'a doctor with his stethoscope': 'a female doctor with her ...'
+            said = _apply(prompt, Clause(source=people[0], target=attribute_target(people[0], clause.target),
+                                         kind="attribute"), original)
+            return gender.swap(said, clause.target, pronouns_only=True) or said
         if swapped is None:
             raise AlignmentError(
                 f"no word of the source prompt {original!r} says whose gender to change (e.g. 'man', 'father'): "
