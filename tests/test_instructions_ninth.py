@@ -318,3 +318,12 @@ def test_a_colour_for_a_sky_the_prompt_does_not_name_is_refused_as_not_there(sou
     with pytest.raises(AlignmentError) as exc:
         parse_instruction("make the sky pink", source_prompt=source)
     assert exc.value.code == "not-found"
+
+
+@pytest.mark.parametrize("instruction", ["move the car to the left", "put the car in the corner",
+                                         "put the car in the background"])
+def test_moving_an_object_within_the_picture_is_refused(instruction):
+    # 'move the car to the left' gave 'a red car parked on the left' (a street replaced by a position)
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction(instruction, source_prompt="a red car parked on a street")
+    assert exc.value.code == "unsupported" and "cannot move" in str(exc.value)

@@ -779,6 +779,11 @@ def _parse_clause(text: str) -> Clause | None:
             if m.group("prep").lower() == "in" and slots.value_class(y) == "category:clothing":
                 # 'put her in a red dress': what she wears, as 'dress her in a red dress'
                 return Clause(source="", target=clean_value(raw_y), kind="implicit")
+            if strip_det(y).lower().split()[-1:] and strip_det(y).lower().split()[-1] in POSITIONS:
+                raise AlignmentError(
+                    f"{text!r} moves {x!r} within the picture ({y!r}): OIR changes what objects are, in place, and "
+                    "cannot move one. Say what should be at that place instead, or what the object becomes.",
+                    code="unsupported")
             return Clause(source=x, target=y, kind="place", prep=m.group("prep").lower())
         if not x or not y or x.lower() == y.lower():
             continue
