@@ -327,3 +327,17 @@ def test_moving_an_object_within_the_picture_is_refused(instruction):
     with pytest.raises(AlignmentError) as exc:
         parse_instruction(instruction, source_prompt="a red car parked on a street")
     assert exc.value.code == "unsupported" and "cannot move" in str(exc.value)
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make it Chicago", "New York City Skyline at Night", "Chicago Skyline at Night"),  # a place's name alone
+    ("make it Paris", "a cat sitting in Rome", "a cat sitting in Paris"),
+])
+def test_a_place_name_alone_is_where_the_scene_is(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+def test_a_brand_is_no_place():
+    with pytest.raises(AlignmentError) as exc:  # the carrier sentence alone reads 'Ferrari' as a place
+        parse_instruction("make it Ferrari", source_prompt="a red car in Rome")
+    assert exc.value.code == "no-reference" and "Ferrari" in str(exc.value)  # not 'a red car in Ferrari'

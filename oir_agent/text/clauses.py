@@ -444,6 +444,9 @@ def _implicit_clause(text: str) -> Clause | None:
                 # word has ('a sepia filter': the colour mode)
                 y = look.group("s") if slots.value_class(look.group("s")) in ("palette", "medium") \
                     else f"{look.group('s')} style"
+            if y[:1].isupper() and not lexicon.known_word(y) and slots.value_class(y) is None \
+                    and nlp.is_place_name(y):  # 'make it Chicago': a place's name is where the scene is
+                return Clause(source="", target=y, kind="relocate", prep="in")
             if NAMED_WORK.fullmatch(y):  # 'make it look like a Pixar movie': the look of a named work
                 return Clause(source="", target=y, kind="style")
             about = re.match(r"^about\s+(?P<p>\S.*)$", y, re.I)

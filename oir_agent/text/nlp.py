@@ -271,12 +271,14 @@ def place_names(text: str, labels: frozenset[str] = frozenset({"GPE", "LOC"})) -
 
 
 def is_place_name(value: str) -> bool:
-    """Does the model read `value` as a place's name ('Beijing', 'the North Pole'; not 'Batman')? Asked in a sentence
-    that says someone went there, so the words around it do not decide."""
+    """Does the model read `value` as a place's name ('Beijing', 'the North Pole'; not 'Batman', 'Ferrari')? Asked
+    of the value alone and in a sentence that says someone went there; both must say so (the sentence alone makes
+    a brand a place)."""
     value = value.strip()
     carrier = f"We traveled to {value} last year."
     at = carrier.index(value)
-    return (at, at + len(value)) in place_names(carrier, frozenset({"GPE", "LOC", "FAC"}))
+    labels = frozenset({"GPE", "LOC", "FAC"})
+    return (at, at + len(value)) in place_names(carrier, labels) and (0, len(value)) in place_names(value, labels)
 
 
 def _recognizer(p: Parser):
