@@ -59,6 +59,8 @@ class AlignmentError(InvalidInputError):
     (each a complete retry), filled with the caller's own words where possible; None when there is none."""
 
     def __init__(self, message: str, code: str = "unreadable", suggestion: dict | None = None):
+        if "\n" in message or "\r" in message:  # one line, whatever the caller's text held ('MMM\nMMM' quoted)
+            message = message.replace("\r", "\\r").replace("\n", "\\n")
         super().__init__(message)
         self.code = code
         self.suggestion = suggestion

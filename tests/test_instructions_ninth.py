@@ -341,3 +341,10 @@ def test_a_brand_is_no_place():
     with pytest.raises(AlignmentError) as exc:  # the carrier sentence alone reads 'Ferrari' as a place
         parse_instruction("make it Ferrari", source_prompt="a red car in Rome")
     assert exc.value.code == "no-reference" and "Ferrari" in str(exc.value)  # not 'a red car in Ferrari'
+
+
+def test_a_refusal_is_one_line_whatever_the_instruction_held():
+    # found by the fuzzer: a value with a line break was quoted raw into the message ('... to MMMM\nMMMM')
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction("MMMM\nMMMM\rMM", source_prompt="of of")
+    assert "\n" not in str(exc.value) and "\r" not in str(exc.value) and "\\n" in str(exc.value)
