@@ -348,3 +348,21 @@ def test_a_refusal_is_one_line_whatever_the_instruction_held():
     with pytest.raises(AlignmentError) as exc:
         parse_instruction("MMMM\nMMMM\rMM", source_prompt="of of")
     assert "\n" not in str(exc.value) and "\r" not in str(exc.value) and "\\n" in str(exc.value)
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # the comparative of the prompt's own word is the change (it was refused as changing nothing)
+    ("make the tree taller", "a tall tree in a field", "a taller tree in a field"),
+    ("make the man younger", "a young man with a beard", "a younger man with a beard"),
+    ("make the dog bigger", "a small dog", "a big dog"),  # another word of the class: its base replaces it
+    # adjacent words of one class are one value ('light' or 'blue' was ambiguous)
+    ("change the color to navy blue", "a light blue vintage car parked outside",
+     "a navy blue vintage car parked outside"),
+    ("make it red", "a dark green dress", "a red dress"),
+    # a pattern named by its noun is the prompt's pattern word
+    ("change the stripes to checks", "a man wearing a striped shirt", "a man wearing a checkered shirt"),
+    ("make the shirt polka dot", "a man wearing a striped shirt", "a man wearing a polka-dot shirt"),
+    ("change the spots to stripes", "a spotted dog", "a striped dog"),
+])
+def test_comparatives_shades_and_pattern_nouns(instruction, source, expected):
+    assert target(instruction, source) == expected

@@ -602,6 +602,7 @@ def _parse_clause(text: str) -> Clause | None:
     text = _FILLER.sub("", text).strip()
     text = re.sub(r"\b(?:both|all|each|the\s+two|the\s+three)\s+of\s+them\b", "them", text, flags=re.I)  # 'make both of
     # them sleep': them
+    text = re.sub(r"\bpolka[\s-]+dot(s?)\b", r"polka-dot\1", text, flags=re.I)  # one pattern word
     # 'same image but the car is blue', 'the same car but green', 'the car, but yellow': what differs from the picture
     text = re.sub(r"^(?:the\s+)?same\s+(?:image|picture|photo|scene|thing|one|again)?\s*,?\s*but\s+", "",
                   text, flags=re.I)

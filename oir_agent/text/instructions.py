@@ -111,9 +111,11 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
         warnings.append(f"no source_prompt given: the prompts were built from the instruction ({source_prompt!r} -> "
                         f"{target_prompt!r}); a real description of the image as source_prompt gives better edits.")
     if target_prompt.strip().lower() == source_prompt.strip().lower():
+        target_prompt = _comparative_of_its_word(instruction, source_prompt)
+    if target_prompt.strip().lower() == source_prompt.strip().lower():
         raise AlignmentError(
             f"the instruction {instruction!r} leaves the source prompt {source_prompt!r} as it is (it already says "
-            "that, or a comparative such as 'younger' was read as what the prompt has): say the new value (e.g. 'make "
+            "that): say the new value (e.g. 'make "
             "the man a boy'), or send source and target prompts.", code="no-change",
             suggestion={"source_prompt": source_prompt, "target_prompt": "<source_prompt with the words to change "
                                                                          "replaced>"})
@@ -123,6 +125,18 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
         alignment.warnings.append(f"the instruction has {len(clauses)} change(s) but {len(alignment.pairs)} editing "
                                   "pair(s) were found; check the pairs.")
     return alignment
+
+
+def _comparative_of_its_word(instruction: str, prompt: str) -> str:
+    """'make the tree taller' on 'a tall tree': the comparative of a word the prompt has is the change ('a taller
+    tree'); the rules read it as its base word, which leaves the prompt as it is. The prompt unchanged when the
+    instruction has no such comparative, or its word is not said exactly once."""
+    for word in re.findall(r"[a-z]+", instruction.lower()):
+        base = lexicon.base_form(word)
+        said = list(re.finditer(rf"\b{re.escape(base)}\b", prompt, re.I)) if base != word else []
+        if len(said) == 1:
+            return prompt[:said[0].start()] + word + prompt[said[0].end():]
+    return prompt
 
 
 def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], clauses: list[Clause],
@@ -749,6 +763,14 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if span is None and clause.kind == "object" and lexicon.attribute_class(strip_det(ref)) in lexicon.SETTING_CLASSES \
             and slots.value_class(clause.target) in lexicon.SETTING_CLASSES:  # 'turn day into night' on a prompt that
         return _apply_slot(prompt, clause.target, None, original)  # does not say it is day: the scene's time
+    worn = lexicon.PATTERN_NOUNS.get(strip_det(ref)) if span is None and clause.kind in ("object", "attribute") \
+        else None
+    said = list(re.finditer(rf"\b{re.escape(worn)}\b", prompt, re.I)) if worn else []
+    if len(said) == 1:  # 'change the stripes to checks' on 'a striped shirt': the pattern the prompt describes with
+        new = strip_det(attribute_words(clause, "") if clause.kind == "attribute" else clause.target).lower()
+        new = lexicon.PATTERN_NOUNS.get(new, new)
+        if lexicon.attribute_class(new) == "pattern":
+            return prompt[:said[0].start()] + new + prompt[said[0].end():]
     typo = _misspelt(original, clause.source) if span is None and not pronoun else None
     if typo is not None:  # 'swap cangle with sword' on 'girl-with-a-candle': the one prompt word a letter away
         target = re.sub(rf"\b{re.escape(clause.source)}\b", typo, clause.target, flags=re.I)

@@ -198,6 +198,10 @@ CATEGORIES: dict[str, frozenset[str]] = {
     "water": frozenset({"ocean", "sea", "lake", "river", "pond", "stream", "pool", "lagoon", "bay", "creek",
                         "canal"}),
 }
+# A pattern named by its noun, and the word a prompt describes a thing with ('the stripes' of 'a striped shirt')
+PATTERN_NOUNS = {"stripes": "striped", "spots": "spotted", "dots": "dotted", "polka-dots": "polka-dot",
+                 "checks": "checkered", "checkers": "checkered", "squares": "checkered", "florals": "floral",
+                 "flowers": "floral", "zigzags": "zigzag", "speckles": "speckled"}
 # Things said without 'a' ('with rice', not 'with a rice'): a value of one of these takes no article of the prompt's
 MASS_NOUNS = frozenset({"rice", "tofu", "pasta", "spaghetti", "soup", "bread", "cheese", "meat", "beef", "pork",
                         "bacon", "cereal", "oatmeal", "popcorn", "ice cream", "sushi", "coffee", "tea", "milk",

@@ -206,8 +206,8 @@ def slots(prompt: str, cls: str) -> list[Slot]:
             k -= 1
         out.append(Slot(words[k].start(), m.end(), cls))
     merged: list[Slot] = []
-    for slot in out:  # 'black and white': coordinated values of one class are one value
-        if merged and re.fullmatch(r"\s+(?:and|or|&)\s+", prompt[merged[-1].end:slot.start], re.I):
+    for slot in out:  # 'black and white', 'light blue': coordinated or adjacent values of one class are one value
+        if merged and re.fullmatch(r"\s+(?:and|or|&)\s+|\s+|-", prompt[merged[-1].end:slot.start], re.I):
             merged[-1] = Slot(merged[-1].start, slot.end, cls)
         else:
             merged.append(slot)
