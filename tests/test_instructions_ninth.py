@@ -366,3 +366,12 @@ def test_a_refusal_is_one_line_whatever_the_instruction_held():
 ])
 def test_comparatives_shades_and_pattern_nouns(instruction, source, expected):
     assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("turn the chair into gold", "a wooden chair in a room", "a gold chair in a room"),  # a material ('gold wooden')
+    ("make the chair look like it's made of ice", "a wooden chair in a room", "an ice chair in a room"),
+    ("turn the chair into a throne", "a wooden chair in a room", "a wooden throne in a room"),  # a thing stays one
+])
+def test_turned_into_a_material(instruction, source, expected):
+    assert target(instruction, source) == expected

@@ -603,6 +603,14 @@ def _parse_clause(text: str) -> Clause | None:
     text = re.sub(r"\b(?:both|all|each|the\s+two|the\s+three)\s+of\s+them\b", "them", text, flags=re.I)  # 'make both of
     # them sleep': them
     text = re.sub(r"\bpolka[\s-]+dot(s?)\b", r"polka-dot\1", text, flags=re.I)  # one pattern word
+    # 'make the chair look like it's made of ice': what it is made of
+    text = re.sub(r"\s+(?:look|looks|appear|appears|seem|seems)\s+(?:like|as\s+if|as\s+though)\s+(?:it|they)(?:'s|'re|\s+is|"
+                  r"\s+are|\s+was|\s+were)\s+(?=made\s)", " ", text, flags=re.I)
+    # 'turn the chair into gold': a material, not a colour ('gold' is both)
+    turned = re.match(r"^(?:turn|transform|change|convert)\s+(?P<x>.+?)\s+(?:in)?to\s+(?P<m>[a-z]+)$", text, re.I)
+    if turned and (turned.group("m").lower() in lexicon.ATTRIBUTE_CLASSES["material"]
+                   or turned.group("m").lower() in ("gold", "silver", "ice", "paper", "chocolate")):
+        text = f"make {turned.group('x')} made of {turned.group('m')}"
     # 'same image but the car is blue', 'the same car but green', 'the car, but yellow': what differs from the picture
     text = re.sub(r"^(?:the\s+)?same\s+(?:image|picture|photo|scene|thing|one|again)?\s*,?\s*but\s+", "",
                   text, flags=re.I)
