@@ -375,3 +375,21 @@ def test_comparatives_shades_and_pattern_nouns(instruction, source, expected):
 ])
 def test_turned_into_a_material(instruction, source, expected):
     assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # a state listed objects share changes once ('an awake dog and a cat awake' before)
+    ("make them awake", "a dog and a cat sleeping next to each other", "a dog and a cat awake next to each other"),
+    # a weather with its head noun takes no article of the prompt's ('during a calm weather' before)
+    ("make the weather calm", "an old lighthouse on a cliff during a storm",
+     "an old lighthouse on a cliff during calm weather"),
+])
+def test_shared_states_and_weather_articles(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+def test_a_tail_after_a_preposition_is_not_the_values_head():
+    # 'make it raining outside the window' replaced the prompt's 'window' with the whole value
+    with pytest.raises(AlignmentError):
+        parse_instruction("make it raining outside the window",
+                          source_prompt="a cup of tea and a book on a table by the window")

@@ -268,6 +268,13 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
             # 'make them dance on a beach' on 'a man and a woman dancing in a ballroom': what they do together
             out += [_shared_action(prompt, pair, c.target)]
             continue
+        state = c.target if c.kind == "implicit" and lexicon.attribute_class(c.target) == "state" else None
+        doing = [r for r in reversed(pair) if state and locate(prompt, r) is not None  # (the participle follows
+                 # the last of them: 'a dog and a cat sleeping')
+                 and verbs.verb_span(prompt, *locate(prompt, r), state) is not None] if len(pair) > 1 else []
+        if doing:  # 'make them awake' on 'a dog and a cat sleeping ...': the state they share, once
+            out.append(Clause(source=doing[0], target=attribute_target(doing[0], state), kind="attribute"))
+            continue
         if len(pair) > 1:  # 'turn them into robots' on 'a man and a woman': each of the two
             attr = c.kind == "attribute" or c.kind == "implicit" and is_attribute(c.target)
             value = attribute_words(c, "") if c.kind == "attribute" else c.target
@@ -1189,8 +1196,10 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
     if cls is None and not is_attribute(value):  # "make it a modern hospital" on "old hospital": that phrase
         body = strip_det(value).split()
         tails = [" ".join(body[k:]) for k in range(len(body) - 1, 0, -1)]  # 'shed', 'shearing shed' (not all)
-        found = [t for t in tails if find_phrase(prompt, t) is not None  # a pronoun names nothing here ('a big
-                 and t.lower() not in slots.PRONOUNS and t.lower() not in slots.PERSON_PRONOUNS]  # it' went round)
+        found = [t for k, t in zip(range(len(body) - 1, 0, -1), tails) if find_phrase(prompt, t) is not None
+                 and t.lower() not in slots.PRONOUNS and t.lower() not in slots.PERSON_PRONOUNS  # a pronoun names
+                 # nothing here ('a big it' went round); a tail after a preposition or article is not the value's
+                 and body[k - 1].lower() not in nlp.FUNCTION_WORDS | nlp.DETERMINERS]  # head ('... the window')
         if found and len(body) > 1:  # the longest of the value's tails that the prompt names is the reference
             return _apply(prompt, Clause(source=found[-1], target=value if leading_det(value) else
                                          with_article(value), kind="object"), original)
@@ -1330,7 +1339,7 @@ def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
                 and after.group(1)[:1].islower() == prompt[f.start:f.start + 1].islower()
             text = bare if noun else "in " + bare
         start = f.start
-        the = re.search(r"\bthe\s+$", prompt[:start], re.I) if headed else None
+        the = re.search(r"\b(?:the|a|an)\s+$", prompt[:start], re.I) if headed else None
         if the:  # 'in the rain' + 'sunny' -> 'in sunny weather', not 'in the sunny weather'
             start = the.start()
         said = re.search(r"\b(?:at|in\s+the)\s+$", prompt[:f.start], re.I) if cls == "time" else None
