@@ -393,3 +393,17 @@ def test_a_tail_after_a_preposition_is_not_the_values_head():
     with pytest.raises(AlignmentError):
         parse_instruction("make it raining outside the window",
                           source_prompt="a cup of tea and a book on a table by the window")
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # 'on' is a state word too ('its headlights on'), but no modifier of an object: 'make the water green' grew
+    # over 'sailboat on' and coloured the sailboat
+    ("make the water green", "a white sailboat on blue water", "a white sailboat on green water"),
+    ("swap the colors of the sailboat and the water", "a white sailboat on blue water",
+     "a blue sailboat on white water"),
+    # a new pose replaces the old pose, not another action the parser hung it on
+    ("make her run", "a woman wearing a yellow raincoat walking in the rain",
+     "a woman wearing a yellow raincoat running in the rain"),
+])
+def test_prepositions_are_no_modifiers_and_poses_replace_poses(instruction, source, expected):
+    assert target(instruction, source) == expected

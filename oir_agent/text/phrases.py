@@ -397,8 +397,10 @@ def grow_to_modifiers(prompt: str, span: tuple[int, int]) -> tuple[int, int]:
 
 
 def _plain_attribute(word: str) -> bool:
-    """An attribute word of the object itself (colour, size, origin, ...), not of the scene (time, weather)."""
-    return lexicon.is_attribute_word(word) and lexicon.attribute_class(word) not in lexicon.SETTING_CLASSES
+    """An attribute word of the object itself (colour, size, origin, ...), not of the scene (time, weather), nor a
+    preposition the lexicon also files as a state ('on': 'a sailboat on blue water' had grown to the sailboat)."""
+    return lexicon.is_attribute_word(word) and lexicon.attribute_class(word) not in lexicon.SETTING_CLASSES \
+        and word.lower() not in nlp.FUNCTION_WORDS
 
 
 def leading_det(phrase: str) -> bool:

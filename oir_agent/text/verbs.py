@@ -63,7 +63,10 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
     doc, verbs = found
     words = value.split()
     same = [t for t in verbs if t.lemma_.lower() == words[0].lower()]
-    verb = same[0] if same else verbs[0]  # the action the prompt names again, if it does ('keep sitting')
+    posed = [t for t in verbs if lexicon.attribute_class(ing(t.lemma_)) == "state"] \
+        if lexicon.attribute_class(ing(words[0])) == "state" else []
+    verb = same[0] if same else posed[0] if posed else verbs[0]  # the action the prompt names again, if it does
+    # ('keep sitting'); a new pose takes the old pose's place ('run' on '... wearing a raincoat walking': walking)
     if verb.tag_ == "VBG":
         words[0] = ing(words[0])
     elif verb.tag_ == "VBZ":
@@ -121,6 +124,9 @@ def _actions(prompt: str, noun_start: int, noun_end: int, value: str):
         verbs = [t for t in noun.subtree if t.i > noun.i and t.dep_ == "acl" and t.tag_ == "VBG"]
     if not verbs and len(value.split()) == 1:  # 'a smiling girl' + 'cry' -> 'a crying girl' (one word fits before)
         verbs = [t for t in noun.children if t.i < noun.i and t.dep_ == "amod" and t.tag_ == "VBG"]
+    verbs += [c for v in list(verbs) for c in v.children if c.tag_ == "VBG" and c.i > v.i
+              and c.dep_ in ("dobj", "advcl", "xcomp", "conj")]  # 'wearing a raincoat walking in the rain': the
+    # parser hangs the second participle on the first; it is the subject's too
     return (doc, verbs) if verbs else None
 
 
