@@ -584,17 +584,17 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     """Replace the clause's object in `prompt` (it must occur in the original source prompt)."""
     if clause.kind == "gender":  # 'make them female': every word that says the people's gender
         swapped = gender.swap(prompt, clause.target)
+        if swapped is not None:
+            return swapped
         people = slots.distinct(prompt, slots.slots(prompt, "category:person"))
-        if swapped is None and len(people) == 1:  # 'a doctor with his stethoscope': 'a female doctor with her ...'
+        if len(people) == 1:  # 'a doctor with his stethoscope': 'a female doctor with her stethoscope'
             said = _apply(prompt, Clause(source=people[0], target=attribute_target(people[0], clause.target),
                                          kind="attribute"), original)
             return gender.swap(said, clause.target, pronouns_only=True) or said
-        if swapped is None:
-            raise AlignmentError(
-                f"no word of the source prompt {original!r} says whose gender to change (e.g. 'man', 'father'): "
-                "name the person and what they become (e.g. 'make the doctor a woman'), or send source and target "
-                "prompts.", code="no-slot")
-        return swapped
+        raise AlignmentError(
+            f"no word of the source prompt {original!r} says whose gender to change (e.g. 'man', 'father'): "
+            "name the person and what they become (e.g. 'make the doctor a woman'), or send source and target "
+            "prompts.", code="no-slot")
     if clause.kind == "implicit" and prompt == original and _restates(original, clause.target):
         return clause.target  # 'make it a cat running on the beach': the value is the new description
     if clause.kind in ("setting", "implicit"):
@@ -704,14 +704,14 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             # "make the cat's fur white" on "a cat on a sofa": the fur is the cat's look, an attribute of the cat
             return _apply(prompt, replace(clause, source=owner, target=attribute_words(clause, "")), original)
     if span is None and (pronoun or locate(original, clause.source) is None):
-        value_cls = {lexicon.attribute_class(w) for w in (attribute_words(clause, "") if clause.kind == "attribute"
-                                                          else clause.target).split()}
-        if (ref in slots.CLASS_NOUNS or ref.endswith(" style")) and not (
-                ref in ("sky", "light") and not value_cls & set(lexicon.SETTING_CLASSES)):
-            # "change the artist to X", "make the season winter", "the painting style"; the sky is the weather
-            # only for a weather ('make the sky stormy'; a pink sky is no weather)
-            value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target
-            return _apply_slot(prompt, value, slots.CLASS_NOUNS.get(ref, "medium"), original)
+        value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target
+        named = slots.CLASS_NOUNS.get(ref, "medium") if ref in slots.CLASS_NOUNS or ref.endswith(" style") else None
+        known = set().union(*(lexicon.attribute_classes(w) for w in value.split()))  # ('calm': a weather too)
+        if named and not (named in lexicon.SETTING_CLASSES and known and named not in known):
+            # "change the artist to X", "make the season winter", "the painting style"; a scene class noun takes
+            # only a value of its class, or one the lexicon does not know ('make the sky stormy'; 'the sky' +
+            # 'pink' is no weather)
+            return _apply_slot(prompt, value, named, original)
         if ref in slots.MEDIUM and clause.kind == "object":  # "turn the painting into ..." on "oil on paper": the
             return _apply_slot(prompt, clause.target, "medium", original)  # picture's medium, in its own words
         named = strip_det(clause.target).split()
@@ -946,10 +946,11 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             start, found = before.start(1), prompt[before.start(1):end]  # scene word of the value's class too
         elif before and before.group(1).lower() in compound_nouns(prompt, before.start(1), start):
             start, found = before.start(1), prompt[before.start(1):end]  # 'pine trees' + 'bare': 'bare pine trees'
-        lead = list(re.finditer(r"[\w-]+", prompt[max(0, start - 40):start]))[-3:]
+        lead = list(re.finditer(r"[\w-]+", prompt[:start]))[-3:]
         named = kind_name_length([w.group() for w in lead], found.lower()) if lead and found.split() else 0
         if named:  # 'air balloon' + 'striped': the kind's whole name, 'a striped hot air balloon'
-            start, found = max(0, start - 40) + lead[-named].start(), prompt[max(0, start - 40) + lead[-named].start():end]
+            start = lead[-named].start()
+            found = prompt[start:end]
         target = _grown_up(attribute_target(found, new_words, clause.value_class), new_words)
     else:
         target = without_frame(prompt[:start], target)
