@@ -369,7 +369,7 @@ def chunk_root(doc, start: int, end: int) -> int:
     return end - 1
 
 
-_ADJECTIVE_ENDING = re.compile(r"(?:ish|ful|less|ous|ive|able|ible|ic|al|y|ed)$")
+_ADJECTIVE_ENDING = re.compile(r"(?:ish|ful|less|ous|ive|able|ible|ic|al|en|ed|y)$")  # 'cozy', 'gothic', 'wooden'
 
 
 def is_adjective(text: str) -> bool:
@@ -383,7 +383,7 @@ def is_adjective(text: str) -> bool:
         return False  # a thing the lexicon files ('shrimp'), though the parser may tag it ADJ after 'looks'
     p = get_parser()
     if not p.parsed:
-        return words[-1].endswith(("ish", "ful", "less", "ous", "ive", "able", "en", "ed", "y")) and len(words) == 1
+        return _ADJECTIVE_ENDING.search(words[-1]) is not None and len(words) == 1
     doc = p.nlp(f"it looks {text}")  # in predicate position, adjectives tag as ADJ even when ambiguous alone
     # a past participle there describes a state too ('abandoned', 'broken', 'flooded'); of a word joined by
     # hyphens, its last part says what it is ('snow-covered', 'sun-kissed')
