@@ -105,6 +105,8 @@ def split_clauses(instruction: str) -> list[Clause]:
     text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
+    text = _SHOULD_DO.sub(lambda m: f"{m.group('x')} {'are' if m.group('x').lower() == 'they' else 'is'} "
+                          f"{verbs.ing(m.group('v'))}", text)  # 'she should wear a hat': what she is to be doing
     text = _covered_as_look(text)
     text = re.sub(r"^not\s+(?P<x>[^,]+?)\s*,?\s+but\s+(?P<y>[^,]+)$", r"\g<y>, not \g<x>", text, flags=re.I)  # 'not
     # red but blue'
@@ -195,6 +197,9 @@ def _with_referents(clauses: list[Clause]) -> list[Clause]:
     return out
 
 
+_SHOULD_DO = re.compile(rf"^(?P<x>he|she|they|{_DET}[\w'-]+)\s+(?:should|must|needs\s+to|need\s+to|has\s+to|have\s+to|"
+                        r"ought\s+to)\s+(?!(?:be|become|look|appear|seem|turn|get|have|stay|remain|not)\b)"
+                        r"(?P<v>[a-z]+)\b", re.I)
 _VERB = re.compile(r"^(replace|swap out|swap|switch|exchange|substitute|change|turn|transform|convert|make|"
                    r"color|colour|paint|recolor|recolour|use|put)\b", re.I)
 
@@ -242,7 +247,8 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                           rf"from\s+{_DET}(?P<x>.+?)\s+(?:to|into)\s+(?P<y>.+)$", re.I), False),
     ("setting", re.compile(rf"^(?:make|turn|change|switch|set)\s+(?:it|{_DET}(?:{'|'.join(SETTING_WORDS)}))\s+"
                            rf"(?:to\s+|into\s+|as\s+)?(?P<y>.+)$", re.I), False),
-    ("place", re.compile(rf"^(?:put|place|move|set|show|have)\s+{_DET}(?P<x>.+?)\s+(?P<prep>{PREPS})\s+(?P<y>.+)$",
+    ("place", re.compile(rf"^(?:put|place|move|set|show|have)\s+{_DET}(?P<x>.+?)\s+(?P<prep>{PREPS})\s+"
+                         r"(?!place\s+of\b)(?P<y>.+)$",
                          re.I), False),
     ("place", re.compile(rf"^(?:put|place|move|relocate|take|bring|send|transport)\s+{_DET}(?P<x>.+?)\s+"
                          rf"(?P<prep>to|into)\s+(?P<y>.+)$", re.I), False),
@@ -250,7 +256,7 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
                          rf"{_DET}(?P<x>.+?)\s+(?:to|into|as)\s+(?P<y>.+)$", re.I), False),
     ("replace", re.compile(rf"^(?:replace|swap out|swap|switch out|switch|exchange|trade out|trade)\s+{_DET}(?P<x>.+?)\s+"
                            rf"(?:with|for|by)\s+(?P<y>.+)$", re.I), False),
-    ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye|cut|trim)\s+{_DET}(?P<x>.+?)\s+"
+    ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye|tint|cut|trim)\s+{_DET}(?P<x>.+?)\s+"
                          rf"(?:in\s+|to\s+)?(?P<y>\S+)$",
                          re.I), False),
     ("whatif", re.compile(rf"^(?:what\s+if|what\s+would\s+(?:it|this|the\s+\w+)\s+look\s+like\s+if|imagine\s+if|"
@@ -274,7 +280,10 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
     ("become", re.compile(rf"^(?:edit|change|modify|alter|fix|make)\s+(?:the\s+(?:image|picture|photo|scene)|it)\s+so\s+"
                           rf"(?:that\s+)?{_DET}(?P<x>.+?)\s+(?:is|are|becomes|looks\s+like|turns\s+into)\s+(?P<y>.+)$",
                           re.I), False),  # 'edit the image so the cat is a dog'
-    ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter|set)\s+{_DET}(?P<x>.+?)\s+"
+    ("become", re.compile(rf"^(?:edit|change|modify|alter|fix|make)\s+{_DET}(?P<x>.+?)\s+so\s+(?:that\s+)?(?:it|they)\s+"
+                          r"(?:is|are|becomes|become|looks\s+like|look\s+like)\s+(?P<y>.+)$", re.I), False),  # 'edit
+    # the dog so it is a cat'
+    ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter|set|switch)\s+{_DET}(?P<x>.+?)\s+"
                           rf"(?:to|into)\s+(?P<y>.+)$", re.I), False),  # ('the flowers in the vase to tulips')
     ("change", re.compile(rf"^(?:change|turn|transform|convert|morph|edit|modify|alter|set)\s+{_DET}(?P<x>.+?)\s+"
                           rf"in\s+(?P<y>.+)$", re.I), False),
@@ -343,7 +352,8 @@ _VALUE_HEAD = re.compile(r"^(?:be|become|look like|looks like|like|more like|mor
                          r"(?:in\s+)?(?:the\s+)?(?:style|manner)\s+of|"
                          r"it(?:'s|\s+is|\s+was)(?:\s+(?:taken|shot|photographed|captured|painted))?|"
                          r"made of|made out of|made from|(?:twice|three\s+times|ten\s+times)\s+as|a\s+lot|way|even|"
-                         r"far)\s+",
+                         r"far|somewhat|a\s+tad|considerably|significantly|noticeably|"
+                         r"a\s+(?:little|tiny)(?:\s+bit)?(?=\s+(?:more|less)\b))\s+",
                          re.I)
 
 
@@ -356,6 +366,9 @@ def clean_value(value: str) -> str:
         if shorter == v or not shorter:
             break
         v = shorter
+    degree = re.match(r"a\s+(?:little|tiny)(?:\s+bit)?\s+(?P<w>[a-z]+)\b", v, re.I)
+    if degree and lexicon.base_form(degree.group("w")) != degree.group("w").lower():
+        v = v[degree.start("w"):]  # 'a little smaller': the comparative ('a little house' stays a house)
     v = lexicon.WEATHER_VERBS.get(v.lower(), v)  # "it's raining": the weather, rain
     at = re.fullmatch(r"(?:at|in|during)\s+(?:the\s+)?(?P<rest>.+)", v, re.I)
     if at and slots.value_class(at.group("rest")) in lexicon.SETTING_CLASSES:  # 'taken at night': the time, night
@@ -481,7 +494,8 @@ def _statement_clause(text: str) -> Clause | None:
     """A statement whose main verb (the parse's root, with the object as its subject) is a participle or a present
     tense: the object's verbal phrase changes to it ('kind' verb, the verb in its base form; a past participle as
     written rides along for a prompt whose verb is one). A past participle the lexicon knows as an attribute ('the
-    dog is tired') is no action, nor is an editing verb ('the cat is replaced by a dog', 'is made of glass')."""
+    dog is tired') is no action, nor is a look the parser read as a verb ('the walls grey': a colour, said after 'make
+    the roof blue and'), nor is an editing verb ('the cat is replaced by a dog', 'is made of glass')."""
     m = _STATEMENT.match(text)
     p = nlp.get_parser()
     if m is None or not p.parsed or m.group("x").split()[0].lower() in _NOT_SUBJECTS:
@@ -493,6 +507,7 @@ def _statement_clause(text: str) -> Clause | None:
                                                 and doc[root.i + 1].lower_ in _DIRECTIONS) \
             or _VERB.match(root.lemma_) \
             or root.tag_ == "VBN" and lexicon.is_attribute_word(root.text) \
+            or lexicon.attribute_class(root.text) not in (None, "state", "emotion") \
             or not any(c.dep_ in ("nsubj", "nsubjpass") and c.idx < root.idx for c in root.children) \
             or any(c.dep_ == "xcomp" for c in root.children):  # 'needs to become a clock': a verb of wanting
         return None
@@ -562,6 +577,8 @@ def is_action(x: str, y: str) -> bool:
             and lexicon.attribute_class(verbs.ing(words[0])) in ("state", "emotion"):
         return True  # 'run', 'frown': the -ing form is a pose or expression the lexicon knows; the small parser
         # tags the bare word an adjective ('it looks run') or a noun
+    if len(words) == 1 and xs and words[0].lower() in verbs.ACTIONS and not lexicon.is_attribute_word(words[0]):
+        return True  # 'swim', 'eat': a thing one does, whatever the parse says of the bare word
     if not words or linking or words[0].lower() in nlp.DETERMINERS or not xs or set(w.lower() for w in xs) <= POSITIONS \
             or xs[-1].lower() in nlp.DETERMINERS and not pronoun or xs[-1].lower().endswith("'s") \
             or lexicon.is_attribute_word(words[0]) or is_attribute(y):

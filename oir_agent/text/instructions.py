@@ -263,7 +263,11 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
                             "target_prompt": "<the same, with the one to change changed>"})
         both = c.kind == "implicit" and c.pronoun in slots.PLURAL_PRONOUNS \
             or c.kind in ("object", "attribute") and c.source.lower() in _THEM_ALL
-        pair = _coordinated(prompt) if both and not _plural_objects(prompt) else []
+        plural = _plural_objects(prompt) if both else []
+        if c.kind == "implicit" and len(plural) == 1 and is_action("them", c.target):
+            out.append(Clause(source=plural[0], target=c.target, kind="verb"))  # 'make them play basketball' on
+            continue  # 'two children playing soccer': what the one plural object does
+        pair = _coordinated(prompt) if both and not plural else []
         if len(pair) > 1 and c.kind == "implicit" and is_action("them", c.target):
             # 'make them dance on a beach' on 'a man and a woman dancing in a ballroom': what they do together
             out += [_shared_action(prompt, pair, c.target)]
@@ -956,6 +960,10 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         target = without_frame(prompt[:start], target)
         held = _HELD.match(prompt[end:])
         holds = lexicon.CATEGORIES["container"]
+        framed, own = FRAMED.match(target), _HOLDER.search(prompt[:start])
+        if framed and own and framed.group("frame").split()[-2].lower() in holds | _PORTION_WORDS \
+                and own.group("w").lower() in holds | _PORTION_WORDS:  # 'a plate of spaghetti' + 'a bowl of
+            start = own.start()  # ramen': the value brings its own container, which replaces the prompt's
         if held and found.split()[-1].lower() in holds and strip_det(target).split()[-1].lower() not in holds \
                 and not FRAMED.match(target):  # 'a cup of coffee' + 'a book': what the cup held goes with it
             end += held.end()
@@ -965,18 +973,30 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             # 'tulips' -> 'tulip field': a noun naming another's kind is singular (not in a title: capitals hide
             # names, 'Animal Watercolors')
         portion = _PORTION.search(prompt[:start])
-        if portion and re.match(r"(?:a|an)\s", target, re.I) and lexicon.category_of(
-                strip_det(target).split()[-1]) not in (None, "food", "drink", "fruit", "vegetable", "flower"):
+        if portion and re.match(r"(?:a|an)\s", target, re.I) and (lexicon.category_of(
+                strip_det(target).split()[-1]) not in (None, "food", "drink", "fruit", "vegetable", "flower")
+                or nlp.singular_last(found) != found):
             # 'a ball of yarn' + 'a toy mouse': a thing of another kind is no portion of a material; it replaces
-            # the ball too (a food keeps its portion: 'a slice of burger')
+            # the ball too (a food keeps its portion: 'a slice of burger'); one thing for a pile of many ('a pile
+            # of books' + 'a laptop') replaces the pile
             start = portion.start()
-        start, target = agree_preposition(prompt, *replace_phrase(prompt, start, end, target), old=found)
+        modified = re.match(r"\s+([\w-]+)", prompt[end:]) if found.split() and found.split()[-1].lower() in \
+            compound_nouns(prompt, end - len(found.split()[-1]), end) else None
+        if modified is None:
+            start, target = agree_preposition(prompt, *replace_phrase(prompt, start, end, target), old=found)
+        else:  # 'a bus stop' + 'a train', 'on a kitchen counter' + 'a garden': a modifier of the next noun keeps
+            # that noun's preposition (the new place after the noun, 'on a counter in a garden', aligned as an
+            # addition the engine cannot make)
+            start, target = replace_phrase(prompt, start, end, strip_det(target))
     new = prompt[:start] + target + prompt[end:]
     return fix_articles(new)
 
 
-_PORTION = re.compile(r"\b(?:a|an|the|one)\s+(?:ball|piece|slice|stack|pile|heap|bunch|roll|sheet|block|lump|bar|"
-                      r"spool|skein|bundle|handful|chunk|scoop)\s+of\s+$", re.I)  # an amount of a material
+_PORTION_WORDS = frozenset({"ball", "piece", "slice", "stack", "pile", "heap", "bunch", "roll", "sheet", "block", "lump",
+                            "bar", "spool", "skein", "bundle", "handful", "chunk", "scoop"})
+_PORTION = re.compile(rf"\b(?:a|an|the|one)\s+(?:{'|'.join(sorted(_PORTION_WORDS))})\s+of\s+$", re.I)  # an amount
+# of a material
+_HOLDER = re.compile(r"\b(?:a|an|the|one|some)\s+(?P<w>[\w-]+)\s+of\s+$", re.I)  # 'a plate of ', right before
 _PLACE_KINDS = frozenset({"city", "town", "country", "state", "place", "location", "destination", "region",
                           "province", "island", "village"})  # what a place's name names
 _STYLE_OF_NAME = re.compile(r"\b(?:in\s+)?the\s+style\s+of\s+(?P<name>[^,.;:|()]+?)\s*(?=$|[,.;:|()])", re.I)
@@ -1109,6 +1129,8 @@ def _grown_up(target: str, new_words: str) -> str:
     return target
 
 
+_MEDIUM_CREDIT = re.compile(r"(?P<medium>.+?)\s+(?P<credit>(?:by|in\s+the\s+style\s+of|in\s+the\s+manner\s+of)\s+\S.*)$",
+                            re.I)
 _MEDIUM_BY = re.compile(r"(?P<medium>.+?)\s+by\s+(?P<name>\S.*)$", re.I)
 # 'a color photo', 'a black and white painting': a colour mode and a medium, each to the prompt's own phrase
 _PALETTE_MEDIUM = re.compile(r"^(?:(?:a|an|the)\s+)?(?P<palette>black[\s-]+and[\s-]+white|b&w|monochrome|sepia|"
@@ -1300,8 +1322,10 @@ def _assumed_setting(original: str, value: str, cls: str) -> dict:
     if cls == "medium" and bare.lower().endswith(" style"):  # 'in origami style': said after the picture
         now, new = "{}", "{}, in " + bare
     elif cls == "medium":  # added for the whole picture: no claim about what it is now ('pixel art' takes no 'a')
-        said = value if leading_det(value) or bare.lower().endswith(" art") else with_article(value)
-        now, new = "{}", said + " of {}"
+        credit = _MEDIUM_CREDIT.match(value)  # 'a painting in the style of Monet': the credit after what it shows
+        said, tail = (credit.group("medium"), ", " + credit.group("credit")) if credit else (value, "")
+        said = said if leading_det(said) or strip_det(said).lower().endswith(" art") else with_article(said)
+        now, new = "{}", said + " of {}" + tail
     elif cls == "palette":  # 'make it black and white' on 'a car': '... , in black and white'
         now, new = "{}", "{}, " + (bare if bare.lower().startswith("in ") else "in " + bare)
     elif cls == "weather":

@@ -123,7 +123,12 @@ COMPARATIVES = {"shorter": "short", "longer": "long", "taller": "tall", "bigger"
                 "larger": "large", "wider": "wide", "narrower": "narrow", "thicker": "thick", "thinner": "thin",
                 "darker": "dark", "brighter": "bright", "lighter": "light", "older": "old", "younger": "young",
                 "happier": "happy", "sadder": "sad", "higher": "high", "lower": "low", "fatter": "fat",
-                "cleaner": "clean", "dirtier": "dirty", "shinier": "shiny", "smoother": "smooth", "rougher": "rough"}
+                "cleaner": "clean", "dirtier": "dirty", "shinier": "shiny", "smoother": "smooth", "rougher": "rough",
+                "paler": "pale", "deeper": "deep", "greener": "green", "redder": "red", "bluer": "blue",
+                "whiter": "white", "blacker": "black", "yellower": "yellow", "pinker": "pink", "greyer": "grey",
+                "grayer": "gray", "browner": "brown"}
+# How light or strong a colour is: 'darker' on a brown dog is a darker brown (phrases.attribute_target)
+SHADES = frozenset({"dark", "light", "pale", "bright", "deep", "dim", "vivid", "dull", "muted", "faded"})
 
 # Kinds of common animals, so that 'the dog' finds 'a golden retriever' and 'the bird' 'a robin'
 DOG_KINDS = frozenset({"retriever", "poodle", "labrador", "terrier", "bulldog", "beagle", "husky", "corgi",

@@ -40,6 +40,13 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
     value's words take `value_class` when the instruction named one ('the hair colour', 'made of gold'), even words
     the lexicon does not know or files under another class."""
     attr_words = [lexicon.base_form(w) for w in attribute.split()]
+    if len(attr_words) == 1 and attr_words[0] in lexicon.SHADES and attribute.strip().lower() != attr_words[0] \
+            and value_class in (None, "colour"):
+        shaded = _shaded(obj.split(), attr_words[0])
+        if shaded is not None:
+            return shaded
+        if not any(lexicon.attribute_class(w) for w in obj.split()):  # the instruction's own 'the dog': the
+            return f"{attribute.strip().lower()} {obj}"  # comparative stays until the prompt's object is known
 
     def class_of(a: str) -> str | None:
         return value_class or lexicon.attribute_class(a)
@@ -68,6 +75,17 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
         # inside a kind's name: 'a striped hot air balloon')
     lead = _adjective_order(new + out[:k]) if new and "and" not in new and "or" not in new else new + out[:k]
     return " ".join(lead + out[k:])
+
+
+def _shaded(words: list[str], shade: str) -> str | None:
+    """'brown dog' + 'darker' -> 'dark brown dog': a comparative shade is said of the object's hue, which stays (an
+    old shade goes); None when the object has no hue."""
+    hue = next((w for w in words if lexicon.attribute_class(w) == "colour" and w.lower() not in lexicon.SHADES), None)
+    if hue is None:
+        return None
+    out = [w for w in words if w.lower() not in lexicon.SHADES]
+    at = out.index(hue)
+    return " ".join(out[:at] + [shade] + out[at:])
 
 
 # A value in a frame: 'a bowl of spaghetti' (frame 'bowl of', rest 'spaghetti')

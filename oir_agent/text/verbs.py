@@ -16,6 +16,22 @@ DIRECTIONS = frozenset({"at", "to", "toward", "towards", "into", "onto", "up", "
                         "across", "out", "off", "along", "past"})  # where an action goes, not where it is
 PLACES = frozenset({"on", "in", "at", "inside", "under", "beneath", "below", "near", "beside", "by", "behind", "above",
                     "among", "atop", "outside", "underneath"})  # where an action happens
+# Things people and animals do, said with no object: the small parser tags many of them a noun or an adjective
+# after 'make the dog' ('make the penguin swim' gave 'a swim penguin'); the lexicon's poses and expressions
+# ('sit', 'smile') are found through their -ing forms. Words that are as often something else ('fish', 'lean',
+# 'type') are left out.
+ACTIONS = frozenset({
+    "swim", "climb", "dive", "eat", "drink", "read", "write", "fight", "skate", "ski", "surf", "beg", "hover",
+    "glide", "soar", "march", "scream", "whistle", "squat", "trot", "bathe", "paddle", "dance", "sing", "play",
+    "run", "walk", "jump", "fly", "hide", "swing", "cook", "paint", "pray", "wave", "kneel", "crawl", "roll",
+    "sniff", "stretch", "hunt", "graze", "howl", "roar", "bite", "chase", "fetch", "float", "sink", "drift",
+    "peck", "jog", "hop", "leap", "bow", "nap", "rest", "pose", "frown", "shout", "yell", "clap", "point",
+    "bend", "crouch", "sprint", "gallop", "wash", "splash", "row", "sail", "bark", "meow", "purr", "growl",
+    "yawn", "sneeze", "kiss", "hug", "wink", "blink", "stare", "gaze", "listen", "think", "shiver", "relax",
+    "lounge", "sunbathe", "drive", "ride", "cycle", "hike", "skip", "spin", "juggle", "knit", "sew", "study",
+    "laugh", "cry", "smile", "sleep", "sit", "stand", "lie", "pounce", "perch", "nest", "scratch",
+    "lick", "chew", "sip", "feed", "pet", "hold", "carry", "throw", "catch", "kick", "punch", "box",
+})
 
 
 def is_verb_phrase(text: str) -> bool:

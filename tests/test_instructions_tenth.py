@@ -1,0 +1,135 @@
+"""Readings found by the tenth probe (docs/DECISIONS.md, "A tenth probe"): requests as chat users phrase them
+(degrees, shades, 'should', 'switch', 'tint', 'in place of'), things people and animals do said as a bare verb,
+containers and piles a value brings or replaces, a place named as a modifier, and a credit said with a medium."""
+
+from __future__ import annotations
+
+import pytest
+
+from oir_agent.text.clauses import is_action, split_clauses
+from oir_agent.text.instructions import parse_instruction
+
+DOG = "a brown dog sitting on a green lawn"
+
+
+def target(instruction: str, source: str) -> str:
+    return parse_instruction(instruction, source_prompt=source).target_prompt
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # the second clause's colour was read as the verb of 'the walls' ('the walls grey': a statement)
+    ("make the roof blue and the walls grey", "a house with a red roof and white walls",
+     "a house with a blue roof and grey walls"),
+    ("make the roof blue and the walls yellow", "a house with a red roof and white walls",
+     "a house with a blue roof and yellow walls"),
+    ("make the car blue and the truck grey", "a red car and a white truck", "a blue car and a grey truck"),
+])
+def test_a_colour_after_a_coordinated_object_is_no_verb(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    # 'a little smaller' was a noun phrase: 'a brown little smaller sitting'
+    ("make the dog a little smaller", "a small brown dog sitting on a green lawn"),
+    ("make the dog a tiny bit bigger", "a big brown dog sitting on a green lawn"),
+    ("make the dog somewhat bigger", "a big brown dog sitting on a green lawn"),
+    ("make the dog a little more fluffy", "a fluffy brown dog sitting on a green lawn"),
+    # 'a little' before a noun is an article and a size: the value as written
+    ("make the dog a little puppy", "a brown little puppy sitting on a green lawn"),
+])
+def test_a_degree_before_a_comparative_says_nothing_more(instruction, expected):
+    assert target(instruction, DOG) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # a comparative shade is said of the object's hue, which stays ('darker' on a brown dog was 'a dark dog')
+    ("make the dog darker", DOG, "a dark brown dog sitting on a green lawn"),
+    ("make the dog a bit lighter", DOG, "a light brown dog sitting on a green lawn"),
+    ("make the car brighter", "a red car parked on a street", "a bright red car parked on a street"),
+    ("make the car darker", "a light blue car parked on a street", "a dark blue car parked on a street"),
+    # the comparative of the prompt's own colour ('greener' was added before 'green')
+    ("make the lawn greener", DOG, "a brown dog sitting on a greener lawn"),
+    # no hue to shade, or the base word: as before
+    ("make the lamp brighter", "a dim lamp on a nightstand", "a bright lamp on a nightstand"),
+    ("make the dog dark", DOG, "a dark dog sitting on a green lawn"),
+])
+def test_a_comparative_shade_keeps_the_hue(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    ("switch the dog to a cat", "a brown cat sitting on a green lawn"),
+    ("tint the lawn yellow", "a brown dog sitting on a yellow lawn"),
+    ("put a cat in place of the dog", "a brown cat sitting on a green lawn"),
+    ("edit the dog so it is a cat", "a brown cat sitting on a green lawn"),
+    ("the dog should sleep", "a brown dog sleeping on a green lawn"),
+])
+def test_more_ways_to_say_a_change(instruction, expected):
+    assert target(instruction, DOG) == expected
+
+
+@pytest.mark.parametrize("instruction", ["she should wear a white dress", "the woman should wear a white dress",
+                                         "she needs to wear a white dress"])
+def test_should_with_a_verb_is_what_they_are_to_be_doing(instruction):
+    assert target(instruction, "a woman with long blonde hair wearing a red dress") == \
+        "a woman with long blonde hair wearing a white dress"
+
+
+def test_should_be_is_not_rewritten_as_a_verb():
+    assert split_clauses("the dog should be white")[0].target == "white dog"
+
+
+@pytest.mark.parametrize("verb", ["swim", "eat", "climb", "dive", "read", "skate", "scream", "bathe", "trot"])
+def test_things_one_does_are_actions_whatever_the_parser_tags_them(verb):
+    # the small parser tags these a noun or an adjective after 'make the dog': 'a swim penguin'
+    assert is_action("the dog", verb)
+
+
+@pytest.mark.parametrize("word", ["fluffy", "brown", "clean", "calm", "open"])
+def test_looks_stay_looks(word):
+    assert not is_action("the dog", word)
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the penguin swim", "a penguin standing on an iceberg", "a penguin swimming on an iceberg"),
+    ("make the dog eat", "a dog sitting on a sofa", "a dog eating on a sofa"),
+    # 'them' with one plural object: what that object does ('two play basketball playing soccer')
+    ("make them play basketball", "two children playing soccer in a field", "two children playing basketball in a field"),
+    ("have them play tennis", "two children playing soccer in a field", "two children playing tennis in a field"),
+])
+def test_a_bare_verb_changes_what_the_object_does(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # a value with its own container replaces the prompt's ('a plate of bowl of ramen')
+    ("make it a bowl of ramen", "a plate of spaghetti with tomato sauce", "a bowl of ramen with tomato sauce"),
+    ("make the coffee a glass of wine", "a cup of coffee on a wooden table", "a glass of wine on a wooden table"),
+    ("make it a plate of sushi", "a plate of spaghetti with tomato sauce", "a plate of sushi with tomato sauce"),
+    # one thing for a pile of many replaces the pile ('a pile of a laptop')
+    ("turn the books into a laptop", "a pile of books on a desk next to a lamp", "a laptop on a desk next to a lamp"),
+    ("replace the plates with a cake", "a stack of plates on a table", "a cake on a table"),
+])
+def test_containers_and_piles(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # a place that names the next noun keeps that noun's preposition ('in a garden counter')
+    ("change the kitchen to a garden", "a bowl of fruit on a kitchen counter", "a bowl of fruit on a garden counter"),
+    ("change the park to a beach", "a man sitting on a park bench", "a man sitting on a beach bench"),
+    ("change the bus to a train", "a man standing at a bus stop", "a man standing at a train stop"),
+    # the place itself still takes its own
+    ("change the kitchen to a garden", "a dog in a kitchen", "a dog in a garden"),
+])
+def test_a_place_named_as_a_modifier(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    ("make it a painting in the style of Monet", "a painting of a bird perched on a branch, in the style of Monet"),
+    ("make it an oil painting by Van Gogh", "an oil painting of a bird perched on a branch, by Van Gogh"),
+    ("make it a watercolor painting", "a watercolor painting of a bird perched on a branch"),
+])
+def test_a_credit_said_with_a_new_medium_follows_what_the_picture_shows(instruction, expected):
+    assert target(instruction, "a bird perched on a branch") == expected
