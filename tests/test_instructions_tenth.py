@@ -133,3 +133,47 @@ def test_a_place_named_as_a_modifier(instruction, source, expected):
 ])
 def test_a_credit_said_with_a_new_medium_follows_what_the_picture_shows(instruction, expected):
     assert target(instruction, "a bird perched on a branch") == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # the wish said before 'X, not Y' went into the prompt ('I want a dog sitting on a bench')
+    ("I want a dog, not a cat", "a cat sitting on a bench", "a dog sitting on a bench"),
+    ("I'd like a dog, not a cat", "a cat sitting on a bench", "a dog sitting on a bench"),
+    ("blue, not red", "a red car on a road", "a blue car on a road"),
+])
+def test_a_value_and_what_it_was_after_a_wish(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # the parser made the noun a modifier of the participle ('wolf howling'): the wolf did nothing
+    ("make the wolf sit", "a wolf howling at the full moon", "a wolf sitting at the full moon"),
+    ("make the giraffe drink water", "a giraffe eating leaves from a tall tree",
+     "a giraffe drinking water from a tall tree"),
+    # a thing one does followed by a look is no action ('the ice skate' is the object)
+    ("make the ice skates blue", "a pair of ice skates on a bench", "a pair of blue ice skates on a bench"),
+])
+def test_actions_the_parser_hides(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # a plural object and a two-word plural it becomes ('the fries onion' was the object)
+    ("make the fries onion rings", "a plate with a burger and fries", "a plate with a burger and onion rings"),
+    # a pattern noun is a look, not a verb
+    ("make the stripes polka dots", "a knitted scarf with stripes", "a knitted scarf with polka-dots"),
+])
+def test_plural_and_pattern_values(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # gold, like silver, is a metal as well as a colour: it replaces the object's material
+    ("make it gold", "a bronze statue of a horse in a square", "a gold statue of a horse in a square"),
+    ("make the table gold", "a wooden table", "a gold table"),
+    ("make the car gold", "a red car on a road", "a gold car on a road"),
+    ("make the ring silver", "a gold ring on a table", "a silver ring on a table"),
+    ("change her hair color to platinum blonde", "a woman with brown hair", "a woman with platinum blonde hair"),
+])
+def test_metals(instruction, source, expected):
+    assert target(instruction, source) == expected

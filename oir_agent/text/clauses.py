@@ -112,7 +112,8 @@ def split_clauses(instruction: str) -> list[Clause]:
     # red but blue'
     bare = _VALUE_NOT.match(text)
     if bare and not _VERB.match(bare.group("y")) and parse_clause(bare.group("y")) is None:
-        text = f"replace {bare.group('x')} with {bare.group('y')}"  # 'a dog, not a cat': the value, and what it was
+        wanted = re.sub(rf"^{_WISH}\s+", "", bare.group("y"), flags=re.I)  # 'I want a dog, not a cat'
+        text = f"replace {bare.group('x')} with {wanted}"  # 'a dog, not a cat': the value, and what it was
     text = _NOT_THIS.sub(" ", text).strip()
     text = re.sub(r"\b(both\s+[^,;]+?)\s+and\s+", lambda m: m.group(1) + " \x00 ", text, flags=re.I)  # one reference
     text = re.sub(r"\bblack\s+and\s+white\b", lambda m: m.group(0).replace("and", "\x00"), text, flags=re.I)  # one
@@ -579,6 +580,8 @@ def is_action(x: str, y: str) -> bool:
         # tags the bare word an adjective ('it looks run') or a noun
     if len(words) == 1 and xs and words[0].lower() in verbs.ACTIONS and not lexicon.is_attribute_word(words[0]):
         return True  # 'swim', 'eat': a thing one does, whatever the parse says of the bare word
+    if y.strip().lower() in lexicon.PATTERN_NOUNS:
+        return False  # 'polka-dots': a look
     if not words or linking or words[0].lower() in nlp.DETERMINERS or not xs or set(w.lower() for w in xs) <= POSITIONS \
             or xs[-1].lower() in nlp.DETERMINERS and not pronoun or xs[-1].lower().endswith("'s") \
             or lexicon.is_attribute_word(words[0]) or is_attribute(y):
@@ -731,9 +734,12 @@ def _parse_clause(text: str) -> Clause | None:
                 placed = len(y.split()) > 2 and y.split()[1].lower() in verbs.PLACES - verbs.DIRECTIONS
                 placed |= x.lower() in ("him", "them")  # an object pronoun (not 'her', which may be possessive:
                 # 'make her dress blue') is followed by what it is made to do: 'make him play tennis'
-                if is_action(x, y) and (len(y.split()) == 1 or placed or _parsed_as_verb(text, at)):
+                done = bool(y.split()) and y.split()[0].lower() in verbs.ACTIONS \
+                    and not is_attribute(" ".join(y.split()[1:]))
+                if is_action(x, y) and (len(y.split()) == 1 or placed or done or _parsed_as_verb(text, at)):
                     # 'smile' is often a noun, and so is 'sleep' in 'make the dog sleep on the floor': a verb that
-                    # the words after it say where happens is taken as one
+                    # the words after it say where happens is taken as one, and so is a thing one does followed by
+                    # no look ('make the giraffe drink water', not 'make the ice skate blue')
                     return Clause(source=clean(x), target=clean_value(y), kind="verb")
     statement = _statement_clause(text)
     if statement is not None:
@@ -854,6 +860,10 @@ def _parse_clause(text: str) -> Clause | None:
                         and words[-3].lower() == words[-1].lower() and words[-2].lower() not in nlp.FUNCTION_WORDS:
                     return Clause(source=clean(" ".join(words[:-2])), target=" ".join(words[-2:]), kind="object")  #
                     # 'make the pine trees birch trees': the same head, of another kind
+                if split is None and len(words) == 3 and _bare_plural_noun(words[0]) and _bare_plural_noun(words[2]) \
+                        and words[1].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS:
+                    return Clause(source=clean(words[0]), target=" ".join(words[1:]), kind="object")  # 'make the
+                    # fries onion rings': a plural object, and a plural of two words it becomes
                 if split is None and _bare_plural_noun(words[-1]) and len(words) > 1 \
                         and words[-2].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS:
                     return Clause(source=clean(" ".join(words[:-1])), target=words[-1], kind="object")  # 'make the

@@ -17,7 +17,7 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                                    "khaki", "indigo", "lilac", "mauve", "amber", "dim"}),
     "size": frozenset({"big", "small", "large", "tiny", "huge", "little", "giant", "long", "short", "tall", "wide",
                        "narrow", "thick", "thin", "fat", "slim", "high", "low"}),
-    "material": frozenset({"wooden", "metal", "metallic", "glass", "plastic", "stone", "marble", "golden", "silver",
+    "material": frozenset({"wooden", "metal", "metallic", "glass", "plastic", "stone", "marble", "golden", "silver", "gold",
                            "paper", "leather", "wool", "woolen", "woollen", "cotton", "ceramic", "concrete", "brick",
                            "steel", "iron", "velvet", "denim", "silk", "bronze", "copper", "rubber", "crystal",
                            "canvas", "linen", "suede", "wicker", "rattan", "bamboo", "straw", "porcelain", "clay",

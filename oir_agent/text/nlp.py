@@ -205,11 +205,14 @@ def _repair_noun_read_as_adverb_of_participle(doc) -> None:
     """'a golden retriever running in a meadow': a noun the small model does not know ('retriever') is read as an
     adverb of the participle after it, so the phrase has no noun and the action no subject. Such a word right before
     a participle, reached from a determiner only through adjectives, not in -ly nor a known adverb, is the phrase's
-    noun and the participle its action (as the parser reads 'a brown dog running in a meadow')."""
+    noun and the participle its action (as the parser reads 'a brown dog running in a meadow'); so is a noun the
+    parser made the compound modifier of a participle it tagged a verb ('a wolf howling at the full moon')."""
     for tok in doc[1:-1]:
         verb = doc[tok.i + 1]
-        if not (tok.pos_ == "ADV" and tok.head.i == verb.i and verb.tag_ == "VBG" and tok.is_alpha and len(tok) > 3
-                and not tok.lower_.endswith("ly") and tok.lower_ not in _ADVERBS):
+        compound = tok.pos_ == "NOUN" and tok.dep_ == "compound" and verb.lower_ not in ING_NOUNS  # 'a wolf howling
+        # at the moon': the noun made a modifier of the participle, read as a noun ('wolf howling')
+        if not ((tok.pos_ == "ADV" or compound) and tok.head.i == verb.i and verb.tag_ == "VBG" and tok.is_alpha
+                and len(tok) > 3 and not tok.lower_.endswith("ly") and tok.lower_ not in _ADVERBS):
             continue
         k = tok.i - 1
         while k >= 0 and doc[k].pos_ == "ADJ":
