@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from oir_agent.errors import AlignmentError
 from oir_agent.text.clauses import is_action, split_clauses
 from oir_agent.text.instructions import parse_instruction
 
@@ -177,3 +178,43 @@ def test_plural_and_pattern_values(instruction, source, expected):
 ])
 def test_metals(instruction, source, expected):
     assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # a vase, a box or a basket holds the object: it is not where the scene is ('a red rose in a garden on a table')
+    ("put the cat in a forest", "a cat sleeping in a basket in a garden", "a cat sleeping in a basket in a forest"),
+    ("change the box to a basket", "a cat in a box", "a cat in a basket"),
+])
+def test_a_container_is_no_place(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+def test_the_background_of_an_object_in_a_container_is_refused_with_what_to_send():
+    with pytest.raises(AlignmentError) as e:
+        target("make the background a garden", "a red rose in a vase on a table")
+    assert e.value.code == "no-slot" and e.value.suggestion["source_prompt"]
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # what a view shows changes ('with mountains of the city')
+    ("change the view to mountains", "a cat sitting on a windowsill with a view of the city",
+     "a cat sitting on a windowsill with a view of the mountains"),
+    ("change the view to mountains", "a cabin with a view of a lake", "a cabin with a view of mountains"),
+    ("make the view a desert", "a balcony with a panoramic view of the mountains",
+     "a balcony with a panoramic view of the desert"),
+])
+def test_a_view_changes_what_it_shows(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    # 'the setting' or 'the scene' with a noun phrase of no other class: where the scene is
+    ("make the setting a train station", "a man sitting in a train station"),
+    ("change the setting to a train station", "a man sitting in a train station"),
+    ("make the scene a beach", "a man sitting on a beach"),
+    # a value of another class keeps its class
+    ("change the scene to a painting", "a painting of a man sitting in a cafe"),
+    ("change the setting to night", "a man sitting in a cafe at night"),
+])
+def test_the_setting_or_scene_is_where_it_is(instruction, expected):
+    assert target(instruction, "a man sitting in a cafe") == expected

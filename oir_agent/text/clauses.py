@@ -439,6 +439,13 @@ def _names_place(value: str) -> bool:
     return bool(words) and (words[0][:1].isupper() or lexicon.is_place(words[-1]))
 
 
+def _scene_value(value: str) -> bool:
+    """What 'the scene' or 'the setting' becomes: a place, or a noun phrase of no other class ('a train station')."""
+    words = strip_det(value).split()
+    return _names_place(value) or bool(words) and words[0].lower() not in nlp.FUNCTION_WORDS \
+        and slots.value_class(strip_det(value)) is None and not is_attribute(strip_det(value))  # ('during a storm')
+
+
 def _implicit_clause(text: str) -> Clause | None:
     there = _THERE.match(text)
     if there:  # 'there is a hailstorm': a scene's weather or time (an object there is an addition, refused)
@@ -467,7 +474,7 @@ def _implicit_clause(text: str) -> Clause | None:
             if about and nlp.is_place_name(about.group("p")):  # 'have it be about Beijing': where the scene is
                 return Clause(source="", target=about.group("p"), kind="relocate", prep="in")
             if y and y.lower() not in slots.PRONOUNS:
-                if re.search(r"\b(?:scene|setting)\b", text[:m.start("y")], re.I) and _names_place(y):
+                if re.search(r"\b(?:scene|setting)\b", text[:m.start("y")], re.I) and _scene_value(y):
                     # 'change the scene to a city park': the scene's place, as 'move it to a city park'
                     return Clause(source="", target=clean_value(clean(m.group("y"), keep_det=True)), kind="relocate",
                                   prep="to")
@@ -788,7 +795,7 @@ def _parse_clause(text: str) -> Clause | None:
             y = strip_det(clean(m.group("y")))
             if all(lexicon.attribute_class(w) in lexicon.SETTING_CLASSES for w in y.split()):
                 return Clause(source="", target=y, kind="setting")
-            if re.match(r"^\w+\s+(?:the\s+)?(?:scene|setting)\b", text, re.I) and _names_place(y):
+            if re.match(r"^\w+\s+(?:the\s+)?(?:scene|setting)\b", text, re.I) and _scene_value(y):
                 return Clause(source="", target=clean_value(clean(m.group("y"), keep_det=True)), kind="relocate",
                               prep="to")  # 'change the setting to a city park': where the scene is
             continue

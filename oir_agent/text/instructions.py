@@ -967,6 +967,12 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         if held and found.split()[-1].lower() in holds and strip_det(target).split()[-1].lower() not in holds \
                 and not FRAMED.match(target):  # 'a cup of coffee' + 'a book': what the cup held goes with it
             end += held.end()
+        elif held and found.split()[-1].lower() in _VIEWS and strip_det(target).split()[-1].lower() not in _VIEWS:
+            # 'a view of the city' + 'mountains': what the view shows changes
+            shows = re.match(r"\s+of\s+(?:(?:the|a|an|some)\s+)?", prompt[end:])
+            start, end, target = end + shows.end(), end + held.end(), strip_det(target)
+            if prompt[start - 2:start].lower() == "a " and nlp.singular_last(target) != target:
+                start -= 2  # 'a view of a lake' + 'mountains': no article for a plural
         if found[:1].islower() and _names_kind(prompt, end) and not leading_det(target) and len(target.split()) <= 2 \
                 and found.lower() != clause.source.lower() and singular(clause.source.lower()) == found.lower():
             target = nlp.singular_last(target)  # 'sunflower field' +
@@ -992,6 +998,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
     return fix_articles(new)
 
 
+_VIEWS = frozenset({"view", "views", "vista", "panorama", "outlook"})  # what one sees of something
 _PORTION_WORDS = frozenset({"ball", "piece", "slice", "stack", "pile", "heap", "bunch", "roll", "sheet", "block", "lump",
                             "bar", "spool", "skein", "bundle", "handful", "chunk", "scoop"})
 _PORTION = re.compile(rf"\b(?:a|an|the|one)\s+(?:{'|'.join(sorted(_PORTION_WORDS))})\s+of\s+$", re.I)  # an amount

@@ -130,7 +130,7 @@ def relocate(prompt: str, clause: Clause, original: str) -> str:
 
 
 _THINGS = frozenset({"animal", "pet", "vehicle", "fruit", "vegetable", "food", "drink", "furniture", "instrument",
-                     "clothing", "person", "toy"})  # categories of objects, not of places
+                     "clothing", "person", "toy", "container"})  # categories of objects, not of places
 
 
 def _worn(m: re.Match) -> bool:
