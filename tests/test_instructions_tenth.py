@@ -218,3 +218,25 @@ def test_a_view_changes_what_it_shows(instruction, source, expected):
 ])
 def test_the_setting_or_scene_is_where_it_is(instruction, expected):
     assert target(instruction, "a man sitting in a cafe") == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # a word that says how a picture is made goes before the picture's noun ('a 3D of a cat')
+    ("make it 3D", "a photo of a cat on a sofa", "a 3D photo of a cat on a sofa"),
+    ("make it acrylic", "an oil painting of a harbor", "an acrylic painting of a harbor"),
+    ("make it charcoal", "a pencil sketch of a tree", "a charcoal sketch of a tree"),
+    # '... art' takes no article ('a pixel art of a cat')
+    ("make it digital art", "a photo of a cat on a sofa", "digital art of a cat on a sofa"),
+    ("turn the photo into pixel art", "a photo of a goldfish in a bowl", "pixel art of a goldfish in a bowl"),
+    # a movement's adjective is a painting's style, as the movement is
+    ("make it cubist", "a painting of a cat on a sofa", "a cubist painting of a cat on a sofa"),
+    ("make it impressionist", "a photo of a cat on a sofa", "an impressionist painting of a cat on a sofa"),
+    ("make it a photo", "a watercolor of a barn", "a photo of a barn"),
+])
+def test_media_said_by_a_modifier_or_a_movement(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+def test_a_person_in_ist_is_no_movement():
+    with pytest.raises(AlignmentError):
+        target("make it an artist", "a painting of a cat on a sofa")

@@ -1364,6 +1364,15 @@ def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
         new = f"{new} {lexicon.SETTING_HEADS[cls]}"  # 'in thick fog' + 'sunny' -> 'in sunny weather'
     for f in sorted(found, key=lambda f: -f.start):
         text = new
+        old = f.text(prompt).split()
+        if cls == "medium" and old and old[-1].lower() in slots.MEDIUM and old[-1].lower() not in slots.MEDIUM_MODIFIERS \
+                and all(w.lower() in slots.MEDIUM_MODIFIERS for w in new.split()):  # 'a photo' + '3D': 'a 3D photo'
+            text = f"{new} {old[-1]}"
+        if cls == "medium" and text.lower().endswith(" art"):  # 'a photo of' + 'digital art': no article
+            the = re.search(r"\b(?:a|an)\s+$", prompt[:f.start], re.I)
+            if the:
+                prompt, f = prompt[:the.start()] + prompt[f.start:], replace(f, start=the.start(),
+                                                                              end=f.end - (f.start - the.start()))
         if cls == "palette":  # before a noun as a modifier ('a color photo'), else as a phrase ('..., in color')
             bare = re.sub(r"^in\s+", "", new, flags=re.I)
             after = re.match(r"\s*([\w'-]+)", prompt[f.end:])

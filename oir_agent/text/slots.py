@@ -94,13 +94,23 @@ REALISM = frozenset({"realistic", "photorealistic", "photo-realistic", "hyperrea
                      "lifelike", "photographic"})  # 'make it realistic': a look only a photograph has
 
 
+_NOT_MOVEMENTS = frozenset({"artist", "florist", "cyclist", "tourist", "dentist", "scientist", "chemist", "pianist",
+                            "guitarist", "violinist", "journalist", "stylist", "specialist", "motorist", "therapist",
+                            "organist", "cellist", "novelist", "columnist", "economist", "botanist", "linguist"})  #
+# people, not movements
+# Words that say how a picture is made and go before its noun ('a 3D photo', 'an acrylic painting')
+MEDIUM_MODIFIERS = frozenset({"3d", "cgi", "vector", "pixel", "oil", "acrylic", "charcoal", "pencil", "ink", "digital",
+                              "pastel", "stencil", "lineart"})
+
+
 def movement_style(value: str) -> str | None:
     """A style word that names a medium: an art movement a painting's ('impressionism' -> 'impressionist painting',
     'cubism' -> 'cubist painting'), realism a photograph's ('realistic' -> 'realistic photo'); None for anything
     else."""
-    m = re.fullmatch(r"([A-Za-z]{3,})ism", value.strip())
+    m = re.fullmatch(r"([A-Za-z]{3,})ism", value.strip()) or re.fullmatch(r"([A-Za-z]{3,})ist", value.strip()) \
+        if value.strip().lower() not in _NOT_MOVEMENTS else None
     if m:
-        return f"{m.group(1)}ist painting"
+        return f"{m.group(1)}ist painting"  # ('cubist' too: the movement's adjective)
     return f"{value.strip().lower()} photo" if value.strip().lower() in REALISM else None
 
 
