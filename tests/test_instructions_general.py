@@ -1195,9 +1195,9 @@ def test_a_place_for_the_scene_is_where_it_is(instruction):
 
 
 def test_setting_something_on_fire_names_no_place():
-    with pytest.raises(AlignmentError) as exc:
-        parse_instruction("set it on fire", source_prompt="a dog running on the beach")
-    assert "a dog running on fire" not in str(exc.value.suggestion or "")
+    # 'on fire' is a state of the thing (tenth probe), never a place ('a dog running on fire') nor a pose's stand-in
+    assert parse_instruction("set it on fire", source_prompt="a dog running on the beach").target_prompt == \
+        "a burning dog running on the beach"
 
 
 @pytest.mark.parametrize("instruction, source, target", [

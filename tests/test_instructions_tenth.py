@@ -240,3 +240,61 @@ def test_media_said_by_a_modifier_or_a_movement(instruction, source, expected):
 def test_a_person_in_ist_is_no_movement():
     with pytest.raises(AlignmentError):
         target("make it an artist", "a painting of a cat on a sofa")
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    # 'on fire' is a state ('fire in a field', 'a house on a fire')
+    ("make the house on fire", "a burning house in a field"),
+    ("set the house on fire", "a burning house in a field"),
+    ("set fire to the house", "a burning house in a field"),
+    ("set it on fire", "a burning house in a field"),
+    ("make it look abandoned", "an abandoned house in a field"),
+])
+def test_fire_and_ruin_are_states(instruction, expected):
+    assert target(instruction, "a house in a field") == expected
+
+
+def test_a_preposition_on_is_no_state_word():
+    # 'set it on fire' on a title replaced every 'on' of its places
+    with pytest.raises(AlignmentError):
+        target("set it on fire", "Summer Night on the South Beach at Skagen by Peder Severin Krøyer")
+    assert target("turn the headlights off", "a car with its headlights on") == "a car with its headlights off"
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # what a group does, its members do ('a group of running people walking in a park')
+    ("make the people run", "a group of people walking in a park", "a group of people running in a park"),
+    ("make the cows run", "a herd of cows grazing in a field", "a herd of cows running in a field"),
+])
+def test_a_group_does_what_its_members_do(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+def test_them_all_is_them():
+    # 'a group of all wear hats': now the addition it is, refused with what to send
+    with pytest.raises(AlignmentError) as e:
+        target("make them all wear hats", "a group of people walking in a park")
+    assert e.value.code == "unsupported"
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make it on paper", "oil on canvas painting of a harbor", "oil on paper painting of a harbor"),
+    ("have it be on canvas", "a watercolor on paper of a bird", "a watercolor on canvas of a bird"),
+])
+def test_the_support_of_the_one_medium_that_names_one(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    ("make the car burgundy", "a burgundy car on a road"),
+    ("make the car emerald", "an emerald car on a road"),
+])
+def test_more_colour_names(instruction, expected):
+    assert target(instruction, "a red car on a road") == expected
+
+
+def test_a_state_of_a_thing_takes_no_poses_place():
+    # 'a dog burning on the beach': 'burning' had replaced 'running', both filed as states
+    assert target("set it on fire", "a dog running on the beach") == "a burning dog running on the beach"
+    assert target("make it awake", "a dog sleeping on a sofa") == "a dog awake on a sofa"
+    assert target("make it on", "a lamp switched off on a desk") == "a lamp switched on on a desk"

@@ -105,6 +105,10 @@ def split_clauses(instruction: str) -> list[Clause]:
     text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
+    # 'set the house on fire', 'set fire to the house', 'make the house on fire': the house burning
+    text = re.sub(rf"^set\s+fire\s+to\s+(?P<x>{_DET}[\w'-]+(?:\s+[\w'-]+)?)$", r"make \g<x> burning", text, flags=re.I)
+    text = re.sub(rf"^(?:set|make|have)\s+(?P<x>{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:be\s+)?(?:on\s+fire|ablaze|in\s+flames)$",
+                  r"make \g<x> burning", text, flags=re.I)
     text = _SHOULD_DO.sub(lambda m: f"{m.group('x')} {'are' if m.group('x').lower() == 'they' else 'is'} "
                           f"{verbs.ing(m.group('v'))}", text)  # 'she should wear a hat': what she is to be doing
     text = _covered_as_look(text)
@@ -627,8 +631,8 @@ def _parse_clause(text: str) -> Clause | None:
             break
         text = shorter
     text = _FILLER.sub("", text).strip()
-    text = re.sub(r"\b(?:both|all|each|the\s+two|the\s+three)\s+of\s+them\b", "them", text, flags=re.I)  # 'make both of
-    # them sleep': them
+    text = re.sub(r"\b(?:(?:both|all|each|the\s+two|the\s+three)\s+of\s+them|them\s+(?:all|both))\b", "them", text,
+                  flags=re.I)  # 'make both of them sleep', 'make them all wear hats': them
     text = re.sub(r"\bpolka[\s-]+dot(s?)\b", r"polka-dot\1", text, flags=re.I)  # one pattern word
     # 'make the chair look like it's made of ice': what it is made of
     text = re.sub(r"\s+(?:look|looks|appear|appears|seem|seems)\s+(?:like|as\s+if|as\s+though)\s+(?:it|they)(?:'s|'re|\s+is|"

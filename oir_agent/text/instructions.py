@@ -940,7 +940,9 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             return prompt[:end + after.start(1)] + switched.group(1) + prompt[end + after.end(1):]
         if after and after.group(1).lower() not in nlp.FUNCTION_WORDS \
                 and lexicon.attribute_class(after.group(1)) is not None and lexicon.attribute_class(after.group(1)) \
-                in {lexicon.attribute_class(w) for w in new_words.split()}:  # 'its mouth closed' + 'open'
+                in {lexicon.attribute_class(w) for w in new_words.split()} \
+                and verbs.is_pose(after.group(1)) == any(verbs.is_pose(w) for w in new_words.split()):
+            # 'its mouth closed' + 'open' (a pose only for a pose: not 'a dog burning on the beach')
             a0, a1 = end + after.start(1), end + after.end(1)
             return prompt[:a0] + new_words + prompt[a1:]
         before = re.search(r"([\w-]+)\s+$", prompt[:start])
@@ -1203,10 +1205,12 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
         return f"{prompt.rstrip(' ,.')} by {credit.group('name')}"  # no credit yet: after the picture
     support = _ON_SUPPORT.fullmatch(value)
     media = slots.slots(prompt, "medium") if cls is None and support else []
-    old = slots.SUPPORT_AFTER.search(media[0].text(prompt)) if len(media) == 1 else None
-    if old:  # 'have it be on canvas' on 'a watercolor on paper': what the medium is painted on
-        at = media[0].start + old.start()
-        return prompt[:at] + " " + value.strip() + prompt[media[0].end:]
+    on = [(m, slots.SUPPORT_AFTER.search(m.text(prompt))) for m in media]
+    on = [(m, o) for m, o in on if o]
+    if len(on) == 1:  # 'have it be on canvas' on 'a watercolor on paper': what the medium is painted on
+        (medium, old), = on
+        at = medium.start + old.start()
+        return prompt[:at] + " " + value.strip() + prompt[medium.end:]
     if support and len(media) == 1:
         said = media[0].text(prompt)
         raise AlignmentError(
@@ -1266,6 +1270,9 @@ def _apply_slot(prompt: str, value: str, cls: str | None, original: str) -> str:
             suggestion={"source_prompt": original, "target_prompt": f"{original} (edit: replace the changed words "
                                                                     f"with {value!r})"})
     found = slots.slots(prompt, cls)
+    if cls == "state" and strip_det(value).split():  # 'burning' takes no pose's place ('a dog burning on the beach')
+        pose = verbs.is_pose(strip_det(value).split()[-1])
+        found = [f for f in found if verbs.is_pose(f.text(prompt).split()[-1]) == pose]
     texts = slots.distinct(prompt, found)
     label = {"credit": "artist credit ('by ...')", "medium": "medium or style word (photo, painting, ...)"}.get(
         cls, cls.split(":")[-1] + " word")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import lexicon
+from . import lexicon, nlp
 
 # Words that name a picture's medium or style. A value naming one replaces the source prompt's medium phrase.
 MEDIUM = frozenset({
@@ -210,6 +210,10 @@ def slots(prompt: str, cls: str) -> list[Slot]:
     for i, m in enumerate(words):
         if lexicon.attribute_class(m.group(0)) != cls:
             continue
+        if m.group(0).lower() in ("on", "off") and i + 1 < len(words) \
+                and prompt[m.end():words[i + 1].start()].strip() == "" \
+                and (words[i + 1].group(0).lower() in nlp.DETERMINERS or words[i + 1].group(0)[:1].isupper()):
+            continue  # 'on the beach', 'on Curiator': a preposition, not a lamp switched on
         k = i  # a setting noun with its modifiers ('thick fog'); an adjective alone ('misty')
         while k > 0 and prompt[words[k - 1].end():words[k].start()].strip() == "" and is_modifier(words[k - 1].group(0)) \
                 and m.group(0).lower() in lexicon.SETTING_NOUNS and words[k - 1].group(0).lower() in GRADES:

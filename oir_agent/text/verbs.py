@@ -16,6 +16,9 @@ DIRECTIONS = frozenset({"at", "to", "toward", "towards", "into", "onto", "up", "
                         "across", "out", "off", "along", "past"})  # where an action goes, not where it is
 PLACES = frozenset({"on", "in", "at", "inside", "under", "beneath", "below", "near", "beside", "by", "behind", "above",
                     "among", "atop", "outside", "underneath"})  # where an action happens
+# Words for many of a kind ('a group of people', 'a herd of cows'): what the group does, its members do
+GROUPS = frozenset({"group", "groups", "crowd", "herd", "flock", "pack", "team", "family", "couple", "pair", "bunch",
+                    "school", "swarm", "troop", "band", "gang", "line", "row", "pride", "colony", "litter"})
 # Things people and animals do, said with no object: the small parser tags many of them a noun or an adjective
 # after 'make the dog' ('make the penguin swim' gave 'a swim penguin'); the lexicon's poses and expressions
 # ('sit', 'smile') are found through their -ing forms. Words that are as often something else ('fish', 'lean',
@@ -54,6 +57,16 @@ def ing(verb: str) -> str:
     if groups == 1 and len(v) >= 3 and v[-1] not in VOWELS + "wxy" and v[-2] in VOWELS and v[-3] not in VOWELS:
         return v + v[-1] + "ing"
     return v + "ing"
+
+
+_POSE_INGS = frozenset(ing(v) for v in ACTIONS)
+
+
+def is_pose(word: str) -> bool:
+    """A state that is something one does ('sitting', 'running', 'asleep'), not a state of a thing ('burning',
+    'open'): one does not take the other's place."""
+    w = word.lower()
+    return w in _POSE_INGS or w in ("perched", "awake", "asleep", "seated")
 
 
 def third_person(verb: str) -> str:
@@ -138,6 +151,10 @@ def _actions(prompt: str, noun_start: int, noun_end: int, value: str):
         verbs = [noun.head]
     if not verbs:  # 'a woman in a red dress dancing': the parser hung the participle on the dress
         verbs = [t for t in noun.subtree if t.i > noun.i and t.dep_ == "acl" and t.tag_ == "VBG"]
+    group = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    if not verbs and group is not None and group.lower_ in GROUPS:  # 'a group of people walking': the parser
+        verbs = [t for t in group.children if t.i > noun.i and t.dep_ in ("acl", "relcl") and t.pos_ == "VERB"]
+        # hangs what the people do on the group
     if not verbs and len(value.split()) == 1:  # 'a smiling girl' + 'cry' -> 'a crying girl' (one word fits before)
         verbs = [t for t in noun.children if t.i < noun.i and t.dep_ == "amod" and t.tag_ == "VBG"]
     verbs += [c for v in list(verbs) for c in v.children if c.tag_ == "VBG" and c.i > v.i
