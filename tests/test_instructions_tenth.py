@@ -298,3 +298,24 @@ def test_a_state_of_a_thing_takes_no_poses_place():
     assert target("set it on fire", "a dog running on the beach") == "a burning dog running on the beach"
     assert target("make it awake", "a dog sleeping on a sofa") == "a dog awake on a sofa"
     assert target("make it on", "a lamp switched off on a desk") == "a lamp switched on on a desk"
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # two colours and a pattern are one look ('a white striped lighthouse': the red went to a second clause)
+    ("make the lighthouse red and white striped", "a lighthouse on a rocky coast at night",
+     "a red and white striped lighthouse on a rocky coast at night"),
+    ("make the cat orange and white", "a black and white cat on a sofa", "an orange and white cat on a sofa"),
+    # a look of another class after 'and' is a second change of the same object, as before
+    ("make the bus shorter and green", "a yellow bus on a street", "a short green bus on a street"),
+])
+def test_coordinated_looks(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # a kind's whole name goes ('a top cap')
+    ("make the hat a cap", "a man with a mustache wearing a top hat", "a man with a mustache wearing a cap"),
+    ("make the top hat blue", "a man with a mustache wearing a top hat", "a man with a mustache wearing a blue top hat"),
+])
+def test_kind_names_of_things_worn(instruction, source, expected):
+    assert target(instruction, source) == expected

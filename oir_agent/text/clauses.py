@@ -218,7 +218,8 @@ def _with_inherited_verb(group: str, before: list[str]) -> Clause | None:
         prev = parse_clause(before[-1])
         if prev is not None and prev.kind == "attribute":
             new = {lexicon.attribute_class(w) for w in attribute_words(prev, "").split()}
-            if {lexicon.attribute_class(w) for w in group.split()} - {None} <= new - {None}:
+            if {lexicon.attribute_class(w) for w in group.split()} - {None} <= new - {None} \
+                    or lexicon.attribute_class(group.split()[0]) in new - {None}:  # ('red and white striped')
                 return None  # 'orange and white', 'dark and possessed': one coordinated value, not a second change
                 # (a word of unknown class cannot be told apart from the first's: kept with it, as written)
             obj = " ".join(w for w in prev.source.split() if not lexicon.is_attribute_word(w)) or prev.source
@@ -302,7 +303,8 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
     ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:into\s+)?(?P<y>(?:a|an|some)\s+.+|the\s+(?-i:[A-Z]).+)$",
                         re.I), False),  # ('the Eiffel Tower': a name)
     ("make", re.compile(rf"^(?:make|turn)\s+{_DET}(?P<x>.+?)\s+(?:look\s+|appear\s+|be\s+)?(?:into\s+)?"
-                        rf"(?P<y>\S+(?:\s+\S+)?(?:\s+(?:and|or)\s+\S+)?)$", re.I), False),
+                        rf"(?P<y>\S+(?:\s+\S+)?(?:\s+(?:and|or)\s+\S+)?|\S+\s+(?:and|or)\s+\S+\s+\S+)$", re.I), False),
+    # ('red and white striped': two colours and a pattern)
     ("become", re.compile(rf"^{_DET}(?P<x>.+?)\s+(?:should be|becomes|become|is now|are now|turns into|should look like|"
                           rf"looks? like|needs to become|needs to be|has to be|must be|should become|should turn into)\s+"
                           rf"(?P<y>.+)$",

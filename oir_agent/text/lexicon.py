@@ -120,6 +120,7 @@ KIND_NAMES = frozenset({
     "blue jeans", "green beans", "sweet potato", "hot sauce", "bald eagle", "snow leopard", "black panther",
     "guinea pig", "german shepherd", "great dane", "swiss cheese", "brown rice", "white rice", "red velvet cake",
     "rubber duck", "hot chocolate", "iced coffee", "iced tea", "sweet pepper", "red pepper", "green pepper", "blue cheese",
+    "top hat", "baseball cap", "cowboy hat", "bow tie", "high heels", "red maple", "white oak", "silver birch",
 })
 
 
