@@ -319,3 +319,21 @@ def test_coordinated_looks(instruction, source, expected):
 ])
 def test_kind_names_of_things_worn(instruction, source, expected):
     assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # how a pose is done is not where ('on its back' replaced 'on the grass')
+    ("make the dog lie on its back", "a dog sitting on the grass", "a dog lying on its back on the grass"),
+    ("make the cat stand on its hind legs", "a cat sitting on a sofa", "a cat standing on its hind legs on a sofa"),
+    ("make the girl jump in the air", "a girl standing in a field", "a girl jumping in the air in a field"),
+    # a new place still replaces the old one
+    ("make the dog sleep on the floor", "a dog sitting on the grass", "a dog sleeping on the floor"),
+    # where one looks or faces is an action ('an away woman')
+    ("make her look away", "a woman looking at the camera", "a woman looking away"),
+    ("make her look to the left", "a woman looking at the camera", "a woman looking to the left"),
+    ("make the dog face right", "a dog facing left", "a dog facing right"),
+    # a body part's state after it ('his open arms crossed')
+    ("make the boy's arms open", "a boy with his arms crossed", "a boy with his arms open"),
+])
+def test_poses_said_with_the_body(instruction, source, expected):
+    assert target(instruction, source) == expected

@@ -654,8 +654,9 @@ def _parse_clause(text: str) -> Clause | None:
     # 'twice as big (as it is)': a degree says how much, the adjective is the value
     text = re.sub(r"\b(?:twice|three\s+times|ten\s+times|half)\s+as\s+([\w-]+)(?:\s+as\s+.*)?$", r"\1", text, flags=re.I)
     # 'make her look surprised', 'make him look like a cartoon character': the pronoun is the reference, not 'her look'
-    text = re.sub(r"^((?:make|have|let|get)\s+(?:him|her|them|it))\s+(?:look|appear|seem)(?:\s+like)?\s+", r"\1 ", text,
-                  flags=re.I)
+    text = re.sub(r"^((?:make|have|let|get)\s+(?:him|her|them|it))\s+(?:look|appear|seem)(?:\s+like)?\s+"
+                  r"(?!(?:at|to|toward|towards|away|up|down|left|right|into|around|out|back|over|through)\b)", r"\1 ",
+                  text, flags=re.I)  # ('make her look away': an action)
     # 'make the sky look like a sunset', 'make the house look abandoned': the same for a named object (not 'look at
     # the camera', 'look away': an action)
     text = re.sub(rf"^((?:make|have|let|get)\s+{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:look|appear|seem)(?:\s+like)?\s+"
@@ -747,8 +748,9 @@ def _parse_clause(text: str) -> Clause | None:
                 placed = len(y.split()) > 2 and y.split()[1].lower() in verbs.PLACES - verbs.DIRECTIONS
                 placed |= x.lower() in ("him", "them")  # an object pronoun (not 'her', which may be possessive:
                 # 'make her dress blue') is followed by what it is made to do: 'make him play tennis'
+                tail = " ".join(y.split()[1:])
                 done = bool(y.split()) and y.split()[0].lower() in verbs.ACTIONS \
-                    and not is_attribute(" ".join(y.split()[1:]))
+                    and (not is_attribute(tail) or tail.lower() in verbs.FACINGS)  # ('face right': a way, not a look)
                 if is_action(x, y) and (len(y.split()) == 1 or placed or done or _parsed_as_verb(text, at)):
                     # 'smile' is often a noun, and so is 'sleep' in 'make the dog sleep on the floor': a verb that
                     # the words after it say where happens is taken as one, and so is a thing one does followed by

@@ -16,6 +16,10 @@ DIRECTIONS = frozenset({"at", "to", "toward", "towards", "into", "onto", "up", "
                         "across", "out", "off", "along", "past"})  # where an action goes, not where it is
 PLACES = frozenset({"on", "in", "at", "inside", "under", "beneath", "below", "near", "beside", "by", "behind", "above",
                     "among", "atop", "outside", "underneath"})  # where an action happens
+_POSSESSIVES = frozenset({"its", "his", "her", "their", "my", "your", "one's"})
+# Ways one faces or looks, said after the verb ('facing left')
+FACINGS = frozenset({"left", "right", "forward", "forwards", "backward", "backwards", "ahead", "sideways", "away", "up",
+                     "down"})
 # Words for many of a kind ('a group of people', 'a herd of cows'): what the group does, its members do
 GROUPS = frozenset({"group", "groups", "crowd", "herd", "flock", "pack", "team", "family", "couple", "pair", "bunch",
                     "school", "swarm", "troop", "band", "gang", "line", "row", "pride", "colony", "litter"})
@@ -33,7 +37,7 @@ ACTIONS = frozenset({
     "yawn", "sneeze", "kiss", "hug", "wink", "blink", "stare", "gaze", "listen", "think", "shiver", "relax",
     "lounge", "sunbathe", "drive", "ride", "cycle", "hike", "skip", "spin", "juggle", "knit", "sew", "study",
     "laugh", "cry", "smile", "sleep", "sit", "stand", "lie", "pounce", "perch", "nest", "scratch",
-    "lick", "chew", "sip", "feed", "pet", "hold", "carry", "throw", "catch", "kick", "punch", "box",
+    "lick", "chew", "sip", "feed", "pet", "hold", "carry", "throw", "catch", "kick", "punch", "box", "face",
 })
 
 
@@ -104,8 +108,12 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
         words[0] = participle
     elif verb.tag_ == "VBN" and verb.dep_ == "acl":  # 'a bird perched on a branch' + 'sing': 'a bird singing'
         words[0] = ing(words[0])
-    new_preps = {w.lower() for w in words[1:]}
-    new_place = len(words) > 1 and words[1].lower() in PLACES - DIRECTIONS  # 'look at the camera' says no place
+    how = len(words) > 2 and words[1].lower() in PLACES and (words[2].lower() in _POSSESSIVES
+                                                               or words[-1].lower() in ("air", "midair", "mid-air"))
+    # 'lie on its back', 'stand on its hind legs', 'jump in the air': how, not where (the old place stays)
+    new_preps = {w.lower() for w in words[1:]} - ({words[1].lower()} if how else set())
+    new_place = len(words) > 1 and words[1].lower() in PLACES - DIRECTIONS and not how  # 'look at the camera' says
+    # no place
     end = verb.idx + len(verb.text)
     kept_object = None
     for child in verb.children:  # what the new phrase says again goes: 'looking away' -> 'looking at the camera'
@@ -125,6 +133,9 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
             # old place; where the object is ('lying on the sofa', 'in the rain') stays when the new phrase does
             # not say
             end = max(end, max(t.idx + len(t.text) for t in child.subtree))
+    nxt = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    if nxt is not None and nxt.lower_ in FACINGS and nxt.idx >= end and any(w.lower() in FACINGS for w in words[1:]):
+        end = nxt.idx + len(nxt.text)  # 'facing left' + 'face right': the parser hangs 'left' on the noun
     return verb.idx, end, " ".join(words), kept_object
 
 
