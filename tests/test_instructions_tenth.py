@@ -337,3 +337,34 @@ def test_kind_names_of_things_worn(instruction, source, expected):
 ])
 def test_poses_said_with_the_body(instruction, source, expected):
     assert target(instruction, source) == expected
+
+
+def test_twins_changed_alike_keep_a_pair_each():
+    # 'make the dogs black' on two dogs: each dog its own pair and mask (the second was dropped as the first named
+    # again), and no warning that the counts differ
+    a = parse_instruction("make the dogs black", source_prompt="a dog on the left and a dog on the right")
+    assert a.target_prompt == "a black dog on the left and a black dog on the right"
+    assert [p.id for p in a.pairs] == ["dog (left)", "dog (right)"] and not a.warnings
+    # one thing named again is one pair
+    assert len(parse_instruction("make the cat black", source_prompt="a cat on a sofa, the cat is sleeping").pairs) == 1
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the dogs cats", "a dog on the left and a dog on the right", "a cat on the left and a cat on the right"),
+    ("make one cat black", "a cat sitting on a fence", "a black cat sitting on a fence"),
+    ("swap them", "a car next to a truck", "a truck next to a car"),
+    ("swap the two", "a red square and a blue circle", "a blue circle and a red square"),
+    ("swap their places", "a cat and a dog on a sofa", "a dog and a cat on a sofa"),
+])
+def test_plural_references_and_swapping_them(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source", [
+    ("make one cat black", "two cats sitting on a fence"),
+    ("swap them", "a red cup and a blue cup and a green cup on a table"),
+])
+def test_which_one_or_which_two_unsaid_is_refused(instruction, source):
+    with pytest.raises(AlignmentError) as e:
+        target(instruction, source)
+    assert e.value.code in ("ambiguous", "no-slot")

@@ -67,6 +67,8 @@ _SWAP_ATTR = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the|
                         rf"{_DET}(?P<b>.+?))?)?$", re.I)  # 'of the cup and the plate', 'of the apples' (a group)
 
 
+_SWAP_THEM = re.compile(r"^(?:swap|switch|exchange|interchange|trade)\s+(?:them|the\s+two(?:\s+objects)?|the\s+objects|"
+                        r"(?:their\s+)?(?:places|positions))(?:\s+around)?$", re.I)
 POSITIONS = {"left", "right", "top", "bottom", "middle", "center", "centre", "side", "front", "back", "corner",
              "background", "foreground", "distance", "edge"}
 
@@ -704,6 +706,8 @@ def _parse_clause(text: str) -> Clause | None:
     if m:  # 'make them female', 'male to female'
         to = gender.VALUES[(m.group("g") or m.group("g2")).lower()]
         return Clause(source=clean(m.group("x") or ""), target=to, kind="gender")
+    if _SWAP_THEM.match(text):  # 'swap them': the prompt's two objects trade places
+        return Clause(source="", target="", kind="swap-attr", prep="whole")
     m = _SWAP_ATTR.match(text)
     if m:
         cls = {"colour": "colour", "color": "colour", "shape": "shape", "material": "material", "size": "size"}[

@@ -148,7 +148,10 @@ def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], cl
     for single in singles:
         one = align_prompts(source_prompt, single)
         found = [replace(p, target_span=None) for p in one.pairs]
-        kept = [p for k, p in enumerate(found) if not any(_same_change(q, p) for q in found[:k])]  # one thing
+        kept = [p for k, p in enumerate(found) if not any(_same_change(q, p) and not (
+            _introduced(source_prompt, q.source_span) and _introduced(source_prompt, p.source_span))
+            for q in found[:k])]  # one thing named again ('a cat ... the cat'); objects of their own ('a dog on the
+        # left and a dog on the right') keep a pair each
         found = [replace(p, guided_prompt=single) for p in kept] if len(kept) == 1 < len(found) else kept
         pairs += found
         notes += [w for w in one.warnings if w not in notes]
@@ -160,7 +163,7 @@ def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], cl
         # (an article fixed in context; a whole-picture pair's target is its own single prompt; two pairs that
         # both span the whole prompt, a one-word prompt, change the same words)
         return None
-    found = len(pairs)
+    found = len({(p.source.lower(), p.target.lower()) for p in pairs})  # (twins changed alike: one change)
     pairs = one_global_pair(source_prompt, target_prompt, sorted(pairs, key=lambda p: p.source_span or (0, 0)))
     alignment = Alignment(source_prompt=source_prompt, target_prompt=target_prompt, pairs=pairs,
                           warnings=warnings + notes)
@@ -168,6 +171,14 @@ def _from_singles(source_prompt: str, target_prompt: str, singles: list[str], cl
         alignment.warnings.append(f"the instruction has {len(clauses)} change(s) but {len(alignment.pairs)} editing "
                                   "pair(s) were found; check the pairs.")
     return alignment
+
+
+_INTRODUCED = re.compile(r"\b(?:a|an|one|another|two|three|some)\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def _introduced(prompt: str, span: tuple[int, int] | None) -> bool:
+    """Is the mention at `span` an object of its own ('a dog', 'another dog'), not the same one named again?"""
+    return span is not None and _INTRODUCED.search(prompt[max(0, span[0] - 40):span[0]]) is not None
 
 
 def _same_change(a: EditPair, b: EditPair) -> bool:
@@ -253,7 +264,10 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
     names: each of a list, or each member of a category the prompt names. Anything else is left as written."""
     out: list[Clause] = []
     for c in clauses:
-        one = re.match(r"^(?:one|either)\s+of\s+(?:the\s+)?(?P<group>.+)$", c.source, re.I) if c.source else None
+        one = re.match(r"^(?:one|either)\s+(?:of\s+(?:the\s+)?)?(?P<group>.+)$", c.source, re.I) if c.source else None
+        if one and len(find_all(prompt, singular(one.group("group").split()[-1]))) == 1 \
+                and not _plural_objects(prompt):  # 'make one cat black' on 'a cat ...': the one there is
+            c, one = replace(c, source=one.group("group"), target=c.target.replace(c.source, one.group("group"))), None
         if one and c.kind in ("object", "attribute"):  # 'make one of the cats black': which one, the prompt cannot say
             raise AlignmentError(
                 f"{c.source!r} does not say which one: name it with the source prompt's words (its colour or place, "
@@ -362,7 +376,15 @@ def _locate_text(prompt: str, phrase: str) -> str:
 
 
 def _swap_attributes(clause: Clause, prompt: str) -> list[Clause]:
-    cls = clause.prep  # "colour" | "shape" | "material" | "size"
+    cls = clause.prep  # "colour" | "shape" | "material" | "size" | "whole" (the objects themselves)
+    if cls == "whole":  # 'swap them': the prompt's one pair of listed objects, else its only two noun phrases
+        objects = _coordinated(prompt) or [c for c in _noun_phrases(prompt) if not set(c.lower().split()) <= POSITIONS]
+        if len(objects) != 2:
+            raise AlignmentError(f"'swap them' needs exactly two objects in the source prompt {prompt!r}; found "
+                                 f"{objects}: name the two ('swap the X and the Y').",
+                                 code="ambiguous" if len(objects) > 2 else "no-slot")
+        return [Clause(source=objects[0], target=objects[1], kind="object"),
+                Clause(source=objects[1], target=objects[0], kind="object")]
     if clause.source:
         objects = [_locate_text(prompt, clause.source), _locate_text(prompt, clause.target)]
         objects = [prompt[s:e] for s, e in (grow_to_modifiers(prompt, locate(prompt, o)) for o in objects)]
@@ -834,11 +856,17 @@ def _restates(prompt: str, value: str) -> bool:
 
 def _every_mention(prompt: str, mentions: list[tuple[int, int]], clause: Clause, original: str) -> str:
     """A reference the prompt names more than once. Each mention introduced as an object of its own ('a cat on the
-    left and a cat on the right'): two objects the reference could mean, refused with every reading. Otherwise the
+    left and a cat on the right'): two objects the reference could mean, refused with every reading, unless the
+    reference is their plural ('make the cats black': each). Otherwise the
     mentions name one thing ('Portraits of Dogs ... Dogs in the snow', 'a cat ... the cat'): each is changed."""
-    introduced = [m for m in mentions if re.search(r"\b(?:a|an|one|another|two|three|some)\s+(?:[\w-]+\s+){0,2}$",
-                                                   prompt[max(0, m[0] - 40):m[0]], re.I)]
-    if len(introduced) > 1:
+    introduced = [m for m in mentions if _introduced(prompt, m)]
+    ref = clause.source.split()[-1].lower() if clause.source.split() else ""
+    every = len(introduced) > 1 and singular(ref) != ref and all(
+        singular(prompt[a:b].split()[-1].lower()) == prompt[a:b].split()[-1].lower() for a, b in mentions)
+    if every and clause.kind == "object" and nlp.singular_last(strip_det(clause.target)) != strip_det(clause.target):
+        clause = replace(clause, target=with_article(nlp.singular_last(strip_det(clause.target))))  # 'the dogs' +
+        # 'cats' on 'a dog ... and a dog ...': each dog a cat
+    if len(introduced) > 1 and not every:
         readings = [_apply_at(prompt, m, clause, original) for m in mentions]
         raise AlignmentError(
             f"{prompt[mentions[0][0]:mentions[0][1]]!r} names {len(mentions)} objects in {original!r}: say which to "
