@@ -368,3 +368,27 @@ def test_which_one_or_which_two_unsaid_is_refused(instruction, source):
     with pytest.raises(AlignmentError) as e:
         target(instruction, source)
     assert e.value.code in ("ambiguous", "no-slot")
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # the one thing worn where the new one goes is what changes (it was refused as an addition)
+    ("make him wear a tuxedo", "a man in a blue suit standing in an office", "a man in a blue tuxedo standing in an office"),
+    ("he should wear a tuxedo", "a man in a blue suit standing in an office", "a man in a blue tuxedo standing in an office"),
+    ("make her wear a green gown", "a woman in a red dress dancing", "a woman in a green gown dancing"),
+    ("make him wear a crown", "a man with a hat", "a man with a crown"),
+    # a plural takes no article, with kept modifiers too ('in a blue jeans')
+    ("let him wear jeans", "a man in a blue suit standing in an office", "a man in blue jeans standing in an office"),
+    ("replace the suit with jeans", "a man in a blue suit standing in an office",
+     "a man in blue jeans standing in an office"),
+])
+def test_what_one_wears(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source", [
+    ("let the man wear sunglasses", "a man with a hat"),  # sunglasses replace no hat: an addition
+    ("make him wear a hat", "a boy with a backpack walking to school"),
+])
+def test_a_thing_worn_elsewhere_is_an_addition(instruction, source):
+    with pytest.raises(AlignmentError):
+        target(instruction, source)

@@ -906,6 +906,13 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         if swap is not None:  # 'make the man read a newspaper' on '... reading a book': the book is replaced, by
             o0, o1, new = swap  # the object rules (its article, what a container held)
             return _apply_at(prompt, (o0, o1), Clause(source=prompt[o0:o1], target=new, kind="object"), original)
+        worn = verbs.new_object(clause.target) if clause.target.split()[0].lower() in ("wear", "wears") else None
+        clothes = slots.distinct(prompt, slots.slots(prompt, "category:clothing")) if worn else []
+        if len(clothes) == 1 and find_phrase(prompt, strip_det(worn)) is None \
+                and lexicon.worn_at(clothes[0]) == lexicon.worn_at(strip_det(worn)):  # 'make him wear a tuxedo' on
+            # 'a man in a blue suit': the one thing he wears there is what changes (an addition when he wears nothing
+            # named there: sunglasses do not replace a hat)
+            return _apply(prompt, Clause(source=clothes[0], target=worn, kind="object"), original)
         where = verbs.verb_span(prompt, start, end, clause.target, clause.form or None)
         if where is not None and lexicon.attribute_class(feeling) == "emotion" \
                 and lexicon.attribute_class(prompt[where[0]:where[1]].split()[0]) != "emotion":

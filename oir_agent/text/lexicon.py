@@ -136,6 +136,21 @@ COMPARATIVES = {"shorter": "short", "longer": "long", "taller": "tall", "bigger"
 # How light or strong a colour is: 'darker' on a brown dog is a darker brown (phrases.attribute_target)
 SHADES = frozenset({"dark", "light", "pale", "bright", "deep", "dim", "vivid", "dull", "muted", "faded"})
 
+# Where a worn thing goes, for things not worn on the body ('make him wear sunglasses' on 'a man with a hat' adds
+# them: a hat is no body garment for sunglasses to replace)
+WORN_AT = {**dict.fromkeys(("hat", "cap", "helmet", "crown", "beanie", "hood", "tiara", "headband", "turban"), "head"),
+           **dict.fromkeys(("glasses", "sunglasses", "goggles", "mask", "monocle"), "face"),
+           **dict.fromkeys(("shoes", "boots", "sneakers", "sandals", "heels", "slippers", "socks"), "feet"),
+           **dict.fromkeys(("scarf", "tie", "necklace", "collar"), "neck"),
+           **dict.fromkeys(("gloves", "mittens", "ring", "watch", "bracelet"), "hands")}
+
+
+def worn_at(phrase: str) -> str:
+    """Where the thing a phrase names is worn: its head noun's place in WORN_AT, else 'body'."""
+    words = phrase.lower().split()
+    return WORN_AT.get(words[-1], "body") if words else "body"
+
+
 # Kinds of common animals, so that 'the dog' finds 'a golden retriever' and 'the bird' 'a robin'
 DOG_KINDS = frozenset({"retriever", "poodle", "labrador", "terrier", "bulldog", "beagle", "husky", "corgi",
                        "dachshund", "chihuahua", "spaniel", "collie", "pug", "doberman", "rottweiler", "greyhound",
@@ -192,7 +207,9 @@ CATEGORIES: dict[str, frozenset[str]] = {
     "clothing": frozenset({"shirt", "t-shirt", "jacket", "coat", "dress", "hat", "cap", "scarf", "sweater",
                            "hoodie", "jeans", "skirt", "suit", "shoes", "boots", "sneakers", "gloves", "tie",
                            "tuxedo", "gown", "uniform", "blouse", "trousers", "pants", "shorts", "robe", "kimono",
-                           "vest", "cardigan", "blazer", "overalls", "pajamas", "raincoat", "armor", "armour"}),
+                           "vest", "cardigan", "blazer", "overalls", "pajamas", "raincoat", "armor", "armour",
+                           "chainmail", "bikini", "swimsuit", "apron", "cloak", "cape", "poncho", "sari", "kilt",
+                           "leggings", "tunic", "parka", "costume", "outfit", "sundress", "tracksuit"}),
     "person": frozenset({"man", "woman", "boy", "girl", "child", "kid", "person", "lady", "gentleman", "baby",
                          "teenager", "player", "chef", "doctor", "soldier", "dancer", "student", "businessman",
                          "businesswoman", "nurse", "teacher", "farmer", "worker", "athlete", "singer", "musician",

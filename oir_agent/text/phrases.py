@@ -230,9 +230,11 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
                            prompt[:mod_start], re.I)
     if det and prompt_det:  # "a cat" + "a dog": the value's determiner replaces the prompt's
         return prompt_det.start(), f"{det} {text}"
-    if not det and prompt_det and prompt_det.group(0).strip().lower() in ("a", "an") and not kept and body \
-            and (nlp.lemma(body[-1]).lower() != body[-1].lower() or body[0][:1].isupper() and not _title_case(prompt)
-                 or " ".join(body).lower() in lexicon.MASS_NOUNS):
+    counted = bool(body) and (nlp.lemma(body[-1]).lower() != body[-1].lower()
+                              or " ".join(body).lower() in lexicon.MASS_NOUNS)  # a plural or a mass takes no 'a',
+    # with kept modifiers too ('a blue suit' + 'jeans' -> 'blue jeans')
+    if not det and prompt_det and prompt_det.group(0).strip().lower() in ("a", "an") and body \
+            and (counted or not kept and body[0][:1].isupper() and not _title_case(prompt)):
         return prompt_det.start(), text  # 'a castle' + 'ruins', 'a man' + 'Iron Man', 'an egg' + 'tofu': no 'a'
         # before a plural, a name or a mass
     before = re.search(r"([\w'-]+)\s+$", prompt[:mod_start])
