@@ -392,3 +392,24 @@ def test_what_one_wears(instruction, source, expected):
 def test_a_thing_worn_elsewhere_is_an_addition(instruction, source):
     with pytest.raises(AlignmentError):
         target(instruction, source)
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    # the picture described as it should be is the target prompt ('a photo of' as benchmarks write prompts)
+    ("a dog sitting on a bench", "a dog sitting on a bench"),
+    ("target: a dog sitting on a bench", "a dog sitting on a bench"),
+    ("A photo of a dog sitting on a bench.", "a dog sitting on a bench"),
+    # 'as if', an era, 'render ... at'
+    ("Make it appear as if it's snowing.", "a cat sitting on a bench in the snow"),
+    ("Make the image look like it was taken in the 1970s.", "a cat sitting on a bench, in 1970s style"),
+    ("Render the scene at night.", "a cat sitting on a bench at night"),
+    ("Make the scene during a tornado", "a cat sitting on a bench in the tornado"),
+])
+def test_requests_as_instruction_models_write_them(instruction, expected):
+    assert target(instruction, "a cat sitting on a bench") == expected
+
+
+def test_a_sentence_unlike_the_prompt_is_still_refused():
+    with pytest.raises(AlignmentError) as e:
+        target("a red car parked on a street", "a cat sitting on a bench")
+    assert e.value.code == "unreadable"

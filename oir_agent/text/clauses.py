@@ -342,7 +342,7 @@ _IMPLICIT = [
     re.compile(r"^(?P<y>by\s+\S.*)$", re.I),
     re.compile(rf"^(?:make|turn|change|transform|convert|morph|switch|render|recreate|reimagine|redo|remake|redraw|"
                rf"paint|draw|show|do|swap|replace|exchange)\s+(?:{_REF_IMPLICIT}\s+)?(?:(?:look|be|more)\s+)?"
-               rf"(?:into|to|as|like|with|for|in)\s+(?P<y>.+)$", re.I),
+               rf"(?:into|to|as|like|with|for|in|at|during)\s+(?P<y>.+)$", re.I),
     re.compile(rf"^(?:make|have|let|give)\s+{_REF_IMPLICIT}\s+(?:(?:be|become|look|seem|appear|feel)\s+)?"
                rf"(?:(?:more|less)\s+like\s+|like\s+|more\s+)?(?P<y>.+)$", re.I),
     re.compile(rf"^(?:see|show|imagine|picture|view)\s+{_REF_IMPLICIT}\s+(?:in|at|as|during)\s+(?P<y>.+)$", re.I),
@@ -361,7 +361,7 @@ _VALUE_HEAD = re.compile(r"^(?:be|become|look like|looks like|like|more like|mor
                          r"(?:in\s+)?(?:the\s+)?(?:style|manner)\s+of|"
                          r"it(?:'s|\s+is|\s+was)(?:\s+(?:taken|shot|photographed|captured|painted))?|"
                          r"made of|made out of|made from|(?:twice|three\s+times|ten\s+times)\s+as|a\s+lot|way|even|"
-                         r"far|somewhat|a\s+tad|considerably|significantly|noticeably|"
+                         r"far|somewhat|a\s+tad|considerably|significantly|noticeably|(?:as\s+)?if|as\s+though|"
                          r"a\s+(?:little|tiny)(?:\s+bit)?(?=\s+(?:more|less)\b))\s+",
                          re.I)
 
@@ -378,6 +378,10 @@ def clean_value(value: str) -> str:
     degree = re.match(r"a\s+(?:little|tiny)(?:\s+bit)?\s+(?P<w>[a-z]+)\b", v, re.I)
     if degree and lexicon.base_form(degree.group("w")) != degree.group("w").lower():
         v = v[degree.start("w"):]  # 'a little smaller': the comparative ('a little house' stays a house)
+    era = re.fullmatch(r"(?:(?:in|from)\s+)?(?:the\s+)?(?P<d>(?:early\s+|late\s+|mid-?\s*)?(?:'?\d0s|1\d\d0s|20\d0s))"
+                       r"(?:\s+style)?", v, re.I)
+    if era:  # 'taken in the 1970s': the look of an era, a style of the picture
+        v = f"{era.group('d')} style"
     v = lexicon.WEATHER_VERBS.get(v.lower(), v)  # "it's raining": the weather, rain
     at = re.fullmatch(r"(?:at|in|during)\s+(?:the\s+)?(?P<rest>.+)", v, re.I)
     if at and slots.value_class(at.group("rest")) in lexicon.SETTING_CLASSES:  # 'taken at night': the time, night

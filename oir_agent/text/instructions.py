@@ -74,6 +74,14 @@ def parse_instruction(instruction: str, source_prompt: str | None = None) -> Ali
     try:
         clauses = split_clauses(instruction)
     except AlignmentError as exc:
+        described = _RESTATED.sub("", instruction.strip()).rstrip(".!") if source_prompt else ""
+        if not slots.slots(source_prompt or "", "medium"):  # 'a photo of ...', as benchmarks write every prompt
+            described = re.sub(r"^(?:an?\s+)?(?:photo|image|picture|photograph)\s+of\s+", "", described, flags=re.I)
+        if exc.code == "unreadable" and described and _restates(source_prompt, described):
+            # 'a dog sitting on a bench' (or 'target: ...') for 'a cat sitting on a bench': the picture described
+            # as it should be is the target prompt
+            return align_prompts(source_prompt, described[:1].lower() + described[1:]
+                                 if source_prompt[:1].islower() else described)
         if exc.code == "unreadable" and source_prompt is not None and source_prompt.strip():
             raise AlignmentError(  # what to send instead, with the caller's own words
                 f"{exc} Or send source_prompt and target_prompt: target_prompt is {source_prompt!r} with only the "
@@ -842,6 +850,9 @@ def _misspelt(prompt: str, ref: str) -> str | None:
 
 def _content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z][\w'-]*", text.lower()) if w not in nlp.FUNCTION_WORDS | nlp.DETERMINERS}
+
+
+_RESTATED = re.compile(r"^(?:(?:the\s+)?(?:target|target\s+prompt|new\s+prompt|result|output)\s*:\s*)", re.I)
 
 
 def _restates(prompt: str, value: str) -> bool:

@@ -70,7 +70,8 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
     "weather": frozenset({"sunny", "rainy", "snowy", "foggy", "misty", "cloudy", "stormy", "windy", "clear", "calm",
                           "rough", "choppy", "turbulent",
                           "snow", "rain", "fog", "mist", "storm", "snowstorm", "thunderstorm", "hail", "hailstorm",
-                          "blizzard", "sunshine"}),
+                          "blizzard", "sunshine", "tornado", "hurricane", "sandstorm", "drizzle", "typhoon",
+                          "monsoon", "downpour"}),
     "time": frozenset({"day", "night", "daytime", "nighttime", "morning", "evening", "sunset", "sunrise", "dawn",
                        "dusk", "noon", "midnight", "twilight", "afternoon", "midday", "night-time", "nightfall",
                        "daybreak"}),
@@ -83,7 +84,8 @@ WEATHER_LOOKS = {"snow": "snowy", "rain": "rainy", "fog": "foggy", "mist": "mist
 WEATHER_VERBS = {"raining": "rain", "snowing": "snow", "pouring": "heavy rain", "hailing": "hail",
                  "drizzling": "drizzle", "storming": "a storm"}
 SETTING_NOUNS = frozenset({"snow", "rain", "fog", "mist", "storm", "snowstorm", "thunderstorm", "hail", "hailstorm",
-                           "blizzard", "sunshine", "day", "night", "daytime", "nighttime", "morning", "evening",
+                           "blizzard", "sunshine", "tornado", "hurricane", "sandstorm", "drizzle", "typhoon",
+                           "monsoon", "downpour", "day", "night", "daytime", "nighttime", "morning", "evening",
                            "sunset", "sunrise", "dawn", "dusk", "noon", "midnight", "twilight", "afternoon", "midday",
                            "night-time", "nightfall", "daybreak", "spring", "summer", "autumn", "fall", "winter"})
 SETTING_HEADS = {"weather": "weather", "time": "light", "season": "season"}
