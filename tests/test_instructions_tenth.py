@@ -413,3 +413,20 @@ def test_a_sentence_unlike_the_prompt_is_still_refused():
     with pytest.raises(AlignmentError) as e:
         target("a red car parked on a street", "a cat sitting on a bench")
     assert e.value.code == "unreadable"
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # what a thing is made of changes where the prompt says it ('a plastic chair made of wood')
+    ("make the chair plastic", "a chair made of wood", "a chair made of plastic"),
+    ("change the material of the chair to metal", "a chair made of wood", "a chair made of metal"),
+    ("make the table made of glass", "a wooden table made of oak", "a table made of glass"),
+    # a bare material word is a material, not the thing it also names ('a glass made of clay')
+    ("make it glass", "a vase made of clay on a shelf", "a vase made of glass on a shelf"),
+    ("make the sofa fabric", "a leather sofa in a living room", "a fabric sofa in a living room"),
+    # a kind's two-word name is what the object becomes ('tea iced coffee')
+    ("make the coffee iced tea", "a tall glass of iced coffee", "a tall glass of iced tea"),
+    ("make the cloud heart shaped", "a fluffy white cloud in a blue sky",
+     "a fluffy heart-shaped white cloud in a blue sky"),
+])
+def test_materials_kinds_and_shapes(instruction, source, expected):
+    assert target(instruction, source) == expected

@@ -642,6 +642,7 @@ def _parse_clause(text: str) -> Clause | None:
     text = re.sub(r"\b(?:(?:both|all|each|the\s+two|the\s+three)\s+of\s+them|them\s+(?:all|both))\b", "them", text,
                   flags=re.I)  # 'make both of them sleep', 'make them all wear hats': them
     text = re.sub(r"\bpolka[\s-]+dot(s?)\b", r"polka-dot\1", text, flags=re.I)  # one pattern word
+    text = re.sub(r"\b([a-z]+)\s+shaped\b", r"\1-shaped", text, flags=re.I)  # 'heart shaped': one look
     # 'make the chair look like it's made of ice': what it is made of
     text = re.sub(r"\s+(?:look|looks|appear|appears|seem|seems)\s+(?:like|as\s+if|as\s+though)\s+(?:it|they)(?:'s|'re|\s+is|"
                   r"\s+are|\s+was|\s+were)\s+(?=made\s)", " ", text, flags=re.I)
@@ -883,6 +884,9 @@ def _parse_clause(text: str) -> Clause | None:
                         and words[-3].lower() == words[-1].lower() and words[-2].lower() not in nlp.FUNCTION_WORDS:
                     return Clause(source=clean(" ".join(words[:-2])), target=" ".join(words[-2:]), kind="object")  #
                     # 'make the pine trees birch trees': the same head, of another kind
+                if split is None and len(words) > 2 and " ".join(words[-2:]).lower() in lexicon.KIND_NAMES:
+                    return Clause(source=clean(" ".join(words[:-2])), target=" ".join(words[-2:]), kind="object")
+                    # 'make the coffee iced tea': a kind's two-word name is what it becomes
                 if split is None and len(words) == 3 and _bare_plural_noun(words[0]) and _bare_plural_noun(words[2]) \
                         and words[1].lower() not in nlp.DETERMINERS | nlp.FUNCTION_WORDS:
                     return Clause(source=clean(words[0]), target=" ".join(words[1:]), kind="object")  # 'make the

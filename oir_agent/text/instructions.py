@@ -994,6 +994,15 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         before = re.search(r"([\w-]+)\s+$", prompt[:start])
         new_classes = frozenset({clause.value_class}) if clause.value_class else \
             frozenset().union(*(lexicon.attribute_classes(w) for w in new_words.split()))
+        made = re.match(r"\s+made\s+(?:out\s+)?(?:of|from)\s+(?P<m>[\w-]+)", prompt[end:])
+        if made and "material" in new_classes and len(new_words.split()) == 1:  # 'a chair made of wood' + 'plastic':
+            # what it is made of changes there (and an old material word before it goes: 'a wooden table made of oak')
+            g0, _ = grow_to_modifiers(prompt, (start, end))
+            words = prompt[g0:end].split()
+            kept = [w for w in words[:-1] if lexicon.attribute_class(w) != "material"] + words[-1:]
+            noun = _MATERIAL_NOUN.get(new_words.lower(), new_words)
+            return fix_articles(prompt[:g0] + " ".join(kept) + prompt[end:end + made.start("m")] + noun
+                                + prompt[end + made.end("m"):])
         if before and new_classes.intersection(lexicon.attribute_classes(before.group(1))):  # 'a stormy ocean' + 'calm': a
             start, found = before.start(1), prompt[before.start(1):end]  # scene word of the value's class too
         elif before and before.group(1).lower() in compound_nouns(prompt, before.start(1), start):
@@ -1046,6 +1055,8 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
     return fix_articles(new)
 
 
+_MATERIAL_NOUN = {"wooden": "wood", "woolen": "wool", "woollen": "wool", "golden": "gold", "metallic": "metal",
+                  "silken": "silk", "earthen": "clay"}  # 'made of ...' takes the noun
 _VIEWS = frozenset({"view", "views", "vista", "panorama", "outlook"})  # what one sees of something
 _PORTION_WORDS = frozenset({"ball", "piece", "slice", "stack", "pile", "heap", "bunch", "roll", "sheet", "block", "lump",
                             "bar", "spool", "skein", "bundle", "handful", "chunk", "scoop"})

@@ -145,6 +145,8 @@ def value_class(value: str) -> str | None:
     if setting and all(lexicon.attribute_class(w) or w in ("and", "or") or w in lexicon.SETTING_HEAD_WORDS
                        for w in words):
         return setting[0]
+    if len(words) == 1 and lexicon.attribute_class(words[0]) == "material" and words == [v.lower()]:
+        return "material"  # 'make it glass': what it is made of ('a glass' is a thing)
     named = re.match(r"^(?:(?:a|an|the)\s+)?([A-Za-z-]+)\s+of\s+[A-Z]", v)  # 'the Palace of Versailles': a palace
     head = named.group(1).lower() if named else words[-1]
     for name, members in lexicon.CATEGORIES.items():
