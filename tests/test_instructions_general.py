@@ -1287,8 +1287,11 @@ def test_it_with_an_action_is_the_animal_the_picture_is_about(instruction, sourc
 
 
 def test_it_with_an_unknown_word_is_not_read_as_an_action():
+    # 'cyberpunk' is no action of the cat; since the tenth probe it is a style word (it was refused before)
+    assert parse_instruction("make it cyberpunk", source_prompt="a cat sitting on a windowsill").target_prompt == \
+        "a cat sitting on a windowsill, in cyberpunk style"
     with pytest.raises(AlignmentError):
-        parse_instruction("make it cyberpunk", source_prompt="a cat sitting on a windowsill")
+        parse_instruction("make it zorbly", source_prompt="a cat sitting on a windowsill")
 
 
 @pytest.mark.parametrize("instruction, source, target", [

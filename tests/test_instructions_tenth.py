@@ -430,3 +430,20 @@ def test_a_sentence_unlike_the_prompt_is_still_refused():
 ])
 def test_materials_kinds_and_shapes(instruction, source, expected):
     assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # 'the style' is the picture's style, never the word 'style' ('in the monet of van gogh')
+    ("change the style to monet", "a painting of a lighthouse by the sea in the style of van gogh",
+     "a painting of a lighthouse by the sea in the style of monet"),
+    ("change the artist to monet", "a painting of a lighthouse by the sea in the style of van gogh",
+     "a painting of a lighthouse by the sea in the style of monet"),
+    ("change the style to watercolor", "an oil painting of a mountain landscape", "a watercolor of a mountain landscape"),
+    # a style word is a style ('an anime of a cat'; 'make it cyberpunk' was refused)
+    ("make it anime", "a cat sitting on a bench", "a cat sitting on a bench, in anime style"),
+    ("change the style to cyberpunk", "a dog running on the beach", "a dog running on the beach, in cyberpunk style"),
+    ("make it cyberpunk", "a photo of a dog on the beach", "a cyberpunk photo of a dog on the beach"),
+    ("make it anime", "a photo of a cat on a bench", "anime of a cat on a bench"),
+])
+def test_the_style_and_style_words(instruction, source, expected):
+    assert target(instruction, source) == expected

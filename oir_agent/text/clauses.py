@@ -612,11 +612,19 @@ _CLASS_NOUNS = {"color": "colour", "colour": "colour", "material": "material", "
                 "shape": "shape", "texture": "finish", "finish": "finish", "expression": "emotion", "mood": "emotion"}
 
 
+_STYLE_REFERENCES = frozenset({"style", "art style", "artistic style", "painting style", "the style", "artist"})
+
+
 def parse_clause(text: str) -> Clause | None:
     """One clause in an accepted form, or None. An attribute clause that names its class ('change the hair colour
     to blonde') carries it: its value replaces the object's old value of that class even when the lexicon does not
     know the word."""
     clause = _parse_clause(text)
+    if clause is not None and clause.kind == "object" and clause.source.lower() in _STYLE_REFERENCES:
+        # 'change the style to monet': the picture's style (a medium value, 'watercolor', its medium)
+        style_word = clause.target.lower() in slots.STYLE_ONLY  # ('cyberpunk': a style word, said as one)
+        return Clause(source="", target=clause.target,
+                      kind="implicit" if style_word or slots.value_class(clause.target) == "medium" else "style")
     named = re.search(rf"\b({'|'.join(_CLASS_NOUNS)})\b", text, re.I)
     if clause is None or not named or clause.kind not in ("attribute", "object"):
         return clause

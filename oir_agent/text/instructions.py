@@ -1392,6 +1392,8 @@ def _assumed_setting(original: str, value: str, cls: str) -> dict:
     noun = bare.split()[-1].lower() in lexicon.SETTING_NOUNS
     if cls == "medium" and bare.lower().endswith(" style"):  # 'in origami style': said after the picture
         now, new = "{}", "{}, in " + bare
+    elif cls == "medium" and not leading_det(value) and bare.lower() in slots.STYLE_ONLY:  # 'make it anime': a style,
+        now, new = "{}", "{}, in " + bare + " style"  # not 'an anime of ...'
     elif cls == "medium":  # added for the whole picture: no claim about what it is now ('pixel art' takes no 'a')
         credit = _MEDIUM_CREDIT.match(value)  # 'a painting in the style of Monet': the credit after what it shows
         said, tail = (credit.group("medium"), ", " + credit.group("credit")) if credit else (value, "")
@@ -1432,7 +1434,8 @@ def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
         if cls == "medium" and old and old[-1].lower() in slots.MEDIUM and old[-1].lower() not in slots.MEDIUM_MODIFIERS \
                 and all(w.lower() in slots.MEDIUM_MODIFIERS for w in new.split()):  # 'a photo' + '3D': 'a 3D photo'
             text = f"{new} {old[-1]}"
-        if cls == "medium" and text.lower().endswith(" art"):  # 'a photo of' + 'digital art': no article
+        if cls == "medium" and (text.lower().endswith(" art") or text.lower() in slots.STYLE_ONLY):  # 'a photo of' +
+            # 'digital art' or 'anime': no article
             the = re.search(r"\b(?:a|an)\s+$", prompt[:f.start], re.I)
             if the:
                 prompt, f = prompt[:the.start()] + prompt[f.start:], replace(f, start=the.start(),

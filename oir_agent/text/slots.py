@@ -98,9 +98,12 @@ _NOT_MOVEMENTS = frozenset({"artist", "florist", "cyclist", "tourist", "dentist"
                             "guitarist", "violinist", "journalist", "stylist", "specialist", "motorist", "therapist",
                             "organist", "cellist", "novelist", "columnist", "economist", "botanist", "linguist"})  #
 # people, not movements
+# Styles, not pictures one counts: 'make it anime' -> '..., in anime style' (not 'an anime of ...')
+STYLE_ONLY = frozenset({"anime", "manga", "cgi", "vector", "lineart", "graffiti", "ukiyo-e", "chibi", "steampunk",
+                        "cyberpunk", "vaporwave", "synthwave"})
 # Words that say how a picture is made and go before its noun ('a 3D photo', 'an acrylic painting')
 MEDIUM_MODIFIERS = frozenset({"3d", "cgi", "vector", "pixel", "oil", "acrylic", "charcoal", "pencil", "ink", "digital",
-                              "pastel", "stencil", "lineart"})
+                              "pastel", "stencil", "lineart", "steampunk", "cyberpunk", "vaporwave", "synthwave"})
 
 
 def movement_style(value: str) -> str | None:
@@ -138,7 +141,8 @@ def value_class(value: str) -> str | None:
         words = words[1:]
     if not words:
         return None
-    if any(w in MEDIUM for w in words) or v.lower().endswith((" art", " style")) or movement_style(v):
+    if any(w in MEDIUM for w in words) or v.lower().endswith((" art", " style")) or movement_style(v) \
+            or v.lower() in STYLE_ONLY:
         return "medium"
     classes = {lexicon.attribute_class(w) for w in words} - {None}
     setting = setting_classes(value)
