@@ -447,3 +447,32 @@ def test_materials_kinds_and_shapes(instruction, source, expected):
 ])
 def test_the_style_and_style_words(instruction, source, expected):
     assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    # what it no longer is, then what it is: the second is the change ('a no long blue car', 'a make the car blue car')
+    ("the car is no longer red, it is blue", "a blue car on a road"),
+    ("the car should not be red anymore but green", "a green car on a road"),
+    ("don't make it red, make it blue", "a blue car on a road"),
+    ("instead of red, make the car blue", "a blue car on a road"),
+])
+def test_what_it_no_longer_is_then_what_it_is(instruction, expected):
+    assert target(instruction, "a red car on a road") == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("colorize the photo", "a black and white photo of a street", "a color photo of a street"),
+    ("make it look cinematic", "a dog on a beach", "a dog on a beach, in cinematic style"),
+    ("make it moody", "a dog on a beach", "a dog on a beach, in moody style"),
+    # 'it' on a picture is what the picture shows ('photo' was said to be missing from the prompt)
+    ("make it blue", "a photo of a red mug on a table", "a photo of a blue mug on a table"),
+    ("make it brighter", "a photo of a street at noon", "a photo of a bright street at noon"),
+])
+def test_looks_of_the_picture(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+def test_a_light_is_no_place():
+    # 'give the scene a golden hour lighting' replaced the beach
+    with pytest.raises(AlignmentError):
+        target("give the scene a golden hour lighting", "a dog on a beach")

@@ -107,6 +107,18 @@ def split_clauses(instruction: str) -> list[Clause]:
     text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
+    # what it is no longer, then what it is: the second says the change ('the car is no longer red, it is blue';
+    # 'instead of red, make the car blue'; "don't make it red, make it blue")
+    text = re.sub(rf"^(?P<x>{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:is|are)\s+no\s+longer\s+[^,]+,\s*(?:but\s+)?(?:it|they)"
+                  r"(?:\s+(?:is|are)|'s|'re)\s+(?P<y>.+)$", r"make \g<x> \g<y>", text, flags=re.I)
+    text = re.sub(rf"^(?P<x>{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:should\s+not|shouldn't|must\s+not)\s+be\s+[\w'-]+"
+                  r"(?:\s+any\s*more)?,?\s+but\s+(?P<y>.+)$", r"make \g<x> \g<y>", text, flags=re.I)
+    rest = re.match(r"^(?:instead\s+of|rather\s+than|(?:do\s+not|don't)\s+\w+)\s+[^,]+,\s*(?:but\s+)?(?P<c>.+)$", text,
+                    re.I)
+    if rest and _VERB.match(rest.group("c")):
+        text = rest.group("c")
+    text = re.sub(r"^colou?ri[sz]e\s+(?:it|this|the\s+(?:photo|image|picture|photograph))$", "make it in color", text,
+                  flags=re.I)  # a black-and-white picture in colour
     # 'set the house on fire', 'set fire to the house', 'make the house on fire': the house burning
     text = re.sub(rf"^set\s+fire\s+to\s+(?P<x>{_DET}[\w'-]+(?:\s+[\w'-]+)?)$", r"make \g<x> burning", text, flags=re.I)
     text = re.sub(rf"^(?:set|make|have)\s+(?P<x>{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:be\s+)?(?:on\s+fire|ablaze|in\s+flames)$",
@@ -454,6 +466,8 @@ def _names_place(value: str) -> bool:
 def _scene_value(value: str) -> bool:
     """What 'the scene' or 'the setting' becomes: a place, or a noun phrase of no other class ('a train station')."""
     words = strip_det(value).split()
+    if words and words[-1].lower() in lexicon.SETTING_HEAD_WORDS:
+        return False  # 'a golden hour lighting': a light, not a place
     return _names_place(value) or bool(words) and words[0].lower() not in nlp.FUNCTION_WORDS \
         and slots.value_class(strip_det(value)) is None and not is_attribute(strip_det(value))  # ('during a storm')
 

@@ -636,7 +636,7 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             return _apply_slot(prompt, clause.target, None, original)
         except AlignmentError as exc:
             look = clause.target.lower().split()
-            if exc.code == "no-slot" and look and all(w in _PICTURE_LOOKS for w in look):
+            if exc.code in ("no-slot", "no-reference") and look and all(w in _PICTURE_LOOKS for w in look):
                 # 'make it vintage' on 'a photo of a cat': how the picture looks, said of its medium ('a vintage
                 # photo of a cat'), or as its style where it names none
                 media = slots.slots(prompt, "medium")
@@ -1013,6 +1013,8 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             start = lead[-named].start()
             found = prompt[start:end]
         target = _grown_up(attribute_target(found, new_words, clause.value_class), new_words)
+        target = " ".join(lexicon.base_form(w) if lexicon.base_form(w) in lexicon.SHADES else w for w in target.split())
+        # (a shade's comparative kept for a hue the prompt turned out not to have: 'a bright street')
     else:
         target = without_frame(prompt[:start], target)
         held = _HELD.match(prompt[end:])
@@ -1125,9 +1127,13 @@ def _pronoun_object(prompt: str, clause: Clause) -> str | None:
 
 
 def _root_noun(prompt: str):
-    """The token a describing sentence is about (its parse's root, when that is a noun), or None."""
+    """The token a describing sentence is about (its parse's root, when that is a noun), or None; of a picture ('a
+    photo of a mug'), what it shows."""
     p = nlp.get_parser()
     root = next((t for t in p.nlp(prompt) if t.dep_ == "ROOT"), None) if p.parsed else None
+    if root is not None and root.lower_ in slots.MEDIUM and root.lower_ not in ("statue", "sculpture", "carving"):
+        of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        root = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
     return root if root is not None and root.pos_ == "NOUN" else None
 
 
@@ -1149,7 +1155,9 @@ def _pronoun_actor(prompt: str, clause: Clause) -> str | None:
     return root.text
 
 
-_PICTURE_LOOKS = frozenset({"vintage", "retro", "antique", "futuristic", "old-fashioned", "modern"})  # 'make it
+_PICTURE_LOOKS = frozenset({"vintage", "retro", "antique", "futuristic", "old-fashioned", "modern", "cinematic",
+                            "moody", "dreamy", "dramatic", "surreal", "gritty", "ethereal", "whimsical",
+                            "psychedelic", "noir", "minimalist"})  # 'make it
 # vintage': how the picture looks, not its subject ('a vintage lion')
 
 
