@@ -476,3 +476,15 @@ def test_a_light_is_no_place():
     # 'give the scene a golden hour lighting' replaced the beach
     with pytest.raises(AlignmentError):
         target("give the scene a golden hour lighting", "a dog on a beach")
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    # an object picked by where it is ('a dog sitting a wolf': 'the one on the floor' replaced the floor)
+    ("make the one on the floor a wolf", "a cat sleeping on a sofa and a wolf sitting on the floor"),
+    ("make the one on the sofa black", "a black cat sleeping on a sofa and a dog sitting on the floor"),
+    ("make the animal on the sofa a rabbit", "a rabbit sleeping on a sofa and a dog sitting on the floor"),
+    # 'that is VERBing' picks it as the participle does
+    ("make the cat that is sleeping orange", "an orange cat sleeping on a sofa and a dog sitting on the floor"),
+])
+def test_an_object_picked_by_where_it_is_or_what_it_does(instruction, expected):
+    assert target(instruction, "a cat sleeping on a sofa and a dog sitting on the floor") == expected

@@ -273,6 +273,8 @@ def _expand_quantified(clauses: list[Clause], prompt: str) -> list[Clause]:
     out: list[Clause] = []
     for c in clauses:
         one = re.match(r"^(?:one|either)\s+(?:of\s+(?:the\s+)?)?(?P<group>.+)$", c.source, re.I) if c.source else None
+        if one and one.group("group").split()[0].lower() in nlp.FUNCTION_WORDS:
+            one = None  # 'the one on the floor': a place says which (_placed_reference)
         if one and len(find_all(prompt, singular(one.group("group").split()[-1]))) == 1 \
                 and not _plural_objects(prompt):  # 'make one cat black' on 'a cat ...': the one there is
             c, one = replace(c, source=one.group("group"), target=c.target.replace(c.source, one.group("group"))), None
@@ -566,6 +568,10 @@ def _members_named(prompt: str, noun: str) -> list[str] | None:
 
 def _resolve_category(clause: Clause, prompt: str, warnings: list[str]) -> Clause:
     """'the vehicle' when the prompt says 'car': the one member of the category the prompt names (warned)."""
+    placed = _placed_reference(prompt, clause.source) if clause.kind in ("object", "attribute") else None
+    if placed is not None:  # 'the one on the floor', 'the animal on the sofa': the object said to be there
+        target = clause.target.replace(clause.source, placed) if clause.kind == "attribute" else clause.target
+        return replace(clause, source=placed, target=target)
     if clause.kind in ("setting",) or not clause.source or locate(prompt, clause.source) is not None \
             or _position_of(clause.source) is not None:  # 'the animal on the right': its position picks it
         return clause
@@ -586,6 +592,33 @@ def _resolve_category(clause: Clause, prompt: str, warnings: list[str]) -> Claus
         raise AlignmentError(f"{clause.source!r} could mean {found}: name the one to change with the source prompt's "
                              "words.")
     return clause
+
+
+_PLACED = re.compile(r"^(?P<head>.+?)\s+(?P<prep>on|in|at|under|by|near|beside|behind|inside|next\s+to)\s+"
+                     r"(?:(?:the|a|an)\s+)?(?P<np>[\w'-]+(?:\s+[\w'-]+)?)$", re.I)
+
+
+def _placed_reference(prompt: str, phrase: str) -> str | None:
+    """'the one on the floor' on 'a cat on a sofa and a dog sitting on the floor': the last object named before
+    the place phrase the reference repeats ('dog'), when the reference's head is 'one' or names that object or its
+    kind; None otherwise (and when the prompt does not say that place, or nothing fits)."""
+    m = _PLACED.match(phrase)
+    if m is None or _position_of(phrase) is not None:
+        return None
+    place = re.search(rf"\b{m.group('prep')}\s+(?:(?:the|a|an|some|its|his|her|their)\s+)?{re.escape(m.group('np'))}\b",
+                      prompt, re.I)
+    if place is None:
+        return None
+    head = m.group("head").split()[-1].lower()
+    objects = [(a, t) for a, b, t in _noun_phrase_spans(prompt) if b <= place.start()
+               and not re.search(r"\b(?:on|in|at|under|by|near|beside|behind|inside|to|of|with)\s+"
+                                 r"(?:(?:the|a|an|some|its|his|her|their)\s+)?$", prompt[:a], re.I)]
+    for _, text in reversed(objects):
+        last = text.split()[-1].lower()
+        if head in ("one", singular(last)) or (_members_named(prompt, head) or []).count(text) \
+                or lexicon.category_of(singular(last)) == head:
+            return text
+    return None
 
 
 def _unique_clauses(clauses: list[Clause]) -> tuple[list[Clause], list[str]]:
