@@ -902,8 +902,8 @@ def test_values_in_titles_take_no_article(instruction, source, target):
      "a man sitting on a bench reading a newspaper"),
     ("have the boy play a violin", "a boy playing a guitar in the park", "a boy playing a violin in the park"),
     # a pronoun names the person or thing, never the prompt's own possessive
-    ("make her a boy", "a girl with her arms crossed", "a boy with her arms crossed"),
-    ("make her a man", "a woman and her dog on a beach", "a man and her dog on a beach"),
+    ("make her a boy", "a girl with her arms crossed", "a boy with his arms crossed"),
+    ("make her a man", "a woman and her dog on a beach", "a man and his dog on a beach"),
     # realism is a photograph's look: it replaces the prompt's medium
     ("make it realistic", "a cartoon of a dog playing with a ball", "a realistic photo of a dog playing with a ball"),
     ("make it look photorealistic", "an anime drawing of a girl", "a photorealistic photo of a girl"),

@@ -488,3 +488,32 @@ def test_a_light_is_no_place():
 ])
 def test_an_object_picked_by_where_it_is_or_what_it_does(instruction, expected):
     assert target(instruction, "a cat sleeping on a sofa and a dog sitting on the floor") == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # the pronouns of the one person whose gender changed follow ('a man and her dog')
+    ("make the woman a man", "a woman and her dog walking on a beach", "a man and his dog walking on a beach"),
+    ("make her a boy", "a girl with her arms crossed", "a boy with his arms crossed"),
+    ("make the man a woman", "a man reading his newspaper", "a woman reading her newspaper"),
+    # two people: whose 'her' it is, the prompt does not say: left as it is
+    ("make the man a boy", "a man and a woman with her dog", "a boy and a woman with her dog"),
+])
+def test_pronouns_follow_a_changed_gender(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    ("chnage the car to a bus", "a bus parked on a street"),
+    ("replase the car with a bus", "a bus parked on a street"),
+    ("mkae the car red", "a red car parked on a street"),
+    ("trun the car into a bus", "a bus parked on a street"),
+])
+def test_a_typo_of_the_editing_verb(instruction, expected):
+    assert target(instruction, "a car parked on a street") == expected
+
+
+def test_a_real_word_near_a_verb_is_no_typo():
+    # 'wake' is a letter from 'make', 'burn' from 'turn': never read as them
+    assert target("wake the cat", "a cat sleeping on a sofa") == "a cat awake on a sofa"
+    with pytest.raises(AlignmentError):
+        target("burn the house", "a house in a field")

@@ -107,6 +107,10 @@ def split_clauses(instruction: str) -> list[Clause]:
     text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
+    first = re.match(r"[A-Za-z]{4,}(?=\s)", text)
+    near = [v for v in _EDIT_VERBS if first and _typo_of(first.group().lower(), v)]
+    if len(near) == 1 and not lexicon.known_word(first.group()):
+        text = near[0] + text[first.end():]  # 'chnage the car to a bus': the one editing verb a typo away
     # what it is no longer, then what it is: the second says the change ('the car is no longer red, it is blue';
     # 'instead of red, make the car blue'; "don't make it red, make it blue")
     text = re.sub(rf"^(?P<x>{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:is|are)\s+no\s+longer\s+[^,]+,\s*(?:but\s+)?(?:it|they)"
@@ -219,6 +223,19 @@ def _with_referents(clauses: list[Clause]) -> list[Clause]:
 _SHOULD_DO = re.compile(rf"^(?P<x>he|she|they|{_DET}[\w'-]+)\s+(?:should|must|needs\s+to|need\s+to|has\s+to|have\s+to|"
                         r"ought\s+to)\s+(?!(?:be|become|look|appear|seem|turn|get|have|stay|remain|not)\b)"
                         r"(?P<v>[a-z]+)\b", re.I)
+def _typo_of(word: str, verb: str) -> bool:
+    """Is `word` a typo of `verb`: two neighbours swapped, a letter doubled, dropped or added, or (in six letters
+    or more) one letter changed? A real word one letter from a verb ('wake', 'burn', 'point') is none."""
+    if word == verb or not lexicon.one_edit_apart(word, verb):
+        return False
+    if len(word) != len(verb):
+        return True
+    diff = [k for k in range(len(word)) if word[k] != verb[k]]
+    return len(diff) == 2 or len(word) >= 6
+
+
+_EDIT_VERBS = ("replace", "change", "turn", "make", "swap", "convert", "transform", "switch", "paint", "colour",
+               "color", "substitute", "exchange", "recolor", "recolour")
 _VERB = re.compile(r"^(replace|swap out|swap|switch|exchange|substitute|change|turn|transform|convert|make|"
                    r"color|colour|paint|recolor|recolour|use|put)\b", re.I)
 

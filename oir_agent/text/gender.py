@@ -70,3 +70,17 @@ def _object_pronouns(prompt: str) -> set[int]:
     if not p.parsed:
         return set()
     return {t.idx for t in p.nlp(prompt) if t.lower_ == "her" and t.dep_ != "poss" and t.tag_ != "PRP$"}
+
+
+def follow(before: str, after: str) -> str:
+    """`after` with its pronouns said of the one person whose gender an edit changed ('a woman and her dog' ->
+    'a man and her dog' -> 'a man and his dog'); as it is when `before` names no one, or more than one, by a
+    gendered noun."""
+    def people(text: str) -> list[str]:
+        return [g for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in _PRONOUNS and (g := gendered(w))]
+
+    was, now = people(before), people(after)
+    if len(was) != 1 or len(now) != 1 or was == now:
+        return after
+    return swap(after, now[0], pronouns_only=True) or after
+

@@ -204,7 +204,7 @@ def _apply_all(source_prompt: str, clauses: list[Clause],
     singles, edits = [], []
     for c in clauses:
         c = _resolve_category(c, source_prompt, warnings)
-        singles.append(_apply(source_prompt, c, source_prompt))
+        singles.append(gender.follow(source_prompt, _apply(source_prompt, c, source_prompt)))
         edits.append(_changed_span(source_prompt, singles[-1]))
     spans = sorted(e for e in edits if e is not None)
     if all(a[1] <= b[0] for a, b in zip(spans, spans[1:])):
@@ -219,7 +219,7 @@ def _apply_in_order(source_prompt: str, clauses: list[Clause], warnings: list[st
     target = source_prompt
     for c in clauses:
         c = _resolve_category(c, target, warnings)
-        target = _apply(target, c, source_prompt)
+        target = gender.follow(target, _apply(target, c, source_prompt))
     return target
 
 
