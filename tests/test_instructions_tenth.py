@@ -517,3 +517,15 @@ def test_a_real_word_near_a_verb_is_no_typo():
     assert target("wake the cat", "a cat sleeping on a sofa") == "a cat awake on a sofa"
     with pytest.raises(AlignmentError):
         target("burn the house", "a house in a field")
+
+
+def test_articles_are_fixed_only_where_a_change_could_break_them():
+    # found by the property test: 'winter' on the prompt 'A' gave the target 'An in winter', which its pair's target
+    # 'A in winter' is not in: the whole target's articles were 'fixed', the untouched source's too
+    for source in ("A", "A A"):  # ('A A' gave 'An A in winter')
+        a = parse_instruction("winter", source_prompt=source)
+        assert a.target_prompt == f"{source} in winter"
+        assert all(p.target.lower() in a.target_prompt.lower() for p in a.pairs)
+    # articles are still fixed where a change breaks them
+    assert target("make the pear an apple", "a pear on a table") == "an apple on a table"
+    assert target("replace the cat with an owl and the mat with a rug", "a cat on a mat") == "an owl on a rug"

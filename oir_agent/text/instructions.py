@@ -209,9 +209,12 @@ def _apply_all(source_prompt: str, clauses: list[Clause],
     spans = sorted(e for e in edits if e is not None)
     if all(a[1] <= b[0] for a, b in zip(spans, spans[1:])):
         target = source_prompt
-        for start, end, text in reversed(spans):
-            target = target[:start] + text + target[end:]
-        return fix_articles(target), [s for s in singles if s != source_prompt]
+        for start, end, text in reversed(spans):  # articles fixed where a change could break them: in the new
+            art = re.search(r"\b[Aa]n?\s+$", target[:start])  # words and right before them, nowhere else ('A A' +
+            start = art.start() if art else start  # 'winter' gave 'An A in winter')
+            target = target[:start] + fix_articles(target[start:start + (art.end() - art.start() if art else 0)]
+                                                   + text) + target[end:]
+        return target, [s for s in singles if s != source_prompt]
     return _apply_in_order(source_prompt, clauses, warnings), None
 
 
