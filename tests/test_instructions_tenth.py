@@ -529,3 +529,20 @@ def test_articles_are_fixed_only_where_a_change_could_break_them():
     # articles are still fixed where a change breaks them
     assert target("make the pear an apple", "a pear on a table") == "an apple on a table"
     assert target("replace the cat with an owl and the mat with a rug", "a cat on a mat") == "an owl on a rug"
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # a look of a part said of its owner changes the part the prompt names ('a gray-haired woman with red hair')
+    ("make her gray haired", "a young woman with red hair", "a young woman with gray hair"),
+    ("make him blue eyed", "a man with brown eyes", "a man with blue eyes"),
+    ("make her older and gray haired", "a young woman with freckles and red hair smiling",
+     "an old woman with freckles and gray hair smiling"),
+    ("make her gray haired", "a young woman smiling", "a gray-haired young woman smiling"),
+    # a new feeling takes the old one's place where the prompt says it with a participle ('a sad woman ... smiling')
+    ("make her look sad", "a young woman with freckles and red hair smiling",
+     "a young woman with freckles and red hair looking sad"),
+    ("make him happy", "a boy crying on a bench", "a boy looking happy on a bench"),
+    ("make the baby sad", "a smiling baby in a crib", "a sad baby in a crib"),
+])
+def test_parts_and_feelings_said_of_the_person(instruction, source, expected):
+    assert target(instruction, source) == expected

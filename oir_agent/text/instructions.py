@@ -1009,7 +1009,24 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         return fix_articles(move(prompt, end, clause, original))
     if clause.kind == "attribute":
         new_words = attribute_words(clause, found)
+        part = next((m for w in new_words.split() if (m := _OF_A_PART.fullmatch(w))), None)
+        named = find_phrase(prompt, _PARTS[part.group("part").lower()]) if part else None
+        if named is not None:  # 'make her gray haired' on 'a woman with red hair': the hair the prompt names changes
+            # ('a gray-haired woman with red hair' said both); the rest of the value is said of the person
+            said = _apply(prompt, Clause(source=prompt[named[0]:named[1]], target=attribute_target(
+                prompt[named[0]:named[1]], part.group("v")), kind="attribute"), original)
+            rest = " ".join(w for w in new_words.split() if w != part.group(0)).strip()
+            rest = re.sub(r"^(?:and|or)\s+|\s+(?:and|or)$", "", rest).strip()
+            if not rest:
+                return said
+            return _apply(said, replace(clause, target=attribute_target(clause.source, rest)), original)
         moods = slots.slots(prompt, "emotion") if clause.value_class == "emotion" else []
+        felt = [m for m in slots.slots(prompt, "emotion") if not start <= m.start < end
+                and re.fullmatch(r"[a-z]+ing", m.text(prompt))] if not moods and new_words.split() and all(
+            lexicon.attribute_class(w) == "emotion" for w in new_words.split()) else []
+        if len(felt) == 1:  # 'make her look sad' on '... a woman with red hair smiling': the smile goes ('a sad woman
+            # ... smiling' said both)
+            return prompt[:felt[0].start] + f"looking {new_words}" + prompt[felt[0].end:]
         if len(moods) == 1 and not start <= moods[0].start < end and len(new_words.split()) == 1:
             # "change the man's expression to smiling" on 'a man with a serious face': the expression the prompt
             # states changes, as 'make the man smile' does
@@ -1093,6 +1110,8 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
     return fix_articles(new)
 
 
+_OF_A_PART = re.compile(r"(?P<v>[a-z]+)-(?P<part>haired|eyed)", re.I)  # a look said of its owner's part
+_PARTS = {"haired": "hair", "eyed": "eyes"}
 _MATERIAL_NOUN = {"wooden": "wood", "woolen": "wool", "woollen": "wool", "golden": "gold", "metallic": "metal",
                   "silken": "silk", "earthen": "clay"}  # 'made of ...' takes the noun
 _VIEWS = frozenset({"view", "views", "vista", "panorama", "outlook"})  # what one sees of something
