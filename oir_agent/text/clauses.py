@@ -223,6 +223,8 @@ def _with_referents(clauses: list[Clause]) -> list[Clause]:
 _SHOULD_DO = re.compile(rf"^(?P<x>he|she|they|{_DET}[\w'-]+)\s+(?:should|must|needs\s+to|need\s+to|has\s+to|have\s+to|"
                         r"ought\s+to)\s+(?!(?:be|become|look|appear|seem|turn|get|have|stay|remain|not)\b)"
                         r"(?P<v>[a-z]+)\b", re.I)
+
+
 def _typo_of(word: str, verb: str) -> bool:
     """Is `word` a typo of `verb`: two neighbours swapped, a letter doubled, dropped or added, or (in six letters
     or more) one letter changed? A real word one letter from a verb ('wake', 'burn', 'point') is none."""
@@ -234,10 +236,10 @@ def _typo_of(word: str, verb: str) -> bool:
     return len(diff) == 2 or len(word) >= 6
 
 
-_EDIT_VERBS = ("replace", "change", "turn", "make", "swap", "convert", "transform", "switch", "paint", "colour",
-               "color", "substitute", "exchange", "recolor", "recolour")
-_VERB = re.compile(r"^(replace|swap out|swap|switch|exchange|substitute|change|turn|transform|convert|make|"
-                   r"color|colour|paint|recolor|recolour|use|put)\b", re.I)
+# The verbs that say an edit (their typos too: _typo_of); 'swap out', 'use' and 'put' start one as well
+_EDIT_VERBS = ("replace", "swap", "switch", "exchange", "substitute", "change", "turn", "transform", "convert", "make",
+               "color", "colour", "paint", "recolor", "recolour")
+_VERB = re.compile(rf"^(swap out|{'|'.join(_EDIT_VERBS)}|use|put)\b", re.I)
 
 
 def _with_inherited_verb(group: str, before: list[str]) -> Clause | None:
@@ -643,7 +645,7 @@ _CLASS_NOUNS = {"color": "colour", "colour": "colour", "material": "material", "
                 "shape": "shape", "texture": "finish", "finish": "finish", "expression": "emotion", "mood": "emotion"}
 
 
-_STYLE_REFERENCES = frozenset({"style", "art style", "artistic style", "painting style", "the style", "artist"})
+_STYLE_REFERENCES = frozenset({"style", "art style", "artistic style", "painting style", "artist"})
 
 
 def parse_clause(text: str) -> Clause | None:

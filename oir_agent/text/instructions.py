@@ -42,6 +42,7 @@ from .phrases import (
     leading_det,
     locate,
     replace_phrase,
+    settle_shades,
     singular,
     strip_det,
     with_article,
@@ -618,7 +619,7 @@ def _placed_reference(prompt: str, phrase: str) -> str | None:
                                  r"(?:(?:the|a|an|some|its|his|her|their)\s+)?$", prompt[:a], re.I)]
     for _, text in reversed(objects):
         last = text.split()[-1].lower()
-        if head in ("one", singular(last)) or (_members_named(prompt, head) or []).count(text) \
+        if head in ("one", singular(last)) or text in (_members_named(prompt, head) or []) \
                 or lexicon.category_of(singular(last)) == head:
             return text
     return None
@@ -1066,8 +1067,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             start = lead[-named].start()
             found = prompt[start:end]
         target = _grown_up(attribute_target(found, new_words, clause.value_class), new_words)
-        target = " ".join(lexicon.base_form(w) if lexicon.base_form(w) in lexicon.SHADES else w for w in target.split())
-        # (a shade's comparative kept for a hue the prompt turned out not to have: 'a bright street')
+        target = settle_shades(target)
     else:
         target = without_frame(prompt[:start], target)
         held = _HELD.match(prompt[end:])

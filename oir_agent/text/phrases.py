@@ -47,6 +47,7 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
             return shaded
         if not any(lexicon.attribute_class(w) for w in obj.split()):  # the instruction's own 'the dog': the
             return f"{attribute.strip().lower()} {obj}"  # comparative stays until the prompt's object is known
+            # (settle_shades, below, when that has no hue either)
 
     def class_of(a: str) -> str | None:
         return value_class or lexicon.attribute_class(a)
@@ -86,6 +87,13 @@ def _shaded(words: list[str], shade: str) -> str | None:
     out = [w for w in words if w.lower() not in lexicon.SHADES]
     at = out.index(hue)
     return " ".join(out[:at] + [shade] + out[at:])
+
+
+def settle_shades(phrase: str) -> str:
+    """The other half of attribute_target's placeholder: a shade's comparative kept for a hue the reference did not
+    name ('the dog' + 'darker' -> 'darker dog') becomes its base word when the prompt's object has no hue either
+    ('a street' + 'brighter' -> 'a bright street')."""
+    return " ".join(lexicon.base_form(w) if lexicon.base_form(w) in lexicon.SHADES else w for w in phrase.split())
 
 
 # A value in a frame: 'a bowl of spaghetti' (frame 'bowl of', rest 'spaghetti')
