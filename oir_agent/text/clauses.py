@@ -713,6 +713,12 @@ def _parse_clause(text: str) -> Clause | None:
     text = re.sub(rf"^((?:make|have|let|get)\s+{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:look|appear|seem)(?:\s+like)?\s+"
                   r"(?!(?:at|to|toward|towards|away|up|down|left|right|into|around|out|back|over|through)\b)",
                   r"\1 ", text, flags=re.I)
+    # 'let the cat be lying on the fence', 'have the dog be running': a statement of what the object does, as 'the
+    # cat is lying on the fence' (the value is a verbal phrase, not a thing the object becomes)
+    text = re.sub(r"^(?:let|have)\s+(?!(?:it|this|that|there|everything|him|her|them|me|us)\s)"
+                  rf"(?P<x>{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+be\s+(?=[a-z]+ing\s+\S)", r"\g<x> is ", text, flags=re.I)
+    text = re.sub(r"^(?:let|have)\s+(him|her|them)\s+(?:be\s+)?(?=[a-z]+ing\s+\S)",
+                  lambda m: {"him": "he is ", "her": "she is ", "them": "they are "}[m.group(1).lower()], text, flags=re.I)
     # 'turn the laptop on', 'wake the cat up': the state the object ends in
     text = re.sub(rf"^(?:turn|switch)\s+(?:(?P<p>on|off)\s+(?P<x>{_DET}[\w'-]+)|(?P<y>{_DET}[\w'-]+)\s+(?P<q>on|off))$",
                   lambda m: f"make {m.group('x') or m.group('y')} switched-{m.group('p') or m.group('q')}", text, flags=re.I)
@@ -962,6 +968,14 @@ def _parse_clause(text: str) -> Clause | None:
             continue
         if verb in ("change", "become", "whatif", "let", "is") and not leading_det(y) and _describes(y):
             return Clause(source=x, target=attribute_target(x, strip_det(y)), kind="attribute")
+        if verb in ("make", "change", "become", "let", "is") and len(y.split()) == 1 \
+                and lexicon.attribute_class(y) in ("season", "time") and x.lower() not in _NOT_SUBJECTS \
+                and x.lower() not in SETTING_WORDS and x.lower() not in slots.PERSON_PRONOUNS \
+                and lexicon.attribute_class(x) not in lexicon.SETTING_CLASSES:  # ('change night to day': a time)
+            # 'make the forest autumn': a season or time of day said of a thing is its modifier ('an autumn forest'),
+            # as 'make it autumn' is the scene's (a weather noun is a stuff: 'change the grass to snow')
+            return Clause(source=x, target=attribute_target(x, y), kind="attribute",
+                          value_class=lexicon.attribute_class(y))
         return Clause(source=x, target=y, kind="object")
     return None
 

@@ -996,6 +996,9 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             # 'the man is wearing a red shirt' on 'a man in a blue shirt ...': the shirt the prompt has, anew
             return _apply(prompt, Clause(source=strip_det(said).split()[-1], target=said, kind="object"), original)
         added = verbs.new_object(words) if len(prompt[v0:v1].split()) == 1 else None
+        if worn and not re.match(r"(?:wear|dress|in)\b", prompt[v0:v1], re.I):
+            added = strip_det(worn)  # 'make the woman wear glasses' on '... reading a book': what one wears is worn
+            # while doing anything; it does not take the reading's place (an addition unless it replaces a thing worn)
         if added is not None and find_phrase(original, added.split()[-1]) is None:
             # 'the cat is wearing a hat' on 'a cat sitting ...': the hat is added (and the sitting need not go)
             instead = prompt[:v0] + words + prompt[v1:]
@@ -1008,6 +1011,11 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         return prompt[:v0] + words + prompt[v1:]
     if clause.kind == "place":
         return fix_articles(move(prompt, end, clause, original))
+    if clause.kind == "attribute" and clause.value_class in ("season", "time") \
+            and lexicon.attribute_class(attribute_words(clause, found)) == clause.value_class \
+            and any(not start <= f.start < end for f in slots.slots(prompt, clause.value_class)):
+        # 'make the city day' on 'a city at night': the scene's time the prompt states changes, not the city's look
+        return _apply_slot(prompt, attribute_words(clause, found), None, original)
     if clause.kind == "attribute":
         new_words = attribute_words(clause, found)
         part = next((m for w in new_words.split() if (m := _OF_A_PART.fullmatch(w))), None)
@@ -1048,6 +1056,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         before = re.search(r"([\w-]+)\s+$", prompt[:start])
         new_classes = frozenset({clause.value_class}) if clause.value_class else \
             frozenset().union(*(lexicon.attribute_classes(w) for w in new_words.split()))
+        new_classes = lexicon.as_rivals(new_classes)
         made = re.match(r"\s+made\s+(?:out\s+)?(?:of|from)\s+(?P<m>[\w-]+)", prompt[end:])
         if made and "material" in new_classes and len(new_words.split()) == 1:  # 'a chair made of wood' + 'plastic':
             # what it is made of changes there (and an old material word before it goes: 'a wooden table made of oak')
@@ -1472,7 +1481,8 @@ def _assumed_setting(original: str, value: str, cls: str) -> dict:
         at = bare.lower() in ("night", "nighttime", "night-time", "noon", "midnight", "dusk", "dawn", "sunset",
                               "sunrise", "midday", "twilight", "nightfall", "daybreak")
         now = "{} in the daytime" if night else "{} at night"
-        new = ("{} at " if at else "{} in the " if noun else "{} in ") + bare
+        new = ("{} at " if at else "{} during the " if bare.lower() in _DURING_TIMES else "{} in the " if noun
+               else "{} in ") + bare
     elif cls == "season":
         now, new = ("{} in winter" if bare.lower() == "summer" else "{} in summer"), "{} in " + bare
     else:
@@ -1522,6 +1532,7 @@ def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
 
 
 _IN_THE_TIMES = frozenset({"morning", "afternoon", "evening", "daytime", "nighttime", "night-time"})
+_DURING_TIMES = frozenset({"day"})
 _AT_TIMES = frozenset({"night", "dawn", "dusk", "sunset", "sunrise", "noon", "midnight", "twilight", "midday",
                        "daybreak", "nightfall", "golden hour", "blue hour"})
 

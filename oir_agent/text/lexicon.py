@@ -78,6 +78,12 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                        "daybreak"}),
 }
 SETTING_CLASSES = ("season", "weather", "time")  # "make it winter": the scene's season, not an object's attribute
+
+
+def as_rivals(classes: frozenset[str]) -> frozenset[str]:
+    """The classes a value of `classes` replaces in a thing's modifiers: its own, and said of a thing a season,
+    weather or time of day replaces any of the three ('a snowy forest' + 'autumn' -> 'an autumn forest')."""
+    return classes | frozenset(SETTING_CLASSES) if classes & frozenset(SETTING_CLASSES) else classes
 # The nouns among the setting words ('in thick fog'): an adjective value for one needs a head ('in sunny weather').
 # A weather said as a look ('a snowy street': snow) and as a verb ("it's raining": rain)
 WEATHER_LOOKS = {"snow": "snowy", "rain": "rainy", "fog": "foggy", "mist": "misty", "storm": "stormy",

@@ -59,7 +59,7 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
     out, placed = [], set()
     for w in obj.split():
         old = lexicon.attribute_classes(w)
-        same = [a for a in attr_words if classes_of(a).intersection(old)]
+        same = [a for a in attr_words if lexicon.as_rivals(classes_of(a)).intersection(old)]
         if same:  # the new value takes the old one's place ('long yellow bus' + 'green' -> 'long green bus')
             coordinated = "and" in attr_words or "or" in attr_words  # 'red and sporty': the whole value, as written
             out.extend(a for a in attr_words if a not in placed and (coordinated or a in same))

@@ -128,7 +128,8 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
         elif child.dep_ in ("advmod", "prt", "acomp", "xcomp") and len(words) > 1 \
                 or child.dep_ == "prep" and (child.lower_ in new_preps or child.lower_ in DIRECTIONS
                                              and words[1:2] and words[1].lower() in DIRECTIONS
-                                             or new_place and child.lower_ in PLACES):
+                                             or new_place and child.lower_ in PLACES
+                                             or child.lower_ in PLACES and _names_again(child, words)):
             # 'looking at the camera' + 'look to the left': a new direction replaces the old one, a new place the
             # old place; where the object is ('lying on the sofa', 'in the rain') stays when the new phrase does
             # not say
@@ -137,6 +138,13 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
     if nxt is not None and nxt.lower_ in FACINGS and nxt.idx >= end and any(w.lower() in FACINGS for w in words[1:]):
         end = nxt.idx + len(nxt.text)  # 'facing left' + 'face right': the parser hangs 'left' on the noun
     return verb.idx, end, " ".join(words), kept_object
+
+
+def _names_again(prep, words: list[str]) -> bool:
+    """Whether the new phrase names the old place's noun again ('standing in a field' + 'run through the field'): the
+    old place is said anew, and goes (not 'running through the field in a field')."""
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return obj is not None and obj.lower_ in {w.lower() for w in words[2:]}
 
 
 def _held_end(noun):
