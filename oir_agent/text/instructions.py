@@ -1107,6 +1107,11 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             # the ball too (a food keeps its portion: 'a slice of burger'); one thing for a pile of many ('a pile
             # of books' + 'a laptop') replaces the pile
             start = portion.start()
+        person = _as_person(prompt, start, end, target)
+        if person is None:
+            person = _as_other_stuff(prompt, start, end, target)
+        if person is not None:
+            return fix_articles(person)
         modified = re.match(r"\s+([\w-]+)", prompt[end:]) if found.split() and found.split()[-1].lower() in \
             compound_nouns(prompt, end - len(found.split()[-1]), end) else None
         if modified is None:
@@ -1137,6 +1142,41 @@ _HELD = re.compile(r"\s+of\s+(?:(?:the|a|an|some)\s+)?[\w'-]+(?:\s+(?!(?:on|in|a
 _BEHIND = re.compile(r"\b(?:in\s+front\s+of|against)\s+(?P<np>(?:(?:the|a|an)\s+)?[\w-]+(?:\s+(?!(?:with|and|on|in|at|"
                      r"by|under|near)\b)[\w-]+)?)", re.I)  # the background of what stands in front of it
 _AGENTS = ("category:animal", "category:person", "category:pet", "category:toy")  # what can be posed
+
+
+def _as_person(prompt: str, start: int, end: int, value: str) -> str | None:
+    """A person becoming someone named or someone of another age, or None for any other replacement. A name takes
+    no article or look ('an old man' + 'Santa Claus' -> 'Santa Claus', not 'old Santa Claus'); a person of another
+    age group loses the words that said the old age ('a little girl' + 'an old woman' -> 'an old woman', not 'a
+    little old woman'; 'little' said of a person is an age). Other modifiers stay ('a tall man' + 'a boy')."""
+    head, new = prompt[start:end].split()[-1:], strip_det(value).split()
+    if not head or not new or lexicon.category_of(head[0]) != "person" or not prompt[start:start + 1].islower():
+        return None
+    g0, _ = grow_to_modifiers(prompt, (start, end))
+    article = re.search(r"\b(?:a|an|the)\s+$", prompt[:g0], re.I)
+    if not leading_det(value) and all(w[:1].isupper() for w in new):
+        return prompt[:article.start() if article else g0] + " ".join(new) + prompt[end:]
+    old_age, new_age = lexicon.age_group(head[0]), lexicon.age_group(new[-1])
+    if old_age is None or new_age is None or old_age == new_age or g0 == start:
+        return None
+    kept = [w for w in prompt[g0:start].split() if w.lower() not in lexicon.AGE_WORDS]
+    said = " ".join(kept + new) if not leading_det(value) else with_article(" ".join(kept + new))
+    return prompt[:article.start() if article and leading_det(value) else g0] + said + prompt[end:]
+
+
+def _as_other_stuff(prompt: str, start: int, end: int, value: str) -> str | None:
+    """A stuff replaced by another loses the old one's colour, which was the stuff's own ('green grass' + 'sand' ->
+    'sand', not 'green sand'); other modifiers stay ('hot coffee' + 'tea'). None for any other replacement."""
+    head, new = prompt[start:end].split()[-1:], strip_det(value).split()
+    if not head or not new or head[0].lower() not in lexicon.MASS_NOUNS or new[-1].lower() not in lexicon.MASS_NOUNS \
+            or head[0].lower() == new[-1].lower():
+        return None
+    g0, _ = grow_to_modifiers(prompt, (start, end))
+    mods = prompt[g0:start].split()
+    kept = [w for w in mods if lexicon.attribute_class(w) != "colour"]
+    if len(kept) == len(mods):
+        return None
+    return prompt[:g0] + " ".join(kept + [strip_det(value) if not kept else value]) + prompt[end:]
 
 
 def _about(reference: str, value: str) -> Clause:

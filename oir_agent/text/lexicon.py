@@ -80,6 +80,20 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
 SETTING_CLASSES = ("season", "weather", "time")  # "make it winter": the scene's season, not an object's attribute
 
 
+_YOUNG = frozenset({"girl", "boy", "child", "kid", "baby", "toddler", "infant", "teenager", "teen", "schoolgirl",
+                    "schoolboy", "youngster", "children", "kids", "girls", "boys", "babies", "toddlers", "teenagers"})
+_GROWN = frozenset({"man", "woman", "adult", "lady", "gentleman", "grandmother", "grandfather", "grandma", "grandpa",
+                    "men", "women", "adults", "ladies", "gentlemen", "elder", "senior", "pensioner", "retiree"})
+AGE_WORDS = frozenset({"little", "young", "old", "elderly", "teenage", "adult", "baby", "aged", "grown", "grown-up",
+                       "older", "younger"})  # what says a person's age
+
+
+def age_group(noun: str) -> str | None:
+    """'young' for a child's noun, 'grown' for an adult's, None for a noun that says no age ('person', 'chef')."""
+    w = noun.lower()
+    return "young" if w in _YOUNG else "grown" if w in _GROWN else None
+
+
 def as_rivals(classes: frozenset[str]) -> frozenset[str]:
     """The classes a value of `classes` replaces in a thing's modifiers: its own, and said of a thing a season,
     weather or time of day replaces any of the three ('a snowy forest' + 'autumn' -> 'an autumn forest')."""
