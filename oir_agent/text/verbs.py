@@ -41,6 +41,17 @@ ACTIONS = frozenset({
 })
 
 
+# Ways of being at rest: one does not rest toward anything, so an old direction goes with the old action ('a cat
+# looking out of a window' + 'sleep' -> 'a cat sleeping', not 'sleeping out of a window'); where it is stays
+RESTS = frozenset({"sleep", "sit", "lie", "stand", "rest", "nap", "kneel", "crouch", "squat", "relax", "lounge",
+                   "sunbathe", "perch", "nest", "doze", "wait", "pose", "yawn"})
+
+
+# Actions aimed 'at' something ('looking at the camera', 'barking at a cat'): there 'at' says where the action goes
+_AIMED = frozenset({"look", "stare", "gaze", "glance", "peer", "point", "wave", "bark", "growl", "shout", "yell",
+                    "laugh", "smile", "hiss", "aim", "wink", "glare"})
+
+
 def is_verb_phrase(text: str) -> bool:
     """Does `text` start with a base-form verb ('sit', 'look at the camera')? Adjectives and nouns do not."""
     p = nlp.get_parser()
@@ -98,6 +109,9 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
     same = [t for t in verbs if t.lemma_.lower() == words[0].lower()]
     posed = [t for t in verbs if lexicon.attribute_class(ing(t.lemma_)) == "state"] \
         if lexicon.attribute_class(ing(words[0])) == "state" else []
+    if words[0].lower() not in ("wear", "dress") and any(t.lemma_.lower() not in ("wear", "dress") for t in verbs):
+        verbs = [t for t in verbs if t.lemma_.lower() not in ("wear", "dress")]  # 'run' on 'a woman wearing a coat
+        # walking': what she wears is no action the new one replaces
     verb = same[0] if same else posed[0] if posed else verbs[0]  # the action the prompt names again, if it does
     # ('keep sitting'); a new pose takes the old pose's place ('run' on '... wearing a raincoat walking': walking)
     if verb.tag_ == "VBG":
@@ -129,7 +143,10 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
                 or child.dep_ == "prep" and (child.lower_ in new_preps or child.lower_ in DIRECTIONS
                                              and words[1:2] and words[1].lower() in DIRECTIONS
                                              or new_place and child.lower_ in PLACES
-                                             or child.lower_ in PLACES and _names_again(child, words)):
+                                             or child.lower_ in PLACES and _names_again(child, words)
+                                             or len(words) == 1 and value.split()[0].lower() in RESTS
+                                             and (child.lower_ in DIRECTIONS - PLACES
+                                                  or child.lower_ == "at" and verb.lemma_.lower() in _AIMED)):
             # 'looking at the camera' + 'look to the left': a new direction replaces the old one, a new place the
             # old place; where the object is ('lying on the sofa', 'in the rain') stays when the new phrase does
             # not say
@@ -166,8 +183,9 @@ def _actions(prompt: str, noun_start: int, noun_end: int, value: str):
         return None
     noun = nouns[-1]
     verbs = [t for t in noun.children if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX")]
-    if not verbs and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and not _describes_other(doc, noun, noun.head):
-        verbs = [noun.head]
+    worn = all(t.lemma_.lower() in ("wear", "dress") for t in verbs)  # none, or only what it wears
+    if worn and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and not _describes_other(doc, noun, noun.head):
+        verbs = verbs + [noun.head]  # ('a woman wearing a coat walking in the snow': the walking is hers)
     if not verbs:  # 'a woman in a red dress dancing': the parser hung the participle on the dress
         verbs = [t for t in noun.subtree if t.i > noun.i and t.dep_ == "acl" and t.tag_ == "VBG"]
     group = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
