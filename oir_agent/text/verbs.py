@@ -152,6 +152,9 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
             # not say
             end = max(end, max(t.idx + len(t.text) for t in child.subtree))
     nxt = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    if nxt is not None and nxt.lower_ == "from" and nxt.idx >= end and nxt.head.i == verb.i and len(words) == 1 \
+            and value.split()[0].lower() in RESTS:  # 'fishing from a small boat' + 'sleep': one rests on the
+        end, words = nxt.idx + len(nxt.text), words + ["on"]  # place one acted from ('sleeping on a small boat')
     if nxt is not None and nxt.lower_ in FACINGS and nxt.idx >= end and any(w.lower() in FACINGS for w in words[1:]):
         end = nxt.idx + len(nxt.text)  # 'facing left' + 'face right': the parser hangs 'left' on the noun
     return verb.idx, end, " ".join(words), kept_object
