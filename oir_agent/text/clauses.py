@@ -279,7 +279,8 @@ _LINK = re.compile(rf"^{_DET}.+?\s+(?P<v>should be|becomes|become|is now|are now
 
 
 PREPS = r"(?:on top of|in front of|next to|on|in|at|into|onto|under|near|by|beside|inside|over|behind|above)"
-_WISH = (r"(?:i\s+want|i'd\s+like|i\s+would\s+like|let's\s+have|let's\s+see|how\s+about|what\s+about|what\s+would\s+it\s+"
+_WISH = (r"(?:(?:can|could)\s+(?:we|i|you)\s+(?:have|get|use|put|show)|"
+         r"i\s+want|i'd\s+like|i\s+would\s+like|let's\s+have|let's\s+see|how\s+about|what\s+about|what\s+would\s+it\s+"
          r"look\s+like\s+with|show\s+me|give\s+(?:me|him|her|them|it)|use|put|place|show|draw|have|with|there\s+should\s+be|make\s+it)")
 _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y comes first)
     ("fromto", re.compile(rf"^(?:change|switch|turn|transform|convert|make|alter|swap)\s+(?:{_DET}(?P<what>.+?)\s+)?"
@@ -540,6 +541,7 @@ _STATEMENT = re.compile(rf"^(?:now\s+)?{_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)??)\s+(?
                         re.I)
 
 
+_OBJECT_FORM = {"he": "him", "she": "her", "they": "them"}
 _NOT_SUBJECTS = ("it", "this", "that", "there", "everything", "i", "we", "you", "let's")
 
 
@@ -719,6 +721,10 @@ def _parse_clause(text: str) -> Clause | None:
                   rf"(?P<x>{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+be\s+(?=[a-z]+ing\s+\S)", r"\g<x> is ", text, flags=re.I)
     text = re.sub(r"^(?:let|have)\s+(him|her|them)\s+(?:be\s+)?(?=[a-z]+ing\s+\S)",
                   lambda m: {"him": "he is ", "her": "she is ", "them": "they are "}[m.group(1).lower()], text, flags=re.I)
+    # 'what if the man had a red shirt', 'what if he wore a hat': what he is given
+    text = re.sub(r"^what\s+if\s+(?P<x>(?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?|he|she|they|it)\s+(?:had|has|got|wore)\s+(?P<y>.+)$",
+                  lambda m: f"give {_OBJECT_FORM.get(m.group('x').lower(), m.group('x'))} {m.group('y')}", text,
+                  flags=re.I)
     # 'turn the laptop on', 'wake the cat up': the state the object ends in
     text = re.sub(rf"^(?:turn|switch)\s+(?:(?P<p>on|off)\s+(?P<x>{_DET}[\w'-]+)|(?P<y>{_DET}[\w'-]+)\s+(?P<q>on|off))$",
                   lambda m: f"make {m.group('x') or m.group('y')} switched-{m.group('p') or m.group('q')}", text, flags=re.I)

@@ -57,8 +57,11 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
 
     new_classes = {class_of(a) for a in attr_words if a not in ("and", "or")}
     out, placed = [], set()
-    for w in obj.split():
-        old = lexicon.attribute_classes(w)
+    words = obj.split()
+    for i, w in enumerate(words):
+        head = i == len(words) - 1 and i > 0 and nlp.is_noun(w)  # the object's own noun is kept ('traffic light'
+        # + 'green' -> 'green traffic light', though 'light' is a shade too)
+        old = frozenset() if head else lexicon.attribute_classes(w)
         same = [a for a in attr_words if lexicon.as_rivals(classes_of(a)).intersection(old)]
         if same:  # the new value takes the old one's place ('long yellow bus' + 'green' -> 'long green bus')
             coordinated = "and" in attr_words or "or" in attr_words  # 'red and sporty': the whole value, as written
