@@ -407,6 +407,9 @@ def clean_value(value: str) -> str:
         if shorter == v or not shorter:
             break
         v = shorter
+    whole = re.fullmatch(r"(?:all|completely|entirely|totally|fully)\s+(?P<w>[a-z-]+)", v, re.I)
+    if whole and lexicon.is_attribute_word(whole.group("w")):  # 'all white': how much of it, the value is white
+        v = whole.group("w")
     degree = re.match(r"a\s+(?:little|tiny)(?:\s+bit)?\s+(?P<w>[a-z]+)\b", v, re.I)
     if degree and lexicon.base_form(degree.group("w")) != degree.group("w").lower():
         v = v[degree.start("w"):]  # 'a little smaller': the comparative ('a little house' stays a house)

@@ -333,6 +333,10 @@ def phrase_start(prompt: str, start: int, compound: bool = False, anew: bool = F
         noun = tok.pos_ == "NOUN" and not lexicon.is_attribute_word(tok.text)
         if noun and nouns:  # one noun modifier names a kind ('cobblestone street'); a run of nouns is a list of
             break  # tags ('sky lake snow storm'), not one object
+        if noun and tok.i > 0 and doc[tok.i - 1].pos_ == "NOUN" and doc[tok.i - 1].head.i == tok.i \
+                and not lexicon.is_attribute_word(doc[tok.i - 1].text):
+            break  # the last word of a thing's own two-word name ('ice cream cone', 'latte art heart'): the name
+            # stays whole ('an ice cream cup', not 'an ice cup')
         nouns += noun
         start = tok.idx
     return start
