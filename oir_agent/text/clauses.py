@@ -35,6 +35,7 @@ SEPARATORS = re.compile(r"\s*(?:;|\.\s+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\ba
                         r"\s(?=(?:while|and)\s+(?:keeping|leaving|preserving)\b))\s*", re.I)  # '... while keeping X'
 # 'keep the collar red', 'leave the background as it is', "don't change the dog": what stays, not a change
 _KEEP = re.compile(r"^(?:(?:while|and)\s+)?(?:keep|keeping|leave|leaving|preserve|preserving|retain|retaining|"
+                   r"(?:but\s+)?(?:nothing|everything)\s+else\b|"
                    r"(?:do\s+not|don't|dont)\s+(?:change|touch|alter|edit)|"
                    r"without\s+(?:changing|touching|altering|editing|affecting|modifying))\b", re.I)
 # 'the collar, not the dog, should be blue': the parenthetical says what is not meant
@@ -107,6 +108,8 @@ def split_clauses(instruction: str) -> list[Clause]:
     text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
+    text = re.sub(r"^(?P<v>[A-Za-z]+)\s+only\s+(?=(?:the|his|her|its|their)\s)", r"\g<v> ", text, flags=re.I)  # 'change
+    # only the cat's colour': which thing changes, said once
     first = re.match(r"[A-Za-z]{4,}(?=\s)", text)
     near = [v for v in _EDIT_VERBS if first and _typo_of(first.group().lower(), v)]
     if len(near) == 1 and not lexicon.known_word(first.group()):
@@ -208,6 +211,10 @@ def _with_referents(clauses: list[Clause]) -> list[Clause]:
         if c.kind == "implicit" and prev is not None and prev.kind in ("object", "attribute") and prev.source \
                 and slots.value_class(c.target) not in slots.GLOBAL_CLASSES:
             value = c.target
+            if not leading_det(value) and value.split()[0].lower() in verbs.ACTIONS \
+                    and not is_attribute(value.split()[0]):  # 'turn the cat into a tiger and make it roar': what
+                out.append(Clause(source=prev.source, target=value, kind="verb"))  # the object does, a clause of
+                continue  # its own
             if is_attribute(strip_det(value)):  # 'make it brown': the new object, described
                 body = strip_det(prev.target)
                 det = prev.target.split()[0] if leading_det(prev.target) else ""
@@ -695,6 +702,9 @@ def _parse_clause(text: str) -> Clause | None:
     # 'make the chair look like it's made of ice': what it is made of
     text = re.sub(r"\s+(?:look|looks|appear|appears|seem|seems)\s+(?:like|as\s+if|as\s+though)\s+(?:it|they)(?:'s|'re|\s+is|"
                   r"\s+are|\s+was|\s+were)\s+(?=made\s)", " ", text, flags=re.I)
+    # 'make the garden look like it's in autumn': the season (time, weather) said of it
+    text = re.sub(r"\s+(?:look|looks|appear|appears|seem|seems)\s+(?:like|as\s+if|as\s+though)\s+(?:it|they)(?:'s|'re|\s+is|"
+                  r"\s+are|\s+was|\s+were)\s+(?:in|at|during)\s+(?:the\s+)?(?=\S+$)", " ", text, flags=re.I)
     # 'turn the chair into gold': a material, not a colour ('gold' is both)
     turned = re.match(r"^(?:turn|transform|change|convert)\s+(?P<x>.+?)\s+(?:in)?to\s+(?P<m>[a-z]+)$", text, re.I)
     if turned and (turned.group("m").lower() in lexicon.ATTRIBUTE_CLASSES["material"]
@@ -981,8 +991,11 @@ def _parse_clause(text: str) -> Clause | None:
                 and lexicon.attribute_class(y) in ("season", "time") and x.lower() not in _NOT_SUBJECTS \
                 and x.lower() not in SETTING_WORDS and x.lower() not in slots.PERSON_PRONOUNS \
                 and lexicon.attribute_class(x) not in lexicon.SETTING_CLASSES:  # ('change night to day': a time)
-            # 'make the forest autumn': a season or time of day said of a thing is its modifier ('an autumn forest'),
-            # as 'make it autumn' is the scene's (a weather noun is a stuff: 'change the grass to snow')
+            # 'make the forest autumn': a season said of a thing is its modifier ('an autumn forest'), as 'make it
+            # autumn' is the scene's; a time of day is the scene's ('make the street night': '... at night'); a
+            # weather noun is a stuff ('change the grass to snow')
+            if lexicon.attribute_class(y) == "time":
+                return Clause(source="", target=y, kind="implicit", pronoun="it")
             return Clause(source=x, target=attribute_target(x, y), kind="attribute",
                           value_class=lexicon.attribute_class(y))
         return Clause(source=x, target=y, kind="object")

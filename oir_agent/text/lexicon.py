@@ -67,6 +67,8 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
     "flavour": frozenset({"chocolate", "vanilla", "strawberry", "caramel", "lemon", "mint", "pistachio", "matcha",
                           "raspberry", "blueberry", "coconut", "hazelnut", "cinnamon", "mocha", "butterscotch",
                           "toffee", "pepperoni", "margherita", "hawaiian"}),
+    # whether a thing is in the open or under a roof ('an outdoor court' -> 'an indoor court')
+    "siting": frozenset({"indoor", "outdoor", "open-air", "underground"}),
     "season": frozenset({"spring", "summer", "autumn", "fall", "winter"}),
     "weather": frozenset({"sunny", "rainy", "snowy", "foggy", "misty", "cloudy", "stormy", "windy", "clear", "calm",
                           "rough", "choppy", "turbulent",
