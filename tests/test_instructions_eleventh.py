@@ -1,0 +1,185 @@
+"""Readings found by the eleventh probe (docs/DECISIONS.md, "An eleventh probe"): what one wears beside what one
+does, verbs of rest and where the old action went, seasons and times said of a thing, people who become someone
+named or of another age, stuffs, a thing's own two-word name, and chat forms ('what if he had', 'can we have')."""
+
+from __future__ import annotations
+
+import pytest
+
+from oir_agent.errors import AlignmentError
+from oir_agent.text import lexicon
+from oir_agent.text.instructions import parse_instruction
+
+
+def target(instruction: str, source: str) -> str:
+    return parse_instruction(instruction, source_prompt=source).target_prompt
+
+
+@pytest.mark.parametrize("instruction, source", [
+    ("Make the woman wear glasses", "a young woman reading a book in a cafe"),
+    ("make the boy wear a helmet", "a boy riding a skateboard in a park"),
+    ("make the kid wear a red hat", "a child building a sandcastle on the beach"),
+])
+def test_wearing_something_new_is_an_addition_beside_any_action(instruction, source):
+    # 'a young woman wearing glasses in a cafe' dropped the reading: one wears things while doing anything
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction(instruction, source_prompt=source)
+    assert exc.value.code == "unsupported"
+    assert "need not stop" in str(exc.value)
+    assert exc.value.suggestion["readings"][0]["source_prompt"] == source
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make her wear a blue dress", "a woman dressed in a red gown dancing", "a woman dressed in a blue dress dancing"),
+    ("make him wear a cap", "a man wearing a hat walking down the street", "a man wearing a cap walking down the street"),
+])
+def test_wearing_still_replaces_what_is_worn(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the woman run", "a woman wearing a red coat walking in the snow",
+     "a woman wearing a red coat running in the snow"),
+    ("make the man sit", "a man wearing a hat walking in the park", "a man wearing a hat sitting in the park"),
+])
+def test_what_one_wears_is_no_action_a_new_verb_replaces(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("Let the cat be lying on the fence", "an orange cat sitting on top of a fence", "an orange cat lying on the fence"),
+    ("have the dog be running on the sand", "a dog sitting on the beach", "a dog running on the sand"),
+    ("have her be sitting on a bench", "a woman reading in a garden", "a woman sitting on a bench"),
+    ("let him be running through the field", "a man standing in a field", "a man running through the field"),
+])
+def test_let_or_have_someone_be_doing_something_is_a_statement(instruction, source, expected):
+    # 'Let the cat be lying on the fence' gave 'an orange lying on the fence sitting on top of a fence'
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the cat sleep", "a cat looking out of a window", "a cat sleeping"),
+    ("make the dog sleep", "a dog running through a field", "a dog sleeping"),
+    ("make the boy sleep", "a boy looking at the camera", "a boy sleeping"),
+    ("make him sleep", "a man fishing from a small boat on a lake", "a man sleeping on a small boat on a lake"),
+    # a motion keeps the way; a rest keeps the place
+    ("make the man run", "a man walking down the street", "a man running down the street"),
+    ("make him sit", "a man standing at the bus stop", "a man sitting at the bus stop"),
+])
+def test_a_verb_of_rest_drops_where_the_old_action_went(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the forest autumn", "a wooden cabin in a snowy forest", "a wooden cabin in an autumn forest"),
+    ("make the forest look like autumn", "a wooden cabin in a snowy forest", "a wooden cabin in an autumn forest"),
+    ("change the woods to winter", "a cabin in the woods", "a cabin in the winter woods"),
+    ("make the park winter", "a park with green trees", "a winter park with green trees"),
+    ("Could you make the garden look like it's in autumn?", "a cat sitting on a wooden bench in a garden",
+     "a cat sitting on a wooden bench in an autumn garden"),
+])
+def test_a_season_said_of_a_thing_is_its_modifier(instruction, source, expected):
+    # 'make the forest autumn' gave 'a wooden cabin in an autumn' (the forest gone)
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the street night", "a city street", "a city street at night"),
+    ("make the beach night", "a beach in the morning", "a beach at night"),
+    ("make the city daytime", "a city at night", "a city in the daytime"),
+    ("make it day", "a quiet street", "a quiet street during the day"),
+])
+def test_a_time_said_of_a_thing_is_the_scenes(instruction, source, expected):
+    # 'make the street night' gave 'a night'; an added day was 'in the day'
+    assert target(instruction, source) == expected
+
+
+def test_seasons_times_and_weather_replace_one_another_in_a_things_modifiers():
+    assert lexicon.as_rivals(frozenset({"season"})) >= {"weather", "time"}
+    assert lexicon.as_rivals(frozenset({"colour"})) == {"colour"}
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("turn him into Santa Claus", "an old man with a white beard reading a newspaper",
+     "Santa Claus with a white beard reading a newspaper"),
+    ("turn him into Barack Obama", "a tall man in a suit", "Barack Obama in a suit"),
+    ("Make her an old woman", "a little girl with blonde hair wearing a pink dress",
+     "an old woman with blonde hair wearing a pink dress"),
+    ("turn the man into a boy", "a young man with a beard", "a boy with a beard"),
+    # the same age group: the words stay
+    ("make the boy a baby", "a little boy", "a little baby"),
+])
+def test_a_person_becoming_someone_named_or_of_another_age(instruction, source, expected):
+    # 'old Santa Claus', 'a tall Barack Obama', 'a little old woman' before
+    assert target(instruction, source) == expected
+
+
+def test_age_groups():
+    assert lexicon.age_group("girl") == "young" and lexicon.age_group("woman") == "grown"
+    assert lexicon.age_group("chef") is None
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("change the grass into sand", "a soccer ball on green grass", "a soccer ball on sand"),
+    ("change the wine to beer", "a glass of red wine on a table", "a glass of beer on a table"),
+    ("change the snow to sand", "a dog on white snow", "a dog on sand"),
+    ("change the coffee to tea", "a cup of hot coffee", "a cup of hot tea"),  # not a colour: it stays
+])
+def test_a_stuff_replaced_by_another_loses_its_colour(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("turn the cone into a cup", "an ice cream cone with chocolate sprinkles",
+     "an ice cream cup with chocolate sprinkles"),
+    ("change the heart to a leaf", "a cup of coffee with a latte art heart on a wooden table",
+     "a cup of coffee with a latte art leaf on a wooden table"),
+    # one noun naming the kind still goes with it
+    ("Change the street to a forest", "a woman walking down a cobblestone street", "a woman walking down a forest"),
+])
+def test_a_things_own_two_word_name_stays_whole(instruction, source, expected):
+    # 'an ice cup', 'a latte leaf' before
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the light green", "a traffic light showing red", "a green traffic light showing red"),
+    ("make the light blue", "a street light on a corner", "a blue street light on a corner"),
+])
+def test_the_objects_own_noun_is_no_modifier_a_value_replaces(instruction, source, expected):
+    # 'a traffic green showing red': 'light' is a shade too
+    assert target(instruction, source) == expected
+
+
+SHIRT = "a man in a white shirt standing next to a bicycle"
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("What if the man had a red shirt?", SHIRT, "a man in a red shirt standing next to a bicycle"),
+    ("what if he wore a black shirt", SHIRT, "a man in a black shirt standing next to a bicycle"),
+    ("what if she had long hair", "a woman with short hair", "a woman with long hair"),
+    ("Can we have a horse instead of the bicycle?", SHIRT, "a man in a white shirt standing next to a horse"),
+    ("could you have a motorcycle instead of the bicycle", SHIRT,
+     "a man in a white shirt standing next to a motorcycle"),
+    ("Change only the cat's color to orange, nothing else", "a cat sitting on a wooden bench in a garden",
+     "an orange cat sitting on a wooden bench in a garden"),
+    ("make the houses all white", "a row of colorful houses along a canal", "a row of white houses along a canal"),
+    ("make the court indoor", "a young man playing basketball on an outdoor court",
+     "a young man playing basketball on an indoor court"),
+])
+def test_chat_forms(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected, pairs", [
+    ("turn the cat into a tiger and make it roar", "a cat sitting on a wooden bench in a garden",
+     "a tiger roaring on a wooden bench in a garden", 2),
+    ("replace the dog with a cat and have it stand", "a dog lying on a rug", "a cat standing on a rug", 2),
+    # a look or a new object is still merged into the first change
+    ("change the cat to a dog and make it brown", "a cat sitting on a bench", "a brown dog sitting on a bench", 1),
+])
+def test_a_pronouns_action_after_an_object_change_is_a_clause_of_its_own(instruction, source, expected, pairs):
+    # 'a roar sitting on a wooden bench' before
+    alignment = parse_instruction(instruction, source_prompt=source)
+    assert alignment.target_prompt == expected
+    assert len(alignment.pairs) == pairs
