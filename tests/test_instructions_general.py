@@ -228,8 +228,9 @@ def pairs(instruction, source):
     ("a dog rather than a cat", "a cat on a chair", "a dog on a chair"),
     ("Put a dog where the cat is", "a cat on a chair", "a dog on a chair"),
     ("trade out the cat for a dog", "a cat on a chair", "a dog on a chair"),
-    # a linking verb after a pronoun; a past participle is a state; a coordinated value stays as written
-    ("make her look surprised", "a woman with a calm face", "a surprised woman with a calm face"),
+    # a linking verb after a pronoun (the face she has takes the feeling); a past participle is a state; a
+    # coordinated value stays as written
+    ("make her look surprised", "a woman with a calm face", "a woman with a surprised face"),
     ("make him look like a cartoon character", "a portrait of a man", "a portrait of a cartoon character"),
     ("make the house look abandoned", "a house by a lake", "an abandoned house by a lake"),
     ("make the car red and sporty", "a red car", "a red and sporty car"),

@@ -19,7 +19,8 @@ ACCEPTED_FORMS = ("replace X with Y", "change X to Y", "turn X into Y", "swap X 
                  "X is <doing something>")
 
 
-ATTRIBUTE_NOUNS = ("color", "colour", "material", "texture", "pattern", "style", "shape", "expression", "mood")
+ATTRIBUTE_NOUNS = ("color", "colour", "material", "texture", "pattern", "style", "shape", "expression", "mood",
+                   "emotion", "feeling")
 _POLITE = re.compile(r"^(please|pls|plz|kindly|can you|could you|would you|i want you to|i'd like you to|let's|now|"
                      r"just|go ahead and|try to|i want to|i would like to)\s+", re.I)
 
@@ -108,6 +109,19 @@ def split_clauses(instruction: str) -> list[Clause]:
     text = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", text)  # a list's first marker, and the next ones inline
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
+    # 'the dog's breed', 'the bird species', 'the type of the car': what the thing is, the thing
+    text = re.sub(r"\b(?P<x>the\s+[\w-]+)(?:'s|\s+)(?:breed|species|kind|type|variety|make)\b(?!\s+of\b)", r"\g<x>",
+                  text, flags=re.I)
+    text = re.sub(r"\bthe\s+(?:breed|species|kind|type|variety|make)\s+of\s+(?=the\s)", "", text, flags=re.I)
+    # 'the image style', 'the art style': the style
+    text = re.sub(r"\bthe\s+(?:image|picture|photo|art|artistic|visual)\s+style\b", "the style", text, flags=re.I)
+    # 'change the object the boy is holding to a kite': what he holds, by his action ('make the boy hold a kite')
+    held = re.match(r"^(?:change|replace|turn|swap|switch|make)\s+(?:what|the\s+(?:thing|object|item)(?:\s+(?:that|which))?)"
+                    r"\s+(?P<x>the\s+[\w-]+|he|she|they|it)\s+(?:is|are)\s+(?P<v>[a-z]+ing)\s+(?:to|into|with|for)\s+"
+                    r"(?P<y>.+)$", text, re.I)
+    if held and verbs.base(held.group("v")) in verbs.ACTIONS:
+        x = _OBJECT_FORM.get(held.group("x").lower(), held.group("x"))
+        text = f"make {x} {verbs.base(held.group('v'))} {held.group('y')}"
     text = re.sub(r"^(?P<v>[A-Za-z]+)\s+only\s+(?=(?:the|his|her|its|their)\s)", r"\g<v> ", text, flags=re.I)  # 'change
     # only the cat's colour': which thing changes, said once
     first = re.match(r"[A-Za-z]{4,}(?=\s)", text)

@@ -1030,6 +1030,13 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
                 return said
             return _apply(said, replace(clause, target=attribute_target(clause.source, rest)), original)
         moods = slots.slots(prompt, "emotion") if clause.value_class == "emotion" else []
+        worn_look = [m for m in slots.slots(prompt, "emotion") if re.fullmatch(
+            r"\s+with\s+(?:a|an|the|his|her|its|their)\s+", prompt[end:m.start])] if not moods and new_words.split() \
+            and all(lexicon.attribute_class(w) == "emotion" for w in new_words.split()) else []
+        if len(worn_look) == 1 and len(new_words.split()) == 1:  # "change the woman's mood to sad" on 'a woman with
+            # a neutral expression': the expression she has, right after her, changes ('a sad woman with a neutral
+            # expression' said both)
+            return fix_articles(prompt[:worn_look[0].start] + new_words + prompt[worn_look[0].end:])
         felt = [m for m in slots.slots(prompt, "emotion") if not start <= m.start < end
                 and re.fullmatch(r"[a-z]+ing", m.text(prompt))] if not moods and new_words.split() and all(
             lexicon.attribute_class(w) == "emotion" for w in new_words.split()) else []

@@ -235,6 +235,8 @@ CATEGORIES: dict[str, frozenset[str]] = {
                            "vest", "cardigan", "blazer", "overalls", "pajamas", "raincoat", "armor", "armour",
                            "chainmail", "bikini", "swimsuit", "apron", "cloak", "cape", "poncho", "sari", "kilt",
                            "leggings", "tunic", "parka", "costume", "outfit", "sundress", "tracksuit"}),
+    "hairstyle": frozenset({"ponytail", "ponytails", "braid", "braids", "bun", "pigtails", "bob", "mohawk",
+                            "dreadlocks", "afro", "updo", "mullet", "cornrows", "plaits", "topknot", "buzzcut"}),
     "person": frozenset({"man", "woman", "boy", "girl", "child", "kid", "person", "lady", "gentleman", "baby",
                          "teenager", "player", "chef", "doctor", "soldier", "dancer", "student", "businessman",
                          "businesswoman", "nurse", "teacher", "farmer", "worker", "athlete", "singer", "musician",
@@ -264,7 +266,8 @@ MASS_NOUNS = frozenset({"rice", "tofu", "pasta", "spaghetti", "soup", "bread", "
 CATEGORY_ALIASES = {"vehicles": "vehicle", "animals": "animal", "fruits": "fruit", "flowers": "flower",
                     "plant": "flower", "creature": "animal", "dish": "food", "meal": "food", "beverage": "drink",
                     "item": None, "object": None, "thing": None, "shoes": "footwear", "shoe": "footwear",
-                    "outfit": "clothing", "clothes": "clothing", "attire": "clothing", "garment": "clothing"}
+                    "outfit": "clothing", "clothes": "clothing", "attire": "clothing", "garment": "clothing",
+                    "hairstyle": "hairstyle", "haircut": "hairstyle", "hairdo": "hairstyle"}
 
 
 # Words for one thing: a reference in one of them finds the prompt's other ("the kitty" -> "cat")

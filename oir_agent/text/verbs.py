@@ -77,6 +77,14 @@ def ing(verb: str) -> str:
 _POSE_INGS = frozenset(ing(v) for v in ACTIONS)
 
 
+def base(participle: str) -> str:
+    """holding -> hold, lying -> lie: the verb of an -ing form, by the parser (the word itself without one)."""
+    p = nlp.get_parser()
+    if not p.parsed:
+        return participle
+    return p.nlp(f"he is {participle.lower()}")[-1].lemma_
+
+
 def is_pose(word: str) -> bool:
     """A state that is something one does ('sitting', 'running', 'asleep'), not a state of a thing ('burning',
     'open'): one does not take the other's place."""
