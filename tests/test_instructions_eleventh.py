@@ -183,3 +183,35 @@ def test_a_pronouns_action_after_an_object_change_is_a_clause_of_its_own(instruc
     alignment = parse_instruction(instruction, source_prompt=source)
     assert alignment.target_prompt == expected
     assert len(alignment.pairs) == pairs
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # what a thing is, named by the word for its kind
+    ("change the dog's breed to a husky", "a dog on the grass", "a husky on the grass"),
+    ("change the bird species to a seagull", "a bird standing on a rock by the sea",
+     "a seagull standing on a rock by the sea"),
+    ("change the type of the car to a van", "a red car on a road", "a red van on a road"),
+    # the style of the picture
+    ("make the image style a cartoon", "a man jumping on the beach", "a cartoon of a man jumping on the beach"),
+    # what someone holds or reads, said by the action
+    ("change the object the boy is holding to a kite", "a boy holding a balloon", "a boy holding a kite"),
+    ("change what she is reading to a magazine", "a woman reading a book", "a woman reading a magazine"),
+    # a hairstyle is one of the prompt's hairstyles
+    ("change her hairstyle to braids", "a girl with a ponytail in a school uniform",
+     "a girl with braids in a school uniform"),
+])
+def test_what_a_thing_is_said_by_its_kind_or_what_is_done_with_it(instruction, source, expected):
+    # 'speciesing a seagull', 'a kite a balloon', 'a style a cartoon of ...' before
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("change the woman's emotion to sad", "a woman with a neutral expression", "a woman with a sad expression"),
+    ("make the woman happy", "a woman with a neutral expression", "a woman with a happy expression"),
+    ("make him angry", "a man with a calm face", "a man with an angry face"),
+    # another's look is not hers
+    ("make the cat sad", "a happy dog and a cat", "a happy dog and a sad cat"),
+])
+def test_a_feeling_said_of_someone_changes_the_expression_they_are_said_to_have(instruction, source, expected):
+    # 'a sad woman with a neutral expression' said both
+    assert target(instruction, source) == expected
