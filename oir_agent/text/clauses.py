@@ -110,9 +110,9 @@ def split_clauses(instruction: str) -> list[Clause]:
     text = re.sub(r"\s+\d+[.)]\s+(?=[A-Za-z])", "; ", text)  # ('1. replace the cat ... 2. make the table glass')
     text = _POLITE.sub("", text.rstrip(".!?"))
     # 'the dog's breed', 'the bird species', 'the type of the car': what the thing is, the thing
-    text = re.sub(r"\b(?P<x>the\s+[\w-]+)(?:'s\s+|\s+)(?:breed|species|kind|type|variety|make)\b(?!\s+of\b)", r"\g<x>",
+    text = re.sub(r"\b(?P<x>the\s+[\w-]+)(?:'s\s+|\s+)(?:breed|species|kind|type|variety)\b(?!\s+of\b)", r"\g<x>",
                   text, flags=re.I)
-    text = re.sub(r"\bthe\s+(?:breed|species|kind|type|variety|make)\s+of\s+(?=the\s)", "", text, flags=re.I)
+    text = re.sub(r"\bthe\s+(?:breed|species|kind|type|variety)\s+of\s+(?=the\s)", "", text, flags=re.I)
     # 'the image style', 'the art style': the style
     text = re.sub(r"\bthe\s+(?:image|picture|photo|art|artistic|visual)\s+style\b", "the style", text, flags=re.I)
     # 'change the object the boy is holding to a kite': what he holds, by his action ('make the boy hold a kite')
