@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import AlignmentError
 from ..types import EditPair
-from . import nlp, slots
+from . import lexicon, nlp, slots
 
 MAX_CHARS = 1000  # longer than any prompt 77 tokens can carry; also keeps spaCy far from its length limit
 MAX_WORDS = 75  # CLIP's text encoder reads 77 tokens including start/end; every word is >= 1 token
@@ -255,6 +255,11 @@ def _grow(src, tgt, r: _Region, emap, inverse) -> _Region:
         t0 = min([t0] + [emap[i] for i in range(g0, s0) if i in emap])
         t1 = max([t1] + [emap[i] + 1 for i in range(s1, g1) if i in emap])
         s0, s1 = g0, g1
+    if s1 == s0 and t1 > t0 and t1 < len(tgt) and t1 in inverse and tgt[t1].pos_ in ("NOUN", "PROPN") \
+            and all(lexicon.is_attribute_word(tgt[j].text) for j in range(t0, t1)) \
+            and _phrase_bounds(tgt, t0, t1)[1] <= t1:  # 'a gold smartphone' parsed as 'a gold' and 'smartphone':
+        s0, s1, t1 = inverse[t1], inverse[t1] + 1, t1 + 1  # a look the lexicon knows, inserted before a noun, is its
+        # modifier whatever the parse says
     if t1 > t0:
         g0, g1 = _phrase_bounds(tgt, t0, t1)
         s_before = [inverse[j] for j in range(g0, t0) if j in inverse]

@@ -870,6 +870,9 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
                        target=re.sub(rf"\b{re.escape(acting.group('part'))}\s+", "", clause.target, flags=re.I))
         return _apply_at(prompt, doing[0].span(1), noun, original)
     mentions = find_all(prompt, prompt[span[0]:span[1]]) if clause.kind in ("object", "attribute") else [span]
+    heads = [m for m in mentions if prompt[m[0]:m[1]].split()[-1].lower() not in compound_nouns(prompt, *m)]
+    if len(mentions) > 1 and len(heads) == 1:  # 'change the school to a hospital' on 'a school bus ... a school':
+        mentions, span = heads, heads[0]  # a noun naming another's kind is no mention of the thing
     if len(mentions) > 1:
         return _every_mention(prompt, mentions, clause, original)
     return _apply_at(prompt, span, clause, original)
@@ -1107,7 +1110,11 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             # 'tulips' -> 'tulip field': a noun naming another's kind is singular (not in a title: capitals hide
             # names, 'Animal Watercolors')
         portion = _PORTION.search(prompt[:start])
-        if portion and re.match(r"(?:a|an)\s", target, re.I) and (lexicon.category_of(
+        said = strip_det(target).lower().split()
+        if portion and said and said[-1] in portion.group(0).lower().split():  # 'a slice of lemon' + 'an orange
+            start = portion.start()  # slice': the value names the portion itself ('a slice of orange slice' before)
+            target = target if leading_det(target) else with_article(target)
+        elif portion and re.match(r"(?:a|an)\s", target, re.I) and (lexicon.category_of(
                 strip_det(target).split()[-1]) not in (None, "food", "drink", "fruit", "vegetable", "flower")
                 or nlp.singular_last(found) != found):
             # 'a ball of yarn' + 'a toy mouse': a thing of another kind is no portion of a material; it replaces
