@@ -749,16 +749,22 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     pronoun = ref in slots.PERSON_PRONOUNS or ref in slots.PRONOUNS  # 'make her a boy' on 'a girl with her arms
     # crossed': the person, never the prompt's own possessive or 'on it'
     span = None if pronoun else locate(prompt, clause.source, grow=clause.kind == "attribute")
+    if span is not None and clause.kind in ("object", "attribute"):
+        _refuse_one_of_many(prompt, span, clause.source, original)
+    owned = _owned_mention(prompt, clause) if clause.kind in ("object", "attribute") else None
+    if owned is not None:  # "make the boy's balloon green" on 'a girl with a red balloon and a boy with a blue
+        return _apply_at(prompt, *owned, original)  # balloon': the balloon named after its owner
     media = slots.slots(prompt, "medium") if span is not None and clause.kind == "object" and ref in slots.MEDIUM \
         and slots.value_class(clause.target) == "medium" else []
     if len(media) == 1 and media[0].start < span[0] < media[0].end:  # 'make the mural a 3D illustration' on 'Wall
         return _apply_slot(prompt, clause.target, "medium", original)  # Mural - ...': the medium with its kind noun
     if span is None and "'s " in clause.source:  # "the bear's mouth": the mouth, where the prompt names it
         owned = clause.source.split("'s ", 1)[1]
-        if locate(prompt, owned) is not None:
-            return _apply(prompt, Clause(source=owned, target=clause.target.replace(clause.source, owned),
-                                         kind=clause.kind, prep=clause.prep), original)
         owner = clause.source.split("'s ", 1)[0]
+        if locate(prompt, owned) is not None:
+            said = Clause(source=owned, target=clause.target.replace(clause.source, owned), kind=clause.kind,
+                          prep=clause.prep)
+            return _apply(prompt, said, original)
         if clause.form and clause.kind == "attribute" and locate(prompt, owner) is not None:
             # 'make the woman raise her arms' on 'a woman standing in a field': no arms named, so the action
             return _apply(prompt, Clause(source=owner, target=clause.form, kind="verb"), original)
@@ -921,7 +927,8 @@ def _every_mention(prompt: str, mentions: list[tuple[int, int]], clause: Clause,
         readings = [_apply_at(prompt, m, clause, original) for m in mentions]
         raise AlignmentError(
             f"{prompt[mentions[0][0]:mentions[0][1]]!r} names {len(mentions)} objects in {original!r}: say which to "
-            f"change (e.g. by its position, 'the {clause.source} on the left'), or send the target prompt you mean.",
+            f"change (e.g. by its position, 'the {without_place(clause.source)} on the left'), or send the target "
+            "prompt you mean.",
             code="ambiguous", suggestion={"readings": [{"source_prompt": original, "target_prompt": r}
                                                        for r in readings]})
     out = prompt
@@ -1144,7 +1151,7 @@ _MATERIAL_NOUN = {"wooden": "wood", "woolen": "wool", "woollen": "wool", "golden
                   "silken": "silk", "earthen": "clay"}  # 'made of ...' takes the noun
 _VIEWS = frozenset({"view", "views", "vista", "panorama", "outlook"})  # what one sees of something
 _PORTION_WORDS = frozenset({"ball", "piece", "slice", "stack", "pile", "heap", "bunch", "roll", "sheet", "block", "lump",
-                            "bar", "spool", "skein", "bundle", "handful", "chunk", "scoop"})
+                            "bar", "spool", "skein", "bundle", "handful", "chunk", "scoop", "pair"})
 _PORTION = re.compile(rf"\b(?:a|an|the|one)\s+(?:{'|'.join(sorted(_PORTION_WORDS))})\s+of\s+$", re.I)  # an amount
 # of a material
 _HOLDER = re.compile(r"\b(?:a|an|the|one|some)\s+(?P<w>[\w-]+)\s+of\s+$", re.I)  # 'a plate of ', right before
@@ -1191,6 +1198,36 @@ def _as_other_stuff(prompt: str, start: int, end: int, value: str) -> str | None
     if len(kept) == len(mods):
         return None
     return prompt[:g0] + " ".join(kept + [strip_det(value) if not kept else value]) + prompt[end:]
+
+
+def _refuse_one_of_many(prompt: str, span: tuple[int, int], ref: str, original: str) -> None:
+    """'make the brown horse black' on 'two horses in a field, one brown and one white': a singular reference whose
+    own words are not on the plural the prompt names is one of them, which the prompt cannot point at (it gave 'two
+    black horses'); refused with what to send."""
+    words, found = ref.lower().split(), prompt[span[0]:span[1]].lower().split()
+    if len(words) < 2 or not found or singular(found[-1]) == found[-1] or singular(found[-1]) != words[-1] \
+            or all(w in found for w in words[:-1]):
+        return
+    raise AlignmentError(
+        f"{ref!r} is one of the {prompt[span[0]:span[1]]!r} in {original!r}, which the source prompt does not tell "
+        f"apart: describe each there (e.g. 'a {ref} and ...'), or send source and target prompts.", code="ambiguous",
+        suggestion={"source_prompt": f"<{original}, with each of the {found[-1]} described>",
+                    "target_prompt": "<the same, with the one to change changed>"})
+
+
+def _owned_mention(prompt: str, clause: Clause) -> tuple[tuple[int, int], Clause] | None:
+    """For "X's Y" where the prompt names Y more than once: the mention of Y that comes first after X (the prompt
+    says whose it is by saying it after its owner: 'a boy with a blue balloon'), with the clause about it; None when
+    Y is named once, X is not named, or no Y follows X."""
+    if "'s " not in clause.source:
+        return None
+    owner, owned = clause.source.split("'s ", 1)
+    whose, mentions = locate(prompt, owner), find_all(prompt, owned)
+    after = [m for m in mentions if whose is not None and m[0] >= whose[1]]
+    if len(mentions) < 2 or not after:
+        return None
+    span = grow_to_modifiers(prompt, after[0]) if clause.kind == "attribute" else after[0]
+    return span, replace(clause, source=owned, target=clause.target.replace(clause.source, owned))
 
 
 def _about(reference: str, value: str) -> Clause:
