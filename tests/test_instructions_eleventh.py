@@ -215,3 +215,53 @@ def test_what_a_thing_is_said_by_its_kind_or_what_is_done_with_it(instruction, s
 def test_a_feeling_said_of_someone_changes_the_expression_they_are_said_to_have(instruction, source, expected):
     # 'a sad woman with a neutral expression' said both
     assert target(instruction, source) == expected
+
+
+BALLOONS = "a girl with a red balloon and a boy with a blue balloon"
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the boy's balloon green", BALLOONS, "a girl with a red balloon and a boy with a green balloon"),
+    ("make the girl's balloon yellow", BALLOONS, "a girl with a yellow balloon and a boy with a blue balloon"),
+    ("make the woman's hat red", "a man with a hat and a woman with a hat", "a man with a hat and a woman with a red hat"),
+])
+def test_a_possessive_picks_the_mention_said_after_its_owner(instruction, source, expected):
+    # "the boy's balloon" changed the girl's, the first one named
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # a noun naming another's kind is no mention of the thing ('school' in 'school bus' was a second school)
+    ("change the school to a hospital", "a yellow school bus parked in front of a school",
+     "a yellow school bus parked in front of a hospital"),
+    # a portion the value names itself, and one thing for a pair of them
+    ("change the lemon to an orange slice", "a cup of tea with a slice of lemon", "a cup of tea with an orange slice"),
+    ("change the scissors to a knife", "a pair of scissors on a desk", "a knife on a desk"),
+    ("change the shoes to boots", "a pair of shoes on the floor", "a pair of boots on the floor"),
+    ("replace the dumplings with fried rice and the chopsticks with a knife",
+     "a bowl of dumplings and a pair of chopsticks", "a bowl of fried rice and a knife"),
+    # another word for the thing
+    ("make the phone red", "a pair of hands holding a smartphone", "a pair of hands holding a red smartphone"),
+])
+def test_mentions_portions_and_other_words(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction", ["make the brown horse black", "turn the white horse into a unicorn"])
+def test_one_of_an_undescribed_plural_is_refused(instruction):
+    # 'two black horses in a field, one brown and one white' and 'a unicorn in a field, ...' before
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction(instruction, source_prompt="two horses in a field, one brown and one white")
+    assert exc.value.code == "ambiguous" and "one of the 'horses'" in str(exc.value)
+
+
+def test_the_plural_itself_is_still_changed():
+    assert target("make the black dog white", "two black dogs") == "two white dogs"
+    assert target("make the cat white", "two cats on a bed") == "two white cats on a bed"
+
+
+def test_a_look_inserted_before_a_noun_is_its_modifier_whatever_the_parse():
+    from oir_agent import align_prompts
+    # the small parser reads 'a gold smartphone' as 'a gold' and 'smartphone' (no pair was found)
+    pairs = align_prompts("a man holding a smartphone", "a man holding a gold smartphone").pairs
+    assert [(p.source, p.target) for p in pairs] == [("smartphone", "gold smartphone")]
