@@ -863,6 +863,12 @@ def _parse_clause(text: str) -> Clause | None:
         # 'give the rug a floral pattern' ('pattern' only named the class, above): the recipient's attribute
         x, value = clean(m.group("x")), strip_det(clean_value(m.group("y")))
         return Clause(source=x, target=attribute_target(x, value), kind="attribute")
+    worn = lexicon.PATTERN_NOUNS.get(clean(m.group("y")).lower().replace(" ", "-")) if m else None
+    if worn and (m.group("x").lower() in slots.PRONOUNS or m.group("x").lower() in slots.PERSON_PRONOUNS):
+        return Clause(source="", target=worn, kind="implicit", pronoun=m.group("x").lower())  # 'give it stripes'
+    if worn:  # 'give the rug polka dots', 'give the shirt stripes': its pattern
+        x = clean(m.group("x"))
+        return Clause(source=x, target=attribute_target(x, worn, "pattern"), kind="attribute", value_class="pattern")
     if m and not leading_det(m.group("y")) or m and len(m.group("y").split()) > 1:
         # "give her short hair", "give the cat huge whiskers": the value names the part it replaces by its head noun
         y = clean_value(clean(m.group("y"), keep_det=True))

@@ -49,7 +49,7 @@ from .phrases import (
     without_frame,
     without_place,
 )
-from .places import SURROUNDINGS, move, new_surroundings, relocate
+from .places import BEHIND, SURROUNDINGS, move, new_surroundings, relocate
 
 MAX_INSTRUCTION_CHARS = 1000  # a few clauses; longer texts make the clause search slow for nothing
 _UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|include|remove|delete|erase|eliminate|"
@@ -696,7 +696,7 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
             # a place ('a beach' is a place, of its kind)
             return _apply_slot(prompt, clause.target, None, original)
         return fix_articles(relocate(prompt, clause, original))
-    behind = _BEHIND.search(prompt) if clause.kind == "attribute" and clause.source.lower() in SURROUNDINGS \
+    behind = BEHIND.search(prompt) if clause.kind == "attribute" and clause.source.lower() in SURROUNDINGS \
         and locate(original, clause.source) is None else None
     if behind:  # 'make the background blue' on '... in front of a brick wall': what the subject is in front of
         return _apply(prompt, Clause(source=strip_det(behind.group("np")), target=attribute_words(clause, ""),
@@ -1160,8 +1160,6 @@ _PLACE_KINDS = frozenset({"city", "town", "country", "state", "place", "location
 _STYLE_OF_NAME = re.compile(r"\b(?:in\s+)?the\s+style\s+of\s+(?P<name>[^,.;:|()]+?)\s*(?=$|[,.;:|()])", re.I)
 _HELD = re.compile(r"\s+of\s+(?:(?:the|a|an|some)\s+)?[\w'-]+(?:\s+(?!(?:on|in|at|with|and|near|by|under)\b)[\w'-]+)?",
                    re.I)  # what a container holds, right after it
-_BEHIND = re.compile(r"\b(?:in\s+front\s+of|against)\s+(?P<np>(?:(?:the|a|an)\s+)?[\w-]+(?:\s+(?!(?:with|and|on|in|at|"
-                     r"by|under|near)\b)[\w-]+)?)", re.I)  # the background of what stands in front of it
 _AGENTS = ("category:animal", "category:person", "category:pet", "category:toy")  # what can be posed
 
 

@@ -277,7 +277,7 @@ SYNONYM_GROUPS = (
     {"sofa", "couch", "settee"}, {"television", "tv"}, {"child", "kid"}, {"woman", "lady"}, {"man", "guy"},
     {"airplane", "plane", "aeroplane", "aircraft"}, {"photo", "photograph", "picture"}, {"hat", "cap"},
     {"mug", "cup"}, {"rabbit", "bunny"}, {"sneakers", "trainers"}, {"trousers", "pants"},
-    {"phone", "smartphone", "cellphone"},
+    {"phone", "smartphone", "cellphone"}, {"background", "backdrop"},
 )
 
 

@@ -39,7 +39,9 @@ def attribute_target(obj: str, attribute: str, value_class: str | None = None) -
     Coordinated values stay together ('black and white cat' + 'orange and white' -> 'orange and white cat'). The
     value's words take `value_class` when the instruction named one ('the hair colour', 'made of gold'), even words
     the lexicon does not know or files under another class."""
-    attr_words = [lexicon.base_form(w) for w in attribute.split()]
+    attr_words = [lexicon.PATTERN_NOUNS.get(w.lower(), lexicon.base_form(w)) if value_class in (None, "pattern")
+                  and lexicon.attribute_class(w) is None else lexicon.base_form(w) for w in attribute.split()]  # a
+    # pattern said by its noun is its look ('stripes' -> 'striped')
     if len(attr_words) == 1 and attr_words[0] in lexicon.SHADES and attribute.strip().lower() != attr_words[0] \
             and value_class in (None, "colour"):
         shaded = _shaded(obj.split(), attr_words[0])

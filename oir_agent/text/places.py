@@ -14,6 +14,8 @@ from .phrases import fix_articles, leading_det, locate, phrase_start, replace_ph
 
 # What surrounds the objects, when the prompt has no such word: the scene's one place phrase ('in a park')
 SURROUNDINGS = frozenset({"background", "backdrop", "surroundings", "scenery", "environment", "location", "place"})
+BEHIND = re.compile(r"\b(?:in\s+front\s+of|against)\s+(?P<np>(?:(?:the|a|an)\s+)?[\w-]+(?:\s+(?!(?:with|and|on|in|at|"
+                    r"by|under|near)\b)[\w-]+)?)", re.I)  # the background of what stands in front of it
 # The phrase ends before a participle that starts the subject's action ('in a blue suit standing in an office': the
 # suit, not 'suit standing'); nouns in -ing ('in a building') go on.
 _PARTICIPLE = rf"(?!(?:{'|'.join(sorted(nlp.ING_NOUNS))})\b)[a-z]+ing\b"
@@ -79,6 +81,12 @@ def new_surroundings(prompt: str, clause: Clause, original: str) -> str:
     if span is not None and head in SURROUNDINGS:  # 'a green background': the same background described anew
         start, text = replace_phrase(prompt, *span, clause.target)
         return prompt[:start] + text + prompt[span[1]:]
+    behind = BEHIND.search(prompt) if span is None else None
+    if behind:  # 'a man standing in front of a brick wall' + 'a mural', 'a woman against a gray wall' + 'a garden':
+        # what is behind them, anew: a place they are in ('in a garden', 'on a beach'), else in front of it
+        prep = "against" if head in _SKIES else "on" if head in lexicon.ON_PLACES else "in" \
+            if head in lexicon.IN_PLACES or lexicon.is_place(head) else "in front of"
+        return prompt[:behind.start()] + f"{prep} " + _place_value(clause.target) + prompt[behind.end():]
     if span is None:
         return relocate(prompt, scene, original)
     m = next((m for m in _PLACE.finditer(prompt) if m.start() <= span[0] < m.end()), None)
@@ -90,6 +98,7 @@ def new_surroundings(prompt: str, clause: Clause, original: str) -> str:
     return move(prompt, m.start(), scene if known else replace(scene, prep="in front of"), original)
 
 
+_SKIES = frozenset({"sky", "skies", "skyline", "sunset", "sunrise", "horizon"})  # seen behind, never stood in
 _BARE_PLACES = frozenset({"space", "outer space", "heaven", "hell", "nature"})  # places said without an article
 
 

@@ -45,7 +45,7 @@ CLASS_NOUNS = {
     "style": "medium", "medium": "medium", "art style": "medium", "technique": "medium", "look": "medium",
     "season": "season", "weather": "weather", "time": "time", "time of day": "time", "lighting": "time",
     "light": "time", "sky": "weather", "colour": "colour", "color": "colour", "colors": "colour",
-    "colours": "colour",
+    "colours": "colour", "pattern": "pattern", "print": "pattern",
 }
 PRONOUNS = frozenset({"it", "this", "that", "them", "they", "these", "those", "everything", "him", "her", "he",
                       "she", "image", "picture", "photo", "photograph", "scene", "whole image", "whole picture",
