@@ -83,9 +83,10 @@ def new_surroundings(prompt: str, clause: Clause, original: str) -> str:
         return prompt[:start] + text + prompt[span[1]:]
     behind = BEHIND.search(prompt) if span is None else None
     if behind:  # 'a man standing in front of a brick wall' + 'a mural', 'a woman against a gray wall' + 'a garden':
-        # what is behind them, anew: a place they are in ('in a garden', 'on a beach'), else in front of it
-        prep = "against" if head in _SKIES else "on" if head in lexicon.ON_PLACES else "in" \
-            if head in lexicon.IN_PLACES or lexicon.is_place(head) else "in front of"
+        # what is behind them, anew: a place they are in ('in a garden', 'on a beach'), else as it was said
+        own = prompt[behind.start():behind.start("np")].strip()
+        prep = own if head in _SKIES else "on" if head in lexicon.ON_PLACES else "in" \
+            if head in lexicon.IN_PLACES or lexicon.is_place(head) else own
         return prompt[:behind.start()] + f"{prep} " + _place_value(clause.target) + prompt[behind.end():]
     if span is None:
         return relocate(prompt, scene, original)
