@@ -265,3 +265,31 @@ def test_a_look_inserted_before_a_noun_is_its_modifier_whatever_the_parse():
     # the small parser reads 'a gold smartphone' as 'a gold' and 'smartphone' (no pair was found)
     pairs = align_prompts("a man holding a smartphone", "a man holding a gold smartphone").pairs
     assert [(p.source, p.target) for p in pairs] == [("smartphone", "gold smartphone")]
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the backdrop black", "a vase on a white background", "a vase on a black background"),
+    # what stands behind someone, said with 'against' or 'in front of': a place they are in, else as it was said
+    ("change the background to a garden", "a portrait of a woman against a gray wall",
+     "a portrait of a woman in a garden"),
+    ("replace the background with a starry sky", "a portrait of a woman against a gray wall",
+     "a portrait of a woman against a starry sky"),
+    ("change the background to a beach", "a man standing in front of a brick wall", "a man standing on a beach"),
+    ("change the background to a mural", "a man standing in front of a brick wall",
+     "a man standing in front of a mural"),
+])
+def test_what_is_behind_someone_is_their_background(instruction, source, expected):
+    # 'against a gray wall' was no place ('refused'); 'in the ocean' replaced 'front of a brick wall'
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("give the rug polka dots", "a plaid rug", "a polka-dot rug"),
+    ("give the shirt stripes", "a white shirt", "a white striped shirt"),
+    ("change the pattern to floral", "a plaid rug", "a floral rug"),
+    ("change the rug's pattern to stripes", "a plaid rug", "a striped rug"),
+    ("change the pattern to checks", "a striped shirt on a hanger", "a checkered shirt on a hanger"),
+])
+def test_a_pattern_said_by_its_noun_is_a_look(instruction, source, expected):
+    # 'a stripes rug', 'a checks shirt'; 'give the rug polka dots' and 'the pattern' were refused
+    assert target(instruction, source) == expected
