@@ -24,6 +24,8 @@ MEDIUM = frozenset({
     "woodcut", "pastel", "snapshot", "selfie", "screenshot", "3d", "cgi", "vector", "pixel", "doodle",
     "lineart", "oil", "acrylic", "charcoal", "pencil", "ink", "stencil", "portrait", "portraits", "postcard",
     "graphic", "graphics", "diagram", "blueprint", "infographic", "sticker", "emoji",
+    "embroidery", "cross-stitch", "needlepoint", "claymation", "papercut", "linocut", "cyanotype", "hologram",
+    "x-ray", "headshot", "wireframe", "diorama", "quilt", "batik",
 })
 # Nouns that name a kind of medium before it ('stock photo', 'wall mural', 'studio portrait'): part of its phrase.
 GENRES = frozenset({"portrait", "portraits", "self-portrait"})  # what a picture shows, in any medium: the reference
