@@ -55,7 +55,8 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
     # age, and the period a thing's style belongs to: one class ('make it modern' on 'a Rococo interior')
     "age": frozenset({"young", "old", "elderly", "adult", "teenage", "aged", "new", "ancient", "modern",
                       "medieval", "victorian", "gothic", "baroque", "rococo", "renaissance", "futuristic", "retro",
-                      "vintage", "antique", "colonial", "prehistoric", "contemporary", "classical"}),
+                      "vintage", "antique", "colonial", "prehistoric", "contemporary", "classical", "rustic",
+                      "minimalist", "traditional", "old-fashioned"}),
     # where a thing or its style comes from ('Japanese animation' -> 'Scandinavian animation')
     "origin": frozenset({"american", "african", "arabic", "asian", "australian", "brazilian", "british", "celtic",
                          "chinese", "dutch", "egyptian", "english", "european", "french", "german", "greek",
