@@ -71,6 +71,8 @@ _SWAP_ATTR = re.compile(rf"^(?:swap|switch|exchange|interchange|trade)\s+(?:the|
 
 _SWAP_THEM = re.compile(r"^(?:swap|switch|exchange|interchange|trade)\s+(?:them|the\s+two(?:\s+objects)?|the\s+objects|"
                         r"(?:their\s+)?(?:places|positions))(?:\s+around)?$", re.I)
+_SWAP_GROUP = re.compile(r"^(?:swap|switch|exchange|interchange|trade)\s+(?:the|their)\s+(?P<group>[\w-]+s)"
+                         r"(?:\s+around)?$", re.I)  # 'swap the apples', 'swap their balloons': the two of them
 POSITIONS = {"left", "right", "top", "bottom", "middle", "center", "centre", "side", "front", "back", "corner",
              "background", "foreground", "distance", "edge"}
 
@@ -494,7 +496,7 @@ _STYLE_OF = [
 ]
 
 
-_THERE = re.compile(r"^(?:let\s+)?there\s+(?:is|are|should\s+be|be)\s+(?P<y>.+)$", re.I)
+_THERE = re.compile(r"^(?:(?:let|have|make)\s+)?there\s+(?:is|are|should\s+be|be)\s+(?P<y>.+)$", re.I)
 
 
 NAMED_WORK = re.compile(r"(?:(?:a|an|the)\s+)?(?:[A-Z][\w'&.-]*\s+)+(?:movie|film|video\s+game|game|cartoon|anime|"
@@ -520,8 +522,12 @@ def _implicit_clause(text: str) -> Clause | None:
     there = _THERE.match(text)
     if there:  # 'there is a hailstorm': a scene's weather or time (an object there is an addition, refused)
         y = clean_value(there.group("y"))
-        return Clause(source="", target=y, kind="implicit") if slots.value_class(y) in lexicon.SETTING_CLASSES \
-            else None
+        if slots.value_class(y) in lexicon.SETTING_CLASSES:
+            return Clause(source="", target=y, kind="implicit")
+        raise AlignmentError(
+            f"{text!r} adds {y!r}: adding an object is not an OIR edit (every pair changes an object that is in the "
+            "image, inside its mask). Name what is in the image where it should go and what it becomes, e.g. "
+            "'replace the blue sky with a sky with a rainbow'.", code="unsupported")
     for pattern in _STYLE_OF:
         m = pattern.match(text)
         if m and slots.value_class(clean_value(m.group("y"))) is None:  # a name: its style, for the whole picture
@@ -618,6 +624,9 @@ _OWN_STATE = re.compile(rf"^(?:make|have|let|get)\s+{_DET}(?P<x>[\w'-]+(?:\s+[\w
 _PREFER = re.compile(r"^(?:i'd\s+prefer|i\s+would\s+prefer|i\s+prefer|i'd\s+rather\s+have|i\s+would\s+rather\s+have|"
                      r"with)\s+"
                      r"(?P<y>(?:a|an|the|some)\s+.+|[\w-]+s)$", re.I)
+_WANT = re.compile(r"^(?:i'd\s+like|i\s+would\s+like|i\s+want|i\s+need)\s+(?P<y>(?:a|an|some)\s+"
+                   r"(?!.*\b(?:instead|rather|not|in\s+place|to\s+be|to\s+look)\b)[^,;]+)$", re.I)  # "I'd like a
+# leather couch": a value alone, found by its head noun or class ('instead of ...' says the reference: other forms)
 _FILL = re.compile(rf"^(?:fill|refill)\s+{_DET}(?P<x>.+?)\s+(?:up\s+)?with\s+(?P<y>.+)$", re.I)
 _DRESS = re.compile(rf"^(?:dress|clothe)\s+(?:him|her|them|{_DET}[\w'-]+(?:\s+[\w'-]+)?)\s+(?:up\s+)?in\s+(?P<y>.+)$",
                     re.I)
@@ -796,6 +805,9 @@ def _parse_clause(text: str) -> Clause | None:
         return Clause(source=clean(m.group("x") or ""), target=to, kind="gender")
     if _SWAP_THEM.match(text):  # 'swap them': the prompt's two objects trade places
         return Clause(source="", target="", kind="swap-attr", prep="whole")
+    m = _SWAP_GROUP.match(text)
+    if m and not re.fullmatch(r"(?:colou?r|shape|material|size|place|position)s", m.group("group"), re.I):
+        return Clause(source="", target=m.group("group"), kind="swap-attr", prep="whole")
     m = _SWAP_ATTR.match(text)
     if m:
         cls = {"colour": "colour", "color": "colour", "shape": "shape", "material": "material", "size": "size"}[
@@ -820,7 +832,11 @@ def _parse_clause(text: str) -> Clause | None:
     m = _OWN_STATE.match(text)
     if m:  # "make the bird open its wings": a state of the object's own part (where the prompt names the part;
         # else the action, kept in `form`: 'raise her arms' on 'a woman standing')
-        return Clause(source=f"{clean(m.group('x'))}'s {clean(m.group('y'))}", target=_STATES[m.group("v").lower()],
+        owner = clean(m.group("x"))  # ('have her close her eyes': her eyes, not "her's eyes")
+        whose = {"her": "her", "him": "his", "them": "their", "it": "its", "he": "his", "she": "her"}
+        part = f"{whose[owner.lower()]} {clean(m.group('y'))}" if owner.lower() in whose \
+            else f"{owner}'s {clean(m.group('y'))}"
+        return Clause(source=part, target=_STATES[m.group("v").lower()],
                       kind="attribute", form=text[m.start("v"):])
     m = _VERB_CHANGE.match(text)
     if m and re.match(r"^\w+\s+(?:her|him|them|it)\s+(?:a|an)\s", text, re.I):
@@ -851,7 +867,7 @@ def _parse_clause(text: str) -> Clause | None:
     statement = _statement_clause(text)
     if statement is not None:
         return statement
-    m = _PREFER.match(text)
+    m = _PREFER.match(text) or _WANT.match(text)
     if m:  # "I'd prefer a blue car", "I'd prefer tulips": the value finds what it replaces by its head noun or its
         # class, as an implicit value does
         return Clause(source="", target=clean_value(clean(m.group("y"), keep_det=True)), kind="implicit")

@@ -393,6 +393,9 @@ def _swap_attributes(clause: Clause, prompt: str) -> list[Clause]:
     cls = clause.prep  # "colour" | "shape" | "material" | "size" | "whole" (the objects themselves)
     if cls == "whole":  # 'swap them': the prompt's one pair of listed objects, else its only two noun phrases
         objects = _coordinated(prompt) or [c for c in _noun_phrases(prompt) if not set(c.lower().split()) <= POSITIONS]
+        if clause.target:  # 'swap the apples': the two of them, each with its own words
+            group = singular(clause.target.lower())
+            objects = [c for c in _noun_phrases(prompt) if singular(c.split()[-1].lower()) == group]
         if len(objects) != 2:
             raise AlignmentError(f"'swap them' needs exactly two objects in the source prompt {prompt!r}; found "
                                  f"{objects}: name the two ('swap the X and the Y').",

@@ -38,6 +38,7 @@ ACTIONS = frozenset({
     "lounge", "sunbathe", "drive", "ride", "cycle", "hike", "skip", "spin", "juggle", "knit", "sew", "study",
     "laugh", "cry", "smile", "sleep", "sit", "stand", "lie", "pounce", "perch", "nest", "scratch",
     "lick", "chew", "sip", "feed", "pet", "hold", "carry", "throw", "catch", "kick", "punch", "box", "face",
+    "breathe",
 })
 
 
