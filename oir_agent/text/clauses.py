@@ -806,7 +806,8 @@ def _parse_clause(text: str) -> Clause | None:
     if _SWAP_THEM.match(text):  # 'swap them': the prompt's two objects trade places
         return Clause(source="", target="", kind="swap-attr", prep="whole")
     m = _SWAP_GROUP.match(text)
-    if m and not re.fullmatch(r"(?:colou?r|shape|material|size|place|position)s", m.group("group"), re.I):
+    if m and not re.fullmatch(r"(?:colou?r|shape|material|size|place|position)s", m.group("group"), re.I) \
+            and nlp.lemma(m.group("group")).lower() != m.group("group").lower():  # a plural ('swap the bus' is none)
         return Clause(source="", target=m.group("group"), kind="swap-attr", prep="whole")
     m = _SWAP_ATTR.match(text)
     if m:
