@@ -293,3 +293,30 @@ def test_what_is_behind_someone_is_their_background(instruction, source, expecte
 def test_a_pattern_said_by_its_noun_is_a_look(instruction, source, expected):
     # 'a stripes rug', 'a checks shirt'; 'give the rug polka dots' and 'the pattern' were refused
     assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("swap the apples", "a green apple and a red apple on a table", "a red apple and a green apple on a table"),
+    ("swap their balloons", BALLOONS, "a girl with a blue balloon and a boy with a red balloon"),
+    ("swap the colors of the taxi and the bus", "a yellow taxi next to a red bus on a street",
+     "a red taxi next to a yellow bus on a street"),  # 'the bus' is no plural to swap
+    ("I'd like a leather couch", "a tabby cat lying on a red couch", "a tabby cat lying on a red leather couch"),
+    ("I want a dog instead of the cat", "a cat on a chair", "a dog on a chair"),
+    ("have her close her eyes", "a woman with her eyes open", "a woman with her eyes closed"),
+])
+def test_swaps_of_a_plural_wishes_and_a_persons_own_part(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+def test_a_thing_said_to_be_there_is_an_addition():
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction("Have there be a rainbow in the sky", source_prompt="a boat on the sea under a blue sky")
+    assert exc.value.code == "unsupported" and "adding an object" in str(exc.value)
+    # weather said to be there is the scene's
+    assert target("have there be snow", "a quiet street") == "a quiet street in the snow"
+
+
+def test_a_pronouns_part_is_named_as_its_own():
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction("have him raise his arms", source_prompt="a man with a hat")
+    assert "'his arms'" in str(exc.value) and "him's" not in str(exc.value)
