@@ -605,7 +605,7 @@ def _statement_clause(text: str) -> Clause | None:
 
 _STATES = {"open": "open", "close": "closed", "shut": "shut", "raise": "raised", "lower": "lowered",
            "fold": "folded", "unfold": "unfolded", "light": "lit", "extinguish": "unlit", "blow out": "unlit", "break": "broken",
-           "repair": "repaired", "mend": "mended",
+           "repair": "repaired", "mend": "mended", "fix": "repaired",
            "fill": "full", "empty": "empty", "melt": "melted", "freeze": "frozen", "peel": "peeled", "slice": "sliced",
            # verbs that say the size or look the object ends with
            "shrink": "small", "enlarge": "big", "widen": "wide", "lengthen": "long", "shorten": "short",
@@ -667,6 +667,8 @@ def is_action(x: str, y: str) -> bool:
         # tags the bare word an adjective ('it looks run') or a noun
     if len(words) == 1 and xs and words[0].lower() in verbs.ACTIONS and not lexicon.is_attribute_word(words[0]):
         return True  # 'swim', 'eat': a thing one does, whatever the parse says of the bare word
+    if len(words) > 1 and xs and words[0].lower() in verbs.ACTIONS and words[1].lower() in verbs.PLACES | verbs.DIRECTIONS:
+        return True  # 'write on paper', 'swim in the lake': a thing one does, and where (the parse may say otherwise)
     if y.strip().lower() in lexicon.PATTERN_NOUNS:
         return False  # 'polka-dots': a look
     if not words or linking or words[0].lower() in nlp.DETERMINERS or not xs or set(w.lower() for w in xs) <= POSITIONS \

@@ -55,7 +55,10 @@ MAX_INSTRUCTION_CHARS = 1000  # a few clauses; longer texts make the clause sear
 _UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|include|remove|delete|erase|eliminate|"
                           r"get rid of|take away|take out|take off|shave|without(?!\s+(?:chang|touch|alter|edit|affect|modif))|"
                           r"(?:let\s+)?there\s+(?:should\s+be|be|is|are)|"
-                          r"(?:make|have|let)\s+.+?\s+(?:disappear|vanish|go\s+away))\b", re.I)
+                          r"(?:make|have|let)\s+.+?\s+(?:disappear|vanish|go\s+away)|"
+                          r"take\s+(?:the|his|her|its|their)\s+[\w\s-]+?\s+(?:off|away|out)$)\b", re.I)  # 'take the hat
+# off'
+
 
 
 ADDED_GLOBALS = ("time", "weather", "season", "palette")  # classes an instruction may add when the prompt has none

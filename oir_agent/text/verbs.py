@@ -53,6 +53,9 @@ _AIMED = frozenset({"look", "stare", "gaze", "glance", "peer", "point", "wave", 
                     "laugh", "smile", "hiss", "aim", "wink", "glare"})
 
 
+_AGENT_KINDS = ("person", "animal", "dog", "bird", "pet")  # what can do things itself
+
+
 def is_verb_phrase(text: str) -> bool:
     """Does `text` start with a base-form verb ('sit', 'look at the camera')? Adjectives and nouns do not."""
     p = nlp.get_parser()
@@ -121,6 +124,9 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
     if words[0].lower() not in ("wear", "dress") and any(t.lemma_.lower() not in ("wear", "dress") for t in verbs):
         verbs = [t for t in verbs if t.lemma_.lower() not in ("wear", "dress")]  # 'run' on 'a woman wearing a coat
         # walking': what she wears is no action the new one replaces
+    doing = [t for t in verbs if t.lemma_.lower() not in RESTS] if value.split()[0].lower() not in RESTS else []
+    if doing and len(doing) < len(verbs):  # 'write' on 'a man sitting at a desk typing on a laptop': an activity
+        verbs = doing  # takes the old activity's place; how one sits or stands while doing it stays
     verb = same[0] if same else posed[0] if posed else verbs[0]  # the action the prompt names again, if it does
     # ('keep sitting'); a new pose takes the old pose's place ('run' on '... wearing a raincoat walking': walking)
     if verb.tag_ == "VBG":
@@ -196,8 +202,14 @@ def _actions(prompt: str, noun_start: int, noun_end: int, value: str):
     noun = nouns[-1]
     verbs = [t for t in noun.children if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX")]
     worn = all(t.lemma_.lower() in ("wear", "dress") for t in verbs)  # none, or only what it wears
-    if worn and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and not _describes_other(doc, noun, noun.head):
-        verbs = verbs + [noun.head]  # ('a woman wearing a coat walking in the snow': the walking is hers)
+    if noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and noun.head not in verbs \
+            and (worn or noun.head.tag_ == "VBG") and not _describes_other(doc, noun, noun.head):
+        verbs = verbs + [noun.head]  # ('a woman wearing a coat walking in the snow', 'a girl sitting on a bench
+        # reading a book': the walking, the reading are hers)
+    verbs += [t for v in list(verbs) for t in v.subtree if t.dep_ == "acl" and t.tag_ == "VBG" and t.i > v.i
+              and t.head.dep_ == "pobj" and t.head.head.head.i == v.i
+              and lexicon.category_of(t.head.text) not in _AGENT_KINDS]  # 'a man sitting at a desk typing on a
+    # laptop': the parser hangs the typing on the desk, which cannot type
     if not verbs:  # 'a woman in a red dress dancing': the parser hung the participle on the dress
         verbs = [t for t in noun.subtree if t.i > noun.i and t.dep_ == "acl" and t.tag_ == "VBG"]
     group = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
