@@ -320,3 +320,24 @@ def test_a_pronouns_part_is_named_as_its_own():
     with pytest.raises(AlignmentError) as exc:
         parse_instruction("have him raise his arms", source_prompt="a man with a hat")
     assert "'his arms'" in str(exc.value) and "him's" not in str(exc.value)
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # an activity takes the old activity's place; how one sits or stands while doing it stays
+    ("make him write on paper", "a man sitting at a desk typing on a laptop", "a man sitting at a desk writing on paper"),
+    ("have the man eat an apple instead", "a man sitting on a bench reading a book",
+     "a man sitting on a bench eating an apple"),
+    # a posture takes the posture's place
+    ("make him stand", "a man sitting at a desk typing on a laptop", "a man standing at a desk typing on a laptop"),
+    ("make the boy swim in a lake", "a boy playing in a park", "a boy swimming in a lake"),
+    ("fix the vase", "a broken vase on the floor", "a repaired vase on the floor"),
+])
+def test_an_activity_replaces_the_activity_and_a_posture_the_posture(instruction, source, expected):
+    # 'a man writing on paper' (the desk gone), and 'eat an apple' refused as an addition beside the sitting
+    assert target(instruction, source) == expected
+
+
+def test_taking_something_off_is_a_removal():
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction("take the hat off", source_prompt="a man wearing a hat on a street")
+    assert "removing an object" in str(exc.value)
