@@ -1622,12 +1622,15 @@ def _replace_slots(prompt: str, found: list, value: str, cls: str) -> str:
         if said and text.lower() in _IN_THE_TIMES | _AT_TIMES:  # 'at night' + 'daytime' -> 'in the daytime', 'in
             start = said.start()  # the morning' + 'dusk' -> 'at dusk': the preposition the new time takes
             text = ("in the " if text.lower() in _IN_THE_TIMES else "at ") + text
-        prompt = prompt[:start] + text + prompt[f.end:]
+        sunlit = re.match(r"\s+(?:sun|sunlight|sunshine)\b", prompt[f.end:]) \
+            if cls == "time" and new.lower() in _DARK_TIMES else None  # 'afternoon sun' + 'night': 'night', not
+        prompt = prompt[:start] + text + prompt[f.end + (sunlit.end() if sunlit else 0):]  # 'night sun'
     return fix_articles(prompt)
 
 
 _IN_THE_TIMES = frozenset({"morning", "afternoon", "evening", "daytime", "nighttime", "night-time"})
 _DURING_TIMES = frozenset({"day"})
+_DARK_TIMES = frozenset({"night", "nighttime", "night-time", "midnight"})  # when there is no sun
 _AT_TIMES = frozenset({"night", "dawn", "dusk", "sunset", "sunrise", "noon", "midnight", "twilight", "midday",
                        "daybreak", "nightfall", "golden hour", "blue hour"})
 

@@ -284,7 +284,8 @@ def kind_name_length(mods: list[str], head: str) -> int:
     return next((k for k in range(len(words), 0, -1) if " ".join(words[-k:] + [head]) in lexicon.KIND_NAMES), 0)
 
 
-_ORDER = ("state", "emotion", "finish", "size", "age", "shape", "colour", "pattern", "siting", "origin", "material")
+_ORDER = ("state", "emotion", "finish", "size", "temperature", "age", "shape", "colour", "pattern", "siting", "origin",
+          "material")
 
 
 def _adjective_order(words: list[str]) -> list[str]:
