@@ -341,3 +341,16 @@ def test_taking_something_off_is_a_removal():
     with pytest.raises(AlignmentError) as exc:
         parse_instruction("take the hat off", source_prompt="a man wearing a hat on a street")
     assert "removing an object" in str(exc.value)
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the lighting cold and blue", "a cozy cabin, warm lighting", "a cozy cabin, cold blue lighting"),
+    ("make the coffee cold", "a cup of hot coffee", "a cup of cold coffee"),
+    # a time with no sun takes the sun it replaces
+    ("make it night", "a street market, people shopping, afternoon sun", "a street market, people shopping, night"),
+    ("make it night", "a beach in the afternoon sun", "a beach at night"),
+    ("make it morning", "a beach in the afternoon sun", "a beach in the morning sun"),
+])
+def test_temperatures_and_the_light_of_a_time(instruction, source, expected):
+    # 'warm cold lighting', 'night sun' before
+    assert target(instruction, source) == expected
