@@ -722,6 +722,8 @@ def _parse_clause(text: str) -> Clause | None:
     text = re.sub(r"\bpolka[\s-]+dot(s?)\b", r"polka-dot\1", text, flags=re.I)  # one pattern word
     text = re.sub(r"\b(?P<x>[a-z]+)\s+(?:that|who|which)\s+(?:is|are)\s+(?P<v>[a-z]+ing)\b", r"\g<v> \g<x>", text,
                   flags=re.I)  # 'the cat that is sleeping': the sleeping cat
+    text = re.sub(r"\bshaped\s+like\s+(?:an?\s+|the\s+)?([a-z]+)\b", r"\1-shaped", text, flags=re.I)  # 'shaped like a
+    # dragon': dragon-shaped
     text = re.sub(r"\b([a-z]+)\s+(shaped|haired|eyed)\b", r"\1-\2", text, flags=re.I)  # 'heart shaped', 'gray
     # haired': one look
     # 'make the chair look like it's made of ice': what it is made of

@@ -79,6 +79,7 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                           "blizzard", "sunshine", "tornado", "hurricane", "sandstorm", "drizzle", "typhoon",
                           "monsoon", "downpour"}),
     "time": frozenset({"day", "night", "daytime", "nighttime", "morning", "evening", "sunset", "sunrise", "dawn",
+                       "daylight", "moonlight",
                        "dusk", "noon", "midnight", "twilight", "afternoon", "midday", "night-time", "nightfall",
                        "daybreak"}),
 }
@@ -330,9 +331,15 @@ def category_members(noun: str) -> frozenset[str] | None:
     return CATEGORIES.get(n)
 
 
+_IRREGULAR_SINGULARS = {"geese": "goose", "mice": "mouse", "children": "child", "men": "man", "women": "woman",
+                        "people": "person", "oxen": "ox", "wolves": "wolf", "calves": "calf", "knives": "knife",
+                        "leaves": "leaf", "loaves": "loaf"}
+
+
 def category_of(word: str) -> str | None:
-    """The first category the word (or its form without a final 's') is a member of ('shrimp' -> 'food')."""
-    w = word.lower()
+    """The first category the word (or its form without a final 's', or an irregular plural's singular) is a member
+    of ('shrimp' -> 'food', 'geese' -> 'animal')."""
+    w = _IRREGULAR_SINGULARS.get(word.lower(), word.lower())
     return next((name for name, members in CATEGORIES.items() if w in members or w.rstrip("s") in members), None)
 
 

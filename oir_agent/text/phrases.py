@@ -17,7 +17,8 @@ def is_attribute(phrase: str) -> bool:
         return False  # word describes
     inner = {k for k, w in enumerate(words) if w.lower() in ("and", "or") and 0 < k < len(words) - 1}
     return bool(words) and all(k in inner or lexicon.is_attribute_word(w) or nlp.is_adjective(w)
-                               for k, w in enumerate(words))
+                               and lexicon.category_of(w) is None for k, w in enumerate(words))  # ('geese': a thing,
+    # whatever the parser tags it)
 
 
 def clean(phrase: str, keep_det: bool = False) -> str:
