@@ -1134,6 +1134,13 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             # the ball too (a food keeps its portion: 'a slice of burger'); one thing for a pile of many ('a pile
             # of books' + 'a laptop') replaces the pile
             start = portion.start()
+        said_after = re.match(r"\s+([\w-]+)", prompt[end:])
+        again = said_after.group(1).lower() if said_after and said_after.group(1).lower().endswith("ing") else None
+        body = strip_det(target).split()
+        if again and len(body) > 1 and again in (body[0].lower(), body[-1].lower()):  # 'make the woman a robot
+            # reading' on 'a woman reading ...': the value says again what the prompt says right after the object
+            body = body[1:] if body[0].lower() == again else body[:-1]  # ('a robot reading reading' before)
+            target = with_article(" ".join(body)) if leading_det(target) else " ".join(body)
         person = _as_person(prompt, start, end, target)
         if person is None:
             person = _as_other_stuff(prompt, start, end, target)
