@@ -354,3 +354,22 @@ def test_taking_something_off_is_a_removal():
 def test_temperatures_and_the_light_of_a_time(instruction, source, expected):
     # 'warm cold lighting', 'night sun' before
     assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the woman a robot reading", "a woman reading a newspaper on a train", "a robot reading a newspaper on a train"),
+    ("change the dog to a running horse", "a dog running on a beach", "a horse running on a beach"),
+    ("make the ducks geese", "a line of ducks crossing a road", "a line of geese crossing a road"),
+    ("make the kite shaped like a dragon", "a child flying a kite on a windy beach",
+     "a child flying a dragon-shaped kite on a windy beach"),
+    ("make it daylight", "an owl sitting on a tree branch in the moonlight",
+     "an owl sitting on a tree branch in the daylight"),
+])
+def test_values_said_again_irregular_plurals_and_shapes(instruction, source, expected):
+    # 'a robot reading reading', 'a running horse running', 'geese ducks', "mentions 'kite-shaped like'" before
+    assert target(instruction, source) == expected
+
+
+def test_irregular_plurals_have_their_category():
+    assert lexicon.category_of("geese") == lexicon.category_of("goose") == "animal"
+    assert lexicon.category_of("children") == "person"
