@@ -224,6 +224,15 @@ def _with_referents(clauses: list[Clause]) -> list[Clause]:
     out: list[Clause] = []
     for c in clauses:
         prev = out[-1] if out else None
+        if c.kind == "verb" and prev is not None and prev.kind == "object" and prev.source \
+                and c.source.lower() in {*slots.PERSON_PRONOUNS, "it", "they", "them"}:
+            feeling = verbs.ing(c.target) if len(c.target.split()) == 1 else ""
+            if lexicon.attribute_class(feeling) == "emotion":  # 'change the woman into a man and make him smile':
+                body, det = strip_det(prev.target), prev.target.split()[0] if leading_det(prev.target) else ""
+                out[-1] = replace(prev, target=f"{det} {attribute_target(body, feeling)}".strip())  # 'a smiling man'
+                continue
+            out.append(replace(c, source=prev.source))  # 'change the dog to a cat and make it sleep': the pronoun
+            continue  # is the object just changed, by its words in the source prompt
         if c.kind == "implicit" and prev is not None and prev.kind in ("object", "attribute") and prev.source \
                 and slots.value_class(c.target) not in slots.GLOBAL_CLASSES:
             value = c.target

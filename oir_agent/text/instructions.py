@@ -678,6 +678,11 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         try:
             return _apply_slot(prompt, clause.target, None, original)
         except AlignmentError as exc:
+            cls = slots.value_class(clause.target)
+            if exc.code == "ambiguous" and clause.pronoun in slots.PLURAL_PRONOUNS and cls in lexicon.ATTRIBUTE_CLASSES \
+                    and cls not in lexicon.SETTING_CLASSES:  # 'make them black' on 'a red barn next to a green
+                # tractor': 'them' is every one of them, each with its word of the value's class
+                return _replace_slots(prompt, slots.slots(prompt, cls), clause.target, cls)
             look = clause.target.lower().split()
             if exc.code in ("no-slot", "no-reference") and look and all(w in _PICTURE_LOOKS for w in look):
                 # 'make it vintage' on 'a photo of a cat': how the picture looks, said of its medium ('a vintage
@@ -815,6 +820,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
                 return _apply(prompt, replace(clause, source=many[0], target=value), original)
             if clause.kind == "attribute" or cls:
                 found = slots.distinct(prompt, slots.slots(prompt, cls)) if cls else []
+                sex = gender.gendered(ref)
+                if len(found) > 1 and sex and len([f for f in found if gender.gendered(f.split()[-1]) == sex]) == 1:
+                    found = [f for f in found if gender.gendered(f.split()[-1]) == sex]  # 'her' on 'a woman holding
+                    # a baby': the one person the pronoun's gender says
                 if len(found) == 1:
                     value = attribute_words(clause, "") if clause.kind == "attribute" else clause.target
                     return _apply(prompt, replace(clause, source=found[0], target=value), original)  # its
