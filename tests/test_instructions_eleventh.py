@@ -373,3 +373,25 @@ def test_values_said_again_irregular_plurals_and_shapes(instruction, source, exp
 def test_irregular_plurals_have_their_category():
     assert lexicon.category_of("geese") == lexicon.category_of("goose") == "animal"
     assert lexicon.category_of("children") == "person"
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    # 'them' with no list in the prompt: every one of them, each with its word of the value's class
+    ("make them all black", "a red barn next to a green tractor in a field",
+     "a black barn next to a black tractor in a field"),
+    ("make both of them black", "a red barn next to a green tractor in a field",
+     "a black barn next to a black tractor in a field"),
+    # a pronoun's gender picks the one person it means
+    ("make her hold a cat instead", "a woman holding a baby in a garden", "a woman holding a cat in a garden"),
+    # a feeling of the object just changed is its look
+    ("change the woman into a man and make him smile", "a woman holding a baby in a garden",
+     "a smiling man holding a baby in a garden"),
+])
+def test_pronouns_for_several_things_and_for_one_person(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+def test_it_with_two_candidates_is_still_refused():
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction("make it black", source_prompt="a red barn next to a green tractor in a field")
+    assert exc.value.code == "ambiguous"
