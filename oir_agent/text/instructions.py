@@ -528,10 +528,26 @@ def _noun_phrases(prompt: str) -> list[str]:
     return out
 
 
+_TONAL = re.compile(r"^(?:please\s+)?(?:(?:increase|decrease|raise|lower|boost|reduce|adjust|fix|change|add|more|less|"
+                    r"up|turn\s+up|turn\s+down)\s+(?:the\s+)?(?:image'?s?\s+|photo'?s?\s+|picture'?s?\s+)?"
+                    r"(?:contrast|saturation|exposure|brightness|vibrance|sharpness|white\s+balance|gamma|hue)|"
+                    r"(?:de)?saturate\b|sharpen\b|"
+                    r"(?:make|render)\s+(?:it|the\s+(?:image|photo|picture|colou?rs|tones))\s+(?:look\s+)?"
+                    r"(?:more\s+|less\s+)?(?:warmer|cooler|saturated|desaturated|sharper|contrasty|high[\s-]contrast|"
+                    r"low[\s-]contrast|vibrant|punchier|(?:over|under)exposed))", re.I)
+
+
 def _refuse_unsupported(instruction: str) -> None:
     """'add ...' / 'remove ...': OIR edits objects that are in the picture (a pair needs a source object and a mask);
-    say so, with what to ask instead, rather than a generic parse error."""
+    say so, with what to ask instead, rather than a generic parse error. A tonal adjustment of the whole photo
+    ('increase the contrast', 'make the photo warmer') changes no object: refused as such."""
     for part in SEPARATORS.split(instruction.strip()):
+        if part and _TONAL.match(part.strip()):
+            raise AlignmentError(
+                f"{part.strip()!r} adjusts the whole photo's tones (contrast, brightness, saturation, warmth, "
+                "sharpness), which is not an OIR edit: OIR changes what objects or the scene are. Apply it to the image "
+                "directly with an image editor's levels or curves, or name an object and its new look (e.g. 'make the "
+                "sky orange').", code="unsupported")
         m = _UNSUPPORTED.match(part.strip()) if part else None
         if not m:
             continue
