@@ -395,3 +395,16 @@ def test_it_with_two_candidates_is_still_refused():
     with pytest.raises(AlignmentError) as exc:
         parse_instruction("make it black", source_prompt="a red barn next to a green tractor in a field")
     assert exc.value.code == "ambiguous"
+
+
+@pytest.mark.parametrize("instruction", ["increase the contrast", "make the colors more saturated",
+                                         "make the photo warmer", "Make the colors more vibrant", "sharpen"])
+def test_a_tonal_adjustment_of_the_photo_is_refused_as_such(instruction):
+    # "could not understand" or "has no colour word for 'warmer'" before
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction(instruction, source_prompt="a photo of a mountain lake")
+    assert exc.value.code == "unsupported" and "tones" in str(exc.value)
+
+
+def test_a_things_brightness_is_still_its_look():
+    assert target("make the room brighter", "a dark room with a lamp") == "a bright room with a lamp"
