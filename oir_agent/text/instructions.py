@@ -991,17 +991,17 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
         if len(moods) == 1:  # 'make the woman smile' on '... with a neutral expression standing ...': the
             m = moods[0]  # expression changes, not the pose
             return fix_articles(prompt[:m.start] + feeling + prompt[m.end:])
-        swap = verbs.same_action_object(prompt, start, end, clause.target)
+        worn = verbs.new_object(clause.target) if clause.target.split()[0].lower() in ("wear", "wears") else None
+        clothes = slots.distinct(prompt, slots.slots(prompt, "category:clothing")) if worn else []
+        there = [c for c in clothes if lexicon.worn_at(c) == lexicon.worn_at(strip_det(worn))] if worn else []
+        if len(there) == 1 and find_phrase(prompt, strip_det(worn)) is None:  # 'make him wear a tuxedo' on 'a man
+            # in a blue suit': the one thing he wears there is what changes (an addition when he wears nothing named
+            # there: sunglasses do not replace a hat, a hat not a shirt)
+            return _apply(prompt, Clause(source=there[0], target=worn, kind="object"), original)
+        swap = verbs.same_action_object(prompt, start, end, clause.target) if not clothes else None
         if swap is not None:  # 'make the man read a newspaper' on '... reading a book': the book is replaced, by
             o0, o1, new = swap  # the object rules (its article, what a container held)
             return _apply_at(prompt, (o0, o1), Clause(source=prompt[o0:o1], target=new, kind="object"), original)
-        worn = verbs.new_object(clause.target) if clause.target.split()[0].lower() in ("wear", "wears") else None
-        clothes = slots.distinct(prompt, slots.slots(prompt, "category:clothing")) if worn else []
-        if len(clothes) == 1 and find_phrase(prompt, strip_det(worn)) is None \
-                and lexicon.worn_at(clothes[0]) == lexicon.worn_at(strip_det(worn)):  # 'make him wear a tuxedo' on
-            # 'a man in a blue suit': the one thing he wears there is what changes (an addition when he wears nothing
-            # named there: sunglasses do not replace a hat)
-            return _apply(prompt, Clause(source=clothes[0], target=worn, kind="object"), original)
         where = verbs.verb_span(prompt, start, end, clause.target, clause.form or None)
         if where is not None and lexicon.attribute_class(feeling) == "emotion" \
                 and lexicon.attribute_class(prompt[where[0]:where[1]].split()[0]) != "emotion":
@@ -1037,7 +1037,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             # 'the man is wearing a red shirt' on 'a man in a blue shirt ...': the shirt the prompt has, anew
             return _apply(prompt, Clause(source=strip_det(said).split()[-1], target=said, kind="object"), original)
         added = verbs.new_object(words) if len(prompt[v0:v1].split()) == 1 else None
-        if worn and not re.match(r"(?:wear|dress|in)\b", prompt[v0:v1], re.I):
+        if worn and (clothes or not re.match(r"(?:wear|dress|in)\b", prompt[v0:v1], re.I)):
             added = strip_det(worn)  # 'make the woman wear glasses' on '... reading a book': what one wears is worn
             # while doing anything; it does not take the reading's place (an addition unless it replaces a thing worn)
         if added is not None and find_phrase(original, added.split()[-1]) is None:

@@ -69,7 +69,7 @@ ATTRIBUTE_CLASSES: dict[str, frozenset[str]] = {
                           "raspberry", "blueberry", "coconut", "hazelnut", "cinnamon", "mocha", "butterscotch",
                           "toffee", "pepperoni", "margherita", "hawaiian"}),
     # how warm a thing or a light is ('warm lighting' -> 'cold lighting', 'hot coffee' -> 'iced coffee' is a kind)
-    "temperature": frozenset({"warm", "cold", "hot", "icy", "chilly", "lukewarm"}),
+    "temperature": frozenset({"warm", "cold", "hot", "icy", "chilly", "lukewarm", "iced", "chilled"}),
     # whether a thing is in the open or under a roof ('an outdoor court' -> 'an indoor court')
     "siting": frozenset({"indoor", "outdoor", "open-air", "underground"}),
     "season": frozenset({"spring", "summer", "autumn", "fall", "winter"}),
