@@ -408,3 +408,22 @@ def test_a_tonal_adjustment_of_the_photo_is_refused_as_such(instruction):
 
 def test_a_things_brightness_is_still_its_look():
     assert target("make the room brighter", "a dark room with a lamp") == "a bright room with a lamp"
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make him wear a green shirt", "a man wearing a blue shirt and a red tie", "a man wearing a green shirt and a red tie"),
+    ("make the coffee hot", "a tall glass of iced coffee on a cafe table", "a tall glass of hot coffee on a cafe table"),
+])
+def test_the_one_thing_worn_at_that_place_changes(instruction, source, expected):
+    assert target(instruction, source) == expected
+
+
+@pytest.mark.parametrize("instruction, source", [
+    ("make him wear a hat", "a man wearing a blue shirt and a red tie"),
+    ("make the cat wear sunglasses", "a cat wearing a red hat sitting on a chair"),
+])
+def test_a_thing_worn_elsewhere_is_an_addition(instruction, source):
+    # 'a man wearing a hat and a red tie' (the shirt gone), 'a cat wearing sunglasses' (the hat gone) before
+    with pytest.raises(AlignmentError) as exc:
+        parse_instruction(instruction, source_prompt=source)
+    assert exc.value.code == "unsupported"
