@@ -329,7 +329,8 @@ _FORMS: list[tuple[str, re.Pattern, bool]] = [  # (verb, pattern, reversed: Y co
     ("replace", re.compile(rf"^(?:replace|swap out|swap|switch out|switch|exchange|trade out|trade)\s+{_DET}(?P<x>.+?)\s+"
                            rf"(?:with|for|by)\s+(?P<y>.+)$", re.I), False),
     ("paint", re.compile(rf"^(?:color|colour|paint|recolor|recolour|dye|tint|cut|trim)\s+{_DET}(?P<x>.+?)\s+"
-                         rf"(?:in\s+|to\s+)?(?P<y>\S+)$",
+                         rf"(?:in\s+|to\s+)?(?P<y>(?:(?:matte|glossy|gloss|metallic|shiny|pastel|dark|light|bright|"
+                         rf"deep|pale|neon|navy|sky|baby|hot|royal)\s+)?\S+)$",
                          re.I), False),
     ("whatif", re.compile(rf"^(?:what\s+if|what\s+would\s+(?:it|this|the\s+\w+)\s+look\s+like\s+if|imagine\s+if|"
                           rf"suppose)\s+{_DET}(?P<x>.+?)\s+(?:was|were|is|are|became)\s+(?P<y>.+)$", re.I), False),
@@ -970,7 +971,7 @@ def _parse_clause(text: str) -> Clause | None:
         if verb == "color":
             return Clause(source=x, target=attribute_target(x, strip_det(y)), kind="attribute")
         if verb == "paint":
-            if not nlp.is_adjective(y):
+            if not nlp.is_adjective(y) and not is_attribute(y):  # ('matte black': a finish and a colour)
                 continue
             if x.lower() in ("it", "this", "them", "everything"):  # 'paint it blue': the reference by the colour
                 return Clause(source="", target=y, kind="implicit")
