@@ -427,3 +427,12 @@ def test_a_thing_worn_elsewhere_is_an_addition(instruction, source):
     with pytest.raises(AlignmentError) as exc:
         parse_instruction(instruction, source_prompt=source)
     assert exc.value.code == "unsupported"
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    ("paint the car matte black", "a matte black car"),
+    ("paint the car dark blue", "a dark blue car"),
+])
+def test_paint_takes_a_shade_or_finish_with_the_colour(instruction, expected):
+    # "the instruction mentions 'car matte'" before
+    assert target(instruction, "a white car") == expected
