@@ -704,7 +704,8 @@ def parse_clause(text: str) -> Clause | None:
         # 'change the style to monet': the picture's style (a medium value, 'watercolor', its medium)
         style_word = clause.target.lower() in slots.STYLE_ONLY  # ('cyberpunk': a style word, said as one)
         return Clause(source="", target=clause.target,
-                      kind="implicit" if style_word or slots.value_class(clause.target) == "medium" else "style")
+                      kind="implicit" if style_word or slots.value_class(clause.target) == "medium" else "style",
+                      form=clause.source)  # the word said ('artist'), in case the prompt shows one
     named = re.search(rf"\b({'|'.join(_CLASS_NOUNS)})\b", text, re.I)
     if clause is None or not named or clause.kind not in ("attribute", "object"):
         return clause
@@ -787,7 +788,9 @@ def _parse_clause(text: str) -> Clause | None:
                   text, flags=re.I)
     # 'make the juice apple juice': the value names the object's noun again, after a word that says its kind
     text = re.sub(r"^(make|turn)\s+the\s+(?P<x>[\w-]+)\s+(?P<y>(?!(?:a|an|the|some)\s)[\w-]+\s+(?P=x))$",
-                  r"\1 the \g<x> into a \g<y>", text, flags=re.I)
+                  lambda m: f"{m.group(1)} the {m.group('x')} into "
+                  f"{'' if nlp.lemma(m.group('x')).lower() != m.group('x').lower() else 'a '}{m.group('y')}", text,
+                  flags=re.I)  # ('make the trees palm trees': a plural takes no 'a')
     # "change the dog's pose to sitting", "the action of the dog to jumping": the object's verbal phrase, as 'the dog
     # is sitting' says it
     text = re.sub(r"^(?:change|switch|set|alter|make)\s+(?:(?:the\s+)?(?P<a>[\w-]+)'s\s+(?:pose|posture|action|"

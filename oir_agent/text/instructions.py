@@ -728,6 +728,9 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
     if behind:  # 'make the background blue' on '... in front of a brick wall': what the subject is in front of
         return _apply(prompt, Clause(source=strip_det(behind.group("np")), target=attribute_words(clause, ""),
                                      kind="attribute", value_class=clause.value_class), original)
+    if clause.kind == "style" and clause.form and leading_det(clause.target) and find_phrase(original, clause.form):
+        # 'make the artist a robot' on 'a street artist painting a mural': the artist the picture shows
+        return _apply(prompt, Clause(source=clause.form, target=clause.target, kind="object"), original)
     if clause.kind == "style":  # 'in the style of Picasso': the prompt's artist credit, else added for the picture
         named = _STYLE_OF_NAME.search(prompt)
         if named:  # '... in the style of van gogh': the style the prompt names

@@ -155,6 +155,8 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
             else:
                 kept_object = doc[child.left_edge.i: last.i + 1].text
         elif child.dep_ in ("advmod", "prt", "acomp", "xcomp") and len(words) > 1 \
+                or child.dep_ in ("xcomp", "advcl") and len(words) == 1 and value.split()[0].lower() in RESTS \
+                and child.tag_ == "VB" \
                 or child.dep_ == "prep" and (child.lower_ in new_preps or child.lower_ in DIRECTIONS
                                              and words[1:2] and words[1].lower() in DIRECTIONS
                                              or new_place and child.lower_ in PLACES
@@ -165,7 +167,9 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
             # 'looking at the camera' + 'look to the left': a new direction replaces the old one, a new place the
             # old place; where the object is ('lying on the sofa', 'in the rain') stays when the new phrase does
             # not say
-            end = max(end, max(t.idx + len(t.text) for t in child.subtree))
+            where = {w.i for p in child.subtree if p.dep_ == "prep" and p.lower_ in PLACES and p.i > child.i
+                     and child.dep_ in ("xcomp", "advcl") for w in p.subtree}  # ('to catch a ball in a backyard':
+            end = max(end, max(t.idx + len(t.text) for t in child.subtree if t.i not in where))  # where stays)
     nxt = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
     if nxt is not None and nxt.lower_ == "from" and nxt.idx >= end and nxt.head.i == verb.i and len(words) == 1 \
             and value.split()[0].lower() in RESTS:  # 'fishing from a small boat' + 'sleep': one rests on the
