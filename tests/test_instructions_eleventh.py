@@ -436,3 +436,17 @@ def test_a_thing_worn_elsewhere_is_an_addition(instruction, source):
 def test_paint_takes_a_shade_or_finish_with_the_colour(instruction, expected):
     # "the instruction mentions 'car matte'" before
     assert target(instruction, "a white car") == expected
+
+
+@pytest.mark.parametrize("instruction, source, expected", [
+    ("make the trees palm trees", "a row of pine trees covered in snow", "a row of palm trees covered in snow"),
+    ("make the juice apple juice", "a glass of orange juice", "a glass of apple juice"),
+    # the artist the picture shows is that person; a name is the style of the picture
+    ("make the artist a robot", "a street artist painting a mural on a wall", "a robot painting a mural on a wall"),
+    ("change the artist to Van Gogh", "a painting of a lake by Monet", "a painting of a lake by Van Gogh"),
+    # a verb of rest drops what the old action was for; where it happened stays
+    ("make the dog sit", "a dog jumping to catch a ball in a backyard", "a dog sitting in a backyard"),
+])
+def test_plural_kinds_the_artist_shown_and_what_an_action_was_for(instruction, source, expected):
+    # 'a row of a palm trees', '..., in the style of a robot', 'a dog sitting to catch a ball' before
+    assert target(instruction, source) == expected
