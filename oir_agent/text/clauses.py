@@ -630,7 +630,7 @@ _GIVE = re.compile(rf"^give\s+(?P<x>him|her|them|it|{_DET}[\w'-]+)\s+(?P<y>(?!(?
 
 
 _OWN_STATE = re.compile(rf"^(?:make|have|let|get)\s+{_DET}(?P<x>[\w'-]+(?:\s+[\w'-]+)?)\s+(?P<v>{'|'.join(_STATES)})\s+"
-                        r"(?:its|his|her|their)\s+(?P<y>.+)$", re.I)
+                        r"(?P<own>its|his|her|their)\s+(?P<y>.+)$", re.I)
 _PREFER = re.compile(r"^(?:i'd\s+prefer|i\s+would\s+prefer|i\s+prefer|i'd\s+rather\s+have|i\s+would\s+rather\s+have|"
                      r"with)\s+"
                      r"(?P<y>(?:a|an|the|some)\s+.+|[\w-]+s)$", re.I)
@@ -850,10 +850,9 @@ def _parse_clause(text: str) -> Clause | None:
     m = _OWN_STATE.match(text)
     if m:  # "make the bird open its wings": a state of the object's own part (where the prompt names the part;
         # else the action, kept in `form`: 'raise her arms' on 'a woman standing')
-        owner = clean(m.group("x"))  # ('have her close her eyes': her eyes, not "her's eyes")
-        whose = {"her": "her", "him": "his", "them": "their", "it": "its", "he": "his", "she": "her"}
-        part = f"{whose[owner.lower()]} {clean(m.group('y'))}" if owner.lower() in whose \
-            else f"{owner}'s {clean(m.group('y'))}"
+        owner = clean(m.group("x"))  # a pronoun's part by the instruction's own possessive ('have her close her
+        part = f"{m.group('own')} {clean(m.group('y'))}" if owner.lower() in slots.PRONOUNS \
+            else f"{owner}'s {clean(m.group('y'))}"  # eyes': 'her eyes', not "her's eyes")
         return Clause(source=part, target=_STATES[m.group("v").lower()],
                       kind="attribute", form=text[m.start("v"):])
     m = _VERB_CHANGE.match(text)
@@ -1067,7 +1066,7 @@ def _continues_noun(x: str, word: str) -> bool:
     return doc[-1].pos_ == "NOUN" and doc[-2].dep_ in ("compound", "amod") and doc[-2].head.i == doc[-1].i
 
 
-_IRREGULAR_PLURALS = frozenset({"children", "men", "women", "people", "geese", "mice", "feet", "teeth", "oxen"})
+_IRREGULAR_PLURALS = frozenset(lexicon.IRREGULAR_SINGULARS)
 
 
 def _bare_plural_noun(value: str) -> bool:

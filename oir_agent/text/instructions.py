@@ -56,9 +56,8 @@ _UNSUPPORTED = re.compile(r"^(?:please\s+|can you\s+|could you\s+)*(add|insert|i
                           r"get rid of|take away|take out|take off|shave|without(?!\s+(?:chang|touch|alter|edit|affect|modif))|"
                           r"(?:let\s+)?there\s+(?:should\s+be|be|is|are)|"
                           r"(?:make|have|let)\s+.+?\s+(?:disappear|vanish|go\s+away)|"
-                          r"take\s+(?:the|his|her|its|their)\s+[\w\s-]+?\s+(?:off|away|out)$)\b", re.I)  # 'take the hat
-# off'
-
+                          r"take\s+(?:the|his|her|its|their)\s+[\w\s-]+?\s+(?:off|away|out)$)\b",  # 'take the hat off'
+                          re.I)
 
 
 ADDED_GLOBALS = ("time", "weather", "season", "palette")  # classes an instruction may add when the prompt has none
@@ -790,11 +789,10 @@ def _apply(prompt: str, clause: Clause, original: str) -> str:
         return _apply_slot(prompt, clause.target, "medium", original)  # Mural - ...': the medium with its kind noun
     if span is None and "'s " in clause.source:  # "the bear's mouth": the mouth, where the prompt names it
         owned = clause.source.split("'s ", 1)[1]
-        owner = clause.source.split("'s ", 1)[0]
         if locate(prompt, owned) is not None:
-            said = Clause(source=owned, target=clause.target.replace(clause.source, owned), kind=clause.kind,
-                          prep=clause.prep)
-            return _apply(prompt, said, original)
+            return _apply(prompt, Clause(source=owned, target=clause.target.replace(clause.source, owned),
+                                         kind=clause.kind, prep=clause.prep), original)
+        owner = clause.source.split("'s ", 1)[0]
         if clause.form and clause.kind == "attribute" and locate(prompt, owner) is not None:
             # 'make the woman raise her arms' on 'a woman standing in a field': no arms named, so the action
             return _apply(prompt, Clause(source=owner, target=clause.form, kind="verb"), original)
@@ -996,7 +994,7 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             return fix_articles(prompt[:m.start] + feeling + prompt[m.end:])
         worn = verbs.new_object(clause.target) if clause.target.split()[0].lower() in ("wear", "wears") else None
         clothes = slots.distinct(prompt, slots.slots(prompt, "category:clothing")) if worn else []
-        there = [c for c in clothes if lexicon.worn_at(c) == lexicon.worn_at(strip_det(worn))] if worn else []
+        there = [c for c in clothes if lexicon.worn_at(c) == lexicon.worn_at(strip_det(worn))]
         if len(there) == 1 and find_phrase(prompt, strip_det(worn)) is None:  # 'make him wear a tuxedo' on 'a man
             # in a blue suit': the one thing he wears there is what changes (an addition when he wears nothing named
             # there: sunglasses do not replace a hat, a hat not a shirt)
@@ -1169,11 +1167,6 @@ def _apply_at(prompt: str, span: tuple[int, int], clause: Clause, original: str)
             # reading' on 'a woman reading ...': the value says again what the prompt says right after the object
             body = body[1:] if body[0].lower() == again else body[:-1]  # ('a robot reading reading' before)
             target = with_article(" ".join(body)) if leading_det(target) else " ".join(body)
-        person = _as_person(prompt, start, end, target)
-        if person is None:
-            person = _as_other_stuff(prompt, start, end, target)
-        if person is not None:
-            return fix_articles(person)
         modified = re.match(r"\s+([\w-]+)", prompt[end:]) if found.split() and found.split()[-1].lower() in \
             compound_nouns(prompt, end - len(found.split()[-1]), end) else None
         if modified is None:
@@ -1202,41 +1195,6 @@ _STYLE_OF_NAME = re.compile(r"\b(?:in\s+)?the\s+style\s+of\s+(?P<name>[^,.;:|()]
 _HELD = re.compile(r"\s+of\s+(?:(?:the|a|an|some)\s+)?[\w'-]+(?:\s+(?!(?:on|in|at|with|and|near|by|under)\b)[\w'-]+)?",
                    re.I)  # what a container holds, right after it
 _AGENTS = ("category:animal", "category:person", "category:pet", "category:toy")  # what can be posed
-
-
-def _as_person(prompt: str, start: int, end: int, value: str) -> str | None:
-    """A person becoming someone named or someone of another age, or None for any other replacement. A name takes
-    no article or look ('an old man' + 'Santa Claus' -> 'Santa Claus', not 'old Santa Claus'); a person of another
-    age group loses the words that said the old age ('a little girl' + 'an old woman' -> 'an old woman', not 'a
-    little old woman'; 'little' said of a person is an age). Other modifiers stay ('a tall man' + 'a boy')."""
-    head, new = prompt[start:end].split()[-1:], strip_det(value).split()
-    if not head or not new or lexicon.category_of(head[0]) != "person" or not prompt[start:start + 1].islower():
-        return None
-    g0, _ = grow_to_modifiers(prompt, (start, end))
-    article = re.search(r"\b(?:a|an|the)\s+$", prompt[:g0], re.I)
-    if not leading_det(value) and all(w[:1].isupper() for w in new):
-        return prompt[:article.start() if article else g0] + " ".join(new) + prompt[end:]
-    old_age, new_age = lexicon.age_group(head[0]), lexicon.age_group(new[-1])
-    if old_age is None or new_age is None or old_age == new_age or g0 == start:
-        return None
-    kept = [w for w in prompt[g0:start].split() if w.lower() not in lexicon.AGE_WORDS]
-    said = " ".join(kept + new) if not leading_det(value) else with_article(" ".join(kept + new))
-    return prompt[:article.start() if article and leading_det(value) else g0] + said + prompt[end:]
-
-
-def _as_other_stuff(prompt: str, start: int, end: int, value: str) -> str | None:
-    """A stuff replaced by another loses the old one's colour, which was the stuff's own ('green grass' + 'sand' ->
-    'sand', not 'green sand'); other modifiers stay ('hot coffee' + 'tea'). None for any other replacement."""
-    head, new = prompt[start:end].split()[-1:], strip_det(value).split()
-    if not head or not new or head[0].lower() not in lexicon.MASS_NOUNS or new[-1].lower() not in lexicon.MASS_NOUNS \
-            or head[0].lower() == new[-1].lower():
-        return None
-    g0, _ = grow_to_modifiers(prompt, (start, end))
-    mods = prompt[g0:start].split()
-    kept = [w for w in mods if lexicon.attribute_class(w) != "colour"]
-    if len(kept) == len(mods):
-        return None
-    return prompt[:g0] + " ".join(kept + [strip_det(value) if not kept else value]) + prompt[end:]
 
 
 def _refuse_one_of_many(prompt: str, span: tuple[int, int], ref: str, original: str) -> None:

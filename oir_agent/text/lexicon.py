@@ -331,15 +331,15 @@ def category_members(noun: str) -> frozenset[str] | None:
     return CATEGORIES.get(n)
 
 
-_IRREGULAR_SINGULARS = {"geese": "goose", "mice": "mouse", "children": "child", "men": "man", "women": "woman",
-                        "people": "person", "oxen": "ox", "wolves": "wolf", "calves": "calf", "knives": "knife",
-                        "leaves": "leaf", "loaves": "loaf"}
+IRREGULAR_SINGULARS = {"geese": "goose", "mice": "mouse", "children": "child", "men": "man", "women": "woman",
+                       "people": "person", "oxen": "ox", "feet": "foot", "teeth": "tooth", "wolves": "wolf",
+                       "calves": "calf", "knives": "knife", "leaves": "leaf", "loaves": "loaf"}
 
 
 def category_of(word: str) -> str | None:
     """The first category the word (or its form without a final 's', or an irregular plural's singular) is a member
     of ('shrimp' -> 'food', 'geese' -> 'animal')."""
-    w = _IRREGULAR_SINGULARS.get(word.lower(), word.lower())
+    w = IRREGULAR_SINGULARS.get(word.lower(), word.lower())
     return next((name for name, members in CATEGORIES.items() if w in members or w.rstrip("s") in members), None)
 
 

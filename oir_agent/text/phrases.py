@@ -217,6 +217,9 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
     breed = next((k for k in range(len(old_mods) - 1) if " ".join(old_mods[k:]).lower() in lexicon.KIND_NAMES), None)
     if breed is not None and not (one or anew):  # 'a golden retriever puppy' + 'a kitten': the kind's name says
         kinds |= {w.lower() for w in old_mods[breed:]}  # what the old object was, and goes with it
+    person = lexicon.category_of(old_head) == "person"
+    named_person = person and bool(body) and not det and all(b[:1].isupper() for b in body)
+    ages = (lexicon.age_group(old_head), lexicon.age_group(body[-1])) if person and body else (None, None)
     kept = []
     for w in old_mods:
         if w.lower() in kinds or setting:
@@ -233,6 +236,11 @@ def _replace_in_text(prompt: str, start: int, end: int, value: str) -> tuple[int
             continue  # 'a brown bear' + 'a polar bear': the kind's name says how it looks
         if cls == "material" and body and _natural(body[-1]):
             continue  # 'a wooden floor' + 'grass': what nature is made of is itself ('wooden grass' before)
+        if cls == "colour" and body and old_head in lexicon.MASS_NOUNS and body[-1].lower() in lexicon.MASS_NOUNS:
+            continue  # 'green grass' + 'sand': a stuff's colour is the stuff's own ('green sand' before)
+        if named_person or w.lower() in lexicon.AGE_WORDS and ages[0] and ages[1] and ages[0] != ages[1]:
+            continue  # 'an old man' + 'Santa Claus': a name takes no look; 'a little girl' + 'an old woman': the
+            # old age goes with a new one ('a little old woman' before)
         kept.append(w)
     if one:
         return mod_start, " ".join(_adjective_order(kept + new_mods) + [prompt[start:end]])

@@ -54,6 +54,7 @@ _AIMED = frozenset({"look", "stare", "gaze", "glance", "peer", "point", "wave", 
 
 
 _AGENT_KINDS = ("person", "animal", "dog", "bird", "pet")  # what can do things itself
+WEARING = frozenset({"wear", "dress"})  # verbs of what one has on, which go on beside any action
 
 
 def is_verb_phrase(text: str) -> bool:
@@ -121,10 +122,11 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
     same = [t for t in verbs if t.lemma_.lower() == words[0].lower()]
     posed = [t for t in verbs if lexicon.attribute_class(ing(t.lemma_)) == "state"] \
         if lexicon.attribute_class(ing(words[0])) == "state" else []
-    if words[0].lower() not in ("wear", "dress") and any(t.lemma_.lower() not in ("wear", "dress") for t in verbs):
-        verbs = [t for t in verbs if t.lemma_.lower() not in ("wear", "dress")]  # 'run' on 'a woman wearing a coat
-        # walking': what she wears is no action the new one replaces
-    doing = [t for t in verbs if t.lemma_.lower() not in RESTS] if value.split()[0].lower() not in RESTS else []
+    resting = words[0].lower() in RESTS
+    if words[0].lower() not in WEARING and any(t.lemma_.lower() not in WEARING for t in verbs):
+        verbs = [t for t in verbs if t.lemma_.lower() not in WEARING]  # 'run' on 'a woman wearing a coat walking':
+        # what she wears is no action the new one replaces
+    doing = [t for t in verbs if t.lemma_.lower() not in RESTS] if not resting else []
     if doing and len(doing) < len(verbs):  # 'write' on 'a man sitting at a desk typing on a laptop': an activity
         verbs = doing  # takes the old activity's place; how one sits or stands while doing it stays
     verb = same[0] if same else posed[0] if posed else verbs[0]  # the action the prompt names again, if it does
@@ -155,13 +157,13 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
             else:
                 kept_object = doc[child.left_edge.i: last.i + 1].text
         elif child.dep_ in ("advmod", "prt", "acomp", "xcomp") and len(words) > 1 \
-                or child.dep_ in ("xcomp", "advcl") and len(words) == 1 and value.split()[0].lower() in RESTS \
+                or child.dep_ in ("xcomp", "advcl") and len(words) == 1 and resting \
                 and child.tag_ == "VB" \
                 or child.dep_ == "prep" and (child.lower_ in new_preps or child.lower_ in DIRECTIONS
                                              and words[1:2] and words[1].lower() in DIRECTIONS
                                              or new_place and child.lower_ in PLACES
                                              or child.lower_ in PLACES and _names_again(child, words)
-                                             or len(words) == 1 and value.split()[0].lower() in RESTS
+                                             or len(words) == 1 and resting
                                              and (child.lower_ in DIRECTIONS - PLACES
                                                   or child.lower_ == "at" and verb.lemma_.lower() in _AIMED)):
             # 'looking at the camera' + 'look to the left': a new direction replaces the old one, a new place the
@@ -172,7 +174,7 @@ def verb_span(prompt: str, noun_start: int, noun_end: int, value: str,
             end = max(end, max(t.idx + len(t.text) for t in child.subtree if t.i not in where))  # where stays)
     nxt = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
     if nxt is not None and nxt.lower_ == "from" and nxt.idx >= end and nxt.head.i == verb.i and len(words) == 1 \
-            and value.split()[0].lower() in RESTS:  # 'fishing from a small boat' + 'sleep': one rests on the
+            and resting:  # 'fishing from a small boat' + 'sleep': one rests on the
         end, words = nxt.idx + len(nxt.text), words + ["on"]  # place one acted from ('sleeping on a small boat')
     if nxt is not None and nxt.lower_ in FACINGS and nxt.idx >= end and any(w.lower() in FACINGS for w in words[1:]):
         end = nxt.idx + len(nxt.text)  # 'facing left' + 'face right': the parser hangs 'left' on the noun
@@ -205,7 +207,7 @@ def _actions(prompt: str, noun_start: int, noun_end: int, value: str):
         return None
     noun = nouns[-1]
     verbs = [t for t in noun.children if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX")]
-    worn = all(t.lemma_.lower() in ("wear", "dress") for t in verbs)  # none, or only what it wears
+    worn = all(t.lemma_.lower() in WEARING for t in verbs)  # none, or only what it wears
     if noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and noun.head not in verbs \
             and (worn or noun.head.tag_ == "VBG") and not _describes_other(doc, noun, noun.head):
         verbs = verbs + [noun.head]  # ('a woman wearing a coat walking in the snow', 'a girl sitting on a bench
